@@ -1,0 +1,88 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+  The Marketplace build script. Run `dotnet tool restore` once, then `dotnet pwsh ./build.ps1 <task>`.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('help', 'build', 'test', 'run')]
+    [string] $Task = 'help',
+
+    # Where the embedded store keeps its database (run only).
+    [string] $DataDir = './data',
+
+    # The address the marketplace listens on (run only).
+    [string] $Url = 'http://127.0.0.1:5000',
+
+    # Test filter passed to `dotnet test --filter` (test only).
+    [string] $Filter = '',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+$PSNativeCommandUseErrorActionPreference = $true
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Solution = Join-Path $Root 'Marketplace.sln'
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+
+function Show-Help {
+    @'
+Tasks:
+  help    this text
+  build   restore and compile the whole solution (warnings are errors)
+  test    build, run every test project, print "tests: N passed, N failed, N skipped"
+          -Filter <expr>  only tests matching a dotnet test filter
+  run     build, start the marketplace on -Url (default http://127.0.0.1:5000) with its store in
+          -DataDir (default ./data), seed the sample city when the store is empty, print the demo keys
+'@ | Write-Host
+}
+
+function Invoke-Build {
+    dotnet build $Solution -c $Configuration --nologo -clp:'NoSummary;ErrorsOnly' -v:quiet
+}
+
+function Get-TrxCounts([string] $ResultsDir) {
+    $totals = @{ passed = 0; failed = 0; skipped = 0 }
+    foreach ($file in Get-ChildItem -Path $ResultsDir -Filter '*.trx' -Recurse -ErrorAction SilentlyContinue) {
+        [xml] $trx = Get-Content -Raw -LiteralPath $file.FullName
+        $c = $trx.TestRun.ResultSummary.Counters
+        $totals.passed += [int] $c.passed
+        $totals.failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
+        $totals.skipped += [int] $c.notExecuted
+    }
+    return $totals
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Root 'artifacts/test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+
+    $testArgs = @('test', $Solution, '-c', $Configuration, '--no-build', '--nologo',
+        '--results-directory', $results, '--logger', 'trx', '--logger', 'console;verbosity=minimal')
+    if ($Filter) { $testArgs += @('--filter', $Filter) }
+
+    # Let the test run fail without aborting the script: the summary line must still be printed.
+    $PSNativeCommandUseErrorActionPreference = $false
+    & dotnet @testArgs
+    $exit = $LASTEXITCODE
+    $PSNativeCommandUseErrorActionPreference = $true
+
+    $t = Get-TrxCounts $results
+    Write-Host ("tests: {0} passed, {1} failed, {2} skipped" -f $t.passed, $t.failed, $t.skipped)
+    if ($exit -ne 0 -or $t.failed -gt 0) { throw "Tests failed (dotnet test exit code $exit)." }
+    if ($t.passed -eq 0) { throw 'No test ran.' }
+}
+
+switch ($Task) {
+    'help' { Show-Help }
+    'build' { Invoke-Build }
+    'test' { Invoke-Test }
+    'run' { throw 'run: the host is not built yet.' }
+}
