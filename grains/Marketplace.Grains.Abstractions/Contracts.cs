@@ -1,0 +1,77 @@
+using Marketplace.Domain;
+
+namespace Marketplace.Grains;
+
+/// <summary>The offering's terms as they stood when the contract was signed; later edits do not change them.</summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.ContractTerms")]
+public sealed record ContractTerms(
+    [property: Id(0)] string OfferingId,
+    [property: Id(1)] string DatasetId,
+    [property: Id(2)] string ProviderId,
+    [property: Id(3)] DatasetClass DatasetClass,
+    [property: Id(4)] PricingPlan Pricing,
+    [property: Id(5)] UsagePolicy Policy,
+    [property: Id(6)] ApprovalMode Approval);
+
+[GenerateSerializer, Immutable, Alias("Marketplace.ContractEvent")]
+public sealed record ContractEvent(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] ContractStatus To,
+    [property: Id(2)] ContractAction Action,
+    [property: Id(3)] Actor By,
+    [property: Id(4)] string ActorId,
+    [property: Id(5)] string? Reason);
+
+[GenerateSerializer, Immutable, Alias("Marketplace.ContractView")]
+public sealed record ContractView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string BuyerId,
+    [property: Id(2)] string Purpose,
+    [property: Id(3)] ContractTerms Terms,
+    [property: Id(4)] ContractStatus Status,
+    [property: Id(5)] DateTimeOffset RequestedAt,
+    [property: Id(6)] DateTimeOffset? ActivatedAt,
+    [property: Id(7)] DateTimeOffset? EndsAt,
+    [property: Id(8)] IReadOnlyList<ContractEvent> History);
+
+[GenerateSerializer, Alias("Marketplace.AccessDenial")]
+public enum AccessDenial
+{
+    None,
+    NotActive,
+    PurposeNotPermitted,
+    ContractEnded,
+    QuotaExceeded,
+}
+
+/// <summary>The answer to "may this buyer read now, and how much?".</summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.AccessGrant")]
+public sealed record AccessGrant(
+    [property: Id(0)] bool Allowed,
+    [property: Id(1)] AccessDenial Denial,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] long UnitsGranted,
+    [property: Id(4)] string DatasetId,
+    [property: Id(5)] UsageUnit Unit,
+    [property: Id(6)] string Period);
+
+/// <summary>A contract between a buyer and a provider (key: contract id). Authorize is the hot path.</summary>
+[Alias("Marketplace.IContractGrain")]
+public interface IContractGrain : IGrainWithStringKey
+{
+    [Alias("Open")]
+    Task<ContractView> Open(string buyerId, string purpose, ContractTerms terms);
+
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<ContractView?> Get();
+
+    [Alias("Transition")]
+    Task<ContractView> Transition(ContractAction action, ApiPrincipal actor, string? reason);
+
+    /// <summary>
+    /// Checks state, ownership, end date, purpose and the period's quota for a request of up to
+    /// <paramref name="unitsWanted"/> units. In memory once active (the meter's totals are in memory too).
+    /// </summary>
+    [Alias("Authorize"), Orleans.Concurrency.ReadOnly]
+    Task<AccessGrant> Authorize(string buyerId, long unitsWanted);
+}

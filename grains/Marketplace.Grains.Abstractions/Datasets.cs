@@ -1,0 +1,70 @@
+using Marketplace.Domain;
+
+namespace Marketplace.Grains;
+
+/// <summary>DCAT-style description of a dataset.</summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.DatasetMetadata")]
+public sealed record DatasetMetadata(
+    [property: Id(0)] string Title,
+    [property: Id(1)] string Description,
+    [property: Id(2)] IReadOnlyList<string> Keywords,
+    [property: Id(3)] IReadOnlyList<string> Themes,
+    [property: Id(4)] string Publisher,
+    [property: Id(5)] string Licence,
+    [property: Id(6)] string? Spatial,
+    [property: Id(7)] DateTimeOffset? TemporalStart,
+    [property: Id(8)] DateTimeOffset? TemporalEnd,
+    [property: Id(9)] string? UpdateFrequency,
+    [property: Id(10)] string Language);
+
+[GenerateSerializer, Immutable, Alias("Marketplace.DatasetDefinition")]
+public sealed record DatasetDefinition(
+    [property: Id(0)] DatasetClass Class,
+    [property: Id(1)] DatasetMetadata Metadata,
+    [property: Id(2)] DatasetSchema Schema);
+
+[GenerateSerializer, Alias("Marketplace.RevisionStatus")]
+public enum RevisionStatus
+{
+    Published,
+    Retired,
+}
+
+[GenerateSerializer, Immutable, Alias("Marketplace.DatasetRevision")]
+public sealed record DatasetRevision(
+    [property: Id(0)] string RevisionId,
+    [property: Id(1)] long Records,
+    [property: Id(2)] long Bytes,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] RevisionStatus Status);
+
+[GenerateSerializer, Immutable, Alias("Marketplace.DatasetView")]
+public sealed record DatasetView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ProviderId,
+    [property: Id(2)] DatasetDefinition Definition,
+    [property: Id(3)] IReadOnlyList<DatasetRevision> Revisions,
+    [property: Id(4)] DateTimeOffset CreatedAt)
+{
+    /// <summary>The newest published revision: what contracts read.</summary>
+    public DatasetRevision? CurrentRevision =>
+        Revisions.LastOrDefault(r => r.Status == RevisionStatus.Published);
+}
+
+/// <summary>A dataset (key: dataset id). Records live in the record store, never here.</summary>
+[Alias("Marketplace.IDatasetGrain")]
+public interface IDatasetGrain : IGrainWithStringKey
+{
+    [Alias("Create")]
+    Task<DatasetView> Create(string providerId, DatasetDefinition definition);
+
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<DatasetView?> Get();
+
+    /// <summary>Appends a revision whose records are already committed to the record store.</summary>
+    [Alias("PublishRevision")]
+    Task<DatasetView> PublishRevision(string providerId, DatasetRevision revision);
+
+    [Alias("RetireRevision")]
+    Task<DatasetView> RetireRevision(string providerId, string revisionId);
+}

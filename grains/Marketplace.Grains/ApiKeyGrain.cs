@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using Marketplace.Domain;
+
+namespace Marketplace.Grains;
+
+[GenerateSerializer, Alias("Marketplace.ApiKeyState")]
+public sealed class ApiKeyState
+{
+    [Id(0)] public string PartyId { get; set; } = "";
+    [Id(1)] public PartyRole Role { get; set; }
+    [Id(2)] public byte[] SecretHash { get; set; } = [];
+    [Id(3)] public bool Revoked { get; set; }
+    [Id(4)] public DateTimeOffset IssuedAt { get; set; }
+}
+
+public sealed class ApiKeyGrain(
+    [PersistentState("apikey", GrainStorage.Name)] IPersistentState<ApiKeyState> state,
+    BillingCalendar calendar) : Grain, IApiKeyGrain
+{
+    public async Task Issue(ApiPrincipal principal, byte[] secretHash)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (state.RecordExists)
+        {
+            throw new DomainException("apikey.exists", "This key prefix is already taken; issue a new key.");
+        }
+        state.State.PartyId = principal.PartyId;
+        state.State.Role = principal.Role;
+        state.State.SecretHash = secretHash;
+        state.State.IssuedAt = calendar.Now;
+        await state.WriteStateAsync();
+    }
+
+    public Task<ApiPrincipal?> Verify(byte[] secretHash)
+    {
+        var s = state.State;
+        var valid = state.RecordExists && !s.Revoked && CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash);
+        return Task.FromResult(valid ? new ApiPrincipal(s.PartyId, s.Role) : null);
+    }
+
+    public async Task Revoke()
+    {
+        state.State.Revoked = true;
+        await state.WriteStateAsync();
+    }
+}

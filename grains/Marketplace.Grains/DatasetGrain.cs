@@ -1,0 +1,99 @@
+using Marketplace.Domain;
+
+namespace Marketplace.Grains;
+
+[GenerateSerializer, Alias("Marketplace.DatasetState")]
+public sealed class DatasetState
+{
+    [Id(0)] public string ProviderId { get; set; } = "";
+    [Id(1)] public DatasetDefinition? Definition { get; set; }
+    [Id(2)] public List<DatasetRevision> Revisions { get; set; } = [];
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class DatasetGrain(
+    [PersistentState("dataset", GrainStorage.Name)] IPersistentState<DatasetState> state,
+    BillingCalendar calendar) : Grain, IDatasetGrain
+{
+    private DatasetState S => state.State;
+
+    public async Task<DatasetView> Create(string providerId, DatasetDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (S.Definition is not null)
+        {
+            throw new DomainException("dataset.exists", $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+        }
+        DatasetRules.Validate(definition);
+        S.ProviderId = providerId;
+        S.Definition = definition;
+        S.CreatedAt = calendar.Now;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IPartyGrain>(providerId).AddDataset(this.GetPrimaryKeyString());
+        return View();
+    }
+
+    public Task<DatasetView?> Get() => Task.FromResult(S.Definition is null ? null : View());
+
+    public async Task<DatasetView> PublishRevision(string providerId, DatasetRevision revision)
+    {
+        ArgumentNullException.ThrowIfNull(revision);
+        EnsureOwnedBy(providerId);
+        if (S.Revisions.Any(r => r.RevisionId == revision.RevisionId))
+        {
+            return View();
+        }
+        S.Revisions.Add(revision with { Status = RevisionStatus.Published });
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public async Task<DatasetView> RetireRevision(string providerId, string revisionId)
+    {
+        EnsureOwnedBy(providerId);
+        var index = S.Revisions.FindIndex(r => r.RevisionId == revisionId);
+        if (index < 0)
+        {
+            throw new DomainException("revision.not-found", $"Dataset '{this.GetPrimaryKeyString()}' has no revision '{revisionId}'.");
+        }
+        S.Revisions[index] = S.Revisions[index] with { Status = RevisionStatus.Retired };
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    private void EnsureOwnedBy(string providerId)
+    {
+        // Another provider's dataset answers as missing: its existence is not theirs to learn.
+        if (S.Definition is null || S.ProviderId != providerId)
+        {
+            throw new DomainException("dataset.not-found", $"There is no dataset '{this.GetPrimaryKeyString()}'.");
+        }
+    }
+
+    private DatasetView View() => new(this.GetPrimaryKeyString(), S.ProviderId, S.Definition!, [.. S.Revisions], S.CreatedAt);
+}
+
+internal static class DatasetRules
+{
+    public static void Validate(DatasetDefinition definition)
+    {
+        var m = definition.Metadata;
+        if (string.IsNullOrWhiteSpace(m.Title))
+        {
+            throw new DomainException("dataset.invalid-title", "A dataset needs a title.");
+        }
+        if (string.IsNullOrWhiteSpace(m.Licence))
+        {
+            throw new DomainException("dataset.invalid-licence", "A dataset needs a licence, e.g. \"CC-BY-4.0\" for open data or \"proprietary\".");
+        }
+        if (m.TemporalStart is { } start && m.TemporalEnd is { } end && end < start)
+        {
+            throw new DomainException("dataset.invalid-temporal", "The temporal coverage ends before it starts.");
+        }
+        if (definition.Class == DatasetClass.Public && m.Licence.Equals("proprietary", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainException("dataset.invalid-licence", "Public (open) data needs an open licence such as CC-BY-4.0, not 'proprietary'.");
+        }
+        definition.Schema.Validate(definition.Class);
+    }
+}

@@ -1,0 +1,167 @@
+using Marketplace.Domain;
+using Marketplace.Storage;
+
+namespace Marketplace.Grains;
+
+[GenerateSerializer, Alias("Marketplace.OfferingState")]
+public sealed class OfferingState
+{
+    [Id(0)] public string ProviderId { get; set; } = "";
+    [Id(1)] public OfferingDefinition? Definition { get; set; }
+    [Id(2)] public OfferingStatus Status { get; set; }
+    [Id(3)] public DatasetClass DatasetClass { get; set; }
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(6)] public List<string> ContractIds { get; set; } = [];
+}
+
+public sealed class OfferingGrain(
+    [PersistentState("offering", GrainStorage.Name)] IPersistentState<OfferingState> state,
+    ICatalogIndex catalog,
+    BillingCalendar calendar) : Grain, IOfferingGrain
+{
+    private OfferingState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<OfferingView> Create(string providerId, OfferingDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (S.Definition is not null)
+        {
+            throw new DomainException("offering.exists", $"An offering with id '{Id}' already exists; choose another id.");
+        }
+        var dataset = await GrainFactory.GetGrain<IDatasetGrain>(definition.DatasetId).Get();
+        if (dataset is null || dataset.ProviderId != providerId)
+        {
+            throw new DomainException("dataset.not-found", $"You have no dataset '{definition.DatasetId}' to offer.");
+        }
+        var normalized = OfferingRules.Normalize(definition, dataset);
+        S.ProviderId = providerId;
+        S.Definition = normalized;
+        S.Status = OfferingStatus.Draft;
+        S.DatasetClass = dataset.Definition.Class;
+        S.CreatedAt = S.UpdatedAt = calendar.Now;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IPartyGrain>(providerId).AddOffering(Id);
+        return View();
+    }
+
+    public Task<OfferingView?> Get() => Task.FromResult(S.Definition is null ? null : View());
+
+    public async Task<OfferingView> Publish(ApiPrincipal actor)
+    {
+        EnsureManageableBy(actor);
+        var dataset = await GrainFactory.GetGrain<IDatasetGrain>(S.Definition!.DatasetId).Get();
+        if (dataset?.CurrentRevision is null)
+        {
+            throw new DomainException("offering.no-data",
+                $"Dataset '{S.Definition.DatasetId}' has no published revision yet; upload one before listing the offering.");
+        }
+        var provider = await GrainFactory.GetGrain<IPartyGrain>(S.ProviderId).GetProfile();
+        await catalog.UpsertAsync(CatalogListingOf(dataset, provider?.Name ?? S.ProviderId));
+        S.Status = OfferingStatus.Listed;
+        S.UpdatedAt = calendar.Now;
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public async Task<OfferingView> Delist(ApiPrincipal actor)
+    {
+        EnsureManageableBy(actor);
+        // Contracts already signed keep their terms; delisting only stops new subscriptions.
+        await catalog.RemoveAsync(Id);
+        S.Status = OfferingStatus.Delisted;
+        S.UpdatedAt = calendar.Now;
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public async Task<ContractView> Subscribe(string buyerId, string purpose)
+    {
+        if (S.Definition is null || S.Status == OfferingStatus.Draft || !View().IsVisibleTo(buyerId))
+        {
+            throw new DomainException("offering.not-found", $"There is no offering '{Id}'.");
+        }
+        if (S.Status != OfferingStatus.Listed)
+        {
+            throw new DomainException("offering.not-listed", $"Offering '{Id}' is {S.Status.ToString().ToLowerInvariant()}, not listed; it takes no new subscriptions.");
+        }
+        var purposeCheck = S.Definition.Policy.CheckPurpose(purpose);
+        if (!purposeCheck.Allowed)
+        {
+            throw new DomainException("offering.purpose-not-permitted", purposeCheck.Reason);
+        }
+        await EnsureNoOpenContract(buyerId, purpose);
+
+        var contractId = Identifiers.NewId("ctr");
+        var terms = new ContractTerms(Id, S.Definition.DatasetId, S.ProviderId, S.DatasetClass,
+            S.Definition.Pricing, S.Definition.Policy, S.Definition.Approval);
+        var contract = await GrainFactory.GetGrain<IContractGrain>(contractId).Open(buyerId, purpose.Trim().ToLowerInvariant(), terms);
+        S.ContractIds.Add(contractId);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IPartyGrain>(buyerId).AddContract(contractId);
+        return contract;
+    }
+
+    private async Task EnsureNoOpenContract(string buyerId, string purpose)
+    {
+        var contracts = await Task.WhenAll(S.ContractIds.Select(id => GrainFactory.GetGrain<IContractGrain>(id).Get()));
+        var open = contracts.FirstOrDefault(c => c is not null && c.BuyerId == buyerId
+            && string.Equals(c.Purpose, purpose.Trim(), StringComparison.OrdinalIgnoreCase)
+            && c.Status is ContractStatus.Requested or ContractStatus.Active or ContractStatus.Suspended);
+        if (open is not null)
+        {
+            throw new DomainException("contract.exists",
+                $"You already have contract '{open.Id}' ({open.Status}) for this offering and purpose; use it instead of subscribing again.");
+        }
+    }
+
+    private void EnsureManageableBy(ApiPrincipal actor)
+    {
+        var allowed = S.Definition is not null
+            && (actor.Role == PartyRole.Operator || (actor.Role == PartyRole.Provider && actor.PartyId == S.ProviderId));
+        if (!allowed)
+        {
+            throw new DomainException("offering.not-found", $"You have no offering '{Id}'.");
+        }
+    }
+
+    private CatalogListing CatalogListingOf(DatasetView dataset, string providerName)
+    {
+        var d = S.Definition!;
+        var m = dataset.Definition.Metadata;
+        return new CatalogListing(Id, dataset.Id, S.ProviderId, providerName, d.Title, d.Description,
+            m.Keywords, m.Themes, dataset.Definition.Class.ToString().ToLowerInvariant(), d.Pricing.PriceModelName,
+            d.Pricing.IsFree, d.Pricing.Summary, d.Visibility == OfferingVisibility.Public, d.Buyers, m.Licence,
+            calendar.Now);
+    }
+
+    private OfferingView View() =>
+        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt, [.. S.ContractIds]);
+}
+
+internal static class OfferingRules
+{
+    public static OfferingDefinition Normalize(OfferingDefinition definition, DatasetView dataset)
+    {
+        definition.Pricing.Validate();
+        definition.Policy.Validate();
+        if (dataset.Definition.Class == DatasetClass.Public && !definition.Pricing.IsFree)
+        {
+            throw new DomainException("offering.public-must-be-free", "Public (open) data is offered free of charge; use the free pricing model.");
+        }
+        if (definition.Visibility == OfferingVisibility.Private && definition.Buyers.Count == 0)
+        {
+            throw new DomainException("offering.no-buyers", "A private offering must name the buyers it is offered to (buyers: [\"buyer-id\"]).");
+        }
+        var title = string.IsNullOrWhiteSpace(definition.Title) ? dataset.Definition.Metadata.Title : definition.Title.Trim();
+        var description = string.IsNullOrWhiteSpace(definition.Description) ? dataset.Definition.Metadata.Description : definition.Description.Trim();
+        return definition with
+        {
+            Title = title,
+            Description = description,
+            Buyers = [.. definition.Buyers.Select(b => b.Trim()).Distinct(StringComparer.Ordinal)],
+        };
+    }
+}

@@ -1,0 +1,10 @@
+namespace Marketplace.Samples.SmartCity.City;
+
+public enum PartyRole
+{
+    Provider,
+    Buyer,
+}
+
+/// <param name="KeyVariable">The shell variable the demo keys file exports this party's API key as.</param>
+public sealed record SampleParty(string Id, PartyRole Role, string Name, string KeyVariable);

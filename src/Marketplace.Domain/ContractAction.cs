@@ -1,0 +1,13 @@
+namespace Marketplace.Domain;
+
+[GenerateSerializer, Alias("Marketplace.ContractAction")]
+public enum ContractAction
+{
+    Activate,
+    Approve,
+    Reject,
+    Suspend,
+    Resume,
+    Terminate,
+    Expire,
+}

@@ -1,0 +1,54 @@
+namespace Marketplace.Domain;
+
+/// <summary>
+/// Checks uploaded rows against a <see cref="DatasetSchema"/>, one row at a time so uploads of any size stream
+/// through. Every problem is reported as "line N, field 'x': what is wrong"; empty values count as missing, so the
+/// same data gives the same canonical JSON whether it came as CSV or JSON Lines.
+/// </summary>
+public static partial class RecordParser
+{
+    private static object?[] NewRow(DatasetSchema schema) => new object?[schema.Fields.Count];
+
+    /// <summary>Checks the arguments eagerly (iterators would defer it) and maps field names to positions.</summary>
+    private static Dictionary<string, int> FieldPositions(TextReader reader, DatasetSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(schema);
+        if (schema.Fields.Count == 0)
+        {
+            throw new DomainException("schema.no-fields", "A schema needs at least one field before records can be checked against it.");
+        }
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < schema.Fields.Count; i++)
+        {
+            positions.TryAdd(schema.Fields[i].Name, i);
+        }
+        return positions;
+    }
+
+    /// <summary>Converts one present-or-missing text value, recording a problem in <paramref name="errors"/>.</summary>
+    private static object? FromText(long line, SchemaField field, string text, List<string> errors)
+    {
+        if (FieldValues.IsMissing(field.Type, text))
+        {
+            RequireIfNeeded(line, field, errors);
+            return null;
+        }
+        if (FieldValues.TryParseText(field.Type, text, out var value))
+        {
+            return value;
+        }
+        errors.Add(RecordJsonWriter.FieldError(line, field, $"{FieldValues.Show(text)} is not {FieldValues.Expected(field.Type)}"));
+        return null;
+    }
+
+    private static void RequireIfNeeded(long line, SchemaField field, List<string> errors)
+    {
+        if (field.Required)
+        {
+            errors.Add(RecordJsonWriter.FieldError(line, field, "a value is required"));
+        }
+    }
+
+    private static string FieldList(DatasetSchema schema) => string.Join(", ", schema.Fields.Select(f => f.Name));
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Marketplace.Domain;
+
+/// <summary>
+/// ODRL-shaped terms of use attached to an offering. Purposes are lower-case codes; an empty list permits any
+/// purpose. <see cref="MaxUnitsPerPeriod"/> is counted in the plan's billable unit per billing period.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.UsagePolicy")]
+public sealed partial record UsagePolicy(
+    IReadOnlyList<string> PermittedPurposes,
+    [property: Id(1)] DateTimeOffset? EndsAt,
+    [property: Id(2)] int? TermDays,
+    [property: Id(3)] long? MaxUnitsPerPeriod,
+    [property: Id(4)] bool RedistributionProhibited)
+{
+    public static UsagePolicy Open { get; } = new([], null, null, null, false);
+
+    [Id(0)]
+    public IReadOnlyList<string> PermittedPurposes { get; init => field = NormalizePurposes(value); } =
+        NormalizePurposes(PermittedPurposes);
+
+    public static string NormalizePurpose(string? purpose) => purpose?.Trim().ToLowerInvariant() ?? "";
+
+    public static bool IsValidPurpose(string? purpose) => purpose is not null && Patterns.Purpose().IsMatch(purpose);
+
+    /// <summary>Throws a <see cref="DomainException"/> (code <c>policy.*</c>) for terms that cannot be enforced.</summary>
+    public void Validate()
+    {
+        foreach (var purpose in PermittedPurposes)
+        {
+            if (!IsValidPurpose(purpose))
+            {
+                throw new DomainException("policy.invalid-purpose",
+                    $"'{purpose}' is not a purpose code; use 2 to 64 lower-case letters, digits or hyphens starting with a letter, e.g. 'public-service'.");
+            }
+        }
+        if (TermDays <= 0)
+        {
+            throw new DomainException("policy.invalid-term",
+                string.Create(CultureInfo.InvariantCulture, $"A contract term must be at least 1 day (got {TermDays}); leave it empty for no term."));
+        }
+        if (MaxUnitsPerPeriod <= 0)
+        {
+            throw new DomainException("policy.invalid-quota",
+                string.Create(CultureInfo.InvariantCulture, $"A quota must be at least 1 unit per period (got {MaxUnitsPerPeriod}); leave it empty for no quota."));
+        }
+    }
+
+    /// <summary>When a contract signed at <paramref name="signedAt"/> ends: the earlier of the fixed end and the term.</summary>
+    public DateTimeOffset? ContractEndFor(DateTimeOffset signedAt)
+    {
+        DateTimeOffset? termEnd = TermDays is { } days ? signedAt.AddDays(days) : null;
+        return (EndsAt, termEnd) switch
+        {
+            ({ } fixedEnd, { } term) => fixedEnd <= term ? fixedEnd : term,
+            _ => EndsAt ?? termEnd,
+        };
+    }
+
+    public bool Equals(UsagePolicy? other) =>
+        other is not null
+        && ReadOnlyLists.SequenceEqual(PermittedPurposes, other.PermittedPurposes)
+        && EndsAt == other.EndsAt && TermDays == other.TermDays
+        && MaxUnitsPerPeriod == other.MaxUnitsPerPeriod && RedistributionProhibited == other.RedistributionProhibited;
+
+    public override int GetHashCode() =>
+        HashCode.Combine(ReadOnlyLists.Hash(PermittedPurposes), EndsAt, TermDays, MaxUnitsPerPeriod, RedistributionProhibited);
+
+    private static IReadOnlyList<string> NormalizePurposes(IReadOnlyList<string>? purposes) =>
+        purposes is null || purposes.Count == 0
+            ? []
+            : [.. purposes.Select(NormalizePurpose).Distinct(StringComparer.Ordinal)];
+}

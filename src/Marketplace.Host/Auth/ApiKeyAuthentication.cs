@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Marketplace.Grains;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Host.Auth;
+
+public sealed class ApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IGrainFactory grains,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string PartyClaim = "party";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            || !ApiKeyIssuer.TryParseKey(header["Bearer ".Length..].Trim(), out var prefix, out var hash))
+        {
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer mk_...' with a marketplace API key.");
+        }
+        var principal = await grains.GetGrain<IApiKeyGrain>(prefix).Verify(hash);
+        if (principal is null)
+        {
+            return AuthenticateResult.Fail("The API key is not valid (unknown, revoked or mistyped).");
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(PartyClaim, principal.PartyId), new Claim(ClaimTypes.Role, principal.Role.ToString())],
+            SchemeName, PartyClaim, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",
+            "Send your API key as 'Authorization: Bearer mk_...'. An operator issues keys with POST /api/v1/parties/{id}/keys.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblem(StatusCodes.Status403Forbidden, "Not allowed for your role",
+            $"This endpoint is not open to a {Context.User.FindFirstValue(ClaimTypes.Role)?.ToLowerInvariant() ?? "caller"} key.");
+
+    private async Task WriteProblem(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}
+
+public static class Roles
+{
+    public const string Operator = nameof(PartyRole.Operator);
+    public const string Provider = nameof(PartyRole.Provider);
+    public const string Buyer = nameof(PartyRole.Buyer);
+}
+
+public static class PrincipalExtensions
+{
+    public static ApiPrincipal Caller(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var party = user.FindFirstValue(ApiKeyAuthentication.PartyClaim)
+            ?? throw new InvalidOperationException("The endpoint was reached without an authenticated party.");
+        return new ApiPrincipal(party, Enum.Parse<PartyRole>(user.FindFirstValue(ClaimTypes.Role)!));
+    }
+}

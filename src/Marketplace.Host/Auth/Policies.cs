@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Marketplace.Host.Auth;
+
+public static class Policies
+{
+    public const string Operator = "operator";
+    public const string Provider = "provider";
+    public const string Buyer = "buyer";
+    public const string ProviderOrOperator = "provider-or-operator";
+
+    public static AuthorizationBuilder AddMarketplacePolicies(this AuthorizationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddPolicy(Operator, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Provider, p => p.RequireRole(Roles.Provider))
+            .AddPolicy(Buyer, p => p.RequireRole(Roles.Buyer))
+            .AddPolicy(ProviderOrOperator, p => p.RequireRole(Roles.Provider, Roles.Operator));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using Marketplace.Domain;
+using Marketplace.Grains;
+using Marketplace.Host.Auth;
+using Marketplace.Storage;
+
+namespace Marketplace.Host.Features.Access;
+
+/// <summary>
+/// Brokered access: every page is checked against the contract and its policy, read from the record store
+/// and metered before it is answered. With an Idempotency-Key a replay returns the same page and meters nothing.
+/// </summary>
+public static class RecordEndpoints
+{
+    private const int DefaultLimit = 100;
+    private const int MaxLimit = 1_000;
+    private static readonly HashSet<string> ReservedParameters = new(StringComparer.OrdinalIgnoreCase) { "cursor", "limit" };
+
+    public static IEndpointRouteBuilder MapRecordEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/contracts/{id}/records", GetRecords).WithTags("Access").WithName("GetRecords")
+            .WithSummary("Fetch a page of records under a contract (buyer). Query: cursor, limit (1-1000), and <field>=<value> filters. "
+                + "Send an Idempotency-Key header to make retries safe: a replay returns the same page and is metered once.")
+            .RequireAuthorization(Policies.Buyer)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
+        return app;
+    }
+
+    private static async Task<IResult> GetRecords(string id, HttpContext http, IGrainFactory grains, IRecordStore store, BillingCalendar calendar)
+    {
+        var buyer = http.User.Caller().PartyId;
+        var query = http.Request.Query;
+        var limit = ParseLimit(query["limit"]);
+        var cursor = query["cursor"] is { Count: > 0 } c && !string.IsNullOrEmpty(c[0]) ? RecordCursor.Decode(c[0]!) : null;
+        string? idempotencyKey = http.Request.Headers["Idempotency-Key"];
+        if (idempotencyKey is { Length: > 200 })
+        {
+            throw new DomainException("idempotency-key.invalid", "An Idempotency-Key is at most 200 characters; a UUID is ideal.");
+        }
+
+        var grant = await grains.GetGrain<IContractGrain>(id).Authorize(buyer, limit);
+        if (!grant.Allowed && grant.Denial != AccessDenial.QuotaExceeded)
+        {
+            throw new DomainException("access.not-permitted", grant.Reason);
+        }
+        var dataset = await grains.GetGrain<IDatasetGrain>(grant.DatasetId).Get()
+            ?? throw new DomainException("dataset.not-found", $"The dataset of contract '{id}' no longer exists.");
+        var filters = ParseFilters(query, dataset.Definition.Schema);
+        var revisionId = cursor?.RevisionId ?? dataset.CurrentRevision?.RevisionId
+            ?? throw new DomainException("dataset.no-data", $"Dataset '{dataset.Id}' has no published revision yet.");
+        if (cursor is not null && !dataset.Revisions.Any(r => r.RevisionId == cursor.RevisionId))
+        {
+            throw new DomainException("cursor.invalid", "The cursor belongs to another dataset; start again without a cursor.");
+        }
+
+        var meter = grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(id, grant.Period));
+        var eventId = idempotencyKey is null ? Guid.CreateVersion7().ToString("N") : $"idem:{idempotencyKey}";
+        var fingerprint = Fingerprint(revisionId, cursor?.AfterSequence ?? 0, limit, filters);
+
+        if (idempotencyKey is not null && await meter.Find(eventId) is { } earlier)
+        {
+            return await Replay(earlier, fingerprint, grant.Unit, id, revisionId, cursor?.AfterSequence ?? 0, limit, filters, store, http.RequestAborted);
+        }
+        if (!grant.Allowed)
+        {
+            throw new DomainException("access.quota-exceeded", grant.Reason);
+        }
+
+        var page = await store.ReadPageAsync(revisionId, cursor?.AfterSequence ?? 0, (int)grant.UnitsGranted, filters, http.RequestAborted);
+        var units = UnitsOf(grant.Unit, page);
+        var receipt = await meter.Record(new UsageEvent(eventId, units, calendar.Now, "broker", fingerprint));
+        if (receipt.Duplicate)
+        {
+            // A concurrent request with the same key won the race: answer exactly as it did.
+            return await Replay(receipt, fingerprint, grant.Unit, id, revisionId, cursor?.AfterSequence ?? 0, limit, filters, store, http.RequestAborted);
+        }
+        return new RecordPageResult(id, revisionId, page, NextCursor(revisionId, page), units, replayed: false);
+    }
+
+    private static async Task<IResult> Replay(UsageReceipt earlier, string fingerprint, UsageUnit unit, string contractId, string revisionId,
+        long after, int limit, IReadOnlyList<FieldFilter> filters, IRecordStore store, CancellationToken ct)
+    {
+        if (earlier.Fingerprint != fingerprint)
+        {
+            throw new DomainException("idempotency-key.conflict",
+                "This Idempotency-Key was already used for a different request (other cursor, limit, filters or revision); use a new key.");
+        }
+        // A record-metered page may have been shortened by the quota; its metered units say how long it was.
+        var replayLimit = unit == UsageUnit.Record && earlier.Units is > 0 and var served && served < limit ? (int)served : limit;
+        var page = await store.ReadPageAsync(revisionId, after, replayLimit, filters, ct);
+        return new RecordPageResult(contractId, revisionId, page, NextCursor(revisionId, page), earlier.Units, replayed: true);
+    }
+
+    private static long UnitsOf(UsageUnit unit, RecordPage page) => unit switch
+    {
+        UsageUnit.Record => page.Records.Count,
+        UsageUnit.Request => 1,
+        _ => page.Records.Sum(r => (long)Encoding.UTF8.GetByteCount(r.Json)),
+    };
+
+    private static string? NextCursor(string revisionId, RecordPage page) =>
+        page.NextAfterSequence is { } next ? new RecordCursor(revisionId, next).Encode() : null;
+
+    private static int ParseLimit(Microsoft.Extensions.Primitives.StringValues value)
+    {
+        if (value.Count == 0 || string.IsNullOrEmpty(value[0]))
+        {
+            return DefaultLimit;
+        }
+        if (int.TryParse(value[0], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+        {
+            return limit;
+        }
+        throw new DomainException("limit.invalid", $"'limit' must be a whole number from 1 to {MaxLimit}, not '{value[0]}'.");
+    }
+
+    private static List<FieldFilter> ParseFilters(IQueryCollection query, DatasetSchema schema)
+    {
+        var filters = new List<FieldFilter>();
+        foreach (var (key, values) in query)
+        {
+            if (ReservedParameters.Contains(key))
+            {
+                continue;
+            }
+            if (!schema.HasField(key))
+            {
+                throw new DomainException("filter.invalid",
+                    $"'{key}' is not a field of this dataset; filter on one of: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
+            }
+            filters.Add(new FieldFilter(key, values[0] ?? ""));
+        }
+        return filters;
+    }
+
+    private static string Fingerprint(string revisionId, long after, int limit, IReadOnlyList<FieldFilter> filters) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{revisionId}|{after}|{limit}|{string.Join("&", filters.OrderBy(f => f.Field, StringComparer.Ordinal).Select(f => $"{f.Field}={f.Value}"))}");
+}

@@ -1,0 +1,53 @@
+using Marketplace.Domain;
+using Marketplace.Grains;
+using Marketplace.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Marketplace.Host.Features.Contracts;
+
+public static class ContractEndpoints
+{
+    public static IEndpointRouteBuilder MapContractEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/contracts").WithTags("Contracts");
+
+        group.MapGet("/", ListContracts).WithName("ListContracts")
+            .WithSummary("Contracts you are party to (buyer: yours; provider: on your offerings; operator: all). Filter by status and offeringId.")
+            .RequireAuthorization().ProducesProblem(400);
+        group.MapGet("/{id}", GetContract).WithName("GetContract").WithSummary("One contract with its history.")
+            .RequireAuthorization().ProducesProblem(404);
+        MapTransition(group, "approve", ContractAction.Approve, "Approve a requested contract (provider or operator).");
+        MapTransition(group, "reject", ContractAction.Reject, "Reject a requested contract (provider or operator).");
+        MapTransition(group, "suspend", ContractAction.Suspend, "Suspend an active contract (provider or operator).");
+        MapTransition(group, "resume", ContractAction.Resume, "Resume a suspended contract (provider or operator).");
+        MapTransition(group, "terminate", ContractAction.Terminate, "End a contract for good (buyer, provider or operator).");
+        return app;
+    }
+
+    private static void MapTransition(RouteGroupBuilder group, string verb, ContractAction action, string summary)
+    {
+        var name = string.Concat(char.ToUpperInvariant(verb[0]), verb[1..]) + "Contract";
+        group.MapPost($"/{{id}}/{verb}", (string id, ContractActionRequest? request, HttpContext http, IGrainFactory grains) =>
+                Transition(id, action, request, http, grains))
+            .WithName(name).WithSummary(summary)
+            .RequireAuthorization().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+    }
+
+    private static async Task<Ok<ContractListResponse>> ListContracts(string? status, string? offeringId, HttpContext http, ContractScope scope)
+    {
+        var wanted = status is null ? (ContractStatus?)null : Wire.ParseEnum<ContractStatus>(status, "status");
+        var views = await scope.VisibleToAsync(http.User.Caller());
+        var filtered = views.Where(v => (wanted is null || v.Status == wanted) && (offeringId is null || v.Terms.OfferingId == offeringId));
+        return TypedResults.Ok(new ContractListResponse([.. filtered.Select(v => v.ToResponse())]));
+    }
+
+    private static async Task<Ok<ContractResponse>> GetContract(string id, HttpContext http, ContractScope scope) =>
+        TypedResults.Ok((await scope.GetAsync(id, http.User.Caller())).ToResponse());
+
+    private static async Task<Ok<ContractResponse>> Transition(
+        string id, ContractAction action, ContractActionRequest? request, HttpContext http, IGrainFactory grains)
+    {
+        var view = await grains.GetGrain<IContractGrain>(id).Transition(action, http.User.Caller(), request?.Reason);
+        return TypedResults.Ok(view.ToResponse());
+    }
+}

@@ -1,0 +1,89 @@
+using Marketplace.Domain;
+using Marketplace.Grains;
+
+namespace Marketplace.Host.Features.Datasets;
+
+public sealed record SchemaFieldWire(string? Name, string? Type, bool Required = false);
+
+public sealed record SchemaWire(IReadOnlyList<SchemaFieldWire>? Fields, string? SubjectField);
+
+public sealed record CreateDatasetRequest(
+    string? Id,
+    string? Class,
+    string? Title,
+    string? Description,
+    IReadOnlyList<string>? Keywords,
+    IReadOnlyList<string>? Themes,
+    string? Publisher,
+    string? Licence,
+    string? Spatial,
+    DateTimeOffset? TemporalStart,
+    DateTimeOffset? TemporalEnd,
+    string? UpdateFrequency,
+    string? Language,
+    SchemaWire? Schema);
+
+public sealed record RevisionResponse(string RevisionId, long Records, long Bytes, DateTimeOffset CreatedAt, string Status);
+
+public sealed record DatasetResponse(
+    string Id,
+    string ProviderId,
+    string Class,
+    string Title,
+    string Description,
+    IReadOnlyList<string> Keywords,
+    IReadOnlyList<string> Themes,
+    string Publisher,
+    string Licence,
+    string? Spatial,
+    DateTimeOffset? TemporalStart,
+    DateTimeOffset? TemporalEnd,
+    string? UpdateFrequency,
+    string Language,
+    SchemaWire Schema,
+    string? CurrentRevisionId,
+    IReadOnlyList<RevisionResponse> Revisions,
+    DateTimeOffset CreatedAt);
+
+public sealed record DatasetListResponse(IReadOnlyList<DatasetResponse> Items);
+
+public static class DatasetMapping
+{
+    public static DatasetDefinition ToDefinition(this CreateDatasetRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var cls = Wire.ParseEnum<DatasetClass>(r.Class, "class");
+        if (r.Schema?.Fields is null or { Count: 0 })
+        {
+            throw new DomainException("schema.missing",
+                "A dataset needs a schema: { \"fields\": [ { \"name\": \"stop_id\", \"type\": \"string\", \"required\": true } ] }.");
+        }
+        var fields = r.Schema.Fields.Select(f => new SchemaField(f.Name ?? "", Wire.ParseEnum<FieldType>(f.Type, "field type"), f.Required)).ToList();
+        var metadata = new DatasetMetadata(
+            r.Title?.Trim() ?? "", r.Description?.Trim() ?? "", Clean(r.Keywords), Clean(r.Themes),
+            r.Publisher?.Trim() ?? "", r.Licence?.Trim() ?? "", r.Spatial, r.TemporalStart, r.TemporalEnd,
+            r.UpdateFrequency, string.IsNullOrWhiteSpace(r.Language) ? "en" : r.Language.Trim());
+        return new DatasetDefinition(cls, metadata, new DatasetSchema(fields, r.Schema.SubjectField));
+    }
+
+    public static DatasetResponse ToResponse(this DatasetView v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        var m = v.Definition.Metadata;
+        var schema = new SchemaWire(
+            [.. v.Definition.Schema.Fields.Select(f => new SchemaFieldWire(f.Name, Wire.Name(f.Type), f.Required))],
+            v.Definition.Schema.SubjectField);
+        return new DatasetResponse(v.Id, v.ProviderId, Wire.Name(v.Definition.Class), m.Title, m.Description, m.Keywords, m.Themes,
+            m.Publisher, m.Licence, m.Spatial, m.TemporalStart, m.TemporalEnd, m.UpdateFrequency, m.Language, schema,
+            v.CurrentRevision?.RevisionId, [.. v.Revisions.Select(ToResponse)], v.CreatedAt);
+    }
+
+    public static RevisionResponse ToResponse(this DatasetRevision r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.RevisionId, r.Records, r.Bytes, r.CreatedAt, Wire.Name(r.Status));
+    }
+
+    private static List<string> Clean(IReadOnlyList<string>? values) =>
+        values is null ? [] : [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.Ordinal)];
+}

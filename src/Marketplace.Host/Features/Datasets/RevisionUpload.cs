@@ -1,0 +1,141 @@
+using Marketplace.Domain;
+using Marketplace.Grains;
+using Marketplace.Host.Errors;
+using Marketplace.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Host.Features.Datasets;
+
+/// <summary>
+/// Takes a CSV or JSON Lines upload into a new revision. The body is spooled to a temporary file (so a
+/// slow client never holds a write transaction open and nothing is held in memory), then parsed and
+/// checked against the schema row by row and appended in batches to a staged revision. Any row that does
+/// not fit rejects the whole revision: the staged rows are deleted and the errors listed by line.
+/// </summary>
+public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, BillingCalendar calendar, IOptions<MarketplaceOptions> options)
+{
+    private const int BatchSize = 1_000;
+    private const int MaxListedErrors = 100;
+
+    public async Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(request);
+        var format = FormatOf(request.ContentType);
+        var limit = options.Value.MaxUploadBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit + 1;
+        }
+
+        var spool = Path.Combine(Path.GetTempPath(), $"marketplace-upload-{Guid.NewGuid():N}");
+        try
+        {
+            var bytes = await SpoolAsync(request.Body, spool, limit, ct);
+            var revisionId = Identifiers.NewId("rev");
+            var count = await LoadAsync(dataset, revisionId, spool, format, ct);
+            var revision = new DatasetRevision(revisionId, count, bytes, calendar.Now, RevisionStatus.Published);
+            await grains.GetGrain<IDatasetGrain>(dataset.Id).PublishRevision(providerId, revision);
+            return revision;
+        }
+        finally
+        {
+            File.Delete(spool);
+        }
+    }
+
+    private static async Task<long> SpoolAsync(Stream body, string path, long limit, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                throw TooLarge(limit);
+            }
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return total;
+    }
+
+    private async Task<long> LoadAsync(DatasetView dataset, string revisionId, string spool, UploadFormat format, CancellationToken ct)
+    {
+        var schema = dataset.Definition.Schema;
+        await using var writer = await records.BeginRevisionAsync(dataset.Id, revisionId, ct);
+        using var reader = new StreamReader(spool, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var rows = format == UploadFormat.Csv ? RecordParser.ParseCsv(reader, schema) : RecordParser.ParseJsonLines(reader, schema);
+
+        var batch = new List<StoredRecord>(BatchSize);
+        var errors = new List<string>();
+        long errorCount = 0, sequence = 0;
+        foreach (var row in rows)
+        {
+            if (row.Errors.Count > 0 || row.Json is null)
+            {
+                errorCount += Math.Max(1, row.Errors.Count);
+                errors.AddRange(row.Errors.Take(MaxListedErrors - errors.Count));
+                continue;
+            }
+            if (errorCount > 0)
+            {
+                continue; // keep validating to report every bad line, but write nothing more
+            }
+            batch.Add(new StoredRecord(++sequence, row.SubjectId, row.Json));
+            if (batch.Count == BatchSize)
+            {
+                await writer.AppendAsync(batch, ct);
+                batch.Clear();
+            }
+        }
+        if (errorCount == 0 && sequence == 0)
+        {
+            errorCount = 1;
+            errors.Add("The upload holds no records.");
+        }
+        if (errorCount > 0)
+        {
+            await writer.AbortAsync(ct);
+            var problem = ProblemMapping.Problem(422, "The upload does not fit the dataset's schema",
+                $"{errorCount} problem(s) found; the revision was rejected whole and nothing was stored. Fix the listed lines and upload again.");
+            problem.Extensions["code"] = "revision.rows-invalid";
+            problem.Extensions["errors"] = errors;
+            throw new ApiProblemException(problem);
+        }
+        if (batch.Count > 0)
+        {
+            await writer.AppendAsync(batch, ct);
+        }
+        return await writer.CommitAsync(ct);
+    }
+
+    private static UploadFormat FormatOf(string? contentType)
+    {
+        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        return mediaType switch
+        {
+            "text/csv" => UploadFormat.Csv,
+            "application/x-ndjson" or "application/jsonl" or "application/jsonlines" or "application/x-jsonlines" => UploadFormat.JsonLines,
+            _ => throw new DomainException("revision.unsupported-media-type",
+                $"Upload records as CSV (Content-Type: text/csv) or JSON Lines (Content-Type: application/x-ndjson), not '{contentType}'."),
+        };
+    }
+
+    private static DomainException TooLarge(long limit) =>
+        new("revision.too-large", $"The upload is larger than the limit of {limit / (1 << 20)} MiB; split the data or ask the operator.");
+
+    private enum UploadFormat
+    {
+        Csv,
+        JsonLines,
+    }
+}

@@ -1,0 +1,84 @@
+using Marketplace.Domain;
+using Marketplace.Grains;
+using Marketplace.Host.Auth;
+using Marketplace.Host.Features.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Marketplace.Host.Features.Offerings;
+
+public sealed record SubscribeRequest(string? Purpose);
+
+public static class OfferingEndpoints
+{
+    public static IEndpointRouteBuilder MapOfferingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/offerings").WithTags("Offerings");
+
+        group.MapPost("/", CreateOffering).WithName("CreateOffering")
+            .WithSummary("Offer one of your datasets: price, usage policy, visibility and approval; starts as a draft (provider).")
+            .RequireAuthorization(Policies.Provider).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/", ListOfferings).WithName("ListOfferings")
+            .WithSummary("Your offerings (provider) or every offering (operator). Buyers search the catalog.")
+            .RequireAuthorization(Policies.ProviderOrOperator);
+        group.MapGet("/{id}", GetOffering).WithName("GetOffering")
+            .WithSummary("One offering. A private offering is invisible (404) to buyers it was not offered to.")
+            .RequireAuthorization().ProducesProblem(404);
+        group.MapPost("/{id}/publish", Publish).WithName("PublishOffering")
+            .WithSummary("List the offering in the catalog.")
+            .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/delist", Delist).WithName("DelistOffering")
+            .WithSummary("Remove the offering from the catalog; signed contracts keep their terms.")
+            .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(404);
+        group.MapPost("/{id}/contracts", Subscribe).WithName("Subscribe")
+            .WithSummary("Subscribe with a declared purpose; the contract is active at once or awaits the provider's approval (buyer).")
+            .RequireAuthorization(Policies.Buyer).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        return app;
+    }
+
+    private static async Task<Created<OfferingResponse>> CreateOffering(CreateOfferingRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.Caller();
+        var id = string.IsNullOrWhiteSpace(request.Id) ? Identifiers.NewId("off") : request.Id.Trim();
+        Wire.EnsureSlug(id, "id");
+        var view = await grains.GetGrain<IOfferingGrain>(id).Create(caller.PartyId, request.ToDefinition());
+        return TypedResults.Created($"/api/v1/offerings/{id}", view.ToResponse());
+    }
+
+    private static async Task<Ok<OfferingListResponse>> ListOfferings(HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.Caller();
+        var partyIds = caller.Role == PartyRole.Operator ? await grains.GetGrain<IPartyDirectoryGrain>(0).List() : [caller.PartyId];
+        var holdings = await Task.WhenAll(partyIds.Select(p => grains.GetGrain<IPartyGrain>(p).GetHoldings()));
+        var views = await Task.WhenAll(holdings.SelectMany(h => h.OfferingIds).Select(o => grains.GetGrain<IOfferingGrain>(o).Get()));
+        return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Select(v => v.ToResponse())]));
+    }
+
+    private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.Caller();
+        var view = await grains.GetGrain<IOfferingGrain>(id).Get();
+        var visible = view is not null && caller.Role switch
+        {
+            PartyRole.Operator => true,
+            PartyRole.Provider => view.ProviderId == caller.PartyId,
+            _ => view.Status == OfferingStatus.Listed && view.IsVisibleTo(caller.PartyId),
+        };
+        return visible ? TypedResults.Ok(view!.ToResponse()) : throw new DomainException("offering.not-found", $"There is no offering '{id}'.");
+    }
+
+    private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok((await grains.GetGrain<IOfferingGrain>(id).Publish(http.User.Caller())).ToResponse());
+
+    private static async Task<Ok<OfferingResponse>> Delist(string id, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok((await grains.GetGrain<IOfferingGrain>(id).Delist(http.User.Caller())).ToResponse());
+
+    private static async Task<Created<ContractResponse>> Subscribe(string id, SubscribeRequest request, HttpContext http, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(request.Purpose))
+        {
+            throw new DomainException("contract.purpose-missing", "Declare the purpose you will use the data for, e.g. \"purpose\": \"research\".");
+        }
+        var contract = await grains.GetGrain<IOfferingGrain>(id).Subscribe(http.User.Caller().PartyId, request.Purpose);
+        return TypedResults.Created($"/api/v1/contracts/{contract.Id}", contract.ToResponse());
+    }
+}

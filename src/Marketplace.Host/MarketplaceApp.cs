@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using Marketplace.Grains;
+using Marketplace.Host.Auth;
+using Marketplace.Host.Errors;
+using Marketplace.Host.Features.Access;
+using Marketplace.Host.Features.Catalog;
+using Marketplace.Host.Features.Contracts;
+using Marketplace.Host.Features.Datasets;
+using Marketplace.Host.Features.Offerings;
+using Marketplace.Host.Features.Parties;
+using Marketplace.Host.Features.Usage;
+using Marketplace.Storage.Sqlite;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+namespace Marketplace.Host;
+
+/// <summary>Composition of the host: the Orleans silo, the store, auth, errors and every feature's endpoints.</summary>
+public static class MarketplaceApp
+{
+    public static WebApplicationBuilder AddMarketplace(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(MarketplaceOptions.Section).Get<MarketplaceOptions>() ?? new MarketplaceOptions();
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+        builder.Services.Configure<MarketplaceOptions>(o =>
+        {
+            builder.Configuration.GetSection(MarketplaceOptions.Section).Bind(o);
+            o.DataDirectory = options.DataDirectory;
+        });
+
+        builder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = options.DataDirectory);
+        builder.Services.AddMarketplaceGrainServices(options.BillingTimeZone);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.AddSqliteGrainStorage(GrainStorage.Name);
+        });
+
+        builder.Services.AddSingleton<ApiKeyIssuer>();
+        builder.Services.AddSingleton<OperatorBootstrap>();
+        builder.Services.AddSingleton<ContractScope>();
+        builder.Services.AddSingleton<RevisionUpload>();
+        builder.Services.AddHostedService<MarketplaceStartup>();
+
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddMarketplacePolicies();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseMarketplace(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("Marketplace API"));
+        app.MapGet("/health", () => TypedResults.Ok("ok")).WithName("Health").WithSummary("Liveness: answers once the silo is up.").ExcludeFromDescription();
+        app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+
+        app.MapPartyEndpoints();
+        app.MapDatasetEndpoints();
+        app.MapOfferingEndpoints();
+        app.MapCatalogEndpoints();
+        app.MapContractEndpoints();
+        app.MapRecordEndpoints();
+        app.MapUsageEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Marketplace.Host;
+
+/// <summary>The "Marketplace" configuration section.</summary>
+public sealed class MarketplaceOptions
+{
+    public const string Section = "Marketplace";
+
+    /// <summary>Where the embedded store keeps its database and the bootstrap operator key.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Orleans silo-to-silo port; tests pick free ports so hosts never share a cluster by accident.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>IANA zone whose calendar months are the billing periods.</summary>
+    public string BillingTimeZone { get; set; } = "Asia/Tokyo";
+
+    /// <summary>Largest revision upload accepted, in bytes (1 GiB).</summary>
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+
+    /// <summary>Largest number of events in one provider usage report.</summary>
+    public int MaxUsageEventsPerReport { get; set; } = 10_000;
+}

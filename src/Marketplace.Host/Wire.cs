@@ -1,0 +1,52 @@
+using System.Globalization;
+using Marketplace.Domain;
+
+namespace Marketplace.Host;
+
+/// <summary>How enums and ids look on the wire: lower-case kebab names, validated with messages that list the choices.</summary>
+public static class Wire
+{
+    public static T ParseEnum<T>(string? value, string field) where T : struct, Enum
+    {
+        var normalized = (value ?? "").Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+        if (normalized.Length > 0 && !char.IsDigit(normalized[0]) && Enum.TryParse<T>(normalized, ignoreCase: true, out var parsed))
+        {
+            return parsed;
+        }
+        var choices = string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)));
+        throw new DomainException($"{field}.invalid",
+            value is null ? $"'{field}' is required; use one of: {choices}." : $"'{value}' is not a valid {field}; use one of: {choices}.");
+    }
+
+    public static T ParseEnumOr<T>(string? value, string field, T fallback) where T : struct, Enum =>
+        string.IsNullOrWhiteSpace(value) ? fallback : ParseEnum<T>(value, field);
+
+    /// <summary>PerUnit → "per-unit", MiB → "mib".</summary>
+    public static string Name<T>(T value) where T : struct, Enum
+    {
+        var text = value.ToString();
+        if (text == "MiB")
+        {
+            return "mib";
+        }
+        var chars = new List<char>(text.Length + 4);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(text[i]))
+            {
+                chars.Add('-');
+            }
+            chars.Add(char.ToLower(text[i], CultureInfo.InvariantCulture));
+        }
+        return new string([.. chars]);
+    }
+
+    public static void EnsureSlug(string id, string field)
+    {
+        if (!Identifiers.IsValidSlug(id))
+        {
+            throw new DomainException($"{field}.invalid",
+                $"'{id}' is not a valid {field}: use 3 to 64 lower-case letters, digits and hyphens, starting with a letter or digit.");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+namespace Marketplace.Storage;
+
+// The storage ports of ARCHITECTURE.md. Adapters: SQLite (embedded default) and, later, Cosmos.
+// Every adapter passes the same conformance suite.
+
+/// <summary>A record of a dataset revision. <see cref="Json"/> is one canonical JSON object.</summary>
+public sealed record StoredRecord(long Sequence, string? SubjectId, string Json);
+
+/// <summary>Equality filter on a top-level field of the record's JSON (compared as text).</summary>
+public sealed record FieldFilter(string Field, string Value);
+
+/// <summary>A page of records; <see cref="NextAfterSequence"/> is null on the last page.</summary>
+public sealed record RecordPage(IReadOnlyList<StoredRecord> Records, long? NextAfterSequence);
+
+/// <summary>Records of dataset revisions. Records never live in grain state.</summary>
+public interface IRecordStore
+{
+    /// <summary>
+    /// Starts writing a revision. Appended records stay invisible to readers until
+    /// <see cref="IRevisionWriter.CommitAsync"/>; an aborted or abandoned revision leaves nothing behind.
+    /// </summary>
+    Task<IRevisionWriter> BeginRevisionAsync(string datasetId, string revisionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads up to <paramref name="limit"/> committed records with Sequence &gt; <paramref name="afterSequence"/>, in sequence order.</summary>
+    Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the rows of revisions that were begun but never committed (a crash mid-upload). Called at start-up.</summary>
+    Task<int> DiscardAbandonedRevisionsAsync(CancellationToken cancellationToken = default);
+}
+
+public interface IRevisionWriter : IAsyncDisposable
+{
+    /// <summary>Appends a batch in one transaction. Sequences must increase.</summary>
+    Task AppendAsync(IReadOnlyList<StoredRecord> batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the revision visible. Returns the number of records.</summary>
+    Task<long> CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes everything appended. Disposing an uncommitted writer aborts it.</summary>
+    Task AbortAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>One metered use of a contract. Units are in the plan's base quantity (records, requests or bytes).</summary>
+public sealed record UsageRecord(
+    string EventId,
+    string ContractId,
+    string Period,
+    long Units,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset RecordedAt,
+    string Source,
+    string? Fingerprint);
+
+public sealed record UsageTotals(string ContractId, string Period, long Units, long Events);
+
+/// <summary>The append-only usage ledger. Money and usage are never lost or counted twice.</summary>
+public interface IUsageLedger
+{
+    /// <summary>
+    /// Appends records and returns only once they are durable. Concurrent callers are group-committed
+    /// into one transaction. A record whose (ContractId, Period, EventId) is already in the ledger is
+    /// ignored (the usage meter grain dedups first; this is the backstop).
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>All records of one contract in one period, in arrival order (used to rebuild a meter).</summary>
+    Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, CancellationToken cancellationToken = default);
+
+    Task<UsageTotals> GetTotalsAsync(string contractId, string period, CancellationToken cancellationToken = default);
+
+    /// <summary>Every record of a period in arrival order, for billing and reconciliation.</summary>
+    IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A listed offering as the catalog shows it.</summary>
+public sealed record CatalogListing(
+    string OfferingId,
+    string DatasetId,
+    string ProviderId,
+    string ProviderName,
+    string Title,
+    string Description,
+    IReadOnlyList<string> Keywords,
+    IReadOnlyList<string> Themes,
+    string DatasetClass,
+    string PriceModel,
+    bool IsFree,
+    string PriceSummary,
+    bool IsPublic,
+    IReadOnlyList<string> VisibleToBuyers,
+    string Licence,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A catalog search. <see cref="ViewerBuyerId"/> limits private listings to those offered to that buyer;
+/// <see cref="ViewerSeesAll"/> (operators) shows everything.
+/// </summary>
+public sealed record CatalogQuery(
+    string? Text = null,
+    string? DatasetClass = null,
+    string? Theme = null,
+    string? ProviderId = null,
+    string? PriceModel = null,
+    bool FreeOnly = false,
+    string? ViewerBuyerId = null,
+    bool ViewerSeesAll = false,
+    int Page = 1,
+    int PageSize = 20);
+
+public sealed record FacetCount(string Value, long Count);
+
+public sealed record CatalogFacets(
+    IReadOnlyList<FacetCount> Classes,
+    IReadOnlyList<FacetCount> Themes,
+    IReadOnlyList<FacetCount> Providers,
+    IReadOnlyList<FacetCount> PriceModels);
+
+public sealed record CatalogSearchResult(IReadOnlyList<CatalogListing> Items, long Total, int Page, int PageSize, CatalogFacets Facets);
+
+/// <summary>Listings with full-text and facet search.</summary>
+public interface ICatalogIndex
+{
+    Task UpsertAsync(CatalogListing listing, CancellationToken cancellationToken = default);
+
+    Task RemoveAsync(string offeringId, CancellationToken cancellationToken = default);
+
+    Task<CatalogSearchResult> SearchAsync(CatalogQuery query, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,81 @@
+namespace Marketplace.Storage.Sqlite;
+
+// The whole schema of the embedded store, created idempotently at start-up.
+internal static class SqliteSchema
+{
+    public const string Create = """
+        -- Record store. WITHOUT ROWID keyed (revision_id, seq): a revision's rows are appended in key order
+        -- and read back by a range scan of that one B-tree.
+        CREATE TABLE IF NOT EXISTS revisions (
+            revision_id  TEXT PRIMARY KEY,
+            dataset_id   TEXT NOT NULL,
+            status       TEXT NOT NULL CHECK (status IN ('staging', 'committed')),
+            record_count INTEGER NOT NULL DEFAULT 0,
+            created      TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS records (
+            revision_id TEXT NOT NULL REFERENCES revisions (revision_id) ON DELETE CASCADE,
+            seq         INTEGER NOT NULL,
+            subject_id  TEXT,
+            json        TEXT NOT NULL,
+            PRIMARY KEY (revision_id, seq)
+        ) WITHOUT ROWID;
+
+        -- Usage ledger. The arrival sequence is the rowid, so every insert appends at the end of the table.
+        CREATE TABLE IF NOT EXISTS usage_ledger (
+            seq         INTEGER PRIMARY KEY,
+            event_id    TEXT NOT NULL,
+            contract_id TEXT NOT NULL,
+            period      TEXT NOT NULL,
+            units       INTEGER NOT NULL,
+            occurred_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            source      TEXT NOT NULL,
+            fingerprint TEXT
+        );
+        CREATE INDEX IF NOT EXISTS usage_ledger_by_contract ON usage_ledger (contract_id, period, seq);
+        CREATE INDEX IF NOT EXISTS usage_ledger_by_period ON usage_ledger (period, seq);
+        CREATE TABLE IF NOT EXISTS usage_totals (
+            contract_id TEXT NOT NULL,
+            period      TEXT NOT NULL,
+            units       INTEGER NOT NULL,
+            events      INTEGER NOT NULL,
+            PRIMARY KEY (contract_id, period)
+        ) WITHOUT ROWID;
+
+        -- Catalog. listing_key is an explicit INTEGER PRIMARY KEY because it is the FTS row's rowid:
+        -- an implicit rowid may be renumbered by VACUUM, which would silently unlink the two tables.
+        CREATE TABLE IF NOT EXISTS catalog_listings (
+            listing_key   INTEGER PRIMARY KEY,
+            offering_id   TEXT NOT NULL UNIQUE,
+            dataset_id    TEXT NOT NULL,
+            provider_id   TEXT NOT NULL,
+            provider_name TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            description   TEXT NOT NULL,
+            keywords      TEXT NOT NULL,
+            themes        TEXT NOT NULL,
+            dataset_class TEXT NOT NULL,
+            price_model   TEXT NOT NULL,
+            is_free       INTEGER NOT NULL,
+            price_summary TEXT NOT NULL,
+            is_public     INTEGER NOT NULL,
+            visible_to    TEXT NOT NULL,
+            licence       TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5 (
+            title, description, keywords, themes, provider_name,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        -- Orleans grain state.
+        CREATE TABLE IF NOT EXISTS grain_state (
+            state_name TEXT NOT NULL,
+            grain_id   TEXT NOT NULL,
+            etag       INTEGER NOT NULL,
+            payload    BLOB NOT NULL,
+            PRIMARY KEY (state_name, grain_id)
+        ) WITHOUT ROWID;
+        """;
+}

@@ -1,0 +1,24 @@
+namespace Marketplace.Storage.Sqlite;
+
+/// <summary>Where the embedded store keeps its single database file, and how it waits for the write lock.</summary>
+public sealed class SqliteStoreOptions
+{
+    public string DataDirectory { get; set; } = "./data";
+
+    public string FileName { get; set; } = "marketplace.db";
+
+    /// <summary>
+    /// How long a statement waits for another process's write lock before failing with SQLITE_BUSY.
+    /// Writers in this process queue on <see cref="SqliteDatabase"/>'s write gate instead.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most usage records the ledger's writer commits in one transaction.</summary>
+    public int LedgerMaxBatchRecords { get; set; } = 5_000;
+
+    /// <summary>
+    /// Event ids the ledger keeps in memory for its duplicate backstop, across all (contract, period)
+    /// pairs; least recently used pairs are dropped past this and reloaded from the file when needed.
+    /// </summary>
+    public int LedgerSeenEventCapacity { get; set; } = 1_000_000;
+}

@@ -1,0 +1,71 @@
+namespace Marketplace.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class UsageMeterTests(ClusterFixture fixture)
+{
+    private IUsageMeterGrain NewMeter() =>
+        fixture.Grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For($"ctr-{Guid.NewGuid():N}", "2026-11"));
+
+    private static UsageEvent Event(string id, long units) =>
+        new(id, units, ClusterFixture.Time.GetUtcNow(), "test", null);
+
+    [Fact]
+    public async Task The_same_event_id_sent_from_20_concurrent_tasks_counts_once()
+    {
+        var meter = NewMeter();
+
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => meter.Record(Event("evt-1", 7)))));
+        var totals = await meter.GetTotals();
+
+        Assert.Equal(1, receipts.Count(r => !r.Duplicate));
+        Assert.Equal(7, totals.Units);
+        Assert.Equal(1, totals.Events);
+    }
+
+    [Fact]
+    public async Task Distinct_concurrent_events_all_count()
+    {
+        var meter = NewMeter();
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => meter.Record(Event($"evt-{i}", 2))));
+        var totals = await meter.GetTotals();
+
+        Assert.Equal(400, totals.Units);
+        Assert.Equal(200, totals.Events);
+    }
+
+    [Fact]
+    public async Task A_batch_with_repeated_ids_counts_each_id_once()
+    {
+        var meter = NewMeter();
+
+        var receipts = await meter.RecordBatch([Event("a", 1), Event("b", 2), Event("a", 1)]);
+
+        Assert.Equal([false, false, true], receipts.Select(r => r.Duplicate));
+        Assert.Equal(3, (await meter.GetTotals()).Units);
+    }
+
+    [Fact]
+    public async Task A_reactivated_meter_rebuilds_its_totals_and_still_dedups_from_the_ledger()
+    {
+        var key = UsageMeterKey.For($"ctr-{Guid.NewGuid():N}", "2026-11");
+        var meter = fixture.Grains.GetGrain<IUsageMeterGrain>(key);
+        await meter.Record(Event("x", 5));
+        await meter.Record(Event("y", 6));
+
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var replay = await fixture.Grains.GetGrain<IUsageMeterGrain>(key).Record(Event("x", 5));
+        var totals = await fixture.Grains.GetGrain<IUsageMeterGrain>(key).GetTotals();
+
+        Assert.True(replay.Duplicate);
+        Assert.Equal(11, totals.Units);
+    }
+
+    [Fact]
+    public async Task Negative_units_are_refused()
+    {
+        var ex = await Assert.ThrowsAsync<Domain.DomainException>(() => NewMeter().Record(Event("neg", -1)));
+
+        Assert.Equal("usage.negative-units", ex.Code);
+    }
+}

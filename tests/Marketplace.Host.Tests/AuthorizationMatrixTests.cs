@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Host.Tests;
+
+public enum Caller
+{
+    Anonymous,
+    BadKey,
+    Operator,
+    OwnerProvider,
+    OtherProvider,
+    OwnerBuyer,
+    OtherBuyer,
+}
+
+/// <summary>
+/// Every endpoint against every kind of caller: anonymous and bad keys get 401, the wrong role 403, and
+/// another tenant's resources answer 404 so their existence does not leak. Each cell gets fresh resources,
+/// so a mutating call in one cell cannot change another cell's outcome.
+/// </summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
+{
+    private const int Ok = 200;
+    private static readonly Caller[] Parties = [Caller.Operator, Caller.OwnerProvider, Caller.OtherProvider, Caller.OwnerBuyer, Caller.OtherBuyer];
+
+    private sealed record Row(string Method, string Route, Func<World, Task<(string Url, HttpContent? Body)>> Request, int[] Expected);
+
+    // Expected statuses in the order of Parties: operator, owner provider, other provider, owner buyer, other buyer.
+    private static readonly Row[] Rows =
+    [
+        new("POST", "/api/v1/parties/", w => Body("/api/v1/parties", new { id = MarketplaceDriver.UniqueId("p"), role = "buyer", name = "X" }), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/parties/", _ => Url("/api/v1/parties"), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/parties/me", _ => Url("/api/v1/parties/me"), [Ok, Ok, Ok, Ok, Ok]),
+        new("POST", "/api/v1/parties/{id}/keys", w => Url($"/api/v1/parties/{w.OwnerBuyer.Id}/keys"), [Ok, 403, 403, 403, 403]),
+        new("POST", "/api/v1/datasets/", _ => Body("/api/v1/datasets", MarketplaceDriver.BusStopsDataset(MarketplaceDriver.UniqueId("ds"))), [403, Ok, Ok, 403, 403]),
+        new("GET", "/api/v1/datasets/", _ => Url("/api/v1/datasets"), [Ok, Ok, Ok, 403, 403]),
+        new("GET", "/api/v1/datasets/{id}", w => Url($"/api/v1/datasets/{w.DatasetId}"), [Ok, Ok, 404, 403, 403]),
+        new("POST", "/api/v1/datasets/{id}/revisions", w => Csv($"/api/v1/datasets/{w.DatasetId}/revisions"), [403, Ok, 404, 403, 403]),
+        new("POST", "/api/v1/datasets/{id}/revisions/{revisionId}/retire", async w =>
+        {
+            var (dataset, revision) = await w.FreshDatasetAsync();
+            return ($"/api/v1/datasets/{dataset}/revisions/{revision}/retire", null);
+        }, [403, Ok, 404, 403, 403]),
+        new("POST", "/api/v1/offerings/", w => Body("/api/v1/offerings", new { id = MarketplaceDriver.UniqueId("off"), datasetId = w.DatasetId, pricing = new { model = "free", currency = "JPY" } }), [403, Ok, 404, 403, 403]),
+        new("GET", "/api/v1/offerings/", _ => Url("/api/v1/offerings"), [Ok, Ok, Ok, 403, 403]),
+        new("GET", "/api/v1/offerings/{id}", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}"), [Ok, Ok, 404, Ok, 404]),
+        new("POST", "/api/v1/offerings/{id}/publish", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: false)}/publish", null), [Ok, Ok, 404, 403, 403]),
+        new("POST", "/api/v1/offerings/{id}/delist", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true)}/delist", null), [Ok, Ok, 404, 403, 403]),
+        new("POST", "/api/v1/offerings/{id}/contracts", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true, privateTo: w.OwnerBuyer.Id)}/contracts", Json(new { purpose = "research" })), [403, 403, 403, Ok, 404]),
+        new("GET", "/api/v1/catalog", _ => Url("/api/v1/catalog?q=bus"), [Ok, Ok, Ok, Ok, Ok]),
+        new("GET", "/api/v1/contracts/", _ => Url("/api/v1/contracts"), [Ok, Ok, Ok, Ok, Ok]),
+        new("GET", "/api/v1/contracts/{id}", w => Url($"/api/v1/contracts/{w.ContractId}"), [Ok, Ok, 404, Ok, 404]),
+        new("POST", "/api/v1/contracts/{id}/approve", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("requested")}/approve", null), [Ok, Ok, 404, 403, 404]),
+        new("POST", "/api/v1/contracts/{id}/reject", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("requested")}/reject", null), [Ok, Ok, 404, 403, 404]),
+        new("POST", "/api/v1/contracts/{id}/suspend", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("active")}/suspend", null), [Ok, Ok, 404, 403, 404]),
+        new("POST", "/api/v1/contracts/{id}/resume", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("suspended")}/resume", null), [Ok, Ok, 404, 403, 404]),
+        new("POST", "/api/v1/contracts/{id}/terminate", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("active")}/terminate", null), [Ok, Ok, 404, Ok, 404]),
+        new("GET", "/api/v1/contracts/{id}/records", w => Url($"/api/v1/contracts/{w.ContractId}/records?limit=1"), [403, 403, 403, Ok, 404]),
+        new("GET", "/api/v1/contracts/{id}/usage", w => Url($"/api/v1/contracts/{w.ContractId}/usage"), [Ok, Ok, 404, Ok, 404]),
+        new("GET", "/api/v1/usage", _ => Url("/api/v1/usage"), [Ok, Ok, Ok, Ok, Ok]),
+        new("POST", "/api/v1/usage", w => Body("/api/v1/usage", new { events = new[] { new { eventId = Guid.NewGuid().ToString(), contractId = w.ContractId, units = 1, occurredAt = w.Now } } }), [403, Ok, Ok, 403, 403]),
+    ];
+
+    public static TheoryData<string, string> Endpoints()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var row in Rows)
+        {
+            data.Add(row.Method, row.Route);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Endpoint_answers_each_caller_by_role_and_tenancy(string method, string route)
+    {
+        var row = Rows.Single(r => r.Method == method && r.Route == route);
+        var world = await World.GetAsync(fixture.Driver);
+        var mismatches = new List<string>();
+
+        foreach (var caller in new[] { Caller.Anonymous, Caller.BadKey }.Concat(Parties))
+        {
+            var expected = caller is Caller.Anonymous or Caller.BadKey ? 401 : row.Expected[Array.IndexOf(Parties, caller)];
+            var (url, body) = await row.Request(world);
+            using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = body };
+            var response = await world.ClientFor(caller).SendAsync(request);
+            var actual = (int)response.StatusCode;
+            var matches = expected == Ok ? actual is >= 200 and < 300 : actual == expected;
+            if (!matches)
+            {
+                mismatches.Add($"{caller}: expected {expected}, got {actual} {await response.Content.ReadAsStringAsync()}");
+            }
+            else if (actual >= 400)
+            {
+                Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType?.ToString() ?? "", StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{method} {route}:\n" + string.Join("\n", mismatches));
+    }
+
+    [Fact]
+    public void Every_api_endpoint_is_in_the_matrix()
+    {
+        var endpoints = fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+        var covered = Rows.Select(r => $"{r.Method} {r.Route}").ToHashSet();
+
+        Assert.Empty(endpoints.Except(covered));
+    }
+
+    private static Task<(string, HttpContent?)> Url(string url) => Task.FromResult<(string, HttpContent?)>((url, null));
+
+    private static Task<(string, HttpContent?)> Body(string url, object body) => Task.FromResult<(string, HttpContent?)>((url, Json(body)));
+
+    private static Task<(string, HttpContent?)> Csv(string url) =>
+        Task.FromResult<(string, HttpContent?)>((url, new StringContent(MarketplaceDriver.BusStopsCsv(3), Encoding.UTF8, "text/csv")));
+
+    private static HttpContent Json(object body) => JsonContent.Create(body);
+
+    /// <summary>The parties and resources the matrix plays with, made once per test run.</summary>
+    private sealed class World
+    {
+        private static readonly SemaphoreSlim Gate = new(1, 1);
+        private static World? _instance;
+        private Party _otherProvider = null!;
+        private Party _otherBuyer = null!;
+        private HttpClient _anonymous = null!;
+        private HttpClient _badKey = null!;
+        private MarketplaceDriver _driver = null!;
+
+        public Party OwnerProvider { get; private set; } = null!;
+        public Party OwnerBuyer { get; private set; } = null!;
+        public string DatasetId { get; private set; } = "";
+        public string PrivateOfferingId { get; private set; } = "";
+        public string ContractId { get; private set; } = "";
+        public DateTimeOffset Now => _driver.Factory.Time.GetUtcNow();
+
+        public static async Task<World> GetAsync(MarketplaceDriver driver)
+        {
+            await Gate.WaitAsync();
+            try
+            {
+                return _instance ??= await CreateAsync(driver);
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+
+        private static async Task<World> CreateAsync(MarketplaceDriver driver)
+        {
+            var w = new World { _driver = driver };
+            var listing = await driver.ListedOfferingAsync(records: 10);
+            w.OwnerProvider = listing.Provider;
+            w.DatasetId = listing.DatasetId;
+            w._otherProvider = await driver.CreatePartyAsync("provider");
+            w.OwnerBuyer = await driver.CreatePartyAsync("buyer");
+            w._otherBuyer = await driver.CreatePartyAsync("buyer");
+            w.PrivateOfferingId = await w.FreshOfferingAsync(publish: true, privateTo: w.OwnerBuyer.Id);
+            w.ContractId = (await MarketplaceDriver.SubscribeAsync(w.OwnerBuyer, listing.OfferingId, "research")).Id;
+            w._anonymous = driver.Factory.CreateClient();
+            w._badKey = driver.Factory.ClientWithKey("mk_aaaaaaaaaaaa_not-a-real-secret");
+            return w;
+        }
+
+        public HttpClient ClientFor(Caller caller) => caller switch
+        {
+            Caller.Anonymous => _anonymous,
+            Caller.BadKey => _badKey,
+            Caller.Operator => _driver.Operator,
+            Caller.OwnerProvider => OwnerProvider.Client,
+            Caller.OtherProvider => _otherProvider.Client,
+            Caller.OwnerBuyer => OwnerBuyer.Client,
+            _ => _otherBuyer.Client,
+        };
+
+        public async Task<(string DatasetId, string RevisionId)> FreshDatasetAsync()
+        {
+            var id = MarketplaceDriver.UniqueId("ds");
+            await _driver.CreateDatasetAsync(OwnerProvider, MarketplaceDriver.BusStopsDataset(id));
+            var revision = await MarketplaceDriver.UploadCsvAsync(OwnerProvider, id, MarketplaceDriver.BusStopsCsv(2));
+            return (id, revision.RevisionId);
+        }
+
+        public async Task<string> FreshOfferingAsync(bool publish, string? privateTo = null, string approval = "automatic")
+        {
+            var id = MarketplaceDriver.UniqueId("off");
+            await MarketplaceDriver.CreateOfferingAsync(OwnerProvider, new
+            {
+                id,
+                datasetId = DatasetId,
+                pricing = new { model = "per-unit", currency = "JPY", amount = 1, unit = "record" },
+                policy = new { purposes = new[] { "research" } },
+                visibility = privateTo is null ? "public" : "private",
+                buyers = privateTo is null ? Array.Empty<string>() : [privateTo],
+                approval,
+            });
+            if (publish)
+            {
+                await MarketplaceDriver.PublishAsync(OwnerProvider, id);
+            }
+            return id;
+        }
+
+        public async Task<string> FreshContractAsync(string status)
+        {
+            var offering = await FreshOfferingAsync(publish: true, approval: status == "requested" ? "provider" : "automatic");
+            var contract = await MarketplaceDriver.SubscribeAsync(OwnerBuyer, offering, "research");
+            if (status == "suspended")
+            {
+                var response = await OwnerProvider.Client.PostAsync($"/api/v1/contracts/{contract.Id}/suspend", null);
+                response.EnsureSuccessStatusCode();
+            }
+            return contract.Id;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using Marketplace.Host.Features.Contracts;
+using Marketplace.Host.Features.Usage;
+
+namespace Marketplace.Host.Tests;
+
+public sealed class DurabilityTests
+{
+    [Fact]
+    public async Task A_new_host_on_the_same_data_directory_has_everything()
+    {
+        string dataDirectory;
+        string buyerKey, contractId, providerKey;
+        await using (var first = new MarketplaceFactory())
+        {
+            dataDirectory = first.DataDirectory;
+            var driver = new MarketplaceDriver(first);
+            var listing = await driver.ListedOfferingAsync(records: 30);
+            var buyer = await driver.CreatePartyAsync("buyer");
+            var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+            var page = await buyer.Client.GetAsync($"/api/v1/contracts/{contract.Id}/records?limit=12");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            (buyerKey, contractId, providerKey) = (buyer.Key, contract.Id, listing.Provider.Key);
+        }
+
+        await using var second = new MarketplaceFactory(dataDirectory);
+        var buyerAgain = second.ClientWithKey(buyerKey);
+        var contractAgain = await MarketplaceDriver.Ok<ContractResponse>(await buyerAgain.GetAsync($"/api/v1/contracts/{contractId}"), HttpStatusCode.OK);
+        var usage = await MarketplaceDriver.Ok<UsageResponse>(await buyerAgain.GetAsync($"/api/v1/contracts/{contractId}/usage"), HttpStatusCode.OK);
+        var records = await buyerAgain.GetAsync($"/api/v1/contracts/{contractId}/records?limit=100");
+        var providerContracts = await MarketplaceDriver.Ok<ContractListResponse>(
+            await second.ClientWithKey(providerKey).GetAsync("/api/v1/contracts"), HttpStatusCode.OK);
+
+        Assert.Equal("Active", contractAgain.Status);
+        Assert.Equal(12, usage.Items[0].Units);
+        Assert.Equal(HttpStatusCode.OK, records.StatusCode);
+        Assert.Contains(providerContracts.Items, c => c.Id == contractId);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Marketplace.Samples.SmartCity.City;
+using Marketplace.Samples.SmartCity.Seeding;
+using Marketplace.Samples.SmartCity.Tables;
+using Marketplace.Samples.Tests.Support;
+
+namespace Marketplace.Samples.Tests;
+
+public sealed class SeederTests : IDisposable
+{
+    private const string OperatorKey = "operator_key";
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "smart-city-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter output = new();
+
+    private string KeysFile => Path.Combine(directory, "demo-keys.env");
+
+    public void Dispose()
+    {
+        output.Dispose();
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Seeding_a_marketplace_that_already_holds_datasets_only_says_so()
+    {
+        using var marketplace = new FakeMarketplace { ExistingDatasets = { "bus-stops" } };
+
+        var seeded = await SeedAsync(marketplace);
+
+        Assert.False(seeded);
+        Assert.Single(marketplace.Exchanges);
+        Assert.Equal($"The store already holds the sample city; demo keys are in {KeysFile}.", output.ToString().Trim());
+        Assert.False(File.Exists(KeysFile));
+    }
+
+    [Fact]
+    public async Task Seeding_an_empty_marketplace_creates_every_party_dataset_and_listed_offering()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        Assert.True(await SeedAsync(marketplace));
+
+        Assert.Equal(SampleCity.Parties.Select(p => p.Id), PostedIds(marketplace, "api/v1/parties"));
+        Assert.Equal(SampleCity.Datasets.Select(d => d.Id), PostedIds(marketplace, "api/v1/datasets"));
+        Assert.Equal(SampleCity.Offerings.Select(o => o.Id), PostedIds(marketplace, "api/v1/offerings"));
+        Assert.All(SampleCity.Offerings, o =>
+            Assert.Contains(marketplace.Exchanges, e => e.Path == $"api/v1/offerings/{o.Id}/publish"));
+        Assert.All(marketplace.Exchanges.Where(e => e.Path == "api/v1/parties"), e => Assert.Equal(OperatorKey, e.ApiKey));
+    }
+
+    [Fact]
+    public async Task Each_provider_uploads_its_own_rows_in_the_datasets_format()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+
+        Assert.All(SampleCity.Datasets, d =>
+        {
+            var upload = marketplace.Exchanges.Single(e => e.Path == $"api/v1/datasets/{d.Id}/revisions");
+            Assert.Equal(FakeMarketplace.KeyOf(d.ProviderId), upload.ApiKey);
+            Assert.Equal(d.Format.MediaType, upload.ContentType);
+            Assert.Equal(d.Table.Rows().Count(), upload.Body.Count(c => c == '\n') - (d.Format == RowFormat.Csv ? 1 : 0));
+        });
+    }
+
+    [Fact]
+    public async Task Dataset_and_offering_bodies_use_the_apis_camel_case_and_lower_case_words()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+
+        var healthChecks = Posted(marketplace, "api/v1/datasets").Single(n => (string?)n["id"] == "health-checks");
+        Assert.Equal("personal", (string?)healthChecks["class"]);
+        Assert.Equal("subject_id", (string?)healthChecks["schema"]!["subjectField"]);
+        Assert.Equal("2026-10-01T00:00:00+09:00", (string?)healthChecks["temporalStart"]);
+        Assert.Equal("date", (string?)healthChecks["schema"]!["fields"]![1]!["type"]);
+
+        var rail = Posted(marketplace, "api/v1/offerings").Single(n => (string?)n["id"] == "station-entries-per-record");
+        Assert.Equal("per-unit", (string?)rail["pricing"]!["model"]);
+        Assert.Equal("record", (string?)rail["pricing"]!["unit"]);
+        Assert.Equal(10, (int?)rail["pricing"]!["unitBlock"]);
+        Assert.Equal(100_000, (long?)rail["policy"]!["maxUnitsPerPeriod"]);
+        Assert.Equal("provider", (string?)rail["approval"]);
+    }
+
+    [Fact]
+    public async Task The_university_contract_is_approved_by_the_rail_company_and_the_bus_stop_one_starts_at_once()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+
+        var university = marketplace.Exchanges.Single(e => e.Path == "api/v1/offerings/station-entries-per-record/contracts");
+        Assert.Equal(FakeMarketplace.KeyOf("minato-university"), university.ApiKey);
+        var approval = Assert.Single(marketplace.Exchanges, e => e.Path.EndsWith("/approve", StringComparison.Ordinal));
+        Assert.Equal(FakeMarketplace.KeyOf("minato-rail"), approval.ApiKey);
+        var mobility = marketplace.Exchanges.Single(e => e.Path == "api/v1/offerings/bus-stops-open/contracts");
+        Assert.Equal(FakeMarketplace.KeyOf("mobility-startup"), mobility.ApiKey);
+    }
+
+    [Fact]
+    public async Task The_keys_file_exports_the_operator_and_every_party_key_in_order()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+
+        string[] expected =
+        [
+            "export MARKETPLACE_OPERATOR_KEY=operator_key",
+            "export CITY_KEY=key_city_of_minato_mirai",
+            "export RAIL_KEY=key_minato_rail",
+            "export RETAIL_KEY=key_harbor_retail",
+            "export INFOBANK_KEY=key_minato_infobank",
+            "export MOBILITY_KEY=key_mobility_startup",
+            "export UNIVERSITY_KEY=key_minato_university",
+            "export INSURER_KEY=key_sakura_insurance",
+        ];
+        Assert.Equal(expected, await File.ReadAllLinesAsync(KeysFile));
+        Assert.EndsWith($"source {KeysFile} to use them", output.ToString().TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_upload_surfaces_the_problems_title_and_detail_and_keeps_the_keys()
+    {
+        using var marketplace = new FakeMarketplace { FailingPath = "api/v1/datasets/bus-stops/revisions" };
+
+        var problem = await Assert.ThrowsAsync<MarketplaceProblem>(() => SeedAsync(marketplace));
+
+        using var error = new StringWriter();
+        problem.WriteTo(error);
+        Assert.StartsWith(
+            "POST /api/v1/datasets/bus-stops/revisions failed: 422 Rows do not fit the schema\n2 rows were refused.\n",
+            error.ToString().ReplaceLineEndings("\n"),
+            StringComparison.Ordinal);
+        Assert.Contains("\"line\":3", error.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(KeysFile));
+    }
+
+    private static IEnumerable<JsonNode> Posted(FakeMarketplace marketplace, string path) => marketplace.Exchanges
+        .Where(e => e.Method == "POST" && e.Path == path)
+        .Select(e => JsonNode.Parse(e.Body)!);
+
+    private static IEnumerable<string?> PostedIds(FakeMarketplace marketplace, string path) =>
+        Posted(marketplace, path).Select(n => (string?)n["id"]);
+
+    private async Task<bool> SeedAsync(FakeMarketplace marketplace)
+    {
+        using var http = marketplace.Client();
+        return await new Seeder(new MarketplaceClient(http), output).SeedAsync(OperatorKey, KeysFile, CancellationToken.None);
+    }
+}

@@ -1,0 +1,328 @@
+namespace Marketplace.Storage.Tests.Conformance;
+
+/// <summary>The behaviour every <see cref="ICatalogIndex"/> adapter shares.</summary>
+public abstract class CatalogIndexConformance
+{
+    /// <summary>Opens an index over this test's own, initially empty storage.</summary>
+    protected abstract Task<ICatalogIndex> OpenIndexAsync();
+
+    [Fact]
+    public async Task Text_finds_listings_by_a_word_of_the_title()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", title: "Bus stop locations"),
+            Listing("o-2", title: "Air quality sensors"));
+
+        var result = await index.SearchAsync(new CatalogQuery(Text: "stop"));
+
+        Assert.Equal(["o-1"], Ids(result));
+        Assert.Equal(1, result.Total);
+    }
+
+    [Fact]
+    public async Task The_last_term_matches_as_a_prefix()
+    {
+        var index = await SeededAsync(Listing("o-1", title: "Parking occupancy"), Listing("o-2", title: "Park benches"));
+
+        Assert.Equal(["o-1"], Ids(await index.SearchAsync(new CatalogQuery(Text: "parki"))));
+    }
+
+    [Fact]
+    public async Task Every_term_must_match()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", title: "Bus stop locations", description: "Every stop of the city buses"),
+            Listing("o-2", title: "Tram stop locations"));
+
+        Assert.Equal(["o-1"], Ids(await index.SearchAsync(new CatalogQuery(Text: "stop bus"))));
+    }
+
+    [Fact]
+    public async Task Text_matches_description_keywords_themes_and_provider_name()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", description: "Hourly ridership counts"),
+            Listing("o-2", keywords: ["ridership"]),
+            Listing("o-3", themes: ["ridership"]),
+            Listing("o-4", providerName: "Ridership Analytics Ltd"),
+            Listing("o-5", title: "Unrelated"));
+
+        Assert.Equal(["o-1", "o-2", "o-3", "o-4"], Ids(await index.SearchAsync(new CatalogQuery(Text: "ridership"))).Order());
+    }
+
+    [Fact]
+    public async Task A_title_match_ranks_above_a_description_match()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", title: "City datasets", description: "Includes noise measurements near schools"),
+            Listing("o-2", title: "Noise measurements", description: "Street level sound"));
+
+        Assert.Equal(["o-2", "o-1"], Ids(await index.SearchAsync(new CatalogQuery(Text: "noise"))));
+    }
+
+    [Theory]
+    [InlineData("バス停")]
+    [InlineData("バス")]
+    [InlineData("停留所")]
+    public async Task Japanese_text_is_found_inside_words_written_without_spaces(string text)
+    {
+        var index = await SeededAsync(
+            Listing("o-1", title: "市営バス停留所の位置", description: "市内のすべてのバス停留所"),
+            Listing("o-2", title: "人口統計", description: "区別の人口"));
+
+        Assert.Equal(["o-1"], Ids(await index.SearchAsync(new CatalogQuery(Text: text))));
+    }
+
+    [Fact]
+    public async Task A_two_character_japanese_term_is_found()
+    {
+        var index = await SeededAsync(Listing("o-1", title: "市営バス停留所の位置"), Listing("o-2", title: "人口統計"));
+
+        Assert.Equal(["o-2"], Ids(await index.SearchAsync(new CatalogQuery(Text: "人口"))));
+    }
+
+    [Fact]
+    public async Task Japanese_characters_out_of_order_do_not_match()
+    {
+        var index = await SeededAsync(Listing("o-1", title: "市営バス停留所の位置"));
+
+        Assert.Empty((await index.SearchAsync(new CatalogQuery(Text: "停バス"))).Items);
+    }
+
+    [Theory]
+    [InlineData("\"foo AND (")]
+    [InlineData("foo\" OR \"")]
+    [InlineData("title:foo")]
+    [InlineData("NEAR(foo bar")]
+    [InlineData("foo*")]
+    [InlineData("-foo")]
+    [InlineData("^foo")]
+    [InlineData("{foo}")]
+    public async Task Hostile_input_is_searched_as_plain_words(string text)
+    {
+        var index = await SeededAsync(Listing("o-1", title: "Near foo, title foo and or bar"), Listing("o-2", title: "Other"));
+
+        var result = await index.SearchAsync(new CatalogQuery(Text: text));
+
+        Assert.Equal(["o-1"], Ids(result));
+    }
+
+    [Theory]
+    [InlineData("\"")]
+    [InlineData("()*:")]
+    [InlineData("   ")]
+    [InlineData("")]
+    public async Task Input_without_any_word_lists_everything(string text)
+    {
+        var index = await SeededAsync(Listing("o-1", title: "B"), Listing("o-2", title: "A"));
+
+        Assert.Equal(["o-2", "o-1"], Ids(await index.SearchAsync(new CatalogQuery(Text: text))));
+    }
+
+    [Fact]
+    public async Task Without_text_listings_are_ordered_by_title()
+    {
+        var index = await SeededAsync(Listing("o-1", title: "charlie"), Listing("o-2", title: "Alpha"), Listing("o-3", title: "bravo"));
+
+        Assert.Equal(["o-2", "o-3", "o-1"], Ids(await index.SearchAsync(new CatalogQuery())));
+    }
+
+    [Fact]
+    public async Task Filters_narrow_by_class_theme_provider_price_model_and_free()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", datasetClass: "Public", themes: ["TRAN"], providerId: "p-1", priceModel: "Free", isFree: true),
+            Listing("o-2", datasetClass: "Private", themes: ["TRAN", "ENVI"], providerId: "p-1", priceModel: "PerRecord"),
+            Listing("o-3", datasetClass: "Personal", themes: ["HEAL"], providerId: "p-2", priceModel: "Subscription"),
+            Listing("o-4", datasetClass: "Public", themes: ["ENVI"], providerId: "p-2", priceModel: "PerRecord"));
+
+        Assert.Equal(["o-1", "o-4"], Ids(await index.SearchAsync(new CatalogQuery(DatasetClass: "Public"))));
+        Assert.Equal(["o-2", "o-4"], Ids(await index.SearchAsync(new CatalogQuery(Theme: "ENVI"))));
+        Assert.Equal(["o-3", "o-4"], Ids(await index.SearchAsync(new CatalogQuery(ProviderId: "p-2"))));
+        Assert.Equal(["o-2", "o-4"], Ids(await index.SearchAsync(new CatalogQuery(PriceModel: "PerRecord"))));
+        Assert.Equal(["o-1"], Ids(await index.SearchAsync(new CatalogQuery(FreeOnly: true))));
+        Assert.Equal(["o-2"], Ids(await index.SearchAsync(new CatalogQuery(Theme: "TRAN", PriceModel: "PerRecord"))));
+    }
+
+    [Fact]
+    public async Task Facets_count_the_whole_filtered_result_not_just_the_page()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", datasetClass: "Public", themes: ["TRAN"], providerId: "p-1", priceModel: "Free", isFree: true),
+            Listing("o-2", datasetClass: "Private", themes: ["TRAN", "ENVI"], providerId: "p-1", priceModel: "PerRecord"),
+            Listing("o-3", datasetClass: "Personal", themes: ["HEAL"], providerId: "p-2", priceModel: "Subscription"),
+            Listing("o-4", datasetClass: "Public", themes: ["ENVI"], providerId: "p-2", priceModel: "PerRecord"),
+            Listing("o-5", datasetClass: "Public", themes: ["TRAN"], providerId: "p-3", priceModel: "PerRecord", title: "Excluded", description: "Matches no search term"));
+
+        var result = await index.SearchAsync(new CatalogQuery(Text: "sensor", PageSize: 1));
+
+        Assert.Single(result.Items);
+        Assert.Equal(4, result.Total);
+        Assert.Equal([new FacetCount("Public", 2), new FacetCount("Personal", 1), new FacetCount("Private", 1)], result.Facets.Classes);
+        Assert.Equal([new FacetCount("ENVI", 2), new FacetCount("TRAN", 2), new FacetCount("HEAL", 1)], result.Facets.Themes);
+        Assert.Equal([new FacetCount("p-1", 2), new FacetCount("p-2", 2)], result.Facets.Providers);
+        Assert.Equal([new FacetCount("PerRecord", 2), new FacetCount("Free", 1), new FacetCount("Subscription", 1)], result.Facets.PriceModels);
+    }
+
+    [Fact]
+    public async Task Facets_follow_the_filters()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", datasetClass: "Public", providerId: "p-1"),
+            Listing("o-2", datasetClass: "Private", providerId: "p-1"),
+            Listing("o-3", datasetClass: "Public", providerId: "p-2"));
+
+        var result = await index.SearchAsync(new CatalogQuery(ProviderId: "p-1"));
+
+        Assert.Equal([new FacetCount("Private", 1), new FacetCount("Public", 1)], result.Facets.Classes);
+        Assert.Equal([new FacetCount("p-1", 2)], result.Facets.Providers);
+    }
+
+    [Fact]
+    public async Task A_private_listing_shows_only_to_its_buyers_and_to_operators()
+    {
+        var index = await SeededAsync(
+            Listing("o-public"),
+            Listing("o-private", isPublic: false, visibleTo: ["buyer-1", "buyer-2"]));
+
+        Assert.Equal(["o-public"], Ids(await index.SearchAsync(new CatalogQuery())));
+        Assert.Equal(["o-public"], Ids(await index.SearchAsync(new CatalogQuery(ViewerBuyerId: "buyer-3"))));
+        Assert.Equal(["o-private", "o-public"], Ids(await index.SearchAsync(new CatalogQuery(ViewerBuyerId: "buyer-2"))).Order());
+        Assert.Equal(["o-private", "o-public"], Ids(await index.SearchAsync(new CatalogQuery(ViewerSeesAll: true))).Order());
+    }
+
+    [Fact]
+    public async Task Hidden_listings_count_in_neither_total_nor_facets()
+    {
+        var index = await SeededAsync(
+            Listing("o-public", datasetClass: "Public"),
+            Listing("o-private", datasetClass: "Private", isPublic: false, visibleTo: ["buyer-1"]));
+
+        var result = await index.SearchAsync(new CatalogQuery(Text: "sensors"));
+
+        Assert.Equal(1, result.Total);
+        Assert.Equal([new FacetCount("Public", 1)], result.Facets.Classes);
+    }
+
+    [Fact]
+    public async Task Pages_split_the_result_and_each_carries_the_total()
+    {
+        var index = await SeededAsync([.. Enumerable.Range(0, 25).Select(i => Listing($"o-{i:00}", title: $"Sensor {i:00}"))]);
+
+        var pages = new[]
+        {
+            await index.SearchAsync(new CatalogQuery(Page: 1, PageSize: 10)),
+            await index.SearchAsync(new CatalogQuery(Page: 2, PageSize: 10)),
+            await index.SearchAsync(new CatalogQuery(Page: 3, PageSize: 10)),
+            await index.SearchAsync(new CatalogQuery(Page: 4, PageSize: 10)),
+        };
+
+        Assert.Equal([10, 10, 5, 0], pages.Select(p => p.Items.Count));
+        Assert.All(pages, p => Assert.Equal(25, p.Total));
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"o-{i:00}"), pages.SelectMany(Ids));
+        Assert.Equal([1, 2, 3, 4], pages.Select(p => p.Page));
+    }
+
+    [Theory]
+    [InlineData(0, 0, 1, 1)]
+    [InlineData(-3, 500, 1, 100)]
+    [InlineData(2, 7, 2, 7)]
+    public async Task Page_and_page_size_are_clamped(int page, int pageSize, int expectedPage, int expectedPageSize)
+    {
+        var index = await SeededAsync(Listing("o-1"));
+
+        var result = await index.SearchAsync(new CatalogQuery(Page: page, PageSize: pageSize));
+
+        Assert.Equal(expectedPage, result.Page);
+        Assert.Equal(expectedPageSize, result.PageSize);
+    }
+
+    [Fact]
+    public async Task A_listing_reads_back_with_every_field()
+    {
+        var listing = Listing("o-1", keywords: ["bus", "停留所"], themes: ["TRAN"], isPublic: false, visibleTo: ["buyer-1"]);
+        var index = await SeededAsync(listing);
+
+        var found = Assert.Single((await index.SearchAsync(new CatalogQuery(ViewerSeesAll: true))).Items);
+
+        AssertSameListing(listing, found);
+    }
+
+    [Fact]
+    public async Task Upsert_replaces_the_listing_and_its_searchable_text()
+    {
+        var index = await SeededAsync(Listing("o-1", title: "Old traffic counts", themes: ["TRAN"]));
+
+        var replaced = Listing("o-1", title: "New noise levels", themes: ["ENVI"]);
+        await index.UpsertAsync(replaced);
+
+        Assert.Empty((await index.SearchAsync(new CatalogQuery(Text: "traffic"))).Items);
+        AssertSameListing(replaced, Assert.Single((await index.SearchAsync(new CatalogQuery(Text: "noise"))).Items));
+        var all = await index.SearchAsync(new CatalogQuery());
+        Assert.Equal(1, all.Total);
+        Assert.Equal([new FacetCount("ENVI", 1)], all.Facets.Themes);
+    }
+
+    [Fact]
+    public async Task Remove_takes_the_listing_out_of_search_and_browse()
+    {
+        var index = await SeededAsync(Listing("o-1", title: "Bus stops"), Listing("o-2", title: "Bus lanes"));
+
+        await index.RemoveAsync("o-1");
+
+        Assert.Equal(["o-2"], Ids(await index.SearchAsync(new CatalogQuery(Text: "bus"))));
+        Assert.Equal(["o-2"], Ids(await index.SearchAsync(new CatalogQuery())));
+    }
+
+    [Fact]
+    public async Task Removing_an_unknown_listing_does_nothing()
+    {
+        var index = await SeededAsync(Listing("o-1"));
+
+        await index.RemoveAsync("o-unknown");
+
+        Assert.Equal(["o-1"], Ids(await index.SearchAsync(new CatalogQuery())));
+    }
+
+    protected static CatalogListing Listing(
+        string offeringId,
+        string title = "City sensors",
+        string description = "Readings from city sensors",
+        string[]? keywords = null,
+        string[]? themes = null,
+        string datasetClass = "Public",
+        string providerId = "p-1",
+        string providerName = "City of Example",
+        string priceModel = "PerRecord",
+        bool isFree = false,
+        bool isPublic = true,
+        string[]? visibleTo = null) =>
+        new(offeringId, $"d-{offeringId}", providerId, providerName, title, description, keywords ?? [], themes ?? [],
+            datasetClass, priceModel, isFree, isFree ? "Free" : "¥1 per record", isPublic, visibleTo ?? [], "CC-BY-4.0",
+            new DateTimeOffset(2025, 4, 1, 9, 30, 0, TimeSpan.FromHours(9)));
+
+    private async Task<ICatalogIndex> SeededAsync(params CatalogListing[] listings)
+    {
+        var index = await OpenIndexAsync();
+        foreach (var listing in listings)
+        {
+            await index.UpsertAsync(listing);
+        }
+
+        return index;
+    }
+
+    private static readonly string[] None = [];
+
+    private static string[] Ids(CatalogSearchResult result) => [.. result.Items.Select(i => i.OfferingId)];
+
+    private static void AssertSameListing(CatalogListing expected, CatalogListing actual)
+    {
+        // Lists compare by reference in record equality, so compare them by content.
+        Assert.Equal(expected with { Keywords = None, Themes = None, VisibleToBuyers = None }, actual with { Keywords = None, Themes = None, VisibleToBuyers = None });
+        Assert.Equal(expected.Keywords, actual.Keywords);
+        Assert.Equal(expected.Themes, actual.Themes);
+        Assert.Equal(expected.VisibleToBuyers, actual.VisibleToBuyers);
+        Assert.Equal(expected.UpdatedAt.Offset, actual.UpdatedAt.Offset);
+    }
+}

@@ -1,0 +1,82 @@
+using Marketplace.Storage.Sqlite;
+using Marketplace.Storage.Tests.Conformance;
+using Microsoft.Data.Sqlite;
+
+namespace Marketplace.Storage.Tests.Sqlite;
+
+public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifetime
+{
+    private readonly SqliteTestFiles files = new();
+
+    protected override Task<IUsageLedger> OpenLedgerAsync() =>
+        Task.FromResult<IUsageLedger>(files.Open(database => new SqliteUsageLedger(database)));
+
+    protected override async Task<IUsageLedger> ReopenLedgerAsync(IUsageLedger current)
+    {
+        await files.CloseAsync(current);
+        return await OpenLedgerAsync();
+    }
+
+    [Fact]
+    public async Task A_batch_that_cannot_commit_faults_its_callers_leaves_nothing_and_a_retry_counts_once()
+    {
+        SqliteDatabase? database = null;
+        var ledger = files.Open(db => new SqliteUsageLedger(database = db), options => options.BusyTimeout = TimeSpan.FromMilliseconds(50));
+        UsageRecord[] records = [Usage("c-1", "2025-04", "e-1", 2), Usage("c-1", "2025-04", "e-2", 3)];
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-0", 1)]);
+
+        // Another process holds the write lock past the busy timeout.
+        using (var blocker = new SqliteConnection(database!.ConnectionString))
+        {
+            blocker.Open();
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            await Assert.ThrowsAsync<SqliteException>(() => ledger.AppendAsync(records));
+            Assert.Equal(1, (await ledger.GetTotalsAsync("c-1", "2025-04")).Events);
+        }
+
+        await ledger.AppendAsync(records);
+        await ledger.AppendAsync(records);
+
+        Assert.Equal(new UsageTotals("c-1", "2025-04", 6, 3), await ledger.GetTotalsAsync("c-1", "2025-04"));
+    }
+
+    [Fact]
+    public async Task Resent_events_are_still_ignored_after_their_ids_left_the_memory_cache()
+    {
+        var ledger = files.Open(db => new SqliteUsageLedger(db), options => options.LedgerSeenEventCapacity = 2);
+        for (var contract = 0; contract < 5; contract++)
+        {
+            await ledger.AppendAsync([Usage($"c-{contract}", "2025-04", "e-1", 1), Usage($"c-{contract}", "2025-04", "e-2", 1)]);
+        }
+
+        await ledger.AppendAsync([Usage("c-0", "2025-04", "e-1", 1), Usage("c-0", "2025-04", "e-3", 1)]);
+
+        Assert.Equal(new UsageTotals("c-0", "2025-04", 3, 3), await ledger.GetTotalsAsync("c-0", "2025-04"));
+    }
+
+    [Fact]
+    public async Task Disposing_commits_every_queued_append_first()
+    {
+        var ledger = files.Open(db => new SqliteUsageLedger(db));
+        var appends = Enumerable.Range(0, 200).Select(i => ledger.AppendAsync([Usage("c-1", "2025-04", $"e-{i}", 1)])).ToArray();
+
+        await ledger.DisposeAsync();
+
+        Assert.All(appends, append => Assert.True(append.IsCompletedSuccessfully));
+        var reopened = await OpenLedgerAsync();
+        Assert.Equal(200, (await reopened.GetTotalsAsync("c-1", "2025-04")).Events);
+    }
+
+    [Fact]
+    public async Task Appending_after_disposal_is_refused()
+    {
+        var ledger = files.Open(db => new SqliteUsageLedger(db));
+        await ledger.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 1)]));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => files.DisposeAsync().AsTask();
+}
