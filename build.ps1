@@ -80,9 +80,49 @@ function Invoke-Test {
     if ($t.passed -eq 0) { throw 'No test ran.' }
 }
 
+function Wait-Healthy([string] $BaseUrl, [System.Diagnostics.Process] $Process, [int] $Seconds = 60) {
+    $deadline = (Get-Date).AddSeconds($Seconds)
+    while ((Get-Date) -lt $deadline) {
+        if ($Process.HasExited) { throw "The marketplace exited during start-up (exit code $($Process.ExitCode))." }
+        try {
+            $r = Invoke-WebRequest -Uri "$BaseUrl/health" -TimeoutSec 2 -SkipHttpErrorCheck
+            if ($r.StatusCode -eq 200) { return }
+        }
+        catch { Start-Sleep -Milliseconds 200 }
+    }
+    throw "The marketplace did not answer $BaseUrl/health within $Seconds s."
+}
+
+function Invoke-Run {
+    Invoke-Build
+    $data = [System.IO.Path]::GetFullPath($DataDir, $Root)
+    New-Item -ItemType Directory -Force -Path $data | Out-Null
+    $hostDir = Join-Path $Root "src/Marketplace.Host/bin/$Configuration/net10.0"
+    $seeder = Join-Path $Root "samples/Marketplace.Samples.SmartCity/bin/$Configuration/net10.0/Marketplace.Samples.SmartCity.dll"
+
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $hostArgs = @((Join-Path $hostDir 'Marketplace.Host.dll'), '--urls', $Url, '--contentRoot', $hostDir,
+        "--Marketplace:DataDirectory=$data")
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $hostArgs -PassThru -NoNewWindow
+    try {
+        Wait-Healthy $Url $process
+        Write-Host ("Marketplace answering on {0} after {1:N1} s (data in {2})." -f $Url, $watch.Elapsed.TotalSeconds, $data)
+        dotnet $seeder seed --url $Url --operator-key-file (Join-Path $data 'operator.key') --keys-file (Join-Path $data 'demo-keys.env')
+        Write-Host ("Sample city ready after {0:N1} s. API reference: {1}/scalar  OpenAPI: {1}/openapi/v1.json" -f $watch.Elapsed.TotalSeconds, $Url)
+        Write-Host "Press Ctrl+C to stop."
+        $process.WaitForExit()
+    }
+    finally {
+        if (-not $process.HasExited) {
+            $process.Kill($true)
+            $process.WaitForExit()
+        }
+    }
+}
+
 switch ($Task) {
     'help' { Show-Help }
     'build' { Invoke-Build }
     'test' { Invoke-Test }
-    'run' { throw 'run: the host is not built yet.' }
+    'run' { Invoke-Run }
 }

@@ -22,7 +22,7 @@ public sealed class SqliteDatabase : IDisposable
         FilePath = Path.GetFullPath(Path.Combine(options.DataDirectory, options.FileName));
         // PRAGMA takes no parameters; the only value formatted in is an integer.
         var busyMilliseconds = (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 0, int.MaxValue);
-        connectionPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds}; " + Environment.GetEnvironmentVariable("BENCH_PRAGMAS"));
+        connectionPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds};");
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -39,7 +39,9 @@ public sealed class SqliteDatabase : IDisposable
         // WAL is a property of the file: readers never block the writer and vice versa.
         command.CommandText = "PRAGMA journal_mode = WAL;";
         command.ExecuteNonQuery();
-        using var transaction = connection.BeginTransaction();
+        // IMMEDIATE: several databases opening the same file at once wait on the busy timeout rather than
+        // failing to upgrade a read lock.
+        using var transaction = connection.BeginTransaction(deferred: false);
         command.Transaction = transaction;
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();

@@ -9,10 +9,10 @@ public sealed record PriceTierWire(long? UpTo, long UnitPrice);
 public sealed record PricingWire(
     string? Model,
     string? Currency,
-    long Amount = 0,
+    long? Amount = null,
     string? Unit = null,
-    long UnitBlock = 1,
-    long IncludedUnits = 0,
+    long? UnitBlock = null,
+    long? IncludedUnits = null,
     IReadOnlyList<PriceTierWire>? Tiers = null,
     string? Summary = null);
 
@@ -75,10 +75,10 @@ public static class OfferingMapping
         var unit = Wire.ParseEnumOr(p.Unit, "unit", UsageUnit.Record);
         return model switch
         {
-            PlanKind.Free => PricingPlan.Free(currency),
-            PlanKind.Flat => PricingPlan.Flat(new Money(p.Amount, currency)),
-            PlanKind.PerUnit => PricingPlan.PerUnit(new Money(p.Amount, currency), unit, p.UnitBlock),
-            _ => PricingPlan.Tiered(currency, unit, p.IncludedUnits,
+            PlanKind.Free => PricingPlan.Free(currency, unit),
+            PlanKind.Flat => PricingPlan.Flat(new Money(p.Amount ?? 0, currency)),
+            PlanKind.PerUnit => PricingPlan.PerUnit(new Money(p.Amount ?? 0, currency), unit, p.UnitBlock ?? 1),
+            _ => PricingPlan.Tiered(currency, unit, p.IncludedUnits ?? 0,
                 [.. (p.Tiers ?? []).Select(t => new PriceTier(t.UpTo, t.UnitPrice))]),
         };
     }

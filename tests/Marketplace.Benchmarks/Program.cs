@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Marketplace.Benchmarks;
+using Marketplace.Host;
+
+// build.ps1 bench: brokered, metered access against bare Kestrel on the same machine, plus provider usage ingest.
+var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
+const int Connections = 32;
+var results = new List<LoadResult>();
+
+// 1. Baseline: bare Kestrel minimal API answering a 10-record JSON body.
+var baselineRecords = Enumerable.Range(1, 10).Select(i => new { stop_id = $"S{i:D5}", name = $"Stop {i}", district = "east", lat = 35.0 + (i / 1000.0) }).ToArray();
+await using (var bare = await StartAsync(b => { }, app => app.MapGet("/records", () => Results.Json(new { records = baselineRecords }))))
+{
+    results.Add(await LoadGenerator.RunAsync("bare Kestrel, 10 records", bare.Uri, Connections, duration,
+        async (c, _, _) => (await c.GetAsync("/records")).IsSuccessStatusCode));
+}
+
+// 2. The marketplace: a checked, metered brokered fetch of 10 records per request.
+var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
+await using (var market = await StartAsync(
+    b =>
+    {
+        b.Configuration["Marketplace:DataDirectory"] = data;
+        b.Configuration["Marketplace:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        b.Configuration["Marketplace:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        b.Logging.SetMinimumLevel(LogLevel.Warning);
+        b.AddMarketplace();
+    },
+    app => app.UseMarketplace()))
+{
+    var (buyerKey, providerKey, contractId) = await ArrangeAsync(market.Uri, data);
+    await Stages.MeasureAsync(market.App.Services, contractId);
+    results.Add(await LoadGenerator.RunAsync("brokered fetch, 10 records, metered", market.Uri, Connections, duration,
+        async (c, _, _) => (await c.GetAsync($"/api/v1/contracts/{contractId}/records?limit=10")).IsSuccessStatusCode,
+        c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));
+    results.Add(await LoadGenerator.RunAsync("brokered fetch with Idempotency-Key", market.Uri, Connections, duration,
+        async (c, w, i) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contractId}/records?limit=10");
+            request.Headers.Add("Idempotency-Key", $"bench-{w}-{i}");
+            return (await c.SendAsync(request)).IsSuccessStatusCode;
+        },
+        c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));
+    const int EventsPerReport = 1_000;
+    var ingest = await LoadGenerator.RunAsync($"provider usage report, {EventsPerReport} events", market.Uri, 4, duration,
+        async (c, w, i) =>
+        {
+            var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+            var events = Enumerable.Range(0, EventsPerReport).Select(e => new { eventId = $"u-{w}-{i}-{e}", contractId, units = 1, occurredAt = at });
+            var response = await c.PostAsJsonAsync("/api/v1/usage", new { events });
+            return response.IsSuccessStatusCode;
+        },
+        c => c.DefaultRequestHeaders.Authorization = new("Bearer", providerKey));
+    results.Add(ingest);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"usage ingest: {ingest.RequestsPerSecond * EventsPerReport:N0} events/s"));
+}
+
+var table = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-44} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"fail",6}");
+foreach (var r in results)
+{
+    table.AppendLine(CultureInfo.InvariantCulture, $"{r.Name,-44} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Failures,6}");
+}
+table.AppendLine(CultureInfo.InvariantCulture, $"brokered / bare = {results[1].RequestsPerSecond / results[0].RequestsPerSecond:P0} (target: at least 50%)");
+Console.WriteLine(table);
+Directory.Delete(data, recursive: true);
+
+static async Task<RunningApp> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
+{
+    var builder = WebApplication.CreateBuilder();
+    builder.Logging.ClearProviders();
+    var port = FreePort();
+    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+    configure(builder);
+    var app = builder.Build();
+    map(app);
+    await app.StartAsync();
+    return new RunningApp(app, new Uri($"http://127.0.0.1:{port}"));
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static async Task<(string BuyerKey, string ProviderKey, string ContractId)> ArrangeAsync(Uri baseUri, string data)
+{
+    using var op = Client(baseUri, File.ReadAllText(Path.Combine(data, "operator.key")).Trim());
+    var provider = await Json(await op.PostAsJsonAsync("/api/v1/parties", new { id = "bench-provider", role = "provider", name = "Bench provider" }));
+    var buyer = await Json(await op.PostAsJsonAsync("/api/v1/parties", new { id = "bench-buyer", role = "buyer", name = "Bench buyer" }));
+    using var p = Client(baseUri, provider.GetProperty("apiKey").GetString()!);
+    await Json(await p.PostAsJsonAsync("/api/v1/datasets", new
+    {
+        id = "bench-data", @class = "private", title = "Bench", licence = "proprietary",
+        schema = new { fields = new object[] { new { name = "stop_id", type = "string", required = true }, new { name = "name", type = "string" }, new { name = "district", type = "string" }, new { name = "lat", type = "number" } } },
+    }));
+    var csv = new StringBuilder("stop_id,name,district,lat\n");
+    for (var i = 0; i < 10_000; i++)
+    {
+        csv.Append(CultureInfo.InvariantCulture, $"S{i:D5},Stop {i},east,35.{i:D4}\n");
+    }
+    await Json(await p.PostAsync("/api/v1/datasets/bench-data/revisions", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv")));
+    await Json(await p.PostAsJsonAsync("/api/v1/offerings", new { id = "bench-offer", datasetId = "bench-data", pricing = new { model = "per-unit", currency = "JPY", amount = 1, unit = "record" } }));
+    await Json(await p.PostAsync("/api/v1/offerings/bench-offer/publish", null));
+    using var b = Client(baseUri, buyer.GetProperty("apiKey").GetString()!);
+    var contract = await Json(await b.PostAsJsonAsync("/api/v1/offerings/bench-offer/contracts", new { purpose = "research" }));
+    return (buyer.GetProperty("apiKey").GetString()!, provider.GetProperty("apiKey").GetString()!, contract.GetProperty("id").GetString()!);
+}
+
+static HttpClient Client(Uri baseUri, string key)
+{
+    var client = new HttpClient { BaseAddress = baseUri };
+    client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+    return client;
+}
+
+static async Task<JsonElement> Json(HttpResponseMessage response)
+{
+    var body = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
+    }
+    return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+}
+
+internal sealed record RunningApp(WebApplication App, Uri Uri) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

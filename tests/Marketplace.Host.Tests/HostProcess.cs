@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Marketplace.Host.Tests;
+
+/// <summary>The marketplace as a real operating-system process (for crash tests): same build, own ports and data.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, string baseUrl, string dataDirectory)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        DataDirectory = dataDirectory;
+    }
+
+    public string BaseUrl { get; }
+
+    public string DataDirectory { get; }
+
+    public string OperatorKey => File.ReadAllText(Path.Combine(DataDirectory, "operator.key")).Trim();
+
+    public static async Task<HostProcess> StartAsync(string dataDirectory)
+    {
+        var testBin = AppContext.BaseDirectory; // .../tests/Marketplace.Host.Tests/bin/<Configuration>/net10.0/
+        var configuration = new DirectoryInfo(testBin).Parent!.Name;
+        var repo = FindRepositoryRoot(testBin);
+        var hostDir = Path.Combine(repo, "src", "Marketplace.Host", "bin", configuration, "net10.0");
+        var baseUrl = $"http://127.0.0.1:{MarketplaceFactory.FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = hostDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            Path.Combine(hostDir, "Marketplace.Host.dll"), "--urls", baseUrl, "--contentRoot", hostDir,
+            $"--Marketplace:DataDirectory={dataDirectory}",
+            $"--Marketplace:SiloPort={MarketplaceFactory.FreePort().ToString(CultureInfo.InvariantCulture)}",
+            $"--Marketplace:GatewayPort={MarketplaceFactory.FreePort().ToString(CultureInfo.InvariantCulture)}",
+            "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new HostProcess(process, baseUrl, dataDirectory);
+        await host.WaitHealthyAsync();
+        return host;
+    }
+
+    /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no shutdown hooks, no flushing.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public HttpClient Client(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited during start-up with code {_process.ExitCode}.");
+            }
+            try
+            {
+                if ((await client.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100); // polling a starting process, not waiting on test logic
+        }
+        throw new TimeoutException("The host did not become healthy within 60 s.");
+    }
+
+    private static string FindRepositoryRoot(string from)
+    {
+        for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Marketplace.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Marketplace.sln not found above the test binaries.");
+    }
+}
