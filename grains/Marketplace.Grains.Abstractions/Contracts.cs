@@ -17,7 +17,7 @@ public sealed record ContractTerms(
 public sealed record ContractEvent(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] ContractStatus To,
-    [property: Id(2)] ContractAction Action,
+    [property: Id(2)] ContractAction? Action,
     [property: Id(3)] Actor By,
     [property: Id(4)] string ActorId,
     [property: Id(5)] string? Reason);

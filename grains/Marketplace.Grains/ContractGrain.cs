@@ -34,7 +34,7 @@ public sealed class ContractGrain(
         S.Terms = terms;
         S.Status = ContractStatus.Requested;
         S.RequestedAt = calendar.Now;
-        S.History.Add(new ContractEvent(S.RequestedAt, ContractStatus.Requested, ContractAction.Activate, Actor.Buyer, buyerId, "requested"));
+        S.History.Add(new ContractEvent(S.RequestedAt, ContractStatus.Requested, Action: null, Actor.Buyer, buyerId, "requested"));
         if (terms.Approval == ApprovalMode.Automatic)
         {
             Apply(ContractAction.Activate, Actor.System, "marketplace", "approved automatically");

@@ -25,9 +25,9 @@ public static class Wire
     public static string Name<T>(T value) where T : struct, Enum
     {
         var text = value.ToString();
-        if (text == "MiB")
+        if (text is "MiB" or "DateTime")
         {
-            return "mib";
+            return text.ToLowerInvariant();
         }
         var chars = new List<char>(text.Length + 4);
         for (var i = 0; i < text.Length; i++)

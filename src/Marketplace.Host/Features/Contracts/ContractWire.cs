@@ -33,6 +33,6 @@ public static class ContractMapping
         var t = v.Terms;
         return new ContractResponse(v.Id, t.OfferingId, t.DatasetId, v.BuyerId, t.ProviderId, Wire.Name(t.DatasetClass), v.Purpose,
             v.Status.ToString(), t.Pricing.ToWire(), t.Policy.ToWire(), v.RequestedAt, v.ActivatedAt, v.EndsAt,
-            [.. v.History.Select(e => new ContractEventResponse(e.At, e.To.ToString(), Wire.Name(e.Action), Wire.Name(e.By), e.ActorId, e.Reason))]);
+            [.. v.History.Select(e => new ContractEventResponse(e.At, e.To.ToString(), e.Action is { } action ? Wire.Name(action) : "request", Wire.Name(e.By), e.ActorId, e.Reason))]);
     }
 }
