@@ -6,7 +6,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('help', 'build', 'test', 'run')]
+    [ValidateSet('help', 'build', 'test', 'run', 'bench')]
     [string] $Task = 'help',
 
     # Where the embedded store keeps its database (run only).
@@ -17,6 +17,9 @@ param(
 
     # Test filter passed to `dotnet test --filter` (test only).
     [string] $Filter = '',
+
+    # Seconds each benchmark scenario runs (bench only).
+    [int] $Seconds = 10,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -39,6 +42,8 @@ Tasks:
           -Filter <expr>  only tests matching a dotnet test filter
   run     build, start the marketplace on -Url (default http://127.0.0.1:5000) with its store in
           -DataDir (default ./data), seed the sample city when the store is empty, print the demo keys
+  bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
+          provider usage ingest; -Seconds <n> per scenario (default 10)
 '@ | Write-Host
 }
 
@@ -125,4 +130,8 @@ switch ($Task) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
     'run' { Invoke-Run }
+    'bench' {
+        dotnet build (Join-Path $Root 'tests/Marketplace.Benchmarks') -c Release --nologo -v:quiet
+        dotnet (Join-Path $Root 'tests/Marketplace.Benchmarks/bin/Release/net10.0/Marketplace.Benchmarks.dll') $Seconds
+    }
 }

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Marketplace.Storage.Sqlite;
 
 /// <summary>Dataset revision records in the <c>records</c> table, made visible by a status flip on <c>revisions</c>.</summary>
-public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
+public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, IDisposable
 {
     private const string SelectPage = """
         SELECT seq, subject_id, json FROM records
@@ -16,6 +16,9 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
 
     // Revisions with a live writer in this process: a discard running meanwhile must not pull them away.
     private readonly ConcurrentDictionary<string, byte> writing = new(StringComparer.Ordinal);
+
+    // The hot path of brokered access: unfiltered pages through prepared statements on kept-open connections.
+    private readonly PageReaderPool unfiltered = new(database, PageQuery(0));
 
     public async Task<IRevisionWriter> BeginRevisionAsync(string datasetId, string revisionId, CancellationToken cancellationToken = default)
     {
@@ -61,6 +64,10 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
         ArgumentException.ThrowIfNullOrEmpty(revisionId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentNullException.ThrowIfNull(filters);
+        if (filters.Count == 0)
+        {
+            return unfiltered.Read(revisionId, afterSequence, limit);
+        }
 
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
@@ -119,6 +126,8 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
 
             return abandoned.Count;
         }, cancellationToken);
+
+    public void Dispose() => unfiltered.Dispose();
 
     // Only parameter placeholders are appended, so the text varies by filter count alone.
     private static string PageQuery(int filterCount)
