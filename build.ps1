@@ -6,8 +6,15 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('help', 'build', 'test', 'run', 'bench')]
+    [ValidateSet('help', 'build', 'test', 'run', 'bench', 'emulator')]
     [string] $Task = 'help',
+
+    # The store the marketplace runs on (run only): the embedded SQLite file, or Cosmos on the local server.
+    [ValidateSet('Sqlite', 'Cosmos')]
+    [string] $Store = 'Sqlite',
+
+    # Port of the local Cosmos server (emulator only).
+    [int] $Port = 8081,
 
     # Where the embedded store keeps its database (run only).
     [string] $DataDir = './data',
@@ -32,6 +39,8 @@ $Root = $PSScriptRoot
 $Solution = Join-Path $Root 'Marketplace.sln'
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+. (Join-Path $Root 'build/CosmosEmulator.ps1')
+$CosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA=='
 
 function Show-Help {
     @'
@@ -42,6 +51,8 @@ Tasks:
           -Filter <expr>  only tests matching a dotnet test filter
   run     build, start the marketplace on -Url (default http://127.0.0.1:5000) with its store in
           -DataDir (default ./data), seed the sample city when the store is empty, print the demo keys
+          -Store Cosmos  run on Cosmos instead, against the local Cosmos server (started and stopped here)
+  emulator  the local Cosmos-protocol server on https://127.0.0.1:<-Port> (default 8081) until Ctrl+C
   bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
           provider usage ingest; -Seconds <n> per scenario (default 10)
 '@ | Write-Host
@@ -73,11 +84,20 @@ function Invoke-Test {
         '--results-directory', $results, '--logger', 'trx', '--logger', 'console;verbosity=minimal')
     if ($Filter) { $testArgs += @('--filter', $Filter) }
 
-    # Let the test run fail without aborting the script: the summary line must still be printed.
-    $PSNativeCommandUseErrorActionPreference = $false
-    & dotnet @testArgs
-    $exit = $LASTEXITCODE
-    $PSNativeCommandUseErrorActionPreference = $true
+    # The Cosmos tests run against the local Cosmos-protocol server, started here and stopped afterwards.
+    $emulator = Start-CosmosEmulator -Port 0
+    $env:MARKETPLACE_COSMOS_ENDPOINT = $emulator.Endpoint
+    try {
+        # Let the test run fail without aborting the script: the summary line must still be printed.
+        $PSNativeCommandUseErrorActionPreference = $false
+        & dotnet @testArgs
+        $exit = $LASTEXITCODE
+        $PSNativeCommandUseErrorActionPreference = $true
+    }
+    finally {
+        Stop-CosmosEmulator $emulator
+        Remove-Item Env:MARKETPLACE_COSMOS_ENDPOINT -ErrorAction SilentlyContinue
+    }
 
     $t = Get-TrxCounts $results
     Write-Host ("tests: {0} passed, {1} failed, {2} skipped" -f $t.passed, $t.failed, $t.skipped)
@@ -100,7 +120,8 @@ function Wait-Healthy([string] $BaseUrl, [System.Diagnostics.Process] $Process, 
 
 function Invoke-Run {
     Invoke-Build
-    $data = [System.IO.Path]::GetFullPath($DataDir, $Root)
+    # A Cosmos run keeps its keys apart: the local server is in memory and is seeded afresh each time.
+    $data = [System.IO.Path]::GetFullPath($(if ($Store -eq 'Cosmos') { Join-Path $DataDir 'cosmos' } else { $DataDir }), $Root)
     New-Item -ItemType Directory -Force -Path $data | Out-Null
     $hostDir = Join-Path $Root "src/Marketplace.Host/bin/$Configuration/net10.0"
     $seeder = Join-Path $Root "samples/Marketplace.Samples.SmartCity/bin/$Configuration/net10.0/Marketplace.Samples.SmartCity.dll"
@@ -108,6 +129,14 @@ function Invoke-Run {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $hostArgs = @((Join-Path $hostDir 'Marketplace.Host.dll'), '--urls', $Url, '--contentRoot', $hostDir,
         "--Marketplace:DataDirectory=$data")
+    $emulator = $null
+    if ($Store -eq 'Cosmos') {
+        # The local server keeps everything in memory: the city is seeded afresh on every run.
+        $emulator = Start-CosmosEmulator -Port 0
+        $hostArgs += @('--Marketplace:Store=Cosmos', "--Marketplace:Cosmos:Endpoint=$($emulator.Endpoint)",
+            "--Marketplace:Cosmos:Key=$CosmosEmulatorKey", '--Marketplace:Cosmos:AcceptAnyServerCertificate=true')
+        Write-Host "Cosmos store on the local server at $($emulator.Endpoint)"
+    }
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $hostArgs -PassThru -NoNewWindow
     try {
         Wait-Healthy $Url $process
@@ -122,6 +151,18 @@ function Invoke-Run {
             $process.Kill($true)
             $process.WaitForExit()
         }
+        if ($emulator) { Stop-CosmosEmulator $emulator }
+    }
+}
+
+function Invoke-Emulator {
+    $emulator = Start-CosmosEmulator -Port $Port
+    try {
+        Write-Host "Local Cosmos server on $($emulator.Endpoint) (key: the well-known emulator key). Press Ctrl+C to stop."
+        $emulator.Process.WaitForExit()
+    }
+    finally {
+        Stop-CosmosEmulator $emulator
     }
 }
 
@@ -130,6 +171,7 @@ switch ($Task) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
     'run' { Invoke-Run }
+    'emulator' { Invoke-Emulator }
     'bench' {
         dotnet build (Join-Path $Root 'tests/Marketplace.Benchmarks') -c Release --nologo -v:quiet
         dotnet (Join-Path $Root 'tests/Marketplace.Benchmarks/bin/Release/net10.0/Marketplace.Benchmarks.dll') $Seconds

@@ -65,28 +65,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         }
         if (fresh.Count > 0)
         {
-            var commit = ledger.AppendAsync(fresh);
-            foreach (var r in fresh)
-            {
-                _pending[r.EventId] = commit;
-            }
-            try
-            {
-                await commit;
-                foreach (var r in fresh)
-                {
-                    _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
-                    _units += r.Units;
-                    _events++;
-                }
-            }
-            finally
-            {
-                foreach (var r in fresh)
-                {
-                    _pending.Remove(r.EventId);
-                }
-            }
+            await CommitAsync(fresh);
         }
         await Task.WhenAll(waits);
 
@@ -94,6 +73,40 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         return [.. usage.Select(e => freshIds.Remove(e.EventId)
             ? _recorded[e.EventId] with { Duplicate = false }
             : _recorded[e.EventId])];
+    }
+
+    private async Task CommitAsync(List<UsageRecord> fresh)
+    {
+        // Concurrent senders of the same ids wait on this; it completes only once the receipts are in place.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var r in fresh)
+        {
+            _pending[r.EventId] = done.Task;
+        }
+        try
+        {
+            await ledger.AppendAsync(fresh);
+            foreach (var r in fresh)
+            {
+                _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
+                _units += r.Units;
+                _events++;
+            }
+            done.SetResult();
+        }
+        catch (Exception ex)
+        {
+            done.SetException(ex);
+            _ = done.Task.Exception; // observed here; waiters rethrow it themselves
+            throw;
+        }
+        finally
+        {
+            foreach (var r in fresh)
+            {
+                _pending.Remove(r.EventId);
+            }
+        }
     }
 
     public Task<UsageReceipt?> Find(string eventId) =>

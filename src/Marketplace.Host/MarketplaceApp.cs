@@ -9,6 +9,7 @@ using Marketplace.Host.Features.Datasets;
 using Marketplace.Host.Features.Offerings;
 using Marketplace.Host.Features.Parties;
 using Marketplace.Host.Features.Usage;
+using Marketplace.Storage.Cosmos;
 using Marketplace.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -29,12 +30,32 @@ public static class MarketplaceApp
             o.DataDirectory = options.DataDirectory;
         });
 
-        builder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = options.DataDirectory);
+        var cosmos = options.Store.Equals("Cosmos", StringComparison.OrdinalIgnoreCase);
+        if (!cosmos && !options.Store.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Marketplace:Store is '{options.Store}'; use 'Sqlite' or 'Cosmos'.");
+        }
+        void ConfigureCosmos(CosmosStoreOptions o) => builder.Configuration.GetSection($"{MarketplaceOptions.Section}:Cosmos").Bind(o);
+        if (cosmos)
+        {
+            builder.Services.AddCosmosMarketplaceStore(ConfigureCosmos);
+        }
+        else
+        {
+            builder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = options.DataDirectory);
+        }
         builder.Services.AddMarketplaceGrainServices(options.BillingTimeZone);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-            silo.AddSqliteGrainStorage(GrainStorage.Name);
+            if (cosmos)
+            {
+                silo.AddCosmosGrainStorage(GrainStorage.Name, ConfigureCosmos);
+            }
+            else
+            {
+                silo.AddSqliteGrainStorage(GrainStorage.Name);
+            }
         });
 
         builder.Services.AddSingleton<ApiKeyIssuer>();

@@ -5,6 +5,9 @@ public sealed class MarketplaceOptions
 {
     public const string Section = "Marketplace";
 
+    /// <summary>"Sqlite" (embedded, the default) or "Cosmos" (Azure Cosmos DB; settings in Marketplace:Cosmos).</summary>
+    public string Store { get; set; } = "Sqlite";
+
     /// <summary>Where the embedded store keeps its database and the bootstrap operator key.</summary>
     public string DataDirectory { get; set; } = "./data";
 

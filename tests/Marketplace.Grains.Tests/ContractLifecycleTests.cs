@@ -2,8 +2,7 @@ using Marketplace.Domain;
 
 namespace Marketplace.Grains.Tests;
 
-[Collection(ClusterCollection.Name)]
-public sealed class ContractLifecycleTests(ClusterFixture fixture)
+public abstract class ContractLifecycleTests(ClusterFixture fixture)
 {
     private static ContractTerms Terms(string providerId, ApprovalMode approval, UsagePolicy? policy = null) =>
         new($"off-{Guid.NewGuid():N}", "ds-x", providerId, DatasetClass.Private,
@@ -103,3 +102,9 @@ public sealed class ContractLifecycleTests(ClusterFixture fixture)
         Assert.Equal("contract.not-found", ex.Code);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class SqliteContractLifecycleTests(ClusterFixture fixture) : ContractLifecycleTests(fixture);
+
+[Collection(CosmosClusterCollection.Name)]
+public sealed class CosmosContractLifecycleTests(CosmosClusterFixture fixture) : ContractLifecycleTests(fixture);

@@ -1,7 +1,6 @@
 namespace Marketplace.Grains.Tests;
 
-[Collection(ClusterCollection.Name)]
-public sealed class UsageMeterTests(ClusterFixture fixture)
+public abstract class UsageMeterTests(ClusterFixture fixture)
 {
     private IUsageMeterGrain NewMeter() =>
         fixture.Grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For($"ctr-{Guid.NewGuid():N}", "2026-11"));
@@ -69,3 +68,9 @@ public sealed class UsageMeterTests(ClusterFixture fixture)
         Assert.Equal("usage.negative-units", ex.Code);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class SqliteUsageMeterTests(ClusterFixture fixture) : UsageMeterTests(fixture);
+
+[Collection(CosmosClusterCollection.Name)]
+public sealed class CosmosUsageMeterTests(CosmosClusterFixture fixture) : UsageMeterTests(fixture);

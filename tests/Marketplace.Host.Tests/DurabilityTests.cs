@@ -4,15 +4,18 @@ using Marketplace.Host.Features.Usage;
 
 namespace Marketplace.Host.Tests;
 
-public sealed class DurabilityTests
+public abstract class DurabilityTests
 {
+    protected abstract MarketplaceFactory NewHost(string? dataDirectory = null, string? cosmosDatabase = null);
+
     [Fact]
-    public async Task A_new_host_on_the_same_data_directory_has_everything()
+    public async Task A_new_host_on_the_same_store_has_everything()
     {
-        string dataDirectory;
+        string dataDirectory, cosmosDatabase;
         string buyerKey, contractId, providerKey;
-        await using (var first = new MarketplaceFactory())
+        await using (var first = NewHost())
         {
+            cosmosDatabase = first.CosmosDatabase;
             dataDirectory = first.DataDirectory;
             var driver = new MarketplaceDriver(first);
             var listing = await driver.ListedOfferingAsync(records: 30);
@@ -23,7 +26,7 @@ public sealed class DurabilityTests
             (buyerKey, contractId, providerKey) = (buyer.Key, contract.Id, listing.Provider.Key);
         }
 
-        await using var second = new MarketplaceFactory(dataDirectory);
+        await using var second = NewHost(dataDirectory, cosmosDatabase);
         var buyerAgain = second.ClientWithKey(buyerKey);
         var contractAgain = await MarketplaceDriver.Ok<ContractResponse>(await buyerAgain.GetAsync($"/api/v1/contracts/{contractId}"), HttpStatusCode.OK);
         var usage = await MarketplaceDriver.Ok<UsageResponse>(await buyerAgain.GetAsync($"/api/v1/contracts/{contractId}/usage"), HttpStatusCode.OK);
@@ -37,4 +40,25 @@ public sealed class DurabilityTests
         Assert.Contains(providerContracts.Items, c => c.Id == contractId);
         Directory.Delete(dataDirectory, recursive: true);
     }
+}
+
+public sealed class SqliteDurabilityTests : DurabilityTests
+{
+    protected override MarketplaceFactory NewHost(string? dataDirectory = null, string? cosmosDatabase = null) => new(dataDirectory);
+}
+
+public sealed class CosmosDurabilityTests(CosmosServerFixture server) : DurabilityTests, IClassFixture<CosmosServerFixture>
+{
+    protected override MarketplaceFactory NewHost(string? dataDirectory = null, string? cosmosDatabase = null) =>
+        new(dataDirectory, cosmos: server.Server, cosmosDatabase: cosmosDatabase);
+}
+
+/// <summary>A Cosmos server for one test class.</summary>
+public sealed class CosmosServerFixture : IAsyncLifetime
+{
+    public Marketplace.Storage.Cosmos.Tests.CosmosServer Server { get; } = new();
+
+    public Task InitializeAsync() => Server.InitializeAsync();
+
+    public Task DisposeAsync() => Server.DisposeAsync();
 }

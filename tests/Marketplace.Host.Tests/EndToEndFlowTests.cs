@@ -7,8 +7,8 @@ using Marketplace.Host.Features.Usage;
 
 namespace Marketplace.Host.Tests;
 
-[Collection(MarketplaceCollection.Name)]
-public sealed class EndToEndFlowTests(MarketplaceFixture fixture)
+/// <summary>The whole flow through the public API; runs on each store.</summary>
+public abstract class EndToEndFlowTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
@@ -171,3 +171,9 @@ public sealed class EndToEndFlowTests(MarketplaceFixture fixture)
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 }
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class SqliteEndToEndFlowTests(MarketplaceFixture fixture) : EndToEndFlowTests(fixture);
+
+[Collection(CosmosMarketplaceCollection.Name)]
+public sealed class CosmosEndToEndFlowTests(CosmosMarketplaceFixture fixture) : EndToEndFlowTests(fixture);

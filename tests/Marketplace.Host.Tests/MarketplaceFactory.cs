@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Marketplace.Domain;
 using Marketplace.Grains;
+using Marketplace.Storage.Cosmos.Tests;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +18,18 @@ namespace Marketplace.Host.Tests;
 /// </summary>
 public sealed class MarketplaceFactory : WebApplicationFactory<Program>
 {
-    public MarketplaceFactory(string? dataDirectory = null, long? maxUploadBytes = null)
+    public MarketplaceFactory(string? dataDirectory = null, long? maxUploadBytes = null, CosmosServer? cosmos = null, string? cosmosDatabase = null)
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         MaxUploadBytes = maxUploadBytes;
+        Cosmos = cosmos;
+        CosmosDatabase = cosmosDatabase ?? $"mk-{Guid.NewGuid():N}";
     }
+
+    /// <summary>When set, the marketplace runs on Cosmos (a database of its own on this server) instead of SQLite.</summary>
+    public CosmosServer? Cosmos { get; }
+
+    public string CosmosDatabase { get; }
 
     public string DataDirectory { get; }
 
@@ -50,6 +58,14 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
             builder.UseSetting("Marketplace:MaxUploadBytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        if (Cosmos is not null)
+        {
+            builder.UseSetting("Marketplace:Store", "Cosmos");
+            builder.UseSetting("Marketplace:Cosmos:Endpoint", Cosmos.Endpoint);
+            builder.UseSetting("Marketplace:Cosmos:Key", Cosmos.Key);
+            builder.UseSetting("Marketplace:Cosmos:Database", CosmosDatabase);
+            builder.UseSetting("Marketplace:Cosmos:AcceptAnyServerCertificate", "true");
+        }
         builder.ConfigureTestServices(services =>
             services.Replace(ServiceDescriptor.Singleton(new BillingCalendar(Time, BillingPeriod.DefaultZone))));
     }
@@ -70,20 +86,22 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
 }
 
 /// <summary>One marketplace shared by the API tests; every test creates its own parties and ids.</summary>
-public sealed class MarketplaceFixture : IAsyncLifetime
+public class MarketplaceFixture : IAsyncLifetime
 {
-    public MarketplaceFactory Factory { get; } = new();
+    public MarketplaceFactory Factory { get; private set; } = null!;
 
     public MarketplaceDriver Driver { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    protected virtual Task<MarketplaceFactory> CreateFactoryAsync() => Task.FromResult(new MarketplaceFactory());
+
+    public async Task InitializeAsync()
     {
+        Factory = await CreateFactoryAsync();
         _ = Factory.Server; // starts the host (and the silo)
         Driver = new MarketplaceDriver(Factory);
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         try
@@ -100,4 +118,28 @@ public sealed class MarketplaceFixture : IAsyncLifetime
 public sealed class MarketplaceCollection : ICollectionFixture<MarketplaceFixture>
 {
     public const string Name = "marketplace";
+}
+
+/// <summary>The same marketplace on the Cosmos store (the local Cosmos-protocol server unless MARKETPLACE_COSMOS_ENDPOINT is set).</summary>
+public sealed class CosmosMarketplaceFixture : MarketplaceFixture
+{
+    private readonly CosmosServer _server = new();
+
+    protected override async Task<MarketplaceFactory> CreateFactoryAsync()
+    {
+        await _server.InitializeAsync();
+        return new MarketplaceFactory(cosmos: _server);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CosmosMarketplaceCollection : ICollectionFixture<CosmosMarketplaceFixture>
+{
+    public const string Name = "marketplace-on-cosmos";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marketplace.Domain;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,6 +19,9 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         {
             DomainException e => FromDomain(e),
             ApiProblemException e => e.Problem,
+            StoreUnavailableException e => Unavailable(e),
+            Orleans.Storage.InconsistentStateException => Problem(409, "Changed concurrently",
+                "Someone else changed this at the same moment; nothing of yours was applied. Read it again and retry."),
             BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read", Describe(e)),
             JsonException e => Problem(400, "The request body is not valid JSON", e.Message),
             _ => null,
@@ -58,6 +62,15 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         _ when code.EndsWith(".rows-invalid", StringComparison.Ordinal) => 422,
         _ => 400,
     };
+
+    private static ProblemDetails Unavailable(StoreUnavailableException e)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
+        var problem = Problem(503, "The store is busy or unreachable",
+            $"Nothing was changed. Try again in {seconds} s; retries with the same Idempotency-Key or eventId are safe.");
+        problem.Extensions["retryAfter"] = seconds;
+        return problem;
+    }
 
     public static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };

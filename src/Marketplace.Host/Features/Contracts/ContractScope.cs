@@ -12,11 +12,18 @@ public sealed class ContractScope(IGrainFactory grains)
         var ids = caller.Role switch
         {
             PartyRole.Buyer => (await grains.GetGrain<IPartyGrain>(caller.PartyId).GetHoldings()).ContractIds,
-            PartyRole.Provider => await ContractsOfProviders([caller.PartyId]),
-            _ => await ContractsOfProviders(await grains.GetGrain<IPartyDirectoryGrain>(0).List()),
+            _ => await ContractsOnOfferings(await HoldingsVisibleToAsync(caller)),
         };
         var views = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => grains.GetGrain<IContractGrain>(id).Get()));
         return [.. views.OfType<ContractView>().OrderBy(v => v.RequestedAt)];
+    }
+
+    /// <summary>The holdings the caller may list: its own, or every party's for an operator.</summary>
+    public async Task<IReadOnlyList<PartyHoldings>> HoldingsVisibleToAsync(ApiPrincipal caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var partyIds = caller.Role == PartyRole.Operator ? await grains.GetGrain<IPartyDirectoryGrain>(0).List() : [caller.PartyId];
+        return await Task.WhenAll(partyIds.Select(p => grains.GetGrain<IPartyGrain>(p).GetHoldings()));
     }
 
     /// <summary>The contract if the caller is a party to it (or an operator); otherwise it answers as missing.</summary>
@@ -33,9 +40,8 @@ public sealed class ContractScope(IGrainFactory grains)
         return mine ? view! : throw new DomainException("contract.not-found", $"There is no contract '{contractId}' of yours.");
     }
 
-    private async Task<IReadOnlyList<string>> ContractsOfProviders(IReadOnlyList<string> providerIds)
+    private async Task<IReadOnlyList<string>> ContractsOnOfferings(IReadOnlyList<PartyHoldings> holdings)
     {
-        var holdings = await Task.WhenAll(providerIds.Select(p => grains.GetGrain<IPartyGrain>(p).GetHoldings()));
         var offerings = await Task.WhenAll(holdings.SelectMany(h => h.OfferingIds).Select(o => grains.GetGrain<IOfferingGrain>(o).Get()));
         return [.. offerings.OfType<OfferingView>().SelectMany(o => o.ContractIds)];
     }

@@ -1,6 +1,7 @@
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
+using Marketplace.Host.Features.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Datasets;
@@ -38,13 +39,9 @@ public static class DatasetEndpoints
         return TypedResults.Created($"/api/v1/datasets/{id}", view.ToResponse());
     }
 
-    private static async Task<Ok<DatasetListResponse>> ListDatasets(HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<DatasetListResponse>> ListDatasets(HttpContext http, IGrainFactory grains, ContractScope scope)
     {
-        var caller = http.User.Caller();
-        var partyIds = caller.Role == PartyRole.Operator
-            ? await grains.GetGrain<IPartyDirectoryGrain>(0).List()
-            : [caller.PartyId];
-        var holdings = await Task.WhenAll(partyIds.Select(p => grains.GetGrain<IPartyGrain>(p).GetHoldings()));
+        var holdings = await scope.HoldingsVisibleToAsync(http.User.Caller());
         var views = await Task.WhenAll(holdings.SelectMany(h => h.DatasetIds).Select(d => grains.GetGrain<IDatasetGrain>(d).Get()));
         return TypedResults.Ok(new DatasetListResponse([.. views.OfType<DatasetView>().Select(v => v.ToResponse())]));
     }

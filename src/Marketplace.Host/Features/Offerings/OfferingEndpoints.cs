@@ -44,11 +44,9 @@ public static class OfferingEndpoints
         return TypedResults.Created($"/api/v1/offerings/{id}", view.ToResponse());
     }
 
-    private static async Task<Ok<OfferingListResponse>> ListOfferings(HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<OfferingListResponse>> ListOfferings(HttpContext http, IGrainFactory grains, ContractScope scope)
     {
-        var caller = http.User.Caller();
-        var partyIds = caller.Role == PartyRole.Operator ? await grains.GetGrain<IPartyDirectoryGrain>(0).List() : [caller.PartyId];
-        var holdings = await Task.WhenAll(partyIds.Select(p => grains.GetGrain<IPartyGrain>(p).GetHoldings()));
+        var holdings = await scope.HoldingsVisibleToAsync(http.User.Caller());
         var views = await Task.WhenAll(holdings.SelectMany(h => h.OfferingIds).Select(o => grains.GetGrain<IOfferingGrain>(o).Get()));
         return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Select(v => v.ToResponse())]));
     }

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Azure.Cosmos;
+
+namespace Marketplace.Storage.Cosmos;
+
+/// <summary>
+/// The Cosmos account as the marketplace uses it: one <see cref="CosmosClient"/> (thread-safe, meant to be a
+/// singleton), one database and four containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
+/// and the containers are created if missing the first time anything needs them (or at start-up through
+/// <see cref="InitializeAsync"/>); a failed attempt is retried by the next caller.
+/// </summary>
+public sealed class CosmosStore : IDisposable
+{
+    internal const string GrainStateContainer = "grain-state";
+    internal const string RecordsContainer = "records";
+    internal const string UsageContainer = "usage";
+    internal const string CatalogContainer = "catalog";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly CosmosClient client;
+    private readonly Lock gate = new();
+    private Task<Database>? initialization;
+
+    public CosmosStore(CosmosStoreOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.Endpoint, nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.Key, nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.Database, nameof(options));
+        Options = options;
+        Time = timeProvider ?? TimeProvider.System;
+        Retry = new CosmosRetryPolicy(options);
+        client = new CosmosClient(options.Endpoint, options.Key, ClientOptions(options));
+    }
+
+    public CosmosStoreOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal CosmosRetryPolicy Retry { get; }
+
+    /// <summary>Creates the database and containers if missing. Safe to call any number of times.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => DatabaseAsync(cancellationToken);
+
+    internal async Task<Container> ContainerAsync(string name, CancellationToken cancellationToken)
+    {
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        return database.GetContainer(name);
+    }
+
+    public void Dispose() => client.Dispose();
+
+    /// <summary>Tests: removes this store's whole database.</summary>
+    internal async Task DeleteDatabaseAsync()
+    {
+        try
+        {
+            await client.GetDatabase(Options.Database).DeleteAsync().ConfigureAwait(false);
+        }
+        catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    private Task<Database> DatabaseAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (initialization is null || initialization.IsFaulted || initialization.IsCanceled)
+            {
+                // Not tied to the first caller's token: one caller giving up must not fail the others.
+                initialization = Retry.ExecuteAsync("create database and containers", CreateAsync, CancellationToken.None);
+            }
+
+            return initialization.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<Database> CreateAsync(CancellationToken cancellationToken)
+    {
+        var response = await client.CreateDatabaseIfNotExistsAsync(Options.Database, Options.DatabaseThroughput, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        var database = response.Database;
+        foreach (var properties in ContainerDefinitions())
+        {
+            await database.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return database;
+    }
+
+    private static IEnumerable<ContainerProperties> ContainerDefinitions()
+    {
+        // Grain state is only ever read by id and partition key: index nothing, so writes cost the least.
+        var grainState = new ContainerProperties(GrainStateContainer, "/pk");
+        grainState.IndexingPolicy.IncludedPaths.Clear();
+        grainState.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+        yield return grainState;
+
+        // The record's JSON text is returned, never searched (filters use the "t" tokens): keep it out of the index.
+        var records = new ContainerProperties(RecordsContainer, "/pk");
+        records.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/j/?" });
+        yield return records;
+
+        yield return new ContainerProperties(UsageContainer, "/pk");
+
+        yield return new ContainerProperties(CatalogContainer, "/pk");
+    }
+
+    private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)
+    {
+        var clientOptions = new CosmosClientOptions
+        {
+            ApplicationName = "marketplace",
+            ConnectionMode = options.ConnectionMode,
+            LimitToEndpoint = options.LimitToEndpoint,
+            MaxRetryAttemptsOnRateLimitedRequests = options.RateLimitedRetries,
+            MaxRetryWaitTimeOnRateLimitedRequests = options.RateLimitedRetryWait,
+            RequestTimeout = options.RequestTimeout,
+            UseSystemTextJsonSerializerWithOptions = Json,
+            // Writes answer with headers only (ETag, charge): nothing of this store reads a written body back.
+            EnableContentResponseOnWrite = false,
+        };
+
+        if (options.AcceptAnyServerCertificate || options.WrapHttpHandler is not null)
+        {
+            clientOptions.HttpClientFactory = () => new HttpClient(Handler(options), disposeHandler: true);
+        }
+
+        return clientOptions;
+    }
+
+    private static HttpMessageHandler Handler(CosmosStoreOptions options)
+    {
+        var sockets = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        if (options.AcceptAnyServerCertificate)
+        {
+#pragma warning disable CA5359 // Development only, and only when explicitly asked for.
+            sockets.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+
+        return options.WrapHttpHandler?.Invoke(sockets) ?? sockets;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Azure.Cosmos;
+
+namespace Marketplace.Storage.Cosmos.Records;
+
+/// <summary>
+/// Writes one staging revision; not safe for concurrent use (one uploader owns a revision). Order of writes:
+/// a new bucket is added to the revision header before its first record is written; records are upserted
+/// (idempotent, so a retried batch is harmless) while the header says "staging", which hides them; the commit
+/// is a single conditional replace of the header. A failure at any point leaves nothing visible.
+/// </summary>
+internal sealed class CosmosRevisionWriter(
+    CosmosStore store, Container container, RevisionDocument header, string etag, CosmosRecordStore owner, Action onFinished) : IRevisionWriter
+{
+    private const long MaxExactSequence = 1L << 53;
+
+    private enum State { Open, Committed, Aborted }
+
+    private State state;
+    private long count;
+    private long lastSequence = long.MinValue;
+
+    public async Task AppendAsync(IReadOnlyList<StoredRecord> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        EnsureOpen();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var previous = lastSequence;
+        foreach (var record in batch)
+        {
+            if (record.Sequence is > MaxExactSequence or < -MaxExactSequence)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batch), record.Sequence, "Sequences must stay within ±2^53: Cosmos compares numbers as doubles.");
+            }
+
+            if (record.Sequence <= previous)
+            {
+                throw new ArgumentException($"Sequences must increase: {record.Sequence} follows {previous}.", nameof(batch));
+            }
+
+            previous = record.Sequence;
+        }
+
+        var perPartition = header.RecordsPerPartition;
+        var buckets = header.Buckets.Union(batch.Select(r => CosmosRecordStore.Bucket(r.Sequence, perPartition))).Order().ToArray();
+        if (buckets.Length != header.Buckets.Length || store.Time.GetUtcNow() - header.Touched >= store.Options.StagingRevisionLease / 3)
+        {
+            // Written ahead of the records, so an abort or a discard knows every partition to clean; also renews the lease.
+            await SaveHeaderAsync(RevisionDocument.Staging, buckets, cancellationToken).ConfigureAwait(false);
+        }
+
+        var documents = batch.Select(record => new RecordDocument
+        {
+            Id = record.Sequence.ToString(CultureInfo.InvariantCulture),
+            PartitionKey = RecordDocument.PartitionKeyFor(header.RevisionId, CosmosRecordStore.Bucket(record.Sequence, perPartition)),
+            Attempt = header.Attempt,
+            Sequence = record.Sequence,
+            SubjectId = record.SubjectId,
+            Json = record.Json,
+            Fields = RecordFields.Of(record.Json),
+        });
+        await Parallel.ForEachAsync(documents, owner.Parallelism(cancellationToken), async (document, ct) =>
+            await store.Retry.ExecuteAsync("append record", token => container.UpsertItemAsync(
+                document, new PartitionKey(document.PartitionKey), cancellationToken: token), ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        count += batch.Count;
+        lastSequence = previous;
+    }
+
+    public async Task<long> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        await SaveHeaderAsync(RevisionDocument.Committed, header.Buckets, cancellationToken).ConfigureAwait(false);
+        owner.Remember(header);
+        Finish(State.Committed);
+        return count;
+    }
+
+    public async Task AbortAsync(CancellationToken cancellationToken = default)
+    {
+        if (state != State.Open)
+        {
+            return;
+        }
+
+        await owner.DeleteRevisionAsync(container, header, etag, cancellationToken).ConfigureAwait(false);
+        Finish(State.Aborted);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (state != State.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await AbortAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is StoreUnavailableException or CosmosException)
+        {
+            // Disposal must not mask the exception that got us here; the staging records stay invisible and
+            // are removed by DiscardAbandonedRevisionsAsync once the lease has run out.
+            Finish(State.Aborted);
+        }
+    }
+
+    private async Task SaveHeaderAsync(string status, long[] buckets, CancellationToken cancellationToken)
+    {
+        var next = CosmosRecordStore.Copy(header, status, buckets, count, store.Time.GetUtcNow());
+        try
+        {
+            var response = await store.Retry.ExecuteAsync("save revision", ct => container.ReplaceItemAsync(
+                next, next.Id, new PartitionKey(next.PartitionKey), new ItemRequestOptions { IfMatchEtag = etag }, ct),
+                cancellationToken).ConfigureAwait(false);
+            etag = response.ETag;
+        }
+        catch (CosmosException exception) when (exception.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            var stored = await owner.ReadHeaderAsync(container, header.RevisionId, cancellationToken).ConfigureAwait(false);
+            if (stored?.WriteToken != next.WriteToken)
+            {
+                throw new InvalidOperationException($"Revision '{header.RevisionId}' is no longer staged; it was discarded.", exception);
+            }
+
+            // Our own earlier attempt landed; its answer was lost on the way back.
+            etag = stored.ETag!;
+        }
+
+        header = next;
+    }
+
+    private void EnsureOpen()
+    {
+        if (state != State.Open)
+        {
+            throw new InvalidOperationException($"Revision '{header.RevisionId}' is already {state.ToString().ToLowerInvariant()}.");
+        }
+    }
+
+    private void Finish(State final)
+    {
+        state = final;
+        onFinished();
+    }
+}

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Microsoft.Azure.Cosmos;
+
+namespace Marketplace.Storage.Cosmos.Usage;
+
+/// <summary>
+/// The usage ledger on Cosmos: one document per event in the logical partition of its contract and period,
+/// plus that partition's totals document. Concurrent appends to one partition are group-committed: while one
+/// commit runs, later callers queue and go together in the next. A commit (1) lists its events as pending in
+/// the totals document, (2) creates the event documents (409 = already recorded), (3) counts them and takes
+/// them off the pending list, each step one conditional write; callers are answered after (3), so an
+/// acknowledged event is durable, counted and readable. Events still pending are invisible to every reader.
+/// </summary>
+public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncDisposable
+{
+    // Bounds the totals document's pending list (and so the size of its two writes per commit).
+    private const int MaxEventsPerCommit = 500;
+    private const int IdleAppendersKept = 10_000;
+
+    private static long lastArrival;
+
+    private readonly ConcurrentDictionary<string, PartitionAppender> appenders = new(StringComparer.Ordinal);
+    private bool disposed;
+
+    public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            ArgumentException.ThrowIfNullOrEmpty(record.EventId, nameof(records));
+            ArgumentException.ThrowIfNullOrEmpty(record.ContractId, nameof(records));
+            ArgumentException.ThrowIfNullOrEmpty(record.Period, nameof(records));
+            ArgumentNullException.ThrowIfNull(record.Source, nameof(records));
+        }
+
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (records.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        var commits = records
+            .GroupBy(r => (r.ContractId, r.Period))
+            .Select(group => Appender(group.Key.ContractId, group.Key.Period).Enqueue([.. group]))
+            .ToArray();
+        var all = Task.WhenAll(commits);
+        // Cancelling stops the wait, not the commit: a retry of the same event ids is ignored.
+        return cancellationToken.CanBeCanceled ? all.WaitAsync(cancellationToken) : all;
+    }
+
+    public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contractId);
+        ArgumentException.ThrowIfNullOrEmpty(period);
+        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' ORDER BY c.arrival");
+        var options = new QueryRequestOptions
+        {
+            PartitionKey = new PartitionKey(UsageEventDocument.PartitionKeyFor(contractId, period)),
+            EnableOptimisticDirectExecution = true,
+        };
+        var documents = new List<UsageEventDocument>();
+        using (var iterator = container.GetItemQueryIterator<UsageEventDocument>(query, requestOptions: options))
+        {
+            while (iterator.HasMoreResults)
+            {
+                documents.AddRange(await store.Retry.ExecuteAsync("read usage", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        // Read after the events: any event found was listed as pending before it was written, so this copy
+        // of the totals knows whether it is counted yet.
+        var totals = await new UsageCounting(store, container).SettledAsync(contractId, period, cancellationToken).ConfigureAwait(false);
+        return [.. documents.Where(d => !UsageCounting.IsUncounted(totals, d)).Select(d => d.ToRecord())];
+    }
+
+    public async Task<UsageTotals> GetTotalsAsync(string contractId, string period, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contractId);
+        ArgumentException.ThrowIfNullOrEmpty(period);
+        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
+        var totals = await new UsageCounting(store, container).SettledAsync(contractId, period, cancellationToken).ConfigureAwait(false);
+        return new UsageTotals(contractId, period, totals.Units, totals.Events);
+    }
+
+    /// <remarks>
+    /// A cross-partition query ordered by arrival, continued page by page. Arrival order is per process clock
+    /// (microseconds, made strictly increasing), so across silos it is the order of their clocks.
+    /// </remarks>
+    public async IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(period);
+        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
+        var counting = new UsageCounting(store, container);
+        var totals = new Dictionary<string, UsageTotalsDocument>(StringComparer.Ordinal);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' AND c.period = @period ORDER BY c.arrival")
+            .WithParameter("@period", period);
+        using var iterator = container.GetItemQueryIterator<UsageEventDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 });
+        while (iterator.HasMoreResults)
+        {
+            var page = await store.Retry.ExecuteAsync("stream usage", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false);
+            foreach (var document in page)
+            {
+                if (!totals.TryGetValue(document.PartitionKey, out var partitionTotals))
+                {
+                    partitionTotals = await counting.SettledAsync(document.ContractId, document.Period, cancellationToken).ConfigureAwait(false);
+                    totals[document.PartitionKey] = partitionTotals;
+                }
+
+                if (!UsageCounting.IsUncounted(partitionTotals, document))
+                {
+                    yield return document.ToRecord();
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops accepting appends and waits for the commits already running.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        disposed = true;
+        foreach (var appender in appenders.Values)
+        {
+            await appender.IdleAsync().ConfigureAwait(false);
+        }
+    }
+
+    private PartitionAppender Appender(string contractId, string period)
+    {
+        var key = UsageEventDocument.PartitionKeyFor(contractId, period);
+        if (appenders.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        if (appenders.Count >= IdleAppendersKept)
+        {
+            foreach (var (idleKey, idle) in appenders)
+            {
+                if (idle.IsIdle)
+                {
+                    appenders.TryRemove(new KeyValuePair<string, PartitionAppender>(idleKey, idle));
+                }
+            }
+        }
+
+        return appenders.GetOrAdd(key, _ => new PartitionAppender(this, contractId, period));
+    }
+
+    private async Task<UsageTotalsDocument> CommitAsync(string contractId, string period, UsageTotalsDocument? known, IReadOnlyList<UsageRecord> records)
+    {
+        var cancellationToken = CancellationToken.None;
+        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
+        var counting = new UsageCounting(store, container);
+        var token = Guid.NewGuid().ToString("N");
+        // The first of duplicates within the batch wins, as a later resend would be ignored.
+        UsageEventDocument[] documents = [.. records.DistinctBy(r => r.EventId, StringComparer.Ordinal).Select(r => UsageEventDocument.From(r, NextArrival(), token))];
+
+        var totals = await counting.UpdateAsync(contractId, period, known,
+            (current, _) => Task.FromResult(counting.Announce(current, documents.Select(d => d.Id), token)), cancellationToken).ConfigureAwait(false);
+
+        var written = new ConcurrentDictionary<string, WrittenEvent>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, store.Options.WriteConcurrency) }, async (document, ct) =>
+        {
+            try
+            {
+                await store.Retry.ExecuteAsync("append usage event", t => container.CreateItemAsync(
+                    document, new PartitionKey(document.PartitionKey), cancellationToken: t), ct).ConfigureAwait(false);
+                written[document.Id] = new WrittenEvent(token, document.Units);
+            }
+            catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Already recorded, by an earlier append or by our own attempt whose answer was lost: whichever
+                // token the stored document carries decides whether it still needs counting.
+                written[document.Id] = await counting.ReadEventAsync(document.PartitionKey, document.Id, ct).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Usage event '{document.EventId}' conflicted but cannot be read.", exception);
+            }
+        }).ConfigureAwait(false);
+
+        return await counting.UpdateAsync(contractId, period, totals,
+            (current, ct) => counting.CountAsync(current, written, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static long NextArrival()
+    {
+        var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+        while (true)
+        {
+            var last = Interlocked.Read(ref lastArrival);
+            var next = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref lastArrival, next, last) == last)
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>The group commit of one contract and period in this process, with the totals it last wrote.</summary>
+    private sealed class PartitionAppender(CosmosUsageLedger ledger, string contractId, string period)
+    {
+        private readonly Lock gate = new();
+        private List<PendingAppend> queue = [];
+        private Task running = Task.CompletedTask;
+        private bool draining;
+        private UsageTotalsDocument? totals;
+
+        public bool IsIdle
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return !draining;
+                }
+            }
+        }
+
+        public Task Enqueue(UsageRecord[] records)
+        {
+            var pending = new PendingAppend(records);
+            lock (gate)
+            {
+                queue.Add(pending);
+                if (!draining)
+                {
+                    draining = true;
+                    running = Task.Run(DrainAsync);
+                }
+            }
+
+            return pending.Completion.Task;
+        }
+
+        public Task IdleAsync()
+        {
+            lock (gate)
+            {
+                return running;
+            }
+        }
+
+        private async Task DrainAsync()
+        {
+            while (true)
+            {
+                List<PendingAppend> batch;
+                lock (gate)
+                {
+                    if (queue.Count == 0)
+                    {
+                        draining = false;
+                        return;
+                    }
+
+                    batch = Take();
+                }
+
+                try
+                {
+                    totals = await ledger.CommitAsync(contractId, period, totals, [.. batch.SelectMany(p => p.Records)]).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Every failure is handed to the callers whose records were in the batch.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    totals = null;
+                    foreach (var pending in batch)
+                    {
+                        pending.Completion.TrySetException(exception);
+                    }
+
+                    continue;
+                }
+
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetResult();
+                }
+            }
+        }
+
+        private List<PendingAppend> Take()
+        {
+            var count = 0;
+            var taken = 0;
+            while (taken < queue.Count && (taken == 0 || count + queue[taken].Records.Length <= MaxEventsPerCommit))
+            {
+                count += queue[taken].Records.Length;
+                taken++;
+            }
+
+            var batch = queue.GetRange(0, taken);
+            queue.RemoveRange(0, taken);
+            return batch;
+        }
+    }
+
+    private sealed record PendingAppend(UsageRecord[] Records)
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

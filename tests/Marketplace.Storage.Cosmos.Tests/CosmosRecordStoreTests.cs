@@ -1,0 +1,97 @@
+using Marketplace.Storage.Cosmos.Records;
+using Marketplace.Storage.Tests.Conformance;
+
+namespace Marketplace.Storage.Cosmos.Tests;
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosRecordStoreTests(CosmosServer server) : RecordStoreConformance, IAsyncLifetime
+{
+    private readonly CosmosTestStores stores = new(server);
+
+    protected override Task<IRecordStore> OpenStoreAsync() => Task.FromResult<IRecordStore>(new CosmosRecordStore(stores.Open()));
+
+    /// <summary>
+    /// The restarted process starts after the crashed writer's lease ran out: with several processes sharing
+    /// the store, only a staging revision nobody renewed for the lease period counts as abandoned.
+    /// </summary>
+    protected override Task<IRecordStore> ReopenStoreAsync(IRecordStore current)
+    {
+        var lease = new CosmosStoreOptions().StagingRevisionLease;
+        return Task.FromResult<IRecordStore>(new CosmosRecordStore(stores.Open(time: new ShiftedTimeProvider(lease + TimeSpan.FromMinutes(1)))));
+    }
+
+    [Fact]
+    public async Task Discarding_spares_a_staging_revision_whose_writer_in_another_process_holds_the_lease()
+    {
+        var uploading = new CosmosRecordStore(stores.Open());
+        await using var writer = await uploading.BeginRevisionAsync("dataset-1", "rev-1");
+        await writer.AppendAsync(Records(from: 1, count: 10));
+
+        var discarded = await new CosmosRecordStore(stores.Open()).DiscardAbandonedRevisionsAsync();
+        await writer.CommitAsync();
+
+        Assert.Equal(0, discarded);
+        Assert.Equal(10, (await uploading.ReadPageAsync("rev-1", 0, 100, [])).Records.Count);
+    }
+
+    [Fact]
+    public async Task A_writer_whose_revision_was_discarded_cannot_commit()
+    {
+        var uploading = new CosmosRecordStore(stores.Open());
+        await using var writer = await uploading.BeginRevisionAsync("dataset-1", "rev-1");
+        await writer.AppendAsync(Records(from: 1, count: 10));
+        var later = new CosmosRecordStore(stores.Open(time: new ShiftedTimeProvider(TimeSpan.FromHours(1))));
+
+        Assert.Equal(1, await later.DiscardAbandonedRevisionsAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CommitAsync());
+        Assert.Empty((await later.ReadPageAsync("rev-1", 0, 100, [])).Records);
+    }
+
+    [Fact]
+    public async Task A_revision_larger_than_one_partition_pages_across_partition_boundaries()
+    {
+        var store = new CosmosRecordStore(stores.Open(options => options.RecordsPerPartition = 100));
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            await writer.AppendAsync(Records(from: 1, count: 450));
+            // Sparse sequences: empty partitions in between are skipped, not scanned.
+            await writer.AppendAsync(Records(from: 1_000_000, count: 3));
+            await writer.CommitAsync();
+        }
+
+        var sequences = new List<long>();
+        var pages = 0;
+        long? after = 0;
+        while (after is { } cursor)
+        {
+            var page = await store.ReadPageAsync("rev-1", cursor, 70, []);
+            sequences.AddRange(page.Records.Select(r => r.Sequence));
+            after = page.NextAfterSequence;
+            pages++;
+        }
+
+        Assert.Equal(Enumerable.Range(1, 450).Select(i => (long)i).Concat([1_000_000, 1_000_001, 1_000_002]), sequences);
+        Assert.Equal(7, pages);
+    }
+
+    [Fact]
+    public async Task A_filtered_read_continues_into_the_next_partition_until_the_page_is_full()
+    {
+        var store = new CosmosRecordStore(stores.Open(options => options.RecordsPerPartition = 100));
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            await writer.AppendAsync(Records(from: 1, count: 1_000));
+            await writer.CommitAsync();
+        }
+
+        // "Chuo" is one record in ten: 25 of them span three partitions.
+        var page = await store.ReadPageAsync("rev-1", 0, 25, [new FieldFilter("district", "Chuo")]);
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (i * 10) + 3L), page.Records.Select(r => r.Sequence));
+        Assert.Equal(243, page.NextAfterSequence);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => stores.DisposeAsync().AsTask();
+}

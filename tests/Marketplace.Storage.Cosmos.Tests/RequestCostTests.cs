@@ -1,0 +1,110 @@
+using System.Globalization;
+using Marketplace.Storage.Cosmos.Records;
+using Marketplace.Storage.Cosmos.Tests.Faults;
+using Marketplace.Storage.Cosmos.Usage;
+using Marketplace.Storage.Tests.Conformance;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Xunit.Abstractions;
+
+namespace Marketplace.Storage.Cosmos.Tests;
+
+/// <summary>
+/// HTTP requests (and their request charges, as the server reports them) per hot operation, counted on the
+/// wire below the SDK, after a warm-up so the SDK's one-off metadata reads are not included. The local
+/// server's charges are not realistic; the request counts are what the service would see too.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly FaultyStores stores = new(server);
+    private readonly ServiceProvider services = new ServiceCollection()
+        .AddSerializer(serializer => serializer.AddAssembly(typeof(CounterState).Assembly))
+        .BuildServiceProvider();
+
+    private CosmosTraffic Traffic => stores.Traffic;
+
+    [Fact]
+    public async Task A_usage_event_append_costs_three_writes_once_the_partition_is_known()
+    {
+        var ledger = new CosmosUsageLedger(stores.Open());
+        await ledger.AppendAsync([Usage("e-0")]);
+
+        var first = await MeasureAsync("usage append, 1 event, new contract+period", () => ledger.AppendAsync([Usage("e-1", "c-2")]));
+        var warm = await MeasureAsync("usage append, 1 event, same contract+period again", () => ledger.AppendAsync([Usage("e-2", "c-2")]));
+        var batch = await MeasureAsync("usage append, 10 events in one call", () => ledger.AppendAsync([.. Enumerable.Range(3, 10).Select(i => Usage($"e-{i}", "c-2"))]));
+        await MeasureAsync("usage append, 1 duplicate event", () => ledger.AppendAsync([Usage("e-2", "c-2")]));
+        await MeasureAsync("usage totals", () => ledger.GetTotalsAsync("c-2", "2025-04"));
+
+        Assert.Equal(["read", "create", "create", "replace"], first);
+        Assert.Equal(["replace", "create", "replace"], warm);
+        Assert.Equal(12, batch.Count);
+    }
+
+    [Fact]
+    public async Task A_record_page_read_costs_one_query_once_the_revision_is_known()
+    {
+        var store = new CosmosRecordStore(stores.Open(configure: options => options.RecordsPerPartition = 1_000));
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            await MeasureAsync("record append, batch of 100", () => writer.AppendAsync(Records(1, 100)));
+            await writer.AppendAsync(Records(101, 2_900));
+            await MeasureAsync("revision commit", () => writer.CommitAsync());
+        }
+
+        var reader = new CosmosRecordStore(stores.Open(configure: options => options.RecordsPerPartition = 1_000));
+        await reader.ReadPageAsync("rev-0", 0, 1, []);
+        var cold = await MeasureAsync("record page (100), first read of the revision", () => reader.ReadPageAsync("rev-1", 0, 100, []));
+        var warm = await MeasureAsync("record page (100), revision known", () => reader.ReadPageAsync("rev-1", 100, 100, []));
+        await MeasureAsync("record page (100) with a filter", () => reader.ReadPageAsync("rev-1", 200, 100, [new FieldFilter("odd", "1")]));
+        var boundary = await MeasureAsync("record page (100) across a partition boundary", () => reader.ReadPageAsync("rev-1", 950, 100, []));
+
+        Assert.Equal(["read", "query"], cold);
+        Assert.Equal(["query"], warm);
+        Assert.Equal(["query", "query"], boundary);
+    }
+
+    [Fact]
+    public async Task A_grain_state_write_costs_one_request()
+    {
+        var storage = new CosmosGrainStorage(stores.Open(), services.GetRequiredService<Serializer>());
+        await storage.ReadStateAsync("counter", GrainId.Create("test", "warm-up"), new GrainState<CounterState>());
+        var state = new GrainState<CounterState>(new CounterState { Count = 1 });
+        var grain = GrainId.Create("test", "a");
+
+        var first = await MeasureAsync("grain state, first write", () => storage.WriteStateAsync("counter", grain, state));
+        state.State = new CounterState { Count = 2 };
+        var update = await MeasureAsync("grain state, write", () => storage.WriteStateAsync("counter", grain, state));
+        await MeasureAsync("grain state, read", () => storage.ReadStateAsync("counter", grain, new GrainState<CounterState>()));
+
+        Assert.Equal(["create"], first);
+        Assert.Equal(["replace"], update);
+    }
+
+    private async Task<List<string>> MeasureAsync(string operation, Func<Task> action)
+    {
+        Traffic.Reset();
+        await action();
+        var exchanges = Traffic.Log;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{operation,-55} {exchanges.Count,3} requests  {exchanges.Sum(e => e.Charge),8:0.##} RU  [{string.Join(", ", exchanges.GroupBy(e => e.Operation).Select(g => $"{g.Key} ×{g.Count()}"))}]"));
+        return [.. exchanges.Select(e => e.Operation)];
+    }
+
+    private static UsageRecord Usage(string eventId, string contractId = "c-1") =>
+        new(eventId, contractId, "2025-04", 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "gateway", null);
+
+    private static StoredRecord[] Records(long from, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => from + i).Select(seq =>
+            new StoredRecord(seq, null, string.Create(CultureInfo.InvariantCulture, $$"""{"n":{{seq}},"odd":{{seq % 2}}}""")))];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await stores.DisposeAsync();
+        await services.DisposeAsync();
+    }
+}
