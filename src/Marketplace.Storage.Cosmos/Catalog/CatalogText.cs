@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Marketplace.Storage.Cosmos.Catalog;
@@ -14,38 +13,17 @@ namespace Marketplace.Storage.Cosmos.Catalog;
 /// </summary>
 internal static class CatalogText
 {
-    private const int MaxTerms = 16;
-
     /// <summary>The stored form of a field.</summary>
     public static string ForIndex(string text)
     {
-        var tokens = Tokens(text);
+        var tokens = SearchTokens.Of(Fold(text));
         return tokens.Count == 0 ? " " : " " + string.Join(' ', tokens) + " ";
     }
 
     /// <summary>The substrings every one of which a listing must contain (in one of its fields); empty = no text search.</summary>
     public static string[] Terms(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return [];
-        }
-
-        var terms = new List<string>();
-        foreach (var word in text.Normalize(NormalizationForm.FormKC).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var tokens = Tokens(word);
-            if (tokens.Count > 0)
-            {
-                terms.Add(" " + string.Join(' ', tokens) + " ");
-            }
-
-            if (terms.Count == MaxTerms)
-            {
-                break;
-            }
-        }
-
+        var terms = SearchTokens.Terms(text, Fold).Select(tokens => " " + string.Join(' ', tokens) + " ").ToList();
         if (terms.Count > 0)
         {
             // The last term matches as a prefix: drop its closing space.
@@ -53,41 +31,6 @@ internal static class CatalogText
         }
 
         return [.. terms];
-    }
-
-    private static List<string> Tokens(string text)
-    {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        foreach (var rune in Fold(text).EnumerateRunes())
-        {
-            if (IsCjk(rune))
-            {
-                Flush();
-                tokens.Add(rune.ToString());
-            }
-            else if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
-            {
-                current.Append(rune.ToString());
-            }
-            else
-            {
-                Flush();
-            }
-        }
-
-        Flush();
-        return tokens;
-
-        void Flush()
-        {
-            if (current.Length > 0 && current.ToString().EnumerateRunes().Any(Rune.IsLetterOrDigit))
-            {
-                tokens.Add(current.ToString());
-            }
-
-            current.Clear();
-        }
     }
 
     // NFKC (full-width and half-width forms alike), lower case, and diacritics dropped from Latin letters only:
@@ -101,7 +44,7 @@ internal static class CatalogText
             {
                 foreach (var part in rune.ToString().Normalize(NormalizationForm.FormD).EnumerateRunes())
                 {
-                    if (!IsMark(part))
+                    if (!SearchTokens.IsMark(part))
                     {
                         builder.Append(Rune.ToLowerInvariant(part).ToString());
                     }
@@ -115,19 +58,4 @@ internal static class CatalogText
 
         return builder.ToString();
     }
-
-    private static bool IsMark(Rune rune) => Rune.GetUnicodeCategory(rune) is
-        UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
-
-    private static bool IsCjk(Rune rune) => rune.Value switch
-    {
-        >= 0x3040 and <= 0x30FF => true, // Hiragana, Katakana (incl. the long vowel mark)
-        >= 0x31F0 and <= 0x31FF => true, // Katakana phonetic extensions
-        >= 0x3400 and <= 0x4DBF => true, // CJK extension A
-        >= 0x4E00 and <= 0x9FFF => true, // CJK unified ideographs
-        >= 0xAC00 and <= 0xD7AF => true, // Hangul syllables
-        >= 0xF900 and <= 0xFAFF => true, // CJK compatibility ideographs
-        >= 0x20000 and <= 0x3FFFF => true, // CJK extensions B and beyond
-        _ => false,
-    };
 }

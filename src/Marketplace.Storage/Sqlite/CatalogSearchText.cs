@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Marketplace.Storage.Sqlite;
@@ -12,8 +11,6 @@ namespace Marketplace.Storage.Sqlite;
 /// </summary>
 internal static class CatalogSearchText
 {
-    private const int MaxTerms = 16;
-
     /// <summary>The text as stored in the FTS table.</summary>
     public static string ForIndex(string text)
     {
@@ -21,7 +18,7 @@ internal static class CatalogSearchText
         var builder = new StringBuilder(normalized.Length + 16);
         foreach (var rune in normalized.EnumerateRunes())
         {
-            if (IsCjk(rune))
+            if (SearchTokens.IsCjk(rune))
             {
                 builder.Append(' ').Append(rune.ToString()).Append(' ');
             }
@@ -41,77 +38,7 @@ internal static class CatalogSearchText
     /// </summary>
     public static string? ToMatchQuery(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var phrases = new List<string>();
-        foreach (var word in text.Normalize(NormalizationForm.FormKC).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var tokens = Tokens(word);
-            if (tokens.Count > 0)
-            {
-                phrases.Add("\"" + string.Join(' ', tokens) + "\"");
-            }
-
-            if (phrases.Count == MaxTerms)
-            {
-                break;
-            }
-        }
-
+        var phrases = SearchTokens.Terms(text).Select(tokens => "\"" + string.Join(' ', tokens) + "\"").ToList();
         return phrases.Count == 0 ? null : string.Join(" AND ", phrases) + " *";
     }
-
-    private static List<string> Tokens(string word)
-    {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        foreach (var rune in word.EnumerateRunes())
-        {
-            if (IsCjk(rune))
-            {
-                Flush();
-                tokens.Add(rune.ToString());
-            }
-            else if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
-            {
-                current.Append(rune.ToString());
-            }
-            else
-            {
-                Flush();
-            }
-        }
-
-        Flush();
-        return tokens;
-
-        void Flush()
-        {
-            // A run of marks alone would be no token for the tokenizer: an empty phrase.
-            if (current.Length > 0 && current.ToString().EnumerateRunes().Any(Rune.IsLetterOrDigit))
-            {
-                tokens.Add(current.ToString());
-            }
-
-            current.Clear();
-        }
-    }
-
-    private static bool IsMark(Rune rune) => Rune.GetUnicodeCategory(rune) is
-        UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
-
-    private static bool IsCjk(Rune rune) => rune.Value switch
-    {
-        >= 0x3040 and <= 0x30FF => true, // Hiragana, Katakana (incl. the long vowel mark)
-        >= 0x31F0 and <= 0x31FF => true, // Katakana phonetic extensions
-        >= 0x3400 and <= 0x4DBF => true, // CJK extension A
-        >= 0x4E00 and <= 0x9FFF => true, // CJK unified ideographs
-        >= 0xAC00 and <= 0xD7AF => true, // Hangul syllables
-        >= 0xF900 and <= 0xFAFF => true, // CJK compatibility ideographs
-        >= 0x20000 and <= 0x3FFFF => true, // CJK extensions B and beyond
-        _ => false,
-    };
 }
