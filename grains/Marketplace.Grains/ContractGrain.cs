@@ -19,6 +19,9 @@ public sealed class ContractGrain(
     [PersistentState("contract", GrainStorage.Name)] IPersistentState<ContractState> state,
     BillingCalendar calendar) : Grain, IContractGrain
 {
+    private IUsageMeterGrain? _meter;
+    private string? _meterPeriod;
+
     private ContractState S => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -74,7 +77,7 @@ public sealed class ContractGrain(
         long usedUnits = 0;
         if (terms.Policy.MaxUnitsPerPeriod is not null)
         {
-            var totals = await GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id, period.Id)).GetTotals();
+            var totals = await MeterOf(period).GetTotals();
             usedUnits = terms.Pricing.BillableUnits(totals.Units);
         }
         var wanted = terms.Pricing.Unit == UsageUnit.Record ? unitsWanted : 1;
@@ -94,6 +97,17 @@ public sealed class ContractGrain(
         }
         var granted = terms.Pricing.Unit == UsageUnit.Record ? decision.UnitsGranted : unitsWanted;
         return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id);
+    }
+
+    private IUsageMeterGrain MeterOf(BillingPeriod period)
+    {
+        // Kept between calls: resolving a grain reference is not free and Authorize is the hot path.
+        if (_meterPeriod != period.Id)
+        {
+            _meter = GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id, period.Id));
+            _meterPeriod = period.Id;
+        }
+        return _meter!;
     }
 
     private AccessGrant Deny(AccessDenial denial, string reason, BillingPeriod period) =>

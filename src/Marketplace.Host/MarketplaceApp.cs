@@ -59,6 +59,8 @@ public static class MarketplaceApp
         });
 
         builder.Services.AddSingleton<ApiKeyIssuer>();
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddSingleton<GrainReferences>();
         builder.Services.AddSingleton<OperatorBootstrap>();
         builder.Services.AddSingleton<ContractScope>();
         builder.Services.AddSingleton<RevisionUpload>();

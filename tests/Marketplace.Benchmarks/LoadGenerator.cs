@@ -17,8 +17,8 @@ public static class LoadGenerator
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         configure?.Invoke(client);
 
-        // Warm up: JIT, connection pool, grain activations.
-        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        // Warm up: JIT (tiered compilation needs a few seconds under load), connection pool, grain activations.
+        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await Task.WhenAll(Enumerable.Range(0, connections).Select(async w =>
             {

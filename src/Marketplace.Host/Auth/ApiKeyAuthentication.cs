@@ -11,7 +11,7 @@ public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IGrainFactory grains,
+    ApiKeyCache keys,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -29,15 +29,18 @@ public sealed class ApiKeyAuthentication(
         {
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer mk_...' with a marketplace API key.");
         }
-        var principal = await grains.GetGrain<IApiKeyGrain>(prefix).Verify(hash);
-        if (principal is null)
-        {
-            return AuthenticateResult.Fail("The API key is not valid (unknown, revoked or mistyped).");
-        }
+        var ticket = await keys.VerifyAsync(prefix, hash);
+        return ticket is null
+            ? AuthenticateResult.Fail("The API key is not valid (unknown, revoked or mistyped).")
+            : AuthenticateResult.Success(ticket);
+    }
+
+    internal static AuthenticationTicket TicketFor(ApiPrincipal principal)
+    {
         var identity = new ClaimsIdentity(
             [new Claim(PartyClaim, principal.PartyId), new Claim(ClaimTypes.Role, principal.Role.ToString())],
             SchemeName, PartyClaim, ClaimTypes.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

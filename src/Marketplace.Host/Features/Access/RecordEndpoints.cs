@@ -27,7 +27,7 @@ public static class RecordEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetRecords(string id, HttpContext http, IGrainFactory grains, IRecordStore store, BillingCalendar calendar)
+    private static async Task<IResult> GetRecords(string id, HttpContext http, GrainReferences grains, IRecordStore store, BillingCalendar calendar)
     {
         var buyer = http.User.Caller().PartyId;
         var query = http.Request.Query;
@@ -39,12 +39,12 @@ public static class RecordEndpoints
             throw new DomainException("idempotency-key.invalid", "An Idempotency-Key is at most 200 characters; a UUID is ideal.");
         }
 
-        var grant = await grains.GetGrain<IContractGrain>(id).Authorize(buyer, limit);
+        var grant = await grains.Get<IContractGrain>(id).Authorize(buyer, limit);
         if (!grant.Allowed && grant.Denial != AccessDenial.QuotaExceeded)
         {
             throw new DomainException("access.not-permitted", grant.Reason);
         }
-        var dataset = await grains.GetGrain<IDatasetGrain>(grant.DatasetId).Get()
+        var dataset = await grains.Get<IDatasetGrain>(grant.DatasetId).Get()
             ?? throw new DomainException("dataset.not-found", $"The dataset of contract '{id}' no longer exists.");
         var filters = ParseFilters(query, dataset.Definition.Schema);
         var revisionId = cursor?.RevisionId ?? dataset.CurrentRevision?.RevisionId
@@ -54,7 +54,7 @@ public static class RecordEndpoints
             throw new DomainException("cursor.invalid", "The cursor belongs to another dataset; start again without a cursor.");
         }
 
-        var meter = grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(id, grant.Period));
+        var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(id, grant.Period));
         var eventId = idempotencyKey is null ? Guid.CreateVersion7().ToString("N") : $"idem:{idempotencyKey}";
         var fingerprint = Fingerprint(revisionId, cursor?.AfterSequence ?? 0, limit, filters);
 
