@@ -1,6 +1,10 @@
 namespace Marketplace.Grains;
 
-/// <summary>One use of a contract to be metered. Units are in the plan's base quantity.</summary>
+/// <summary>
+/// One use of a contract to be metered. Units are in the plan's base quantity. <see cref="Source"/>
+/// <see cref="UsageSources.BrokerAssigned"/> marks an event id the marketplace generated itself (a fresh
+/// UUIDv7 per request): it cannot repeat, so the meter records it without keeping it for duplicate checks.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.UsageEvent")]
 public sealed record UsageEvent(
     [property: Id(0)] string EventId,
@@ -8,6 +12,17 @@ public sealed record UsageEvent(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] string Source,
     [property: Id(4)] string? Fingerprint);
+
+public static class UsageSources
+{
+    /// <summary>A brokered request without an Idempotency-Key: the id was generated here and is unique.</summary>
+    public const string BrokerAssigned = "broker";
+
+    /// <summary>A brokered request with the buyer's Idempotency-Key: a retry must find it.</summary>
+    public const string BrokerIdempotent = "broker-idempotent";
+
+    public static string Provider(string providerId) => $"provider:{providerId}";
+}
 
 /// <summary>What the meter holds for an event; <see cref="Duplicate"/> when it had been recorded before.</summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.UsageReceipt")]

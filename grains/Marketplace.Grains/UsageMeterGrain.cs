@@ -29,7 +29,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         _period = key[(slash + 1)..];
         foreach (var r in await ledger.ReadAsync(_contractId, _period, cancellationToken))
         {
-            _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
+            Remember(r);
             _units += r.Units;
             _events++;
         }
@@ -69,9 +69,9 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         }
         await Task.WhenAll(waits);
 
-        var freshIds = fresh.Select(r => r.EventId).ToHashSet(StringComparer.Ordinal);
-        return [.. usage.Select(e => freshIds.Remove(e.EventId)
-            ? _recorded[e.EventId] with { Duplicate = false }
+        var freshById = fresh.ToDictionary(r => r.EventId, StringComparer.Ordinal);
+        return [.. usage.Select(e => freshById.Remove(e.EventId, out var r)
+            ? new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)
             : _recorded[e.EventId])];
     }
 
@@ -88,7 +88,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
             await ledger.AppendAsync(fresh);
             foreach (var r in fresh)
             {
-                _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
+                Remember(r);
                 _units += r.Units;
                 _events++;
             }
@@ -106,6 +106,15 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
             {
                 _pending.Remove(r.EventId);
             }
+        }
+    }
+
+    /// <summary>Keeps what a retry must find; ids the marketplace generated itself cannot repeat and are not kept.</summary>
+    private void Remember(UsageRecord r)
+    {
+        if (r.Source != UsageSources.BrokerAssigned)
+        {
+            _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
         }
     }
 

@@ -61,6 +61,21 @@ public abstract class UsageMeterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Ids_the_broker_generated_count_but_are_not_kept_for_duplicate_checks()
+    {
+        var meter = NewMeter();
+        var id = Guid.CreateVersion7().ToString("N");
+
+        var receipt = await meter.Record(new UsageEvent(id, 10, ClusterFixture.Time.GetUtcNow(), UsageSources.BrokerAssigned, null));
+        var found = await meter.Find(id);
+        var totals = await meter.GetTotals();
+
+        Assert.False(receipt.Duplicate);
+        Assert.Null(found);
+        Assert.Equal(10, totals.Units);
+    }
+
+    [Fact]
     public async Task Negative_units_are_refused()
     {
         var ex = await Assert.ThrowsAsync<Domain.DomainException>(() => NewMeter().Record(Event("neg", -1)));

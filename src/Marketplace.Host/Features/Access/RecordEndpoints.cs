@@ -69,7 +69,8 @@ public static class RecordEndpoints
 
         var page = await store.ReadPageAsync(revisionId, cursor?.AfterSequence ?? 0, (int)grant.UnitsGranted, filters, http.RequestAborted);
         var units = UnitsOf(grant.Unit, page);
-        var receipt = await meter.Record(new UsageEvent(eventId, units, calendar.Now, "broker", fingerprint));
+        var source = idempotencyKey is null ? UsageSources.BrokerAssigned : UsageSources.BrokerIdempotent;
+        var receipt = await meter.Record(new UsageEvent(eventId, units, calendar.Now, source, fingerprint));
         if (receipt.Duplicate)
         {
             // A concurrent request with the same key won the race: answer exactly as it did.

@@ -71,7 +71,7 @@ public static class UsageEndpoints
             {
                 var meter = grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(group.Key, byPeriod.Key));
                 var receipts = await meter.RecordBatch([.. byPeriod.Select(e =>
-                    new UsageEvent(e.Event.EventId!, e.Event.Units, e.Event.OccurredAt!.Value, $"provider:{provider}", null))]);
+                    new UsageEvent(e.Event.EventId!, e.Event.Units, e.Event.OccurredAt!.Value, UsageSources.Provider(provider), null))]);
                 report.Count(receipts);
             }
         }
