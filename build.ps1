@@ -54,7 +54,7 @@ Tasks:
           -Store Cosmos  run on Cosmos instead, against the local Cosmos server (started and stopped here)
   emulator  the local Cosmos-protocol server on https://127.0.0.1:<-Port> (default 8081) until Ctrl+C
   bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
-          provider usage ingest; -Seconds <n> per scenario (default 10)
+          provider usage ingest, on SQLite and on the local Cosmos server; -Seconds <n> per scenario (default 10)
 '@ | Write-Host
 }
 
@@ -174,6 +174,12 @@ switch ($Task) {
     'emulator' { Invoke-Emulator }
     'bench' {
         dotnet build (Join-Path $Root 'tests/Marketplace.Benchmarks') -c Release --nologo -v:quiet
-        dotnet (Join-Path $Root 'tests/Marketplace.Benchmarks/bin/Release/net10.0/Marketplace.Benchmarks.dll') $Seconds
+        $emulator = Start-CosmosEmulator -Port 0
+        $env:MARKETPLACE_COSMOS_ENDPOINT = $emulator.Endpoint
+        try { dotnet (Join-Path $Root 'tests/Marketplace.Benchmarks/bin/Release/net10.0/Marketplace.Benchmarks.dll') $Seconds }
+        finally {
+            Stop-CosmosEmulator $emulator
+            Remove-Item Env:MARKETPLACE_COSMOS_ENDPOINT -ErrorAction SilentlyContinue
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace Marketplace.Storage.Cosmos;
 
 /// <summary>
 /// The Cosmos account as the marketplace uses it: one <see cref="CosmosClient"/> (thread-safe, meant to be a
-/// singleton), one database and four containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
+/// singleton), one database and five containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
 /// and the containers are created if missing the first time anything needs them (or at start-up through
 /// <see cref="InitializeAsync"/>); a failed attempt is retried by the next caller.
 /// </summary>
@@ -17,6 +17,7 @@ public sealed class CosmosStore : IDisposable
     internal const string RecordsContainer = "records";
     internal const string UsageContainer = "usage";
     internal const string CatalogContainer = "catalog";
+    internal const string OutboxContainer = "outbox";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -111,6 +112,12 @@ public sealed class CosmosStore : IDisposable
         yield return new ContainerProperties(UsageContainer, "/pk");
 
         yield return new ContainerProperties(CatalogContainer, "/pk");
+
+        // Claims filter and sort on status, dueAt and leaseUntil; the payload and errors are only returned.
+        var outbox = new ContainerProperties(OutboxContainer, "/pk");
+        outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/payload/?" });
+        outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/lastError/?" });
+        yield return outbox;
     }
 
     private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)

@@ -1,4 +1,5 @@
 using Marketplace.Storage.Cosmos.Catalog;
+using Marketplace.Storage.Cosmos.Outbox;
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Cosmos.Usage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +16,8 @@ public static class CosmosStoreRegistration
 {
     /// <summary>
     /// Registers the Cosmos store: one <see cref="CosmosStore"/> (database and containers created at start-up,
-    /// or when first used) and the Cosmos adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/>
-    /// and <see cref="ICatalogIndex"/>, all singletons.
+    /// or when first used) and the Cosmos adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/>,
+    /// <see cref="ICatalogIndex"/> and <see cref="IOutbox"/> (its container likewise), all singletons.
     /// </summary>
     public static IServiceCollection AddCosmosMarketplaceStore(this IServiceCollection services, Action<CosmosStoreOptions>? configure = null)
     {
@@ -28,6 +29,8 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton<IUsageLedger>(sp => sp.GetRequiredService<CosmosUsageLedger>());
         services.TryAddSingleton<CosmosCatalogIndex>();
         services.TryAddSingleton<ICatalogIndex>(sp => sp.GetRequiredService<CosmosCatalogIndex>());
+        services.TryAddSingleton<CosmosOutbox>();
+        services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<CosmosOutbox>());
         return services;
     }
 

@@ -126,3 +126,59 @@ public interface ICatalogIndex
 
     Task<CatalogSearchResult> SearchAsync(CatalogQuery query, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// An external effect (e.g. a Stripe call) waiting to be carried out. Stored with our own data so that the
+/// decision to make the call and the call itself cannot drift apart; <see cref="IdempotencyKey"/> goes with
+/// the call so that a repeat after a crash is harmless.
+/// </summary>
+public sealed record OutboxMessage(
+    string Id,
+    string Kind,
+    string Payload,
+    string IdempotencyKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset DueAt,
+    int Attempts = 0,
+    string? LastError = null,
+    OutboxStatus Status = OutboxStatus.Pending,
+    DateTimeOffset? CompletedAt = null);
+
+public enum OutboxStatus
+{
+    Pending,
+    Done,
+    /// <summary>Gave up after too many attempts; an operator must look at it.</summary>
+    Failed,
+}
+
+/// <summary>A message taken by one sweeper until <see cref="LeaseUntil"/>; only the holder of the token may settle it.</summary>
+public sealed record OutboxClaim(OutboxMessage Message, string LeaseToken, DateTimeOffset LeaseUntil);
+
+/// <summary>Pending external effects, swept by a background job.</summary>
+public interface IOutbox
+{
+    /// <summary>Adds a message; idempotent by <see cref="OutboxMessage.Id"/> (false when it was already there).</summary>
+    Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> pending messages due at <paramref name="now"/>, oldest due first, for
+    /// <paramref name="leaseFor"/>. A claimed message is not handed to another claimer until its lease ends, so
+    /// concurrent sweepers (several silos) never both send it; a sweeper that dies loses its lease.
+    /// </summary>
+    Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the message done. False if the lease was lost (another sweeper owns it now).</summary>
+    Task<bool> CompleteAsync(OutboxClaim claim, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a failed attempt and makes the message due again at <paramref name="dueAt"/>, or marks it
+    /// <see cref="OutboxStatus.Failed"/> when <paramref name="giveUp"/>. False if the lease was lost.
+    /// </summary>
+    Task<bool> RetryLaterAsync(OutboxClaim claim, DateTimeOffset dueAt, string error, bool giveUp = false, CancellationToken cancellationToken = default);
+
+    Task<OutboxMessage?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages in a status, oldest first (operators' view of what is stuck).</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListAsync(OutboxStatus status, int max, CancellationToken cancellationToken = default);
+}

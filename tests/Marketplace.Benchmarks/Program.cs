@@ -20,54 +20,73 @@ await using (var bare = await StartAsync(b => { }, app => app.MapGet("/records",
         async (c, _, _) => (await c.GetAsync("/records")).IsSuccessStatusCode));
 }
 
-// 2. The marketplace: a checked, metered brokered fetch of 10 records per request.
-var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
-await using (var market = await StartAsync(
-    b =>
-    {
-        b.Configuration["Marketplace:DataDirectory"] = data;
-        b.Configuration["Marketplace:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        b.Configuration["Marketplace:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        b.Logging.SetMinimumLevel(LogLevel.Warning);
-        b.AddMarketplace();
-    },
-    app => app.UseMarketplace()))
+// 2. The marketplace: a checked, metered brokered fetch of 10 records per request, on each store.
+var cosmosEndpoint = Environment.GetEnvironmentVariable("MARKETPLACE_COSMOS_ENDPOINT");
+await MeasureMarketplaceAsync("sqlite", b => { });
+if (!string.IsNullOrEmpty(cosmosEndpoint))
 {
-    var (buyerKey, providerKey, contractId) = await ArrangeAsync(market.Uri, data);
-    await Stages.MeasureAsync(market.App.Services, contractId);
-    results.Add(await LoadGenerator.RunAsync("brokered fetch, 10 records, metered", market.Uri, Connections, duration,
-        async (c, _, _) => (await c.GetAsync($"/api/v1/contracts/{contractId}/records?limit=10")).IsSuccessStatusCode,
-        c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));
-    results.Add(await LoadGenerator.RunAsync("brokered fetch with Idempotency-Key", market.Uri, Connections, duration,
-        async (c, w, i) =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contractId}/records?limit=10");
-            request.Headers.Add("Idempotency-Key", $"bench-{w}-{i}");
-            return (await c.SendAsync(request)).IsSuccessStatusCode;
-        },
-        c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));
-    const int EventsPerReport = 1_000;
-    var ingest = await LoadGenerator.RunAsync($"provider usage report, {EventsPerReport} events", market.Uri, 4, duration,
-        async (c, w, i) =>
-        {
-            var at = DateTimeOffset.UtcNow.AddMinutes(-1);
-            var events = Enumerable.Range(0, EventsPerReport).Select(e => new { eventId = $"u-{w}-{i}-{e}", contractId, units = 1, occurredAt = at });
-            var response = await c.PostAsJsonAsync("/api/v1/usage", new { events });
-            return response.IsSuccessStatusCode;
-        },
-        c => c.DefaultRequestHeaders.Authorization = new("Bearer", providerKey));
-    results.Add(ingest);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"usage ingest: {ingest.RequestsPerSecond * EventsPerReport:N0} events/s"));
+    await MeasureMarketplaceAsync("cosmos (local server)", b =>
+    {
+        b.Configuration["Marketplace:Store"] = "Cosmos";
+        b.Configuration["Marketplace:Cosmos:Endpoint"] = cosmosEndpoint;
+        b.Configuration["Marketplace:Cosmos:Key"] = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA==";
+        b.Configuration["Marketplace:Cosmos:Database"] = $"bench-{Guid.NewGuid():N}";
+        b.Configuration["Marketplace:Cosmos:AcceptAnyServerCertificate"] = "true";
+    });
 }
 
-var table = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-44} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"fail",6}");
+async Task MeasureMarketplaceAsync(string store, Action<WebApplicationBuilder> configureStore)
+{
+    var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
+    await using (var market = await StartAsync(
+        b =>
+        {
+            b.Configuration["Marketplace:DataDirectory"] = data;
+            b.Configuration["Marketplace:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+            b.Configuration["Marketplace:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+            configureStore(b);
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            b.AddMarketplace();
+        },
+        app => app.UseMarketplace()))
+    {
+        var (buyerKey, providerKey, contractId) = await ArrangeAsync(market.Uri, data);
+        Console.WriteLine($"[{store}]");
+        await Stages.MeasureAsync(market.App.Services, contractId);
+        results.Add(await LoadGenerator.RunAsync($"brokered fetch, 10 records, metered [{store}]", market.Uri, Connections, duration,
+            async (c, _, _) => (await c.GetAsync($"/api/v1/contracts/{contractId}/records?limit=10")).IsSuccessStatusCode,
+            c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));
+        results.Add(await LoadGenerator.RunAsync($"  with Idempotency-Key [{store}]", market.Uri, Connections, duration,
+            async (c, w, i) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contractId}/records?limit=10");
+                request.Headers.Add("Idempotency-Key", $"bench-{w}-{i}");
+                return (await c.SendAsync(request)).IsSuccessStatusCode;
+            },
+            c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));
+        const int EventsPerReport = 1_000;
+        var ingest = await LoadGenerator.RunAsync($"usage report of {EventsPerReport} events [{store}]", market.Uri, 4, duration,
+            async (c, w, i) =>
+            {
+                var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+                var events = Enumerable.Range(0, EventsPerReport).Select(e => new { eventId = $"u-{w}-{i}-{e}", contractId, units = 1, occurredAt = at });
+                var response = await c.PostAsJsonAsync("/api/v1/usage", new { events });
+                return response.IsSuccessStatusCode;
+            },
+            c => c.DefaultRequestHeaders.Authorization = new("Bearer", providerKey));
+        results.Add(ingest);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"usage ingest [{store}]: {ingest.RequestsPerSecond * EventsPerReport:N0} events/s"));
+    }
+    Directory.Delete(data, recursive: true);
+}
+
+var table = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-58} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"fail",6}");
 foreach (var r in results)
 {
-    table.AppendLine(CultureInfo.InvariantCulture, $"{r.Name,-44} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Failures,6}");
+    table.AppendLine(CultureInfo.InvariantCulture, $"{r.Name,-58} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Failures,6}");
 }
-table.AppendLine(CultureInfo.InvariantCulture, $"brokered / bare = {results[1].RequestsPerSecond / results[0].RequestsPerSecond:P0} (target: at least 50%)");
+table.AppendLine(CultureInfo.InvariantCulture, $"brokered (sqlite) / bare = {results[1].RequestsPerSecond / results[0].RequestsPerSecond:P0} (target: at least 50%)");
 Console.WriteLine(table);
-Directory.Delete(data, recursive: true);
 
 static async Task<RunningApp> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
 {

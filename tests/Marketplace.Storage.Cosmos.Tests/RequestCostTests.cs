@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marketplace.Storage.Cosmos.Outbox;
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Cosmos.Tests.Faults;
 using Marketplace.Storage.Cosmos.Usage;
@@ -83,6 +84,40 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
         Assert.Equal(["replace"], update);
     }
 
+    [Fact]
+    public async Task An_outbox_message_costs_one_write_to_enqueue_one_query_and_write_to_claim_and_one_write_to_settle()
+    {
+        var outbox = new CosmosOutbox(stores.Open());
+        var now = DateTimeOffset.UnixEpoch.AddDays(1);
+        await outbox.EnqueueAsync(Message("m-warm-up", now.AddYears(1)));
+        await outbox.ClaimDueAsync(now, 1, TimeSpan.FromMinutes(1));
+        IReadOnlyList<OutboxClaim> claims = [];
+
+        var enqueue = await MeasureAsync("outbox enqueue", () => outbox.EnqueueAsync(Message("m-1", now)));
+        var duplicate = await MeasureAsync("outbox enqueue, id already there", () => outbox.EnqueueAsync(Message("m-1", now)));
+        var claim = await MeasureAsync("outbox claim, 1 due message", async () => claims = await outbox.ClaimDueAsync(now, 10, TimeSpan.FromMinutes(1)));
+        var complete = await MeasureAsync("outbox complete", () => outbox.CompleteAsync(claims[0], now));
+        foreach (var i in Enumerable.Range(0, 10))
+        {
+            await outbox.EnqueueAsync(Message($"m-batch-{i}", now));
+        }
+
+        var batch = await MeasureAsync("outbox claim, 10 due messages", async () => claims = await outbox.ClaimDueAsync(now, 10, TimeSpan.FromMinutes(1)));
+        var retry = await MeasureAsync("outbox retry later", () => outbox.RetryLaterAsync(claims[0], now.AddMinutes(1), "failed"));
+        var other = new CosmosOutbox(stores.Open());
+        await other.GetAsync("m-warm-up");
+        var elsewhere = await MeasureAsync("outbox complete, claimed by another process", () => other.CompleteAsync(claims[1], now));
+
+        Assert.Equal(["create"], enqueue);
+        Assert.Equal(["create"], duplicate);
+        Assert.Equal(["replace"], complete);
+        Assert.Equal(["replace"], retry);
+        Assert.Equal(["read", "replace"], elsewhere);
+        // Plus a query-plan request where the SDK cannot plan a cross-partition query itself (not on Windows x64).
+        Assert.Equal(["query", "replace"], claim.Where(operation => operation != "query-plan"));
+        Assert.Equal(["query", .. Enumerable.Repeat("replace", 10)], batch.Where(operation => operation != "query-plan"));
+    }
+
     private async Task<List<string>> MeasureAsync(string operation, Func<Task> action)
     {
         Traffic.Reset();
@@ -92,6 +127,8 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
             $"{operation,-55} {exchanges.Count,3} requests  {exchanges.Sum(e => e.Charge),8:0.##} RU  [{string.Join(", ", exchanges.GroupBy(e => e.Operation).Select(g => $"{g.Key} ×{g.Count()}"))}]"));
         return [.. exchanges.Select(e => e.Operation)];
     }
+
+    private static OutboxMessage Message(string id, DateTimeOffset dueAt) => new(id, "stripe.charge", "{}", "idem-" + id, dueAt, dueAt);
 
     private static UsageRecord Usage(string eventId, string contractId = "c-1") =>
         new(eventId, contractId, "2025-04", 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "gateway", null);

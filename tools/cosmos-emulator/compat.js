@@ -158,3 +158,10 @@ routes.default = req => {
   }
   return route;
 };
+
+// (e) Resource ids. The real service writes a resource id (_rid) in base64 with '-' in place of '/', so a
+// rid can travel in a URL path. The package uses plain base64: every 256th database or so gets a rid with
+// a '/', and the SDK's cross-partition queries in it fail with 404 "stale cache". Encode as the service does.
+const ResourceId = require(`${pkgDir}/lib/account/resource-id`).default;
+ResourceId.toBase64String = buffer => buffer.toString("base64").replace(/\//g, "-");
+ResourceId.fromBase64String = text => Buffer.from(text.replace(/-/g, "/"), "base64");

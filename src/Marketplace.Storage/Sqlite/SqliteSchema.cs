@@ -69,6 +69,25 @@ internal static class SqliteSchema
             tokenize = 'unicode61 remove_diacritics 2'
         );
 
+        -- Outbox. Instants are UTC round-trip text (fixed width, so text order is time order). Claiming is a
+        -- range scan of (status, due_at) that skips rows whose lease is still running; operators list by age.
+        CREATE TABLE IF NOT EXISTS outbox (
+            id              TEXT PRIMARY KEY,
+            kind            TEXT NOT NULL,
+            payload         TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            created_at      TEXT NOT NULL,
+            due_at          TEXT NOT NULL,
+            attempts        INTEGER NOT NULL,
+            last_error      TEXT,
+            status          TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+            completed_at    TEXT,
+            lease_token     TEXT,
+            lease_until     TEXT
+        );
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
+        CREATE INDEX IF NOT EXISTS outbox_by_age ON outbox (status, created_at, id);
+
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,

@@ -11,8 +11,8 @@ public static class SqliteStoreRegistration
 {
     /// <summary>
     /// Registers the embedded store: <see cref="SqliteDatabase"/> (schema created when first resolved) and the
-    /// SQLite adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/> and <see cref="ICatalogIndex"/>,
-    /// all singletons.
+    /// SQLite adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/>, <see cref="ICatalogIndex"/> and
+    /// <see cref="IOutbox"/>, all singletons.
     /// </summary>
     public static IServiceCollection AddSqliteMarketplaceStore(this IServiceCollection services, Action<SqliteStoreOptions>? configure = null)
     {
@@ -24,6 +24,8 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<IUsageLedger>(sp => sp.GetRequiredService<SqliteUsageLedger>());
         services.TryAddSingleton<SqliteCatalogIndex>();
         services.TryAddSingleton<ICatalogIndex>(sp => sp.GetRequiredService<SqliteCatalogIndex>());
+        services.TryAddSingleton<SqliteOutbox>();
+        services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         return services;
     }
 
