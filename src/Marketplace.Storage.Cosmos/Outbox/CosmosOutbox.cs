@@ -32,7 +32,7 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
 
     public async Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
-        Validate(message);
+        PortArguments.CheckOutboxMessage(message);
         var outbox = await ContainerAsync(cancellationToken).ConfigureAwait(false);
         var document = OutboxDocument.From(message);
         var sent = 0;
@@ -309,15 +309,6 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
     private Task<Container> ContainerAsync(CancellationToken cancellationToken) =>
         store.ContainerAsync(CosmosStore.OutboxContainer, cancellationToken);
 
-    private static void Validate(OutboxMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentException.ThrowIfNullOrEmpty(message.Id, nameof(message));
-        ArgumentException.ThrowIfNullOrEmpty(message.Kind, nameof(message));
-        ArgumentNullException.ThrowIfNull(message.Payload, nameof(message));
-        ArgumentException.ThrowIfNullOrEmpty(message.IdempotencyKey, nameof(message));
-        ArgumentOutOfRangeException.ThrowIfNegative(message.Attempts, nameof(message));
-    }
 
     private sealed record HeldClaim(OutboxDocument Document, DateTimeOffset LeaseUntil);
 }

@@ -75,9 +75,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
 
     public async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(revisionId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        ArgumentNullException.ThrowIfNull(filters);
+        PortArguments.CheckPageRead(revisionId, limit, filters);
 
         var container = await store.ContainerAsync(CosmosStore.RecordsContainer, cancellationToken).ConfigureAwait(false);
         var revision = await CommittedAsync(container, revisionId, cancellationToken).ConfigureAwait(false);

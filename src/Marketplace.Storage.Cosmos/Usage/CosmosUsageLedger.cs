@@ -26,15 +26,7 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
 
     public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        foreach (var record in records)
-        {
-            ArgumentNullException.ThrowIfNull(record, nameof(records));
-            ArgumentException.ThrowIfNullOrEmpty(record.EventId, nameof(records));
-            ArgumentException.ThrowIfNullOrEmpty(record.ContractId, nameof(records));
-            ArgumentException.ThrowIfNullOrEmpty(record.Period, nameof(records));
-            ArgumentNullException.ThrowIfNull(record.Source, nameof(records));
-        }
+        PortArguments.CheckUsage(records);
 
         ObjectDisposedException.ThrowIf(disposed, this);
         if (records.Count == 0)

@@ -16,7 +16,7 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
 
     public Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
-        Validate(message);
+        PortArguments.CheckOutboxMessage(message);
         return database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
@@ -135,15 +135,6 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         return messages;
     }
 
-    private static void Validate(OutboxMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentException.ThrowIfNullOrEmpty(message.Id, nameof(message));
-        ArgumentException.ThrowIfNullOrEmpty(message.Kind, nameof(message));
-        ArgumentNullException.ThrowIfNull(message.Payload, nameof(message));
-        ArgumentException.ThrowIfNullOrEmpty(message.IdempotencyKey, nameof(message));
-        ArgumentOutOfRangeException.ThrowIfNegative(message.Attempts, nameof(message));
-    }
 
     private Task<bool> SettleAsync(OutboxClaim claim, string sql, Action<SqliteParameterCollection> parameters, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>

@@ -61,9 +61,7 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
 
     public async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(revisionId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        ArgumentNullException.ThrowIfNull(filters);
+        PortArguments.CheckPageRead(revisionId, limit, filters);
         if (filters.Count == 0)
         {
             return unfiltered.Read(revisionId, afterSequence, limit);

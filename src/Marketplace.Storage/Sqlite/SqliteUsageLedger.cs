@@ -42,15 +42,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     /// </remarks>
     public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        foreach (var record in records)
-        {
-            ArgumentNullException.ThrowIfNull(record, nameof(records));
-            ArgumentException.ThrowIfNullOrEmpty(record.EventId, nameof(records));
-            ArgumentException.ThrowIfNullOrEmpty(record.ContractId, nameof(records));
-            ArgumentException.ThrowIfNullOrEmpty(record.Period, nameof(records));
-            ArgumentNullException.ThrowIfNull(record.Source, nameof(records));
-        }
+        PortArguments.CheckUsage(records);
 
         if (records.Count == 0)
         {
