@@ -93,6 +93,28 @@ public abstract class EndToEndFlowTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_revision_is_read_from_the_start_while_paging_stays_on_its_revision_until_it_is_retired()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 30);
+        var buyer = await _driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+        var first = await GetPage(buyer.Client, $"/api/v1/contracts/{contract.Id}/records?limit=10", null);
+        var oldRevision = first.GetProperty("revisionId").GetString();
+        var cursor = first.GetProperty("nextCursor").GetString();
+
+        await MarketplaceDriver.UploadCsvAsync(listing.Provider, listing.DatasetId, MarketplaceDriver.BusStopsCsv(5));
+        var fresh = await GetPage(buyer.Client, $"/api/v1/contracts/{contract.Id}/records?limit=10", null);
+        var continued = await GetPage(buyer.Client, $"/api/v1/contracts/{contract.Id}/records?limit=10&cursor={cursor}", null);
+        (await listing.Provider.Client.PostAsync($"/api/v1/datasets/{listing.DatasetId}/revisions/{oldRevision}/retire", null)).EnsureSuccessStatusCode();
+        var retired = await buyer.Client.GetAsync($"/api/v1/contracts/{contract.Id}/records?limit=10&cursor={cursor}");
+
+        Assert.Equal(5, fresh.GetProperty("count").GetInt32());
+        Assert.Equal(oldRevision, continued.GetProperty("revisionId").GetString());
+        Assert.Equal(10, continued.GetProperty("count").GetInt32());
+        await MarketplaceDriver.Problem(retired, System.Net.HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task Filters_select_records_by_field_value()
     {
         var listing = await _driver.ListedOfferingAsync(records: 40);

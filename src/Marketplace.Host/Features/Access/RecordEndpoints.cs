@@ -49,9 +49,15 @@ public static class RecordEndpoints
         var filters = ParseFilters(query, dataset.Definition.Schema);
         var revisionId = cursor?.RevisionId ?? dataset.CurrentRevision?.RevisionId
             ?? throw new DomainException("dataset.no-data", $"Dataset '{dataset.Id}' has no published revision yet.");
-        if (cursor is not null && !dataset.Revisions.Any(r => r.RevisionId == cursor.RevisionId))
+        if (cursor is not null)
         {
-            throw new DomainException("cursor.invalid", "The cursor belongs to another dataset; start again without a cursor.");
+            var revision = dataset.Revisions.FirstOrDefault(r => r.RevisionId == cursor.RevisionId)
+                ?? throw new DomainException("cursor.invalid", "The cursor belongs to another dataset; start again without a cursor.");
+            if (revision.Status == RevisionStatus.Retired)
+            {
+                throw new DomainException("revision.conflict",
+                    $"The revision this cursor pages through ({revision.RevisionId}) was retired by the provider; start again without a cursor to read the current one.");
+            }
         }
 
         var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(id, grant.Period));
