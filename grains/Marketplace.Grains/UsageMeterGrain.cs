@@ -27,12 +27,14 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         var slash = key.LastIndexOf('/');
         _contractId = key[..slash];
         _period = key[(slash + 1)..];
-        foreach (var r in await ledger.ReadAsync(_contractId, _period, cancellationToken))
+        // Totals from the ledger's running totals; in memory only the events a retry could repeat.
+        var totals = await ledger.GetTotalsAsync(_contractId, _period, cancellationToken);
+        foreach (var r in await ledger.ReadAsync(_contractId, _period, UsageSources.BrokerAssigned, cancellationToken))
         {
             Remember(r);
-            _units += r.Units;
-            _events++;
         }
+        _units = totals.Units;
+        _events = totals.Events;
     }
 
     public async Task<UsageReceipt> Record(UsageEvent usage) => (await RecordBatch([usage]))[0];

@@ -63,8 +63,12 @@ public interface IUsageLedger
     /// </summary>
     Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 
-    /// <summary>All records of one contract in one period, in arrival order (used to rebuild a meter).</summary>
-    Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The records of one contract in one period, in arrival order, leaving out those whose Source is
+    /// <paramref name="exceptSource"/>. A meter rebuilding itself reads only the events a retry could repeat
+    /// (its totals come from <see cref="GetTotalsAsync"/>), not every event of a busy month.
+    /// </summary>
+    Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, string? exceptSource = null, CancellationToken cancellationToken = default);
 
     Task<UsageTotals> GetTotalsAsync(string contractId, string period, CancellationToken cancellationToken = default);
 

@@ -48,12 +48,14 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
         return cancellationToken.CanBeCanceled ? all.WaitAsync(cancellationToken) : all;
     }
 
-    public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, string? exceptSource = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
         var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' ORDER BY c.arrival");
+        var query = exceptSource is null
+            ? new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' ORDER BY c.arrival")
+            : new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' AND c.source != @except ORDER BY c.arrival").WithParameter("@except", exceptSource);
         var options = new QueryRequestOptions
         {
             PartitionKey = new PartitionKey(UsageEventDocument.PartitionKeyFor(contractId, period)),

@@ -64,15 +64,16 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
         return cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task;
     }
 
-    public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, string? exceptSource = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND period = $period ORDER BY seq";
+        command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND period = $period AND source IS NOT $except ORDER BY seq";
         command.Parameters.AddWithValue("$contract", contractId);
         command.Parameters.AddWithValue("$period", period);
+        command.Parameters.AddWithValue("$except", (object?)exceptSource ?? DBNull.Value);
         var records = new List<UsageRecord>();
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -144,6 +144,21 @@ public abstract class UsageLedgerConformance
     }
 
     [Fact]
+    public async Task Read_can_leave_out_one_source()
+    {
+        var ledger = await OpenLedgerAsync();
+        await ledger.AppendAsync([
+            Usage("c-1", "2025-04", "kept-1", 1) with { Source = "keyed" },
+            Usage("c-1", "2025-04", "skipped", 2) with { Source = "generated" },
+            Usage("c-1", "2025-04", "kept-2", 3)]);
+
+        var records = await ledger.ReadAsync("c-1", "2025-04", exceptSource: "generated");
+
+        Assert.Equal(["kept-1", "kept-2"], records.Select(r => r.EventId));
+        Assert.Equal(6, (await ledger.GetTotalsAsync("c-1", "2025-04")).Units);
+    }
+
+    [Fact]
     public async Task A_period_streams_every_contracts_records_in_arrival_order()
     {
         var ledger = await OpenLedgerAsync();
