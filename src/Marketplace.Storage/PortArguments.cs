@@ -10,6 +10,29 @@ public static class PortArguments
         ArgumentNullException.ThrowIfNull(filters);
     }
 
+    /// <summary>
+    /// Checks that a batch continues a revision's increasing sequences (and stays within
+    /// ±<paramref name="maxMagnitude"/> where a store cannot hold larger numbers exactly); returns its last sequence.
+    /// </summary>
+    public static long CheckBatchSequences(IReadOnlyList<StoredRecord> batch, long lastSequence, long maxMagnitude = long.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var previous = lastSequence;
+        foreach (var record in batch)
+        {
+            if (record.Sequence > maxMagnitude || record.Sequence < -maxMagnitude)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batch), record.Sequence, $"Sequences must stay within ±{maxMagnitude} in this store.");
+            }
+            if (record.Sequence <= previous)
+            {
+                throw new ArgumentException($"Sequences must increase: {record.Sequence} follows {previous}.", nameof(batch));
+            }
+            previous = record.Sequence;
+        }
+        return previous;
+    }
+
     public static void CheckUsage(IReadOnlyList<UsageRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);

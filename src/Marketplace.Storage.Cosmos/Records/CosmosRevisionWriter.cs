@@ -30,21 +30,8 @@ internal sealed class CosmosRevisionWriter(
             return;
         }
 
-        var previous = lastSequence;
-        foreach (var record in batch)
-        {
-            if (record.Sequence is > MaxExactSequence or < -MaxExactSequence)
-            {
-                throw new ArgumentOutOfRangeException(nameof(batch), record.Sequence, "Sequences must stay within ±2^53: Cosmos compares numbers as doubles.");
-            }
-
-            if (record.Sequence <= previous)
-            {
-                throw new ArgumentException($"Sequences must increase: {record.Sequence} follows {previous}.", nameof(batch));
-            }
-
-            previous = record.Sequence;
-        }
+        // Cosmos compares numbers as doubles: beyond ±2^53 sequences would collide.
+        var previous = PortArguments.CheckBatchSequences(batch, lastSequence, MaxExactSequence);
 
         var perPartition = header.RecordsPerPartition;
         var buckets = header.Buckets.Union(batch.Select(r => CosmosRecordStore.Bucket(r.Sequence, perPartition))).Order().ToArray();

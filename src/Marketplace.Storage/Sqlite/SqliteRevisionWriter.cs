@@ -20,16 +20,7 @@ internal sealed class SqliteRevisionWriter(SqliteDatabase database, string revis
             return;
         }
 
-        var previous = lastSequence;
-        foreach (var record in batch)
-        {
-            if (record.Sequence <= previous)
-            {
-                throw new ArgumentException($"Sequences must increase: {record.Sequence} follows {previous}.", nameof(batch));
-            }
-
-            previous = record.Sequence;
-        }
+        var previous = PortArguments.CheckBatchSequences(batch, lastSequence);
 
         await database.WriteAsync((connection, transaction) =>
         {
