@@ -115,6 +115,21 @@ public abstract class EndToEndFlowTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_after_a_new_revision_was_published_returns_the_page_first_answered()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 30);
+        var buyer = await _driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+        var url = $"/api/v1/contracts/{contract.Id}/records?limit=10";
+        var first = await GetPage(buyer.Client, url, "retry-me");
+
+        await MarketplaceDriver.UploadCsvAsync(listing.Provider, listing.DatasetId, MarketplaceDriver.BusStopsCsv(5));
+        var retry = await GetPage(buyer.Client, url, "retry-me");
+
+        Assert.Equal(first.GetRawText(), retry.GetRawText());
+    }
+
+    [Fact]
     public async Task Filters_select_records_by_field_value()
     {
         var listing = await _driver.ListedOfferingAsync(records: 40);

@@ -62,11 +62,12 @@ public static class RecordEndpoints
 
         var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(id, grant.Period));
         var eventId = idempotencyKey is null ? Guid.CreateVersion7().ToString("N") : $"idem:{idempotencyKey}";
-        var fingerprint = Fingerprint(revisionId, cursor?.AfterSequence ?? 0, limit, filters);
+        var request = RequestFingerprint(cursor, limit, filters);
+        var fingerprint = $"{request}#{revisionId}";
 
         if (idempotencyKey is not null && await meter.Find(eventId) is { } earlier)
         {
-            return await Replay(earlier, fingerprint, grant.Unit, id, revisionId, cursor?.AfterSequence ?? 0, limit, filters, store, http.RequestAborted);
+            return await Replay(earlier, request, grant.Unit, id, cursor?.AfterSequence ?? 0, limit, filters, store, http.RequestAborted);
         }
         if (!grant.Allowed)
         {
@@ -80,19 +81,25 @@ public static class RecordEndpoints
         if (receipt.Duplicate)
         {
             // A concurrent request with the same key won the race: answer exactly as it did.
-            return await Replay(receipt, fingerprint, grant.Unit, id, revisionId, cursor?.AfterSequence ?? 0, limit, filters, store, http.RequestAborted);
+            return await Replay(receipt, request, grant.Unit, id, cursor?.AfterSequence ?? 0, limit, filters, store, http.RequestAborted);
         }
         return new RecordPageResult(id, revisionId, page, NextCursor(revisionId, page), units, replayed: false);
     }
 
-    private static async Task<IResult> Replay(UsageReceipt earlier, string fingerprint, UsageUnit unit, string contractId, string revisionId,
+    /// <summary>
+    /// Answers a retry exactly as the first answer: same request, same revision (even if a newer one was
+    /// published since), same length. The earlier fingerprint is "{request}#{revision}".
+    /// </summary>
+    private static async Task<IResult> Replay(UsageReceipt earlier, string request, UsageUnit unit, string contractId,
         long after, int limit, IReadOnlyList<FieldFilter> filters, IRecordStore store, CancellationToken ct)
     {
-        if (earlier.Fingerprint != fingerprint)
+        var hash = earlier.Fingerprint?.LastIndexOf('#') ?? -1;
+        if (hash < 0 || earlier.Fingerprint![..hash] != request)
         {
             throw new DomainException("idempotency-key.conflict",
                 "This Idempotency-Key was already used for a different request (other cursor, limit, filters or revision); use a new key.");
         }
+        var revisionId = earlier.Fingerprint[(hash + 1)..];
         // A record-metered page may have been shortened by the quota; its metered units say how long it was.
         var replayLimit = unit == UsageUnit.Record && earlier.Units is > 0 and var served && served < limit ? (int)served : limit;
         var page = await store.ReadPageAsync(revisionId, after, replayLimit, filters, ct);
@@ -141,7 +148,7 @@ public static class RecordEndpoints
         return filters;
     }
 
-    private static string Fingerprint(string revisionId, long after, int limit, IReadOnlyList<FieldFilter> filters) =>
+    private static string RequestFingerprint(RecordCursor? cursor, int limit, IReadOnlyList<FieldFilter> filters) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{revisionId}|{after}|{limit}|{string.Join("&", filters.OrderBy(f => f.Field, StringComparer.Ordinal).Select(f => $"{f.Field}={f.Value}"))}");
+            $"{cursor?.Encode() ?? "start"}|{limit}|{string.Join("&", filters.OrderBy(f => f.Field, StringComparer.Ordinal).Select(f => $"{f.Field}={f.Value}"))}");
 }
