@@ -22,7 +22,7 @@ public sealed class ApiKeyGrain(
         ArgumentNullException.ThrowIfNull(principal);
         if (state.RecordExists)
         {
-            throw new DomainException("apikey.exists", "This key prefix is already taken; issue a new key.");
+            throw new DomainException(ErrorCodes.ApikeyExists, "This key prefix is already taken; issue a new key.");
         }
         state.State.PartyId = principal.PartyId;
         state.State.Role = principal.Role;

@@ -30,7 +30,7 @@ public sealed class ContractGrain(
     {
         if (S.Terms is not null)
         {
-            throw new DomainException("contract.exists", $"Contract '{Id}' already exists.");
+            throw new DomainException(ErrorCodes.ContractExists, $"Contract '{Id}' already exists.");
         }
         S.BuyerId = buyerId;
         S.Purpose = purpose;
@@ -148,7 +148,7 @@ public sealed class ContractGrain(
         _ => null,
     };
 
-    private DomainException NotFound() => new("contract.not-found", $"There is no contract '{Id}'.");
+    private DomainException NotFound() => new(ErrorCodes.ContractNotFound, $"There is no contract '{Id}'.");
 
     private ContractView View() =>
         new(Id, S.BuyerId, S.Purpose, S.Terms!, EffectiveStatus(), S.RequestedAt, S.ActivatedAt, S.EndsAt, [.. S.History]);

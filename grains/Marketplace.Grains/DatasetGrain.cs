@@ -22,7 +22,7 @@ public sealed class DatasetGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (S.Definition is not null)
         {
-            throw new DomainException("dataset.exists", $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+            throw new DomainException(ErrorCodes.DatasetExists, $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
         }
         DatasetRules.Validate(definition);
         S.ProviderId = providerId;
@@ -54,7 +54,7 @@ public sealed class DatasetGrain(
         var index = S.Revisions.FindIndex(r => r.RevisionId == revisionId);
         if (index < 0)
         {
-            throw new DomainException("revision.not-found", $"Dataset '{this.GetPrimaryKeyString()}' has no revision '{revisionId}'.");
+            throw new DomainException(ErrorCodes.RevisionNotFound, $"Dataset '{this.GetPrimaryKeyString()}' has no revision '{revisionId}'.");
         }
         S.Revisions[index] = S.Revisions[index] with { Status = RevisionStatus.Retired };
         await state.WriteStateAsync();
@@ -66,7 +66,7 @@ public sealed class DatasetGrain(
         // Another provider's dataset answers as missing: its existence is not theirs to learn.
         if (S.Definition is null || S.ProviderId != providerId)
         {
-            throw new DomainException("dataset.not-found", $"There is no dataset '{this.GetPrimaryKeyString()}'.");
+            throw new DomainException(ErrorCodes.DatasetNotFound, $"There is no dataset '{this.GetPrimaryKeyString()}'.");
         }
     }
 
@@ -80,19 +80,19 @@ internal static class DatasetRules
         var m = definition.Metadata;
         if (string.IsNullOrWhiteSpace(m.Title))
         {
-            throw new DomainException("dataset.invalid-title", "A dataset needs a title.");
+            throw new DomainException(ErrorCodes.DatasetInvalidTitle, "A dataset needs a title.");
         }
         if (string.IsNullOrWhiteSpace(m.Licence))
         {
-            throw new DomainException("dataset.invalid-licence", "A dataset needs a licence, e.g. \"CC-BY-4.0\" for open data or \"proprietary\".");
+            throw new DomainException(ErrorCodes.DatasetInvalidLicence, "A dataset needs a licence, e.g. \"CC-BY-4.0\" for open data or \"proprietary\".");
         }
         if (m.TemporalStart is { } start && m.TemporalEnd is { } end && end < start)
         {
-            throw new DomainException("dataset.invalid-temporal", "The temporal coverage ends before it starts.");
+            throw new DomainException(ErrorCodes.DatasetInvalidTemporal, "The temporal coverage ends before it starts.");
         }
         if (definition.Class == DatasetClass.Public && m.Licence.Equals("proprietary", StringComparison.OrdinalIgnoreCase))
         {
-            throw new DomainException("dataset.invalid-licence", "Public (open) data needs an open licence such as CC-BY-4.0, not 'proprietary'.");
+            throw new DomainException(ErrorCodes.DatasetInvalidLicence, "Public (open) data needs an open licence such as CC-BY-4.0, not 'proprietary'.");
         }
         definition.Schema.Validate(definition.Class);
     }

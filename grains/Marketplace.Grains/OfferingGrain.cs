@@ -29,12 +29,12 @@ public sealed class OfferingGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (S.Definition is not null)
         {
-            throw new DomainException("offering.exists", $"An offering with id '{Id}' already exists; choose another id.");
+            throw new DomainException(ErrorCodes.OfferingExists, $"An offering with id '{Id}' already exists; choose another id.");
         }
         var dataset = await GrainFactory.GetGrain<IDatasetGrain>(definition.DatasetId).Get();
         if (dataset is null || dataset.ProviderId != providerId)
         {
-            throw new DomainException("dataset.not-found", $"You have no dataset '{definition.DatasetId}' to offer.");
+            throw new DomainException(ErrorCodes.DatasetNotFound, $"You have no dataset '{definition.DatasetId}' to offer.");
         }
         var normalized = OfferingRules.Normalize(definition, dataset);
         S.ProviderId = providerId;
@@ -55,7 +55,7 @@ public sealed class OfferingGrain(
         var dataset = await GrainFactory.GetGrain<IDatasetGrain>(S.Definition!.DatasetId).Get();
         if (dataset?.CurrentRevision is null)
         {
-            throw new DomainException("offering.no-data",
+            throw new DomainException(ErrorCodes.OfferingNoData,
                 $"Dataset '{S.Definition.DatasetId}' has no published revision yet; upload one before listing the offering.");
         }
         var provider = await GrainFactory.GetGrain<IPartyGrain>(S.ProviderId).GetProfile();
@@ -81,16 +81,16 @@ public sealed class OfferingGrain(
     {
         if (S.Definition is null || S.Status == OfferingStatus.Draft || !View().IsVisibleTo(buyerId))
         {
-            throw new DomainException("offering.not-found", $"There is no offering '{Id}'.");
+            throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{Id}'.");
         }
         if (S.Status != OfferingStatus.Listed)
         {
-            throw new DomainException("offering.not-listed", $"Offering '{Id}' is {S.Status.ToString().ToLowerInvariant()}, not listed; it takes no new subscriptions.");
+            throw new DomainException(ErrorCodes.OfferingNotListed, $"Offering '{Id}' is {S.Status.ToString().ToLowerInvariant()}, not listed; it takes no new subscriptions.");
         }
         var purposeCheck = S.Definition.Policy.CheckPurpose(purpose);
         if (!purposeCheck.Allowed)
         {
-            throw new DomainException("offering.purpose-not-permitted", purposeCheck.Reason);
+            throw new DomainException(ErrorCodes.OfferingPurposeNotPermitted, purposeCheck.Reason);
         }
         await EnsureNoOpenContract(buyerId, purpose);
 
@@ -112,7 +112,7 @@ public sealed class OfferingGrain(
             && c.Status is ContractStatus.Requested or ContractStatus.Active or ContractStatus.Suspended);
         if (open is not null)
         {
-            throw new DomainException("contract.exists",
+            throw new DomainException(ErrorCodes.ContractExists,
                 $"You already have contract '{open.Id}' ({open.Status}) for this offering and purpose; use it instead of subscribing again.");
         }
     }
@@ -123,7 +123,7 @@ public sealed class OfferingGrain(
             && (actor.Role == PartyRole.Operator || (actor.Role == PartyRole.Provider && actor.PartyId == S.ProviderId));
         if (!allowed)
         {
-            throw new DomainException("offering.not-found", $"You have no offering '{Id}'.");
+            throw new DomainException(ErrorCodes.OfferingNotFound, $"You have no offering '{Id}'.");
         }
     }
 
@@ -149,11 +149,11 @@ internal static class OfferingRules
         definition.Policy.Validate();
         if (dataset.Definition.Class == DatasetClass.Public && !definition.Pricing.IsFree)
         {
-            throw new DomainException("offering.public-must-be-free", "Public (open) data is offered free of charge; use the free pricing model.");
+            throw new DomainException(ErrorCodes.OfferingPublicMustBeFree, "Public (open) data is offered free of charge; use the free pricing model.");
         }
         if (definition.Visibility == OfferingVisibility.Private && definition.Buyers.Count == 0)
         {
-            throw new DomainException("offering.no-buyers", "A private offering must name the buyers it is offered to (buyers: [\"buyer-id\"]).");
+            throw new DomainException(ErrorCodes.OfferingNoBuyers, "A private offering must name the buyers it is offered to (buyers: [\"buyer-id\"]).");
         }
         var title = string.IsNullOrWhiteSpace(definition.Title) ? dataset.Definition.Metadata.Title : definition.Title.Trim();
         var description = string.IsNullOrWhiteSpace(definition.Description) ? dataset.Definition.Metadata.Description : definition.Description.Trim();

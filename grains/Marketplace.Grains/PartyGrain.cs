@@ -25,11 +25,11 @@ public sealed class PartyGrain(
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new DomainException("party.invalid-name", "A party needs a name, e.g. \"Minato Rail\".");
+            throw new DomainException(ErrorCodes.PartyInvalidName, "A party needs a name, e.g. \"Minato Rail\".");
         }
         if (S.Registered)
         {
-            throw new DomainException("party.exists", $"A party with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+            throw new DomainException(ErrorCodes.PartyExists, $"A party with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
         }
         S.Registered = true;
         S.Role = role;
@@ -67,7 +67,7 @@ public sealed class PartyGrain(
     {
         if (!S.Registered)
         {
-            throw new DomainException("party.not-found", $"There is no party '{this.GetPrimaryKeyString()}'.");
+            throw new DomainException(ErrorCodes.PartyNotFound, $"There is no party '{this.GetPrimaryKeyString()}'.");
         }
     }
 

@@ -129,11 +129,11 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     {
         if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > MaxEventIdLength)
         {
-            throw new DomainException("usage.invalid-event-id", $"Every usage event needs an eventId of 1 to {MaxEventIdLength} characters.");
+            throw new DomainException(ErrorCodes.UsageInvalidEventId, $"Every usage event needs an eventId of 1 to {MaxEventIdLength} characters.");
         }
         if (e.Units < 0)
         {
-            throw new DomainException("usage.negative-units", $"Event '{e.EventId}' has negative units; usage is never negative.");
+            throw new DomainException(ErrorCodes.UsageNegativeUnits, $"Event '{e.EventId}' has negative units; usage is never negative.");
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed record BillingPeriod(
             || !DateOnly.TryParseExact(trimmed, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
             || month.Year > 9998)
         {
-            throw new DomainException("period.invalid", $"'{id}' is not a billing period. Use a period like 2026-11.");
+            throw new DomainException(ErrorCodes.PeriodInvalid, $"'{id}' is not a billing period. Use a period like 2026-11.");
         }
         return ForMonth(month.Year, month.Month, zone);
     }

@@ -19,12 +19,12 @@ public static class ContractLifecycle
     {
         if (Rule(from, action) is not { } rule)
         {
-            throw new DomainException("contract.illegal-transition",
+            throw new DomainException(ErrorCodes.ContractIllegalTransition,
                 $"{Article(from)} {from} contract cannot be {PastTense(action)}: {WhyNot(from, action)}.");
         }
         if (!rule.Actors.Contains(actor))
         {
-            throw new DomainException("contract.not-permitted",
+            throw new DomainException(ErrorCodes.ContractNotPermitted,
                 $"Only {Describe(rule.Actors)} can {action.ToString().ToLowerInvariant()} a contract.");
         }
         return rule.To;

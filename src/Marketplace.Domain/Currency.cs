@@ -41,7 +41,7 @@ public sealed record Currency
     public static Currency Parse(string code) =>
         TryParse(code, out var currency)
             ? currency
-            : throw new DomainException("currency.unknown",
+            : throw new DomainException(ErrorCodes.CurrencyUnknown,
                 $"'{code}' is not a supported ISO 4217 currency code. Use one of: {string.Join(", ", MinorDigits.Keys)}.");
 
     public override string ToString() => Code;

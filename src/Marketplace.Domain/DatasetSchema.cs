@@ -24,7 +24,7 @@ public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, [property:
     {
         if (Fields.Count == 0)
         {
-            throw new DomainException("schema.no-fields", "A schema needs at least one field.");
+            throw new DomainException(ErrorCodes.SchemaNoFields, "A schema needs at least one field.");
         }
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var field in Fields)
@@ -33,7 +33,7 @@ public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, [property:
             // Names differing only in case would be indistinguishable to most consumers of the data.
             if (!seen.Add(field.Name))
             {
-                throw new DomainException("schema.duplicate-field", $"Field names must be unique, ignoring case: '{field.Name}' appears twice.");
+                throw new DomainException(ErrorCodes.SchemaDuplicateField, $"Field names must be unique, ignoring case: '{field.Name}' appears twice.");
             }
         }
         ValidateSubject(datasetClass);
@@ -43,16 +43,16 @@ public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, [property:
     {
         if (field is null)
         {
-            throw new DomainException("schema.invalid-field", "A schema field is missing; remove the empty entry.");
+            throw new DomainException(ErrorCodes.SchemaInvalidField, "A schema field is missing; remove the empty entry.");
         }
         if (field.Name is null || !Patterns.FieldName().IsMatch(field.Name))
         {
-            throw new DomainException("schema.invalid-field-name",
+            throw new DomainException(ErrorCodes.SchemaInvalidFieldName,
                 $"'{field.Name}' is not a field name; use up to 64 letters, digits or underscores, not starting with a digit.");
         }
         if (!Enum.IsDefined(field.Type))
         {
-            throw new DomainException("schema.invalid-field-type",
+            throw new DomainException(ErrorCodes.SchemaInvalidFieldType,
                 $"Field '{field.Name}' has an unknown type; use String, Integer, Number, Boolean, Date or DateTime.");
         }
     }
@@ -63,16 +63,16 @@ public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, [property:
         {
             if (datasetClass == DatasetClass.Personal)
             {
-                throw new DomainException("schema.subject-required",
+                throw new DomainException(ErrorCodes.SchemaSubjectRequired,
                     "A personal dataset must name its subject field: the required text column identifying whom each record is about.");
             }
             return;
         }
-        var subject = Find(SubjectField) ?? throw new DomainException("schema.unknown-subject-field",
+        var subject = Find(SubjectField) ?? throw new DomainException(ErrorCodes.SchemaUnknownSubjectField,
             $"The subject field '{SubjectField}' is not one of the schema's fields.");
         if (subject.Type != FieldType.String || !subject.Required)
         {
-            throw new DomainException("schema.invalid-subject-field",
+            throw new DomainException(ErrorCodes.SchemaInvalidSubjectField,
                 $"The subject field '{SubjectField}' must be a required String field so every record names its subject.");
         }
     }

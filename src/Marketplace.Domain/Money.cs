@@ -27,7 +27,7 @@ public sealed record Money([property: Id(0)] long MinorUnits, [property: Id(1)] 
         ArgumentNullException.ThrowIfNull(other);
         if (other.Currency != Currency)
         {
-            throw new DomainException("money.currency-mismatch",
+            throw new DomainException(ErrorCodes.MoneyCurrencyMismatch,
                 $"Cannot combine {Currency.Code} and {other.Currency.Code}; every price in a plan must use one currency.");
         }
     }

@@ -16,7 +16,7 @@ public static partial class RecordParser
         ArgumentNullException.ThrowIfNull(schema);
         if (schema.Fields.Count == 0)
         {
-            throw new DomainException("schema.no-fields", "A schema needs at least one field before records can be checked against it.");
+            throw new DomainException(ErrorCodes.SchemaNoFields, "A schema needs at least one field before records can be checked against it.");
         }
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < schema.Fields.Count; i++)

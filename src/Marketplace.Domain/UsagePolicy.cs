@@ -31,18 +31,18 @@ public sealed partial record UsagePolicy(
         {
             if (!IsValidPurpose(purpose))
             {
-                throw new DomainException("policy.invalid-purpose",
+                throw new DomainException(ErrorCodes.PolicyInvalidPurpose,
                     $"'{purpose}' is not a purpose code; use 2 to 64 lower-case letters, digits or hyphens starting with a letter, e.g. 'public-service'.");
             }
         }
         if (TermDays <= 0)
         {
-            throw new DomainException("policy.invalid-term",
+            throw new DomainException(ErrorCodes.PolicyInvalidTerm,
                 string.Create(CultureInfo.InvariantCulture, $"A contract term must be at least 1 day (got {TermDays}); leave it empty for no term."));
         }
         if (MaxUnitsPerPeriod <= 0)
         {
-            throw new DomainException("policy.invalid-quota",
+            throw new DomainException(ErrorCodes.PolicyInvalidQuota,
                 string.Create(CultureInfo.InvariantCulture, $"A quota must be at least 1 unit per period (got {MaxUnitsPerPeriod}); leave it empty for no quota."));
         }
     }

@@ -14,7 +14,7 @@ public static class Wire
             return parsed;
         }
         var choices = string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)));
-        throw new DomainException($"{field}.invalid",
+        throw new DomainException(DomainErrorCode.InvalidField(field),
             value is null ? $"'{field}' is required; use one of: {choices}." : $"'{value}' is not a valid {field}; use one of: {choices}.");
     }
 
@@ -45,7 +45,7 @@ public static class Wire
     {
         if (!Identifiers.IsValidSlug(id))
         {
-            throw new DomainException($"{field}.invalid",
+            throw new DomainException(DomainErrorCode.InvalidField(field),
                 $"'{id}' is not a valid {field}: use 3 to 64 lower-case letters, digits and hyphens, starting with a letter or digit.");
         }
     }

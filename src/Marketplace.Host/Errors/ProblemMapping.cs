@@ -7,15 +7,15 @@ using Microsoft.AspNetCore.Mvc;
 namespace Marketplace.Host.Errors;
 
 /// <summary>
-/// One error shape everywhere: every failure leaves as RFC 7807 ProblemDetails. Domain rule codes map to
-/// statuses by their suffix, so a new rule needs no change here.
+/// One error shape everywhere: every failure leaves as RFC 7807 ProblemDetails. A domain error's status comes
+/// from its kind (<see cref="ErrorKind"/>), never from the spelling of its code.
 /// </summary>
 public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var problem = exception switch
+        var problem = Known(exception) switch
         {
             DomainException e => FromDomain(e),
             ApiProblemException e => e.Problem,
@@ -40,27 +40,46 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
+    /// <summary>
+    /// The exception that says what happened. Orleans wraps a grain's storage failure (e.g. our
+    /// <see cref="StoreUnavailableException"/> while it saves state) in its own exceptions, and tasks wrap in
+    /// <see cref="AggregateException"/>: the inner one decides the answer, so an outage stays a 503.
+    /// </summary>
+    public static Exception Known(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DomainException or ApiProblemException or StoreUnavailableException or Orleans.Storage.InconsistentStateException
+                or BadHttpRequestException or JsonException)
+            {
+                return e;
+            }
+        }
+        return exception;
+    }
+
     public static ProblemDetails FromDomain(DomainException e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var status = StatusFor(e.Code);
+        var status = StatusFor(e.Kind);
         var problem = Problem(status, TitleFor(status), e.Message);
         problem.Extensions["code"] = e.Code;
         return problem;
     }
 
-    public static int StatusFor(string code) => code switch
+    public static int StatusFor(ErrorKind kind) => kind switch
     {
-        _ when code.EndsWith(".not-found", StringComparison.Ordinal) => 404,
-        _ when code.EndsWith(".not-permitted", StringComparison.Ordinal) || code.EndsWith(".forbidden", StringComparison.Ordinal) => 403,
-        _ when code.EndsWith(".exists", StringComparison.Ordinal) || code.EndsWith(".conflict", StringComparison.Ordinal)
-            || code.EndsWith(".illegal-transition", StringComparison.Ordinal) || code.EndsWith(".not-listed", StringComparison.Ordinal)
-            || code.EndsWith(".no-data", StringComparison.Ordinal) => 409,
-        _ when code.EndsWith(".quota-exceeded", StringComparison.Ordinal) => 429,
-        _ when code.EndsWith(".too-large", StringComparison.Ordinal) => 413,
-        _ when code.EndsWith(".unsupported-media-type", StringComparison.Ordinal) => 415,
-        _ when code.EndsWith(".rows-invalid", StringComparison.Ordinal) => 422,
-        _ => 400,
+        ErrorKind.Invalid => 400,
+        ErrorKind.NotFound => 404,
+        ErrorKind.Forbidden => 403,
+        ErrorKind.Conflict => 409,
+        ErrorKind.Quota => 429,
+        ErrorKind.TooLarge => 413,
+        ErrorKind.UnsupportedMediaType => 415,
+        ErrorKind.Unprocessable => 422,
+        ErrorKind.Unavailable => 503,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An error kind without an HTTP status."),
     };
 
     private static ProblemDetails Unavailable(StoreUnavailableException e)

@@ -28,7 +28,7 @@ public sealed record RecordCursor(string RevisionId, long AfterSequence)
         catch (FormatException)
         {
         }
-        throw new DomainException("cursor.invalid",
+        throw new DomainException(ErrorCodes.CursorInvalid,
             "The cursor is not one this API issued. Use the nextCursor of the previous page, or leave it out to start from the beginning.");
     }
 }

@@ -36,26 +36,26 @@ public static class RecordEndpoints
         string? idempotencyKey = http.Request.Headers["Idempotency-Key"];
         if (idempotencyKey is { Length: > 200 })
         {
-            throw new DomainException("idempotency-key.invalid", "An Idempotency-Key is at most 200 characters; a UUID is ideal.");
+            throw new DomainException(ErrorCodes.IdempotencyKeyInvalid, "An Idempotency-Key is at most 200 characters; a UUID is ideal.");
         }
 
         var grant = await grains.Get<IContractGrain>(id).Authorize(buyer, limit);
         if (!grant.Allowed && grant.Denial != AccessDenial.QuotaExceeded)
         {
-            throw new DomainException("access.not-permitted", grant.Reason);
+            throw new DomainException(ErrorCodes.AccessNotPermitted, grant.Reason);
         }
         var dataset = await grains.Get<IDatasetGrain>(grant.DatasetId).Get()
-            ?? throw new DomainException("dataset.not-found", $"The dataset of contract '{id}' no longer exists.");
+            ?? throw new DomainException(ErrorCodes.DatasetNotFound, $"The dataset of contract '{id}' no longer exists.");
         var filters = ParseFilters(query, dataset.Definition.Schema);
         var revisionId = cursor?.RevisionId ?? dataset.CurrentRevision?.RevisionId
-            ?? throw new DomainException("dataset.no-data", $"Dataset '{dataset.Id}' has no published revision yet.");
+            ?? throw new DomainException(ErrorCodes.DatasetNoData, $"Dataset '{dataset.Id}' has no published revision yet.");
         if (cursor is not null)
         {
             var revision = dataset.Revisions.FirstOrDefault(r => r.RevisionId == cursor.RevisionId)
-                ?? throw new DomainException("cursor.invalid", "The cursor belongs to another dataset; start again without a cursor.");
+                ?? throw new DomainException(ErrorCodes.CursorInvalid, "The cursor belongs to another dataset; start again without a cursor.");
             if (revision.Status == RevisionStatus.Retired)
             {
-                throw new DomainException("revision.conflict",
+                throw new DomainException(ErrorCodes.RevisionConflict,
                     $"The revision this cursor pages through ({revision.RevisionId}) was retired by the provider; start again without a cursor to read the current one.");
             }
         }
@@ -71,7 +71,7 @@ public static class RecordEndpoints
         }
         if (!grant.Allowed)
         {
-            throw new DomainException("access.quota-exceeded", grant.Reason);
+            throw new DomainException(ErrorCodes.AccessQuotaExceeded, grant.Reason);
         }
 
         var page = await store.ReadPageAsync(revisionId, cursor?.AfterSequence ?? 0, (int)grant.UnitsGranted, filters, http.RequestAborted);
@@ -96,7 +96,7 @@ public static class RecordEndpoints
         var hash = earlier.Fingerprint?.LastIndexOf('#') ?? -1;
         if (hash < 0 || earlier.Fingerprint![..hash] != request)
         {
-            throw new DomainException("idempotency-key.conflict",
+            throw new DomainException(ErrorCodes.IdempotencyKeyConflict,
                 "This Idempotency-Key was already used for a different request (other cursor, limit, filters or revision); use a new key.");
         }
         var revisionId = earlier.Fingerprint[(hash + 1)..];
@@ -126,7 +126,7 @@ public static class RecordEndpoints
         {
             return limit;
         }
-        throw new DomainException("limit.invalid", $"'limit' must be a whole number from 1 to {MaxLimit}, not '{value[0]}'.");
+        throw new DomainException(ErrorCodes.LimitInvalid, $"'limit' must be a whole number from 1 to {MaxLimit}, not '{value[0]}'.");
     }
 
     private static List<FieldFilter> ParseFilters(IQueryCollection query, DatasetSchema schema)
@@ -140,7 +140,7 @@ public static class RecordEndpoints
             }
             if (!schema.HasField(key))
             {
-                throw new DomainException("filter.invalid",
+                throw new DomainException(ErrorCodes.FilterInvalid,
                     $"'{key}' is not a field of this dataset; filter on one of: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
             }
             filters.Add(new FieldFilter(key, values[0] ?? ""));

@@ -43,7 +43,7 @@ public static class CatalogEndpoints
         var caller = http.User.Caller();
         if (page is < 1 || pageSize is < 1 or > 100)
         {
-            throw new DomainException("paging.invalid", "'page' starts at 1 and 'pageSize' is from 1 to 100.");
+            throw new DomainException(ErrorCodes.PagingInvalid, "'page' starts at 1 and 'pageSize' is from 1 to 100.");
         }
         var query = new CatalogQuery(
             Text: string.IsNullOrWhiteSpace(q) ? null : q,

@@ -37,7 +37,7 @@ public sealed class ContractScope(IGrainFactory grains)
             PartyRole.Provider => view.Terms.ProviderId == caller.PartyId,
             _ => view.BuyerId == caller.PartyId,
         };
-        return mine ? view! : throw new DomainException("contract.not-found", $"There is no contract '{contractId}' of yours.");
+        return mine ? view! : throw new DomainException(ErrorCodes.ContractNotFound, $"There is no contract '{contractId}' of yours.");
     }
 
     private async Task<IReadOnlyList<string>> ContractsOnOfferings(IReadOnlyList<PartyHoldings> holdings)

@@ -72,7 +72,7 @@ public static class DatasetEndpoints
         var view = await grains.GetGrain<IDatasetGrain>(id).Get();
         if (view is null || (caller.Role != PartyRole.Operator && view.ProviderId != caller.PartyId))
         {
-            throw new DomainException("dataset.not-found", $"There is no dataset '{id}' of yours.");
+            throw new DomainException(ErrorCodes.DatasetNotFound, $"There is no dataset '{id}' of yours.");
         }
         return view;
     }

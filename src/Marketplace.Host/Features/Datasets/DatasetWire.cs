@@ -55,7 +55,7 @@ public static class DatasetMapping
         var cls = Wire.ParseEnum<DatasetClass>(r.Class, "class");
         if (r.Schema?.Fields is null or { Count: 0 })
         {
-            throw new DomainException("schema.missing",
+            throw new DomainException(ErrorCodes.SchemaMissing,
                 "A dataset needs a schema: { \"fields\": [ { \"name\": \"stop_id\", \"type\": \"string\", \"required\": true } ] }.");
         }
         var fields = r.Schema.Fields.Select(f => new SchemaField(f.Name ?? "", Wire.ParseEnum<FieldType>(f.Type, "field type"), f.Required)).ToList();

@@ -105,9 +105,9 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
         if (errorCount > 0)
         {
             await writer.AbortAsync(ct);
-            var problem = ProblemMapping.Problem(422, "The upload does not fit the dataset's schema",
+            var problem = ProblemMapping.Problem(ProblemMapping.StatusFor(ErrorCodes.RevisionRowsInvalid.Kind), "The upload does not fit the dataset's schema",
                 $"{errorCount} problem(s) found; the revision was rejected whole and nothing was stored. Fix the listed lines and upload again.");
-            problem.Extensions["code"] = "revision.rows-invalid";
+            problem.Extensions["code"] = ErrorCodes.RevisionRowsInvalid.Value;
             problem.Extensions["errors"] = errors;
             throw new ApiProblemException(problem);
         }
@@ -125,13 +125,13 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
         {
             "text/csv" => UploadFormat.Csv,
             "application/x-ndjson" or "application/jsonl" or "application/jsonlines" or "application/x-jsonlines" => UploadFormat.JsonLines,
-            _ => throw new DomainException("revision.unsupported-media-type",
+            _ => throw new DomainException(ErrorCodes.RevisionUnsupportedMediaType,
                 $"Upload records as CSV (Content-Type: text/csv) or JSON Lines (Content-Type: application/x-ndjson), not '{contentType}'."),
         };
     }
 
     private static DomainException TooLarge(long limit) =>
-        new("revision.too-large", $"The upload is larger than the limit of {limit / (1 << 20)} MiB; split the data or ask the operator.");
+        new(ErrorCodes.RevisionTooLarge, $"The upload is larger than the limit of {limit / (1 << 20)} MiB; split the data or ask the operator.");
 
     private enum UploadFormat
     {

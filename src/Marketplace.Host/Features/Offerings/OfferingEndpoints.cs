@@ -61,7 +61,7 @@ public static class OfferingEndpoints
             PartyRole.Provider => view.ProviderId == caller.PartyId,
             _ => view.Status == OfferingStatus.Listed && view.IsVisibleTo(caller.PartyId),
         };
-        return visible ? TypedResults.Ok(view!.ToResponse()) : throw new DomainException("offering.not-found", $"There is no offering '{id}'.");
+        return visible ? TypedResults.Ok(view!.ToResponse()) : throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
     }
 
     private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, IGrainFactory grains) =>
@@ -74,7 +74,7 @@ public static class OfferingEndpoints
     {
         if (string.IsNullOrWhiteSpace(request.Purpose))
         {
-            throw new DomainException("contract.purpose-missing", "Declare the purpose you will use the data for, e.g. \"purpose\": \"research\".");
+            throw new DomainException(ErrorCodes.ContractPurposeMissing, "Declare the purpose you will use the data for, e.g. \"purpose\": \"research\".");
         }
         var contract = await grains.GetGrain<IOfferingGrain>(id).Subscribe(http.User.Caller().PartyId, request.Purpose);
         return TypedResults.Created($"/api/v1/contracts/{contract.Id}", contract.ToResponse());

@@ -59,7 +59,7 @@ public static class OfferingMapping
         ArgumentNullException.ThrowIfNull(r);
         if (string.IsNullOrWhiteSpace(r.DatasetId))
         {
-            throw new DomainException("offering.dataset-missing", "Name the dataset to offer: \"datasetId\": \"bus-stops\".");
+            throw new DomainException(ErrorCodes.OfferingDatasetMissing, "Name the dataset to offer: \"datasetId\": \"bus-stops\".");
         }
         var visibility = Wire.ParseEnumOr(r.Visibility, "visibility", OfferingVisibility.Public);
         var approval = Wire.ParseEnumOr(r.Approval, "approval", ApprovalMode.Automatic);

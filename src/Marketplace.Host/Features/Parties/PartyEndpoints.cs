@@ -55,14 +55,14 @@ public static class PartyEndpoints
     {
         var caller = http.User.Caller();
         var profile = await grains.GetGrain<IPartyGrain>(caller.PartyId).GetProfile()
-            ?? throw new DomainException("party.not-found", "The party of this key no longer exists.");
+            ?? throw new DomainException(ErrorCodes.PartyNotFound, "The party of this key no longer exists.");
         return TypedResults.Ok(ToResponse(profile));
     }
 
     private static async Task<Created<ApiKeyResponse>> IssueKey(string id, IGrainFactory grains, ApiKeyIssuer keys)
     {
         var profile = await grains.GetGrain<IPartyGrain>(id).GetProfile()
-            ?? throw new DomainException("party.not-found", $"There is no party '{id}'.");
+            ?? throw new DomainException(ErrorCodes.PartyNotFound, $"There is no party '{id}'.");
         var key = await keys.IssueAsync(new ApiPrincipal(id, profile.Role));
         return TypedResults.Created($"/api/v1/parties/{id}", new ApiKeyResponse(id, key));
     }

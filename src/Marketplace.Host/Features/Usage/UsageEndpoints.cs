@@ -48,11 +48,11 @@ public static class UsageEndpoints
         var events = request.Events ?? [];
         if (events.Count == 0)
         {
-            throw new DomainException("usage.empty", "Send at least one event: { \"events\": [ { \"eventId\", \"contractId\", \"units\", \"occurredAt\" } ] }.");
+            throw new DomainException(ErrorCodes.UsageEmpty, "Send at least one event: { \"events\": [ { \"eventId\", \"contractId\", \"units\", \"occurredAt\" } ] }.");
         }
         if (events.Count > options.Value.MaxUsageEventsPerReport)
         {
-            throw new DomainException("usage.too-large", $"A report holds at most {options.Value.MaxUsageEventsPerReport} events; split it into several.");
+            throw new DomainException(ErrorCodes.UsageTooLarge, $"A report holds at most {options.Value.MaxUsageEventsPerReport} events; split it into several.");
         }
 
         var report = new UsageReport(events, calendar.Now);

@@ -1,0 +1,73 @@
+namespace Marketplace.Domain;
+
+/// <summary>
+/// The one catalogue of error codes. A code's kind is fixed here, so the answer to a broken rule never
+/// depends on how its code is spelled. (Codes for an invalid request field come from <see cref="DomainErrorCode.InvalidField"/>.)
+/// </summary>
+public static class ErrorCodes
+{
+    public static readonly DomainErrorCode DomainError = new("domain.error", ErrorKind.Invalid);
+    public static readonly DomainErrorCode AccessNotPermitted = new("access.not-permitted", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode AccessQuotaExceeded = new("access.quota-exceeded", ErrorKind.Quota);
+    public static readonly DomainErrorCode ApikeyExists = new("apikey.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode ContractExists = new("contract.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode ContractIllegalTransition = new("contract.illegal-transition", ErrorKind.Conflict);
+    public static readonly DomainErrorCode ContractNotFound = new("contract.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode ContractNotPermitted = new("contract.not-permitted", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode ContractPurposeMissing = new("contract.purpose-missing", ErrorKind.Invalid);
+    public static readonly DomainErrorCode CurrencyUnknown = new("currency.unknown", ErrorKind.Invalid);
+    public static readonly DomainErrorCode CursorInvalid = new("cursor.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode DatasetExists = new("dataset.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode DatasetInvalidLicence = new("dataset.invalid-licence", ErrorKind.Invalid);
+    public static readonly DomainErrorCode DatasetInvalidTemporal = new("dataset.invalid-temporal", ErrorKind.Invalid);
+    public static readonly DomainErrorCode DatasetInvalidTitle = new("dataset.invalid-title", ErrorKind.Invalid);
+    public static readonly DomainErrorCode DatasetNoData = new("dataset.no-data", ErrorKind.Conflict);
+    public static readonly DomainErrorCode DatasetNotFound = new("dataset.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode FilterInvalid = new("filter.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode IdempotencyKeyConflict = new("idempotency-key.conflict", ErrorKind.Conflict);
+    public static readonly DomainErrorCode IdempotencyKeyInvalid = new("idempotency-key.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode LimitInvalid = new("limit.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode MoneyCurrencyMismatch = new("money.currency-mismatch", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingDatasetMissing = new("offering.dataset-missing", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingExists = new("offering.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode OfferingNoBuyers = new("offering.no-buyers", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingNoData = new("offering.no-data", ErrorKind.Conflict);
+    public static readonly DomainErrorCode OfferingNotFound = new("offering.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode OfferingNotListed = new("offering.not-listed", ErrorKind.Conflict);
+    public static readonly DomainErrorCode OfferingPublicMustBeFree = new("offering.public-must-be-free", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingPurposeNotPermitted = new("offering.purpose-not-permitted", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PagingInvalid = new("paging.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PartyExists = new("party.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PartyInvalidName = new("party.invalid-name", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PartyNotFound = new("party.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode PeriodInvalid = new("period.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PolicyInvalidPurpose = new("policy.invalid-purpose", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PolicyInvalidQuota = new("policy.invalid-quota", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PolicyInvalidTerm = new("policy.invalid-term", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingInconsistent = new("pricing.inconsistent", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingInvalidBlock = new("pricing.invalid-block", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingInvalidIncludedUnits = new("pricing.invalid-included-units", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingInvalidKind = new("pricing.invalid-kind", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingInvalidTiers = new("pricing.invalid-tiers", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingInvalidUnit = new("pricing.invalid-unit", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingMissingCurrency = new("pricing.missing-currency", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PricingNegativePrice = new("pricing.negative-price", ErrorKind.Invalid);
+    public static readonly DomainErrorCode RevisionConflict = new("revision.conflict", ErrorKind.Conflict);
+    public static readonly DomainErrorCode RevisionNotFound = new("revision.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode RevisionRowsInvalid = new("revision.rows-invalid", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode RevisionTooLarge = new("revision.too-large", ErrorKind.TooLarge);
+    public static readonly DomainErrorCode RevisionUnsupportedMediaType = new("revision.unsupported-media-type", ErrorKind.UnsupportedMediaType);
+    public static readonly DomainErrorCode SchemaDuplicateField = new("schema.duplicate-field", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaInvalidField = new("schema.invalid-field", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaInvalidFieldName = new("schema.invalid-field-name", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaInvalidFieldType = new("schema.invalid-field-type", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaInvalidSubjectField = new("schema.invalid-subject-field", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaMissing = new("schema.missing", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaNoFields = new("schema.no-fields", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaSubjectRequired = new("schema.subject-required", ErrorKind.Invalid);
+    public static readonly DomainErrorCode SchemaUnknownSubjectField = new("schema.unknown-subject-field", ErrorKind.Invalid);
+    public static readonly DomainErrorCode UsageEmpty = new("usage.empty", ErrorKind.Invalid);
+    public static readonly DomainErrorCode UsageInvalidEventId = new("usage.invalid-event-id", ErrorKind.Invalid);
+    public static readonly DomainErrorCode UsageNegativeUnits = new("usage.negative-units", ErrorKind.Invalid);
+    public static readonly DomainErrorCode UsageTooLarge = new("usage.too-large", ErrorKind.TooLarge);
+}
