@@ -70,8 +70,10 @@ public interface IContractGrain : IGrainWithStringKey
 
     /// <summary>
     /// Checks state, ownership, end date, purpose and the period's quota for a request of up to
-    /// <paramref name="unitsWanted"/> units. In memory once active (the meter's totals are in memory too).
+    /// <paramref name="unitsWanted"/> units. On a capped plan the units granted are held against the quota
+    /// under <paramref name="holdId"/> (the id the request's usage event will carry) until it is metered.
+    /// In memory once active (the meter keeps its totals in memory too).
     /// </summary>
     [Alias("Authorize"), Orleans.Concurrency.ReadOnly]
-    Task<AccessGrant> Authorize(string buyerId, long unitsWanted);
+    Task<AccessGrant> Authorize(string buyerId, long unitsWanted, string holdId);
 }

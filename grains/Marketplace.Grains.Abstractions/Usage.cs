@@ -1,9 +1,12 @@
+using Marketplace.Domain;
+
 namespace Marketplace.Grains;
 
 /// <summary>
 /// One use of a contract to be metered. Units are in the plan's base quantity. <see cref="Source"/>
 /// <see cref="UsageSources.BrokerAssigned"/> marks an event id the marketplace generated itself (a fresh
 /// UUIDv7 per request): it cannot repeat, so the meter records it without keeping it for duplicate checks.
+/// <see cref="HoldId"/> names the quota hold (<see cref="IUsageMeterGrain.Hold"/>) that recording this event ends.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.UsageEvent")]
 public sealed record UsageEvent(
@@ -11,7 +14,8 @@ public sealed record UsageEvent(
     [property: Id(1)] long Units,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] string Source,
-    [property: Id(4)] string? Fingerprint);
+    [property: Id(4)] string? Fingerprint,
+    [property: Id(5)] string? HoldId = null);
 
 public static class UsageSources
 {
@@ -40,8 +44,21 @@ public sealed record MeterTotals(
     [property: Id(3)] long Events);
 
 /// <summary>
-/// Usage of one contract in one billing period (key: "{contractId}/{period}"). Idempotent by event id;
-/// a call returns only once the usage is durable in the ledger.
+/// A request to hold units of a capped contract's quota while a page is read, so concurrent requests can never
+/// together take more than the quota. <see cref="Request"/> carries the purpose, end date and units wanted;
+/// the meter fills in the units used (committed plus held) before the policy decides.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.QuotaHold")]
+public sealed record QuotaHold(
+    [property: Id(0)] string HoldId,
+    [property: Id(1)] UsagePolicy Policy,
+    [property: Id(2)] PricingPlan Pricing,
+    [property: Id(3)] AccessRequest Request);
+
+/// <summary>
+/// Usage of one contract (key: the contract id), over every billing period. Idempotent by event id whatever
+/// period an event names: an id is remembered for as long as an event with it can still be accepted
+/// (<see cref="UsageWindow.Retention"/>). A call returns only once the usage is durable in the ledger.
 /// </summary>
 [Alias("Marketplace.IUsageMeterGrain")]
 public interface IUsageMeterGrain : IGrainWithStringKey
@@ -55,11 +72,43 @@ public interface IUsageMeterGrain : IGrainWithStringKey
     [Alias("Find"), Orleans.Concurrency.ReadOnly]
     Task<UsageReceipt?> Find(string eventId);
 
-    [Alias("GetTotals"), Orleans.Concurrency.ReadOnly]
-    Task<MeterTotals> GetTotals();
+    [Alias("GetTotals")]
+    Task<MeterTotals> GetTotals(string period);
+
+    /// <summary>
+    /// Decides a capped request against the period's usage including units other requests hold, and holds the
+    /// units granted until <see cref="Record"/> of the event with id <see cref="QuotaHold.HoldId"/> (or
+    /// <see cref="Release"/>, or <see cref="UsageWindow.HoldLifetime"/>) ends the hold.
+    /// </summary>
+    [Alias("Hold")]
+    Task<PolicyDecision> Hold(QuotaHold hold);
+
+    [Alias("Release")]
+    Task Release(string holdId);
+}
+
+public static class UsageWindow
+{
+    /// <summary>Usage may be reported up to this long after it happened (a payment processor accepts no older usage).</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(35);
+
+    /// <summary>Usage may be dated at most this far ahead of the marketplace's clock.</summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long an event id is remembered for duplicate checks: as long as an event with that id could still be
+    /// accepted (its date at most <see cref="MaxAge"/> back), whatever period it names.
+    /// </summary>
+    public static readonly TimeSpan Retention = MaxAge;
+
+    /// <summary>A quota hold whose request never recorded (the process serving it failed) lapses after this.</summary>
+    public static readonly TimeSpan HoldLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most units one event may carry; larger amounts are a mistake or an attack, never usage.</summary>
+    public const long MaxUnitsPerEvent = 1_000_000_000_000;
 }
 
 public static class UsageMeterKey
 {
-    public static string For(string contractId, string period) => $"{contractId}/{period}";
+    public static string For(string contractId) => contractId;
 }

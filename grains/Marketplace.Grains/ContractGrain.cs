@@ -20,7 +20,6 @@ public sealed class ContractGrain(
     BillingCalendar calendar) : Grain, IContractGrain
 {
     private IUsageMeterGrain? _meter;
-    private string? _meterPeriod;
 
     private ContractState S => state.State;
 
@@ -58,7 +57,7 @@ public sealed class ContractGrain(
         return View();
     }
 
-    public async Task<AccessGrant> Authorize(string buyerId, long unitsWanted)
+    public async Task<AccessGrant> Authorize(string buyerId, long unitsWanted, string holdId)
     {
         if (S.Terms is null || S.BuyerId != buyerId)
         {
@@ -70,18 +69,16 @@ public sealed class ContractGrain(
         if (status != ContractStatus.Active)
         {
             return Deny(status == ContractStatus.Expired ? AccessDenial.ContractEnded : AccessDenial.NotActive,
-                $"Contract '{Id}' is {status}; only an active contract gives access to data.", period);
+                $"Contract '{Id}' is {Wire(status)}; only an active contract gives access to data.", period);
         }
 
-        // Only a capped plan needs the period's usage; the meter keeps its totals in memory.
-        long usedUnits = 0;
-        if (terms.Policy.MaxUnitsPerPeriod is not null)
-        {
-            var totals = await MeterOf(period).GetTotals();
-            usedUnits = terms.Pricing.BillableUnits(totals.Units);
-        }
         var wanted = terms.Pricing.Unit == UsageUnit.Record ? unitsWanted : 1;
-        var decision = terms.Policy.Evaluate(new AccessRequest(S.Purpose, calendar.Now, S.EndsAt, usedUnits, wanted));
+        var request = new AccessRequest(S.Purpose, calendar.Now, S.EndsAt, 0, wanted, period, terms.Pricing.Unit);
+        // Only a capped plan needs the period's usage: the meter decides it against committed usage plus the
+        // units that requests in flight hold, and holds what it grants until this request is metered.
+        var decision = terms.Policy.MaxUnitsPerPeriod is null
+            ? terms.Policy.Evaluate(request)
+            : await Meter.Hold(new QuotaHold(holdId, terms.Policy, terms.Pricing, request));
         if (!decision.Allowed)
         {
             var denial = decision.Denial switch
@@ -90,25 +87,16 @@ public sealed class ContractGrain(
                 PolicyDenial.ContractEnded => AccessDenial.ContractEnded,
                 _ => AccessDenial.QuotaExceeded,
             };
-            var reason = denial == AccessDenial.QuotaExceeded
-                ? $"{decision.Reason} The period {period.Id} renews on {TimeZoneInfo.ConvertTime(period.End, calendar.Zone):yyyy-MM-dd}."
-                : decision.Reason;
-            return Deny(denial, reason, period);
+            return Deny(denial, decision.Reason, period);
         }
         var granted = terms.Pricing.Unit == UsageUnit.Record ? decision.UnitsGranted : unitsWanted;
         return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id);
     }
 
-    private IUsageMeterGrain MeterOf(BillingPeriod period)
-    {
-        // Kept between calls: resolving a grain reference is not free and Authorize is the hot path.
-        if (_meterPeriod != period.Id)
-        {
-            _meter = GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id, period.Id));
-            _meterPeriod = period.Id;
-        }
-        return _meter!;
-    }
+    /// <summary>Kept between calls: resolving a grain reference is not free and Authorize is the hot path.</summary>
+    private IUsageMeterGrain Meter => _meter ??= GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id));
+
+    private static string Wire(ContractStatus status) => status.ToString().ToLowerInvariant();
 
     private AccessGrant Deny(AccessDenial denial, string reason, BillingPeriod period) =>
         new(false, denial, reason, 0, S.Terms!.DatasetId, S.Terms.Pricing.Unit, period.Id);

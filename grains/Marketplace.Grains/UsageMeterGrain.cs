@@ -7,34 +7,32 @@ namespace Marketplace.Grains;
 /// <summary>
 /// Reentrant so that concurrent requests on one contract share a ledger group commit instead of queueing
 /// one commit each. Safe because every state change happens in a synchronous section (a single turn):
-/// an event id is claimed in <see cref="_pending"/> before the first await, and totals change only after
-/// the ledger confirmed the write. Its state is the ledger itself, rebuilt on activation.
+/// an event id is claimed in <see cref="_pending"/> before the first await, quota holds are taken and
+/// settled without an await in between, and totals change only after the ledger confirmed the write.
+/// Its state is the ledger itself: totals per period are read on first use, and the ids a retry could
+/// repeat are read back for the periods still inside <see cref="UsageWindow.Retention"/>.
 /// </summary>
 [Reentrant]
 public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calendar) : Grain, IUsageMeterGrain
 {
     private const int MaxEventIdLength = 200;
+    private readonly Dictionary<string, PeriodUsage> _periods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UsageReceipt> _recorded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QuotaHoldEntry> _holds = new(StringComparer.Ordinal);
     private string _contractId = "";
-    private string _period = "";
-    private long _units;
-    private long _events;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        var slash = key.LastIndexOf('/');
-        _contractId = key[..slash];
-        _period = key[(slash + 1)..];
-        // Totals from the ledger's running totals; in memory only the events a retry could repeat.
-        var totals = await ledger.GetTotalsAsync(_contractId, _period, cancellationToken);
-        foreach (var r in await ledger.ReadAsync(_contractId, _period, UsageSources.BrokerAssigned, cancellationToken))
+        _contractId = this.GetPrimaryKeyString();
+        foreach (var period in PeriodsInWindow())
         {
-            Remember(r);
+            // Totals from the ledger's running totals; in memory only the events a retry could repeat.
+            foreach (var r in await ledger.ReadAsync(_contractId, period, UsageSources.BrokerAssigned, cancellationToken))
+            {
+                Remember(r);
+            }
         }
-        _units = totals.Units;
-        _events = totals.Events;
     }
 
     public async Task<UsageReceipt> Record(UsageEvent usage) => (await RecordBatch([usage]))[0];
@@ -46,12 +44,18 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         {
             Validate(e);
         }
+        // Every period touched must have its totals loaded before the synchronous section adds to them.
+        foreach (var period in usage.Select(e => calendar.PeriodOf(e.OccurredAt).Id).Distinct(StringComparer.Ordinal))
+        {
+            await UsageOf(period);
+        }
 
         // Synchronous section: claim every new event id before awaiting anything.
         var now = calendar.Now;
         var fresh = new List<UsageRecord>();
         var waits = new List<Task>();
         var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var holdsEnded = new List<string>();
         foreach (var e in usage)
         {
             if (_recorded.ContainsKey(e.EventId) || !claimed.Add(e.EventId))
@@ -63,21 +67,73 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
                 waits.Add(inFlight);
                 continue;
             }
-            fresh.Add(new UsageRecord(e.EventId, _contractId, _period, e.Units, e.OccurredAt, now, e.Source, e.Fingerprint));
+            var period = calendar.PeriodOf(e.OccurredAt).Id;
+            fresh.Add(new UsageRecord(e.EventId, _contractId, period, e.Units, e.OccurredAt, now, e.Source, e.Fingerprint));
+            if (e.HoldId is { } holdId)
+            {
+                holdsEnded.Add(holdId);
+            }
         }
         if (fresh.Count > 0)
         {
-            await CommitAsync(fresh);
+            await CommitAsync(fresh, holdsEnded);
+        }
+        foreach (var e in usage)
+        {
+            // A duplicate's hold ends too: its units were counted by the event it repeats.
+            if (e.HoldId is { } holdId)
+            {
+                EndHold(holdId);
+            }
         }
         await Task.WhenAll(waits);
 
-        var freshById = fresh.ToDictionary(r => r.EventId, StringComparer.Ordinal);
+        var freshById = new Dictionary<string, UsageRecord>(StringComparer.Ordinal);
+        foreach (var r in fresh)
+        {
+            freshById[r.EventId] = r;
+        }
         return [.. usage.Select(e => freshById.Remove(e.EventId, out var r)
             ? new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)
-            : _recorded[e.EventId])];
+            : _recorded.TryGetValue(e.EventId, out var earlier) ? earlier
+            : new UsageReceipt(e.EventId, Duplicate: true, e.Units, e.Fingerprint))];
     }
 
-    private async Task CommitAsync(List<UsageRecord> fresh)
+    public Task<UsageReceipt?> Find(string eventId) =>
+        Task.FromResult(_recorded.TryGetValue(eventId, out var receipt) ? receipt : null);
+
+    public async Task<MeterTotals> GetTotals(string period)
+    {
+        var usage = await UsageOf(BillingPeriod.Parse(period, calendar.Zone).Id);
+        return new MeterTotals(_contractId, usage.Period, usage.Units, usage.Events);
+    }
+
+    public async Task<PolicyDecision> Hold(QuotaHold hold)
+    {
+        ArgumentNullException.ThrowIfNull(hold);
+        var period = hold.Request.Period ?? calendar.CurrentPeriod();
+        var usage = await UsageOf(period.Id);
+
+        // Synchronous from here: the units used include every unit other requests hold right now.
+        DropLapsedHolds();
+        var used = hold.Pricing.BillableUnits(checked(usage.Units + usage.Held));
+        var decision = hold.Policy.Evaluate(hold.Request with { UnitsUsedThisPeriod = used });
+        if (decision.Allowed && decision.UnitsGranted > 0 && !_holds.ContainsKey(hold.HoldId))
+        {
+            var held = hold.Pricing.Unit == UsageUnit.Record ? decision.UnitsGranted : hold.Pricing.Unit == UsageUnit.Request ? 1 : 0;
+            usage.Held += held;
+            _holds[hold.HoldId] = new QuotaHoldEntry(usage, held, calendar.Now + UsageWindow.HoldLifetime);
+        }
+        return decision;
+    }
+
+    public Task Release(string holdId)
+    {
+        EndHold(holdId);
+        return Task.CompletedTask;
+    }
+
+    private async Task CommitAsync(List<UsageRecord> fresh, List<string> holdsEnded)
     {
         // Concurrent senders of the same ids wait on this; it completes only once the receipts are in place.
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -87,14 +143,33 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         }
         try
         {
+            // Checked before the write: totals that would overflow refuse the batch instead of wrapping round.
+            var added = new Dictionary<PeriodUsage, long>();
+            foreach (var r in fresh)
+            {
+                var usage = _periods[r.Period];
+                added[usage] = checked(added.GetValueOrDefault(usage) + r.Units);
+                _ = checked(usage.Units + added[usage]);
+            }
             await ledger.AppendAsync(fresh);
             foreach (var r in fresh)
             {
                 Remember(r);
-                _units += r.Units;
-                _events++;
+                var usage = _periods[r.Period];
+                usage.Units += r.Units;
+                usage.Events++;
             }
+            // In the same synchronous section as the totals grew, so the units are never counted as both held and used.
+            holdsEnded.ForEach(EndHold);
             done.SetResult();
+        }
+        catch (OverflowException)
+        {
+            var overflow = new DomainException(ErrorCodes.UsageTotalOverflow,
+                $"These events would take contract '{_contractId}' past the largest usage total the marketplace can bill; nothing was recorded.");
+            done.SetException(overflow);
+            _ = done.Task.Exception;
+            throw overflow;
         }
         catch (Exception ex)
         {
@@ -111,6 +186,57 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         }
     }
 
+    private async ValueTask<PeriodUsage> UsageOf(string period)
+    {
+        if (_periods.TryGetValue(period, out var known))
+        {
+            return await known.Loaded;
+        }
+        var usage = new PeriodUsage(period);
+        _periods[period] = usage;
+        usage.Loaded = LoadAsync(usage);
+        return await usage.Loaded;
+    }
+
+    private async Task<PeriodUsage> LoadAsync(PeriodUsage usage)
+    {
+        try
+        {
+            // Nothing commits to a period before its totals are loaded: RecordBatch and Hold await them first.
+            var totals = await ledger.GetTotalsAsync(_contractId, usage.Period);
+            usage.Units = totals.Units;
+            usage.Events = totals.Events;
+            return usage;
+        }
+        catch
+        {
+            _periods.Remove(usage.Period);
+            throw;
+        }
+    }
+
+    private void EndHold(string holdId)
+    {
+        if (_holds.Remove(holdId, out var hold))
+        {
+            hold.Usage.Held -= hold.Units;
+        }
+    }
+
+    private void DropLapsedHolds()
+    {
+        if (_holds.Count == 0)
+        {
+            return;
+        }
+        var now = calendar.Now;
+        foreach (var (id, hold) in _holds.Where(h => h.Value.LapsesAt <= now).ToList())
+        {
+            _holds.Remove(id);
+            hold.Usage.Held -= hold.Units;
+        }
+    }
+
     /// <summary>Keeps what a retry must find; ids the marketplace generated itself cannot repeat and are not kept.</summary>
     private void Remember(UsageRecord r)
     {
@@ -120,10 +246,21 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         }
     }
 
-    public Task<UsageReceipt?> Find(string eventId) =>
-        Task.FromResult(_recorded.TryGetValue(eventId, out var receipt) ? receipt : null);
-
-    public Task<MeterTotals> GetTotals() => Task.FromResult(new MeterTotals(_contractId, _period, _units, _events));
+    private IEnumerable<string> PeriodsInWindow()
+    {
+        var now = calendar.Now;
+        var period = calendar.PeriodOf(now - UsageWindow.Retention);
+        var current = calendar.PeriodOf(now + UsageWindow.MaxAhead);
+        while (true)
+        {
+            yield return period.Id;
+            if (period.Id == current.Id)
+            {
+                yield break;
+            }
+            period = calendar.PeriodOf(period.End);
+        }
+    }
 
     private static void Validate(UsageEvent e)
     {
@@ -135,5 +272,26 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         {
             throw new DomainException(ErrorCodes.UsageNegativeUnits, $"Event '{e.EventId}' has negative units; usage is never negative.");
         }
+        if (e.Units > UsageWindow.MaxUnitsPerEvent)
+        {
+            throw new DomainException(ErrorCodes.UsageUnitsTooLarge,
+                $"Event '{e.EventId}' has {e.Units} units; one event carries at most {UsageWindow.MaxUnitsPerEvent}.");
+        }
     }
+
+    /// <summary>One period's totals; <see cref="Held"/> counts units that requests in flight hold against the quota.</summary>
+    private sealed class PeriodUsage(string period)
+    {
+        public string Period { get; } = period;
+
+        public Task<PeriodUsage> Loaded { get; set; } = Task.FromResult<PeriodUsage>(null!);
+
+        public long Units { get; set; }
+
+        public long Events { get; set; }
+
+        public long Held { get; set; }
+    }
+
+    private sealed record QuotaHoldEntry(PeriodUsage Usage, long Units, DateTimeOffset LapsesAt);
 }

@@ -70,4 +70,10 @@ public static class ErrorCodes
     public static readonly DomainErrorCode UsageInvalidEventId = new("usage.invalid-event-id", ErrorKind.Invalid);
     public static readonly DomainErrorCode UsageNegativeUnits = new("usage.negative-units", ErrorKind.Invalid);
     public static readonly DomainErrorCode UsageTooLarge = new("usage.too-large", ErrorKind.TooLarge);
+
+    // Metering and brokered access
+    public static readonly DomainErrorCode UsageTotalOverflow = new("usage.total-overflow", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode UsageUnitsTooLarge = new("usage.units-too-large", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode UsageEventRejected = new("usage.event-rejected", ErrorKind.Invalid);
+    public static readonly DomainErrorCode FilterRepeated = new("filter.repeated", ErrorKind.Invalid);
 }

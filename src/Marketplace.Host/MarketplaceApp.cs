@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Marketplace.Application.Access;
+using Marketplace.Application.Usage;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Errors;
@@ -61,6 +63,10 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<ApiKeyIssuer>();
         builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddSingleton<GrainReferences>();
+        builder.Services.AddSingleton(new UsageLimits(options.MaxUsageEventsPerReport, options.MaxUnitsPerUsageEvent));
+        builder.Services.AddSingleton<AccessBroker>();
+        builder.Services.AddSingleton<UsageReporting>();
+        builder.Services.AddSingleton<UsageStatements>();
         builder.Services.AddSingleton<OperatorBootstrap>();
         builder.Services.AddSingleton<ContractScope>();
         builder.Services.AddSingleton<RevisionUpload>();

@@ -24,4 +24,7 @@ public sealed class MarketplaceOptions
 
     /// <summary>Largest number of events in one provider usage report.</summary>
     public int MaxUsageEventsPerReport { get; set; } = 10_000;
+
+    /// <summary>Most units one reported usage event may carry (a bound against mistakes and attacks, not a quota).</summary>
+    public long MaxUnitsPerUsageEvent { get; set; } = 1_000_000_000;
 }

@@ -16,14 +16,14 @@ public static class Stages
         var store = services.GetRequiredService<IRecordStore>();
         var calendar = services.GetRequiredService<BillingCalendar>();
         var contract = grains.GetGrain<IContractGrain>(contractId);
-        var grant = await contract.Authorize("bench-buyer", 10);
+        var grant = await contract.Authorize("bench-buyer", 10, "stage-hold");
         var dataset = (await grains.GetGrain<IDatasetGrain>(grant.DatasetId).Get())!;
         var revision = dataset.CurrentRevision!.RevisionId;
-        var meter = grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(contractId, grant.Period));
+        var meter = grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(contractId));
         var ledger = services.GetRequiredService<IUsageLedger>();
 
         Console.WriteLine("stage (sequential)                              µs/op");
-        await Time("contract.Authorize (grain call)", () => contract.Authorize("bench-buyer", 10));
+        await Time("contract.Authorize (grain call)", () => contract.Authorize("bench-buyer", 10, "stage-hold"));
         await Time("dataset.Get (grain call)", () => grains.GetGrain<IDatasetGrain>(grant.DatasetId).Get());
         await Time("record store: read 10-record page", () => store.ReadPageAsync(revision, 0, 10, []));
         await Time("ledger.Append (one durable commit)", i => ledger.AppendAsync(

@@ -63,9 +63,9 @@ public abstract class ContractLifecycleTests(ClusterFixture fixture)
         await contract.Open("buyer-1", "research", Terms("prov-1", ApprovalMode.Automatic));
 
         Assert.Equal(ContractStatus.Suspended, (await contract.Transition(ContractAction.Suspend, provider, "late payment")).Status);
-        Assert.False((await contract.Authorize("buyer-1", 10)).Allowed);
+        Assert.False((await contract.Authorize("buyer-1", 10, Guid.NewGuid().ToString("N"))).Allowed);
         Assert.Equal(ContractStatus.Active, (await contract.Transition(ContractAction.Resume, provider, null)).Status);
-        Assert.True((await contract.Authorize("buyer-1", 10)).Allowed);
+        Assert.True((await contract.Authorize("buyer-1", 10, Guid.NewGuid().ToString("N"))).Allowed);
         var ended = await contract.Transition(ContractAction.Terminate, new ApiPrincipal("buyer-1", PartyRole.Buyer), null);
         var ex = await Assert.ThrowsAsync<DomainException>(() => contract.Transition(ContractAction.Resume, provider, null));
 
@@ -81,9 +81,9 @@ public abstract class ContractLifecycleTests(ClusterFixture fixture)
         var policy = new UsagePolicy(["research"], null, 30, null, false);
         await contract.Open("buyer-1", "research", Terms("prov-1", ApprovalMode.Automatic, policy));
 
-        var before = await contract.Authorize("buyer-1", 1);
+        var before = await contract.Authorize("buyer-1", 1, Guid.NewGuid().ToString("N"));
         ClusterFixture.Time.Advance(TimeSpan.FromDays(31));
-        var after = await contract.Authorize("buyer-1", 1);
+        var after = await contract.Authorize("buyer-1", 1, Guid.NewGuid().ToString("N"));
         var view = await contract.Get();
 
         Assert.True(before.Allowed);
@@ -97,7 +97,7 @@ public abstract class ContractLifecycleTests(ClusterFixture fixture)
         var contract = NewContract();
         await contract.Open("buyer-1", "research", Terms("prov-1", ApprovalMode.Automatic));
 
-        var ex = await Assert.ThrowsAsync<DomainException>(() => contract.Authorize("buyer-2", 1));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => contract.Authorize("buyer-2", 1, Guid.NewGuid().ToString("N")));
 
         Assert.Equal("contract.not-found", ex.Code);
     }

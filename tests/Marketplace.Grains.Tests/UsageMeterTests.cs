@@ -3,7 +3,10 @@ namespace Marketplace.Grains.Tests;
 public abstract class UsageMeterTests(ClusterFixture fixture)
 {
     private IUsageMeterGrain NewMeter() =>
-        fixture.Grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For($"ctr-{Guid.NewGuid():N}", "2026-11"));
+        fixture.Grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For($"ctr-{Guid.NewGuid():N}"));
+
+    // Read once per test: every event of a test is dated now, and so are its totals.
+    private readonly string Period = Domain.BillingPeriod.Containing(ClusterFixture.Time.GetUtcNow(), Domain.BillingPeriod.DefaultZone).Id;
 
     private static UsageEvent Event(string id, long units) =>
         new(id, units, ClusterFixture.Time.GetUtcNow(), "test", null);
@@ -14,7 +17,7 @@ public abstract class UsageMeterTests(ClusterFixture fixture)
         var meter = NewMeter();
 
         var receipts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => meter.Record(Event("evt-1", 7)))));
-        var totals = await meter.GetTotals();
+        var totals = await meter.GetTotals(Period);
 
         Assert.Equal(1, receipts.Count(r => !r.Duplicate));
         Assert.Equal(7, totals.Units);
@@ -27,7 +30,7 @@ public abstract class UsageMeterTests(ClusterFixture fixture)
         var meter = NewMeter();
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => meter.Record(Event($"evt-{i}", 2))));
-        var totals = await meter.GetTotals();
+        var totals = await meter.GetTotals(Period);
 
         Assert.Equal(400, totals.Units);
         Assert.Equal(200, totals.Events);
@@ -41,20 +44,20 @@ public abstract class UsageMeterTests(ClusterFixture fixture)
         var receipts = await meter.RecordBatch([Event("a", 1), Event("b", 2), Event("a", 1)]);
 
         Assert.Equal([false, false, true], receipts.Select(r => r.Duplicate));
-        Assert.Equal(3, (await meter.GetTotals()).Units);
+        Assert.Equal(3, (await meter.GetTotals(Period)).Units);
     }
 
     [Fact]
     public async Task A_reactivated_meter_rebuilds_its_totals_and_still_dedups_from_the_ledger()
     {
-        var key = UsageMeterKey.For($"ctr-{Guid.NewGuid():N}", "2026-11");
+        var key = UsageMeterKey.For($"ctr-{Guid.NewGuid():N}");
         var meter = fixture.Grains.GetGrain<IUsageMeterGrain>(key);
         await meter.Record(Event("x", 5));
         await meter.Record(Event("y", 6));
 
         await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         var replay = await fixture.Grains.GetGrain<IUsageMeterGrain>(key).Record(Event("x", 5));
-        var totals = await fixture.Grains.GetGrain<IUsageMeterGrain>(key).GetTotals();
+        var totals = await fixture.Grains.GetGrain<IUsageMeterGrain>(key).GetTotals(Period);
 
         Assert.True(replay.Duplicate);
         Assert.Equal(11, totals.Units);
@@ -68,7 +71,7 @@ public abstract class UsageMeterTests(ClusterFixture fixture)
 
         var receipt = await meter.Record(new UsageEvent(id, 10, ClusterFixture.Time.GetUtcNow(), UsageSources.BrokerAssigned, null));
         var found = await meter.Find(id);
-        var totals = await meter.GetTotals();
+        var totals = await meter.GetTotals(Period);
 
         Assert.False(receipt.Duplicate);
         Assert.Null(found);

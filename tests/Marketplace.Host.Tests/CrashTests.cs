@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Parties;
-using Marketplace.Host.Features.Usage;
+using Marketplace.Application.Usage;
 
 namespace Marketplace.Host.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Marketplace.Host.Features.Contracts;
-using Marketplace.Host.Features.Usage;
+using Marketplace.Application.Usage;
 
 namespace Marketplace.Host.Tests;
 

@@ -1,14 +1,15 @@
 using System.Text.Json;
-using Marketplace.Storage;
+using Marketplace.Application.Access;
 
 namespace Marketplace.Host.Features.Access;
 
 /// <summary>Writes a page straight from the stored JSON of each record: no re-parsing on the hot path.</summary>
-public sealed class RecordPageResult(string contractId, string revisionId, RecordPage page, string? nextCursor, long units, bool replayed) : IResult
+public sealed class RecordPageResult(RecordAnswer answer) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        var (contractId, revisionId, page, nextCursor, units, replayed) = answer;
         var response = httpContext.Response;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers["X-Usage-Units"] = units.ToString(System.Globalization.CultureInfo.InvariantCulture);

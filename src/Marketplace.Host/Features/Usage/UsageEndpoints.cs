@@ -1,9 +1,7 @@
-using Marketplace.Domain;
-using Marketplace.Grains;
+using Marketplace.Application.Usage;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Features.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Host.Features.Usage;
 
@@ -26,68 +24,20 @@ public static class UsageEndpoints
         return app;
     }
 
-    private static async Task<Ok<UsageResponse>> GetUsage(string? period, HttpContext http, ContractScope scope, IGrainFactory grains, BillingCalendar calendar)
+    private static async Task<Ok<UsageResponse>> GetUsage(string? period, HttpContext http, ContractScope scope, UsageStatements statements)
     {
-        var p = PeriodOf(period, calendar);
+        var p = statements.PeriodOf(period);
         var contracts = await scope.VisibleToAsync(http.User.Caller());
-        var items = await Task.WhenAll(contracts.Select(c => UsageOf(c, p, grains)));
-        return TypedResults.Ok(new UsageResponse(p.Id, items));
+        return TypedResults.Ok(await statements.ForContractsAsync(contracts, p));
     }
 
-    private static async Task<Ok<UsageResponse>> GetContractUsage(string id, string? period, HttpContext http, ContractScope scope, IGrainFactory grains, BillingCalendar calendar)
+    private static async Task<Ok<UsageResponse>> GetContractUsage(string id, string? period, HttpContext http, ContractScope scope, UsageStatements statements)
     {
-        var p = PeriodOf(period, calendar);
+        var p = statements.PeriodOf(period);
         var contract = await scope.GetAsync(id, http.User.Caller());
-        return TypedResults.Ok(new UsageResponse(p.Id, [await UsageOf(contract, p, grains)]));
+        return TypedResults.Ok(await statements.ForContractsAsync([contract], p));
     }
 
-    private static async Task<Ok<UsageReportResponse>> ReportUsage(
-        UsageReportRequest request, HttpContext http, IGrainFactory grains, BillingCalendar calendar, IOptions<MarketplaceOptions> options)
-    {
-        var provider = http.User.Caller().PartyId;
-        var events = request.Events ?? [];
-        if (events.Count == 0)
-        {
-            throw new DomainException(ErrorCodes.UsageEmpty, "Send at least one event: { \"events\": [ { \"eventId\", \"contractId\", \"units\", \"occurredAt\" } ] }.");
-        }
-        if (events.Count > options.Value.MaxUsageEventsPerReport)
-        {
-            throw new DomainException(ErrorCodes.UsageTooLarge, $"A report holds at most {options.Value.MaxUsageEventsPerReport} events; split it into several.");
-        }
-
-        var report = new UsageReport(events, calendar.Now);
-        foreach (var group in report.Acceptable().GroupBy(e => e.Event.ContractId!, StringComparer.Ordinal))
-        {
-            var contract = await grains.GetGrain<IContractGrain>(group.Key).Get();
-            var problem = contract is null || contract.Terms.ProviderId != provider
-                ? $"Contract '{group.Key}' is not a contract on your offerings."
-                : contract.Status != ContractStatus.Active ? $"Contract '{group.Key}' is {contract.Status}, not active." : null;
-            if (problem is not null)
-            {
-                report.RejectAll(group, problem);
-                continue;
-            }
-            foreach (var byPeriod in group.GroupBy(e => calendar.PeriodOf(e.Event.OccurredAt!.Value).Id, StringComparer.Ordinal))
-            {
-                var meter = grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(group.Key, byPeriod.Key));
-                var receipts = await meter.RecordBatch([.. byPeriod.Select(e =>
-                    new UsageEvent(e.Event.EventId!, e.Event.Units, e.Event.OccurredAt!.Value, UsageSources.Provider(provider), null))]);
-                report.Count(receipts);
-            }
-        }
-        return TypedResults.Ok(report.ToResponse());
-    }
-
-    private static async Task<ContractUsageResponse> UsageOf(ContractView c, BillingPeriod period, IGrainFactory grains)
-    {
-        var totals = await grains.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(c.Id, period.Id)).GetTotals();
-        var plan = c.Terms.Pricing;
-        var charge = c.ActivatedAt is null ? Money.Zero(plan.Currency) : plan.PriceFor(totals.Units);
-        return new ContractUsageResponse(c.Id, c.Terms.OfferingId, c.BuyerId, c.Terms.ProviderId, Wire.Name(plan.Unit),
-            totals.Units, plan.BillableUnits(totals.Units), totals.Events,
-            new MoneyWire(charge.MinorUnits, charge.Currency.Code, charge.ToString()));
-    }
-
-    private static BillingPeriod PeriodOf(string? period, BillingCalendar calendar) =>
-        string.IsNullOrWhiteSpace(period) ? calendar.CurrentPeriod() : BillingPeriod.Parse(period, calendar.Zone);
+    private static async Task<Ok<UsageReportResponse>> ReportUsage(UsageReportRequest request, HttpContext http, UsageReporting reporting) =>
+        TypedResults.Ok(await reporting.ReportAsync(http.User.Caller(), request));
 }

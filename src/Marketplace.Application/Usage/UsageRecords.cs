@@ -1,4 +1,4 @@
-namespace Marketplace.Host.Features.Usage;
+namespace Marketplace.Application.Usage;
 
 public sealed record MoneyWire(long MinorUnits, string Currency, string Display);
 
@@ -17,7 +17,7 @@ public sealed record UsageResponse(string Period, IReadOnlyList<ContractUsageRes
 
 public sealed record ReportedUsageEvent(string? EventId, string? ContractId, long Units, DateTimeOffset? OccurredAt);
 
-public sealed record UsageReportRequest(IReadOnlyList<ReportedUsageEvent>? Events);
+public sealed record UsageReportRequest(IReadOnlyList<ReportedUsageEvent?>? Events);
 
 public sealed record RejectedUsageEvent(int Index, string? EventId, string Reason);
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Marketplace.Domain;
 
-namespace Marketplace.Host.Features.Access;
+namespace Marketplace.Application.Access;
 
 /// <summary>
 /// An opaque paging cursor: the revision being read and the last sequence returned. Paging stays on the

@@ -1,6 +1,6 @@
 using Marketplace.Grains;
 
-namespace Marketplace.Host.Features.Usage;
+namespace Marketplace.Application.Usage;
 
 /// <summary>
 /// A provider's usage report being checked event by event: malformed events are rejected with a reason,
@@ -9,14 +9,12 @@ namespace Marketplace.Host.Features.Usage;
 /// </summary>
 internal sealed class UsageReport
 {
-    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(35);
-    private static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(5);
     private readonly List<(int Index, ReportedUsageEvent Event)> _acceptable = [];
     private readonly List<RejectedUsageEvent> _rejected = [];
     private int _accepted;
     private int _duplicates;
 
-    public UsageReport(IReadOnlyList<ReportedUsageEvent> events, DateTimeOffset now)
+    public UsageReport(IReadOnlyList<ReportedUsageEvent?> events, DateTimeOffset now, long maxUnitsPerEvent)
     {
         for (var i = 0; i < events.Count; i++)
         {
@@ -24,13 +22,18 @@ internal sealed class UsageReport
             var reason = e switch
             {
                 null => "The event is empty.",
-                { EventId: null or "" } => "eventId is required (a unique id you choose, e.g. a UUID).",
+                { EventId: var eventId } when string.IsNullOrWhiteSpace(eventId) => "eventId is required (a unique id you choose, e.g. a UUID).",
                 { EventId.Length: > 200 } => "eventId is longer than 200 characters.",
-                { ContractId: null or "" } => "contractId is required.",
+                { ContractId: var contractId } when string.IsNullOrWhiteSpace(contractId) => "contractId is required.",
+                { EventId: { } id } when id.StartsWith(Access.AccessBroker.IdempotencyKeyPrefix, StringComparison.Ordinal) =>
+                    $"eventId must not start with '{Access.AccessBroker.IdempotencyKeyPrefix}': that namespace holds buyers' Idempotency-Keys.",
+                { ContractId.Length: > 200 } => "contractId is longer than 200 characters.",
                 { Units: < 0 } => "units must not be negative.",
+                { Units: var units } when units > maxUnitsPerEvent =>
+                    $"units is {units}; one event carries at most {maxUnitsPerEvent} (split larger usage into several events).",
                 { OccurredAt: null } => "occurredAt is required (ISO 8601 with offset).",
-                { OccurredAt: { } at } when at > now + MaxAhead => "occurredAt is in the future.",
-                { OccurredAt: { } at } when at < now - MaxAge => "occurredAt is more than 35 days ago; such usage can no longer be billed.",
+                { OccurredAt: { } at } when at > now + UsageWindow.MaxAhead => "occurredAt is in the future.",
+                { OccurredAt: { } at } when at < now - UsageWindow.MaxAge => "occurredAt is more than 35 days ago; such usage can no longer be billed.",
                 _ => null,
             };
             if (reason is null)
@@ -48,6 +51,9 @@ internal sealed class UsageReport
 
     public void RejectAll(IEnumerable<(int Index, ReportedUsageEvent Event)> events, string reason) =>
         _rejected.AddRange(events.Select(e => new RejectedUsageEvent(e.Index, e.Event.EventId, reason)));
+
+    public void Reject((int Index, ReportedUsageEvent Event) e, string reason) =>
+        _rejected.Add(new RejectedUsageEvent(e.Index, e.Event.EventId, reason));
 
     public void Count(IReadOnlyList<UsageReceipt> receipts)
     {

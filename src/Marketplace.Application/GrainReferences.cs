@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Marketplace.Host;
+namespace Marketplace.Application;
 
 /// <summary>
 /// Grain references reused across requests. Orleans resolves a grain interface's type by formatting its

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using Marketplace.Domain;
+using Marketplace.Grains;
+using Marketplace.Storage;
+
+namespace Marketplace.Application.Access;
+
+/// <summary>A buyer's fetch as it arrived, before any check: raw cursor, limit, filters and Idempotency-Key.</summary>
+/// <param name="Filters">Every other query parameter as (field, value), repeated names kept, in arrival order.</param>
+public sealed record RecordFetch(string? Cursor, string? Limit, IReadOnlyList<KeyValuePair<string, string?>> Filters, string? IdempotencyKey);
+
+/// <summary>A page as answered: the records, where to go next, the units metered and whether it was a replay.</summary>
+public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPage Page, string? NextCursor, long UnitsMetered, bool Replayed);
+
+/// <summary>
+/// Brokered access, the one place it is decided: authorize (contract state, purpose, end date, quota) → read the
+/// page → meter it → answer. Every record served under a record-priced plan is metered exactly once: a retry with
+/// the same Idempotency-Key is answered from the stored request and revision and meters nothing; the same key with
+/// another request is refused. The API and the web pages both call this.
+/// </summary>
+public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1_000;
+    public const int MaxIdempotencyKeyLength = 200;
+
+    /// <summary>Buyers' Idempotency-Keys become usage event ids in this namespace; providers may not use it.</summary>
+    public const string IdempotencyKeyPrefix = "idem:";
+
+    public async Task<RecordAnswer> FetchAsync(ApiPrincipal buyer, string contractId, RecordFetch fetch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(buyer);
+        ArgumentNullException.ThrowIfNull(fetch);
+        // Everything that can be checked without the store is checked before any work is done.
+        var key = CheckIdempotencyKey(fetch.IdempotencyKey);
+        var limit = ParseLimit(fetch.Limit);
+        var cursor = string.IsNullOrEmpty(fetch.Cursor) ? null : RecordCursor.Decode(fetch.Cursor);
+        var eventId = key is null ? Guid.CreateVersion7().ToString("N") : IdempotencyKeyPrefix + key;
+
+        var holdId = key is null ? eventId : Guid.CreateVersion7().ToString("N");
+
+        var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(contractId));
+        var grant = await grains.Get<IContractGrain>(contractId).Authorize(buyer.PartyId, limit, holdId);
+        var held = grant.Allowed;
+        try
+        {
+            // A replay needs an active contract (a suspension or an ended consent stops it too), not quota left.
+            if (!grant.Allowed && (grant.Denial != AccessDenial.QuotaExceeded || key is null))
+            {
+                throw new DomainException(grant.Denial == AccessDenial.QuotaExceeded ? ErrorCodes.AccessQuotaExceeded : ErrorCodes.AccessNotPermitted,
+                    grant.Reason);
+            }
+            var dataset = await DatasetOf(grant.DatasetId, contractId);
+            var query = new RecordQuery(cursor, limit, ParseFilters(fetch.Filters, dataset.Definition.Schema));
+            if (key is not null && await meter.Find(eventId) is { } earlier)
+            {
+                return await ReplayAsync(earlier, query, contractId, cancellationToken);
+            }
+            if (!grant.Allowed)
+            {
+                throw new DomainException(ErrorCodes.AccessQuotaExceeded, grant.Reason);
+            }
+            var revisionId = RevisionToRead(dataset, cursor);
+            var readLimit = (int)Math.Min(grant.UnitsGranted, limit);
+            var page = await store.ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cancellationToken);
+            var units = UnitsOf(grant.Unit, page);
+            var served = new ServedPage(query, revisionId, readLimit);
+            var source = key is null ? UsageSources.BrokerAssigned : UsageSources.BrokerIdempotent;
+            var receipt = await meter.Record(new UsageEvent(eventId, units, calendar.Now, source, key is null ? null : served.Encode(), holdId));
+            held = false;
+            if (receipt.Duplicate)
+            {
+                // A concurrent request with the same key won the race: answer exactly as it did.
+                return await ReplayAsync(receipt, query, contractId, cancellationToken);
+            }
+            return new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false);
+        }
+        finally
+        {
+            if (held)
+            {
+                // Not metered (a replay, or a failure before metering): the units it held go back to the quota now.
+                await meter.Release(holdId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Answers a retry exactly as the first answer: read with the stored query, from the stored revision (even if
+    /// a newer one was published since), the stored number of records.
+    /// </summary>
+    private async Task<RecordAnswer> ReplayAsync(UsageReceipt earlier, RecordQuery query, string contractId, CancellationToken cancellationToken)
+    {
+        var first = ServedPage.TryDecode(earlier.Fingerprint);
+        if (first is null || !first.Query.Equals(query))
+        {
+            throw new DomainException(ErrorCodes.IdempotencyKeyConflict,
+                "This Idempotency-Key was already used for a different request (other cursor, limit or filters); use a new key for a new request.");
+        }
+        var page = await store.ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cancellationToken);
+        return new RecordAnswer(contractId, first.RevisionId, page, NextCursor(first.RevisionId, page), earlier.Units, Replayed: true);
+    }
+
+    private async Task<DatasetView> DatasetOf(string datasetId, string contractId) =>
+        await grains.Get<IDatasetGrain>(datasetId).Get()
+            ?? throw new DomainException(ErrorCodes.DatasetNotFound, $"The dataset of contract '{contractId}' no longer exists.");
+
+    private static string RevisionToRead(DatasetView dataset, RecordCursor? cursor)
+    {
+        if (cursor is null)
+        {
+            return dataset.CurrentRevision?.RevisionId
+                ?? throw new DomainException(ErrorCodes.DatasetNoData, $"Dataset '{dataset.Id}' has no published revision yet.");
+        }
+        var revision = dataset.Revisions.FirstOrDefault(r => r.RevisionId == cursor.RevisionId)
+            ?? throw new DomainException(ErrorCodes.CursorInvalid, "The cursor belongs to another dataset; start again without a cursor.");
+        if (revision.Status == RevisionStatus.Retired)
+        {
+            throw new DomainException(ErrorCodes.RevisionConflict,
+                $"The revision this cursor pages through ({revision.RevisionId}) was retired by the provider; start again without a cursor to read the current one.");
+        }
+        return revision.RevisionId;
+    }
+
+    /// <summary>An Idempotency-Key is 1 to 200 printable ASCII characters (a UUID is ideal); null when none was sent.</summary>
+    public static string? CheckIdempotencyKey(string? key)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(ch => ch is < '!' or > '~'))
+        {
+            throw new DomainException(ErrorCodes.IdempotencyKeyInvalid,
+                $"An Idempotency-Key is 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces; a UUID is ideal.");
+        }
+        return key;
+    }
+
+    private static int ParseLimit(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return DefaultLimit;
+        }
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+        {
+            return limit;
+        }
+        throw new DomainException(ErrorCodes.LimitInvalid, $"'limit' must be a whole number from 1 to {MaxLimit}, not '{Shorten(value)}'.");
+    }
+
+    private static List<FieldFilter> ParseFilters(IReadOnlyList<KeyValuePair<string, string?>> raw, DatasetSchema schema)
+    {
+        var filters = new List<FieldFilter>(raw.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (field, value) in raw)
+        {
+            if (!schema.HasField(field))
+            {
+                throw new DomainException(ErrorCodes.FilterInvalid,
+                    $"'{Shorten(field)}' is not a field of this dataset; filter on one of: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
+            }
+            if (!seen.Add(field))
+            {
+                throw new DomainException(ErrorCodes.FilterRepeated,
+                    $"'{field}' is given more than once; filter on a field with one value (a record has one value per field).");
+            }
+            filters.Add(new FieldFilter(field, value ?? ""));
+        }
+        return filters;
+    }
+
+    private static long UnitsOf(UsageUnit unit, RecordPage page) => unit switch
+    {
+        UsageUnit.Record => page.Records.Count,
+        UsageUnit.Request => 1,
+        _ => page.Records.Sum(r => (long)Encoding.UTF8.GetByteCount(r.Json)),
+    };
+
+    private static string? NextCursor(string revisionId, RecordPage page) =>
+        page.NextAfterSequence is { } next ? new RecordCursor(revisionId, next).Encode() : null;
+
+    private static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
+
+}
