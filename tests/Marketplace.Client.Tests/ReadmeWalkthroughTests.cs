@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Marketplace.Client.Tests.Support;
 using Marketplace.Host.Tests;
 
 namespace Marketplace.Client.Tests;
@@ -25,8 +25,6 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         }
 
         """;
-
-    private static readonly string Repository = FindRepository();
 
     private readonly string work = Path.Combine(Path.GetTempPath(), "readme-walkthrough-" + Guid.NewGuid().ToString("N"));
     private HostProcess host = null!;
@@ -54,8 +52,7 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
     [Fact]
     public async Task The_readme_walkthrough_answers_exactly_as_the_readme_says()
     {
-        var seeding = await RunAsync("dotnet", [SeederPath(), "seed", "--url", host.BaseUrl,
-            "--operator-key-file", Path.Combine("data", "operator.key"), "--keys-file", Path.Combine("data", "demo-keys.env")]);
+        var seeding = await RunAsync("dotnet", ChildProcess.SeedArguments(host.BaseUrl));
         Assert.True(seeding.ExitCode == 0, seeding.Output);
         Assert.EndsWith("The sample city is ready.", seeding.Output.TrimEnd(), StringComparison.Ordinal);
 
@@ -151,7 +148,7 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
     {
         var script = new StringBuilder();
         bool inside = false, code = false;
-        foreach (var line in File.ReadAllLines(Path.Combine(Repository, "README.md")))
+        foreach (var line in File.ReadAllLines(Path.Combine(ChildProcess.Repository, "README.md")))
         {
             if (line.Contains("<!-- walkthrough:start -->", StringComparison.Ordinal))
             {
@@ -184,55 +181,12 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
     private static string Describe(List<Call> calls) =>
         string.Join('\n', calls.Select(c => $"{c.Request} → {c.Status}: {c.Body}"));
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file)
+    private Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments) =>
+        ChildProcess.RunAsync(file, arguments, work, new Dictionary<string, string>
         {
-            WorkingDirectory = work,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["MARKETPLACE_URL"] = host.BaseUrl, ["WALKTHROUGH_CALLS"] = Calls },
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish within 3 minutes.");
-        }
-
-        return (process.ExitCode, (await output) + (await error));
-    }
-
-    private static string SeederPath()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        return Path.Combine(Repository, "samples", "Marketplace.Samples.SmartCity", "bin", configuration, "net10.0", "Marketplace.Samples.SmartCity.dll");
-    }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Marketplace.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Marketplace.sln not found above the test binaries.");
-    }
+            ["MARKETPLACE_URL"] = host.BaseUrl,
+            ["WALKTHROUGH_CALLS"] = Calls,
+        });
 
     /// <summary>One curl call of the walk-through: "METHOD /path?query", its status, headers and body.</summary>
     private sealed record Call(string Request, int Status, string Headers, string Body)
