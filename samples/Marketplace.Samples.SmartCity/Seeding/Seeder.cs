@@ -14,6 +14,9 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
 {
     public const string ReadyLine = "The sample city is ready.";
 
+    // The role each party holds in this marketplace (an information bank may hold the provider role).
+    private readonly Dictionary<string, string> roles = new(StringComparer.Ordinal);
+
     public async Task SeedAsync(string operatorKey, string keysFile, CancellationToken cancellationToken)
     {
         var keys = KeysFile.Load(keysFile);
@@ -58,6 +61,7 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
                 if (me.Id == party.Id)
                 {
                     Check(party, me.Role, me.Name);
+                    roles[party.Id] = me.Role;
                     output.WriteLine($"  party {party.Id} ({me.Role}): present");
                     return;
                 }
@@ -74,6 +78,7 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
         {
             var created = await RegisterAsync(party, cancellationToken);
             keys.Save(party.KeyVariable, created.ApiKey);
+            roles[party.Id] = created.Role;
             output.WriteLine($"  party {party.Id} ({created.Role})");
         }
         catch (MarketplaceProblemException e) when (e.Status == HttpStatusCode.Conflict)
@@ -84,6 +89,7 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
             Check(party, existing.Role, existing.Name);
             var issued = await marketplace.IssueKeyAsync(party.Id, cancellationToken);
             keys.Save(party.KeyVariable, issued.ApiKey);
+            roles[party.Id] = existing.Role;
             output.WriteLine($"  party {party.Id} ({existing.Role}): present, issued a new key");
         }
     }
@@ -103,13 +109,13 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
 
     private static void Check(SampleParty party, string role, string name)
     {
-        var roles = party.Role == PartyRole.InformationBank
+        var accepted = party.Role == PartyRole.InformationBank
             ? [PartyRoles.InformationBank, PartyRoles.Provider]
             : new[] { Requests.WireName(party.Role) };
-        if (!roles.Contains(role) || name != party.Name)
+        if (!accepted.Contains(role) || name != party.Name)
         {
             throw new CityMismatchException(
-                $"Party {party.Id} exists as a {role} named '{name}', not as the sample city's {roles[0]} '{party.Name}'.");
+                $"Party {party.Id} exists as a {role} named '{name}', not as the sample city's {accepted[0]} '{party.Name}'.");
         }
     }
 
@@ -216,7 +222,7 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
     {
         // Names go last: their width in a terminal is not their length in chars, so they would break the columns.
         var rows = SampleCity.Parties
-            .Select(p => (Party: p.Id, Role: Requests.WireName(p.Role), Variable: p.KeyVariable, Key: keys[p.KeyVariable] ?? "", p.Name))
+            .Select(p => (Party: p.Id, Role: roles.GetValueOrDefault(p.Id, Requests.WireName(p.Role)), Variable: p.KeyVariable, Key: keys[p.KeyVariable] ?? "", p.Name))
             .Prepend((Party: "(operator)", Role: "operator", Variable: SampleCity.OperatorKeyVariable,
                 Key: keys[SampleCity.OperatorKeyVariable] ?? "", Name: ""))
             .ToList();
