@@ -83,11 +83,11 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
         }
         catch (MarketplaceProblemException e) when (e.Status == HttpStatusCode.Conflict)
         {
-            // Registered by an earlier run whose key never reached the file: check it, then give it a new key.
-            var existing = (await marketplace.ListPartiesAsync(cancellationToken)).Items.FirstOrDefault(p => p.Id == party.Id)
-                ?? throw new CityMismatchException($"The marketplace says party {party.Id} exists but does not list it.");
-            Check(party, existing.Role, existing.Name);
+            // Registered by an earlier run whose key never reached the file: give it a new key and check it with
+            // that key (reading one party back needs no walk through the party directory's pages).
             var issued = await marketplace.IssueKeyAsync(party.Id, cancellationToken);
+            var existing = await marketplace.WithKey(issued.ApiKey).WhoAmIAsync(cancellationToken);
+            Check(party, existing.Role, existing.Name);
             keys.Save(party.KeyVariable, issued.ApiKey);
             roles[party.Id] = existing.Role;
             output.WriteLine($"  party {party.Id} ({existing.Role}): present, issued a new key");
