@@ -26,7 +26,7 @@ public sealed class SeedingOnHostTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_seeding_killed_half_way_is_finished_by_the_next_run_with_every_item_once_and_every_key_working()
+    public async Task A_seeding_killed_half_way_is_finished_by_the_next_run_and_a_lost_keys_file_is_rebuilt_with_new_keys()
     {
         var killed = await SeedAsync(killWhen: line => line.StartsWith("  dataset ", StringComparison.Ordinal));
         Assert.DoesNotContain(ReadyLine, killed.Output, StringComparison.Ordinal);
@@ -38,6 +38,9 @@ public sealed class SeedingOnHostTests : IAsyncLifetime
         Assert.EndsWith(ReadyLine, resumed.Output.TrimEnd(), StringComparison.Ordinal);
         Assert.EndsWith(ReadyLine, again.Output.TrimEnd(), StringComparison.Ordinal);
         Assert.DoesNotContain("issued a new key", again.Output, StringComparison.Ordinal);
+        File.Delete(Path.Combine(work, "data", "demo-keys.env"));
+        var rekeyed = await SeedAsync();
+        Assert.Equal(Parties.Length, rekeyed.Output.Split('\n').Count(l => l.EndsWith(": present, issued a new key", StringComparison.Ordinal)));
 
         using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl + "/") };
         var keys = Keys();
