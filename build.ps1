@@ -141,7 +141,12 @@ function Invoke-Run {
     try {
         Wait-Healthy $Url $process
         Write-Host ("Marketplace answering on {0} after {1:N1} s (data in {2})." -f $Url, $watch.Elapsed.TotalSeconds, $data)
+        # The seeder finishes an earlier, interrupted seeding and exits non-zero unless the whole city is in place.
+        $PSNativeCommandUseErrorActionPreference = $false
         dotnet $seeder seed --url $Url --operator-key-file (Join-Path $data 'operator.key') --keys-file (Join-Path $data 'demo-keys.env')
+        $seeded = $LASTEXITCODE
+        $PSNativeCommandUseErrorActionPreference = $true
+        if ($seeded -ne 0) { throw "Seeding stopped before the sample city was complete (exit code $seeded); run again to resume it." }
         Write-Host ("Sample city ready after {0:N1} s. API reference: {1}/scalar  OpenAPI: {1}/openapi/v1.json" -f $watch.Elapsed.TotalSeconds, $Url)
         Write-Host "Press Ctrl+C to stop."
         $process.WaitForExit()

@@ -1,4 +1,5 @@
 using System.Text;
+using Marketplace.Client;
 using Marketplace.Samples.BuyerClient;
 
 const string Usage = """
@@ -32,12 +33,12 @@ if (args.Length % 2 != 0
 }
 
 using var http = new HttpClient { BaseAddress = baseAddress };
-var purchase = new Purchase(new MarketplaceApi(http, key), Console.Out);
+var purchase = new Purchase(new MarketplaceClient(http, key), Console.Out);
 try
 {
     return await purchase.RunAsync(offering, purpose, cancellation.Token);
 }
-catch (MarketplaceProblem problem)
+catch (MarketplaceProblemException problem)
 {
     problem.WriteTo(Console.Error);
     return 1;

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Marketplace.Client;
 
 namespace Marketplace.Samples.BuyerClient;
 
 /// <summary>A buyer's way through the marketplace: find an offering, hold a contract for it, read its records.</summary>
-internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
+internal sealed class Purchase(MarketplaceClient marketplace, TextWriter output)
 {
     public const int PageSize = 500;
 
@@ -20,23 +21,23 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
         output.WriteLine($"  dataset {listing.DatasetId} from {listing.ProviderName}, {(listing.IsFree ? "free" : listing.PriceSummary)}");
 
         var contract = await ContractForAsync(offeringId, purpose, cancellationToken);
-        if (contract.Is("Requested"))
+        if (contract.Is(ContractStatuses.Requested))
         {
             output.WriteLine($"waiting for provider approval: contract {contract.Id}");
             return 0;
         }
 
-        if (!contract.Is("Active"))
+        if (!contract.Is(ContractStatuses.Active))
         {
             output.WriteLine($"contract {contract.Id} is {contract.Status}; no records can be read under it.");
             return 1;
         }
 
-        output.WriteLine($"contract {contract.Id} is Active for {contract.Purpose}");
+        output.WriteLine($"contract {contract.Id} is active for {contract.Purpose}");
         var (records, pages) = await ReadAllAsync(contract.Id, cancellationToken);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read {records:N0} records in {pages:N0} pages"));
 
-        var usage = await marketplace.GetUsageAsync(cancellationToken);
+        var usage = await marketplace.GetUsageAsync(cancellationToken: cancellationToken);
         var mine = usage.Items.Where(i => i.ContractId == contract.Id).ToList();
         if (mine.Count == 0)
         {
@@ -47,7 +48,7 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
         {
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"usage {usage.Period}: {item.Units:N0} {item.Unit ?? "unit"}(s) in {item.Events:N0} events, charge {Format(item.Charge)}"));
+                $"usage {usage.Period}: {item.Units:N0} {item.Unit}(s) in {item.Events:N0} events, charge {Format(item.Charge)}"));
         }
 
         return 0;
@@ -60,7 +61,7 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
         {
             for (var page = 1; ; page++)
             {
-                var results = await marketplace.SearchCatalogAsync(query, page, cancellationToken);
+                var results = await marketplace.SearchCatalogAsync(new CatalogQuery(Text: query, Page: page, PageSize: 50), cancellationToken);
                 var match = results.Items.FirstOrDefault(i => i.OfferingId == offeringId);
                 if (match is not null)
                 {
@@ -81,19 +82,19 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
     /// Reuses a contract this buyer already holds for the same offering and purpose (data bought for one purpose
     /// may not be used for another); only otherwise asks for a new one.
     /// </summary>
-    private async Task<ContractView> ContractForAsync(string offeringId, string purpose, CancellationToken cancellationToken)
+    private async Task<Contract> ContractForAsync(string offeringId, string purpose, CancellationToken cancellationToken)
     {
-        var held = (await marketplace.ListContractsAsync(cancellationToken)).Items
+        var held = (await marketplace.ListContractsAsync(offeringId: offeringId, cancellationToken: cancellationToken)).Items
             .Where(c => c.OfferingId == offeringId && c.Purpose == purpose)
             .ToList();
-        var existing = held.FirstOrDefault(c => c.Is("Active")) ?? held.FirstOrDefault(c => c.Is("Requested"));
+        var existing = held.FirstOrDefault(c => c.Is(ContractStatuses.Active)) ?? held.FirstOrDefault(c => c.Is(ContractStatuses.Requested));
         if (existing is not null)
         {
             output.WriteLine($"reusing contract {existing.Id} ({existing.Status})");
             return existing;
         }
 
-        var contract = await marketplace.RequestContractAsync(offeringId, purpose, cancellationToken);
+        var contract = await marketplace.SubscribeAsync(offeringId, purpose, cancellationToken);
         output.WriteLine($"requested contract {contract.Id} for {purpose}: {contract.Status}");
         return contract;
     }
@@ -105,7 +106,10 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
         string? cursor = null;
         do
         {
-            var page = await marketplace.ReadRecordsAsync(contractId, cursor, PageSize, cancellationToken);
+            // Each page is metered, so it carries an idempotency key: the client's retries after a lost answer send the
+            // same key, and the marketplace charges the page once.
+            var page = await marketplace.GetRecordsAsync(
+                contractId, new RecordsQuery(cursor, PageSize), Guid.NewGuid().ToString(), cancellationToken);
             records += page.Records.Count;
             pages++;
             cursor = page.NextCursor;
@@ -115,7 +119,7 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
         return (records, pages);
     }
 
-    private static string Format(Charge? charge)
+    private static string Format(Money? charge)
     {
         if (charge is null)
         {

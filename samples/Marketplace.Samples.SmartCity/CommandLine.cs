@@ -9,7 +9,7 @@ internal sealed record CommandLine(string Command, string Url, string OperatorKe
     public const string Usage = """
         usage:
           seed [--url http://127.0.0.1:5000] [--operator-key-file ./data/operator.key] [--keys-file ./data/demo-keys.env]
-              load the sample city into an empty marketplace and write the demo keys file
+              load the sample city (or finish loading it) and write the demo keys file
           generate <dataset-id>
               write one dataset to standard output in its upload format (CSV or JSON Lines)
         """;

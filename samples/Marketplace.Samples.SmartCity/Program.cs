@@ -1,4 +1,5 @@
 using System.Text;
+using Marketplace.Client;
 using Marketplace.Samples.SmartCity;
 using Marketplace.Samples.SmartCity.City;
 using Marketplace.Samples.SmartCity.Seeding;
@@ -59,20 +60,31 @@ static async Task<int> SeedAsync(CommandLine commandLine, CancellationToken canc
     }
 
     using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
-    var seeder = new Seeder(new MarketplaceClient(http), Console.Out);
+    var seeder = new Seeder(new MarketplaceClient(http, operatorKey), Console.Out);
     try
     {
         await seeder.SeedAsync(operatorKey, commandLine.KeysFile, cancellationToken);
         return 0;
     }
-    catch (MarketplaceProblem problem)
+    catch (MarketplaceProblemException problem)
     {
         problem.WriteTo(Console.Error);
+    }
+    catch (CityMismatchException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        Console.Error.WriteLine("Start on an empty data directory to seed the sample city afresh.");
         return 1;
     }
     catch (HttpRequestException e)
     {
         Console.Error.WriteLine($"Cannot reach the marketplace at {baseAddress}: {e.Message}");
-        return 1;
     }
+    catch (OperationCanceledException)
+    {
+        Console.Error.WriteLine("Seeding was stopped.");
+    }
+
+    Console.Error.WriteLine("The sample city is not complete yet; seeding again resumes where it stopped.");
+    return 1;
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json;
 using Marketplace.Domain;
 
 namespace Marketplace.Host;
@@ -21,25 +21,15 @@ public static class Wire
     public static T ParseEnumOr<T>(string? value, string field, T fallback) where T : struct, Enum =>
         string.IsNullOrWhiteSpace(value) ? fallback : ParseEnum<T>(value, field);
 
+    /// <summary>
+    /// The one naming rule for enums on the wire, used by <see cref="Name{T}"/> and by the JSON enum converter alike:
+    /// lower-case kebab (PerUnit → "per-unit", InformationBank → "information-bank"), with units and types that read
+    /// as one word kept whole (MiB → "mib", DateTime → "datetime").
+    /// </summary>
+    public static JsonNamingPolicy EnumNaming { get; } = new KebabEnumNaming();
+
     /// <summary>PerUnit → "per-unit", MiB → "mib".</summary>
-    public static string Name<T>(T value) where T : struct, Enum
-    {
-        var text = value.ToString();
-        if (text is "MiB" or "DateTime")
-        {
-            return text.ToLowerInvariant();
-        }
-        var chars = new List<char>(text.Length + 4);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(text[i]))
-            {
-                chars.Add('-');
-            }
-            chars.Add(char.ToLower(text[i], CultureInfo.InvariantCulture));
-        }
-        return new string([.. chars]);
-    }
+    public static string Name<T>(T value) where T : struct, Enum => EnumNaming.ConvertName(value.ToString());
 
     public static void EnsureSlug(string id, string field)
     {
@@ -47,6 +37,15 @@ public static class Wire
         {
             throw new DomainException(DomainErrorCode.InvalidField(field),
                 $"'{id}' is not a valid {field}: use 3 to 64 lower-case letters, digits and hyphens, starting with a letter or digit.");
+        }
+    }
+
+    private sealed class KebabEnumNaming : JsonNamingPolicy
+    {
+        public override string ConvertName(string name)
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            return name is "MiB" or "DateTime" ? name.ToLowerInvariant() : KebabCaseLower.ConvertName(name);
         }
     }
 }

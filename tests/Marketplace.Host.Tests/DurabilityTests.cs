@@ -34,7 +34,7 @@ public abstract class DurabilityTests
         var providerContracts = await MarketplaceDriver.Ok<ContractListResponse>(
             await second.ClientWithKey(providerKey).GetAsync("/api/v1/contracts"), HttpStatusCode.OK);
 
-        Assert.Equal("Active", contractAgain.Status);
+        Assert.Equal("active", contractAgain.Status);
         Assert.Equal(12, usage.Items[0].Units);
         Assert.Equal(HttpStatusCode.OK, records.StatusCode);
         Assert.Contains(providerContracts.Items, c => c.Id == contractId);

@@ -28,7 +28,7 @@ public abstract class EndToEndFlowTests(MarketplaceFixture fixture)
 
         // Subscribes; the provider approves.
         var requested = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
-        Assert.Equal("Requested", requested.Status);
+        Assert.Equal("requested", requested.Status);
         var blocked = await buyer.Client.GetAsync($"/api/v1/contracts/{requested.Id}/records");
         await MarketplaceDriver.Problem(blocked, HttpStatusCode.Forbidden);
         var pending = await MarketplaceDriver.Ok<ContractListResponse>(
@@ -36,7 +36,7 @@ public abstract class EndToEndFlowTests(MarketplaceFixture fixture)
         Assert.Contains(pending.Items, c => c.Id == requested.Id);
         var approved = await MarketplaceDriver.Ok<ContractResponse>(
             await listing.Provider.Client.PostAsync($"/api/v1/contracts/{requested.Id}/approve", null), HttpStatusCode.OK);
-        Assert.Equal("Active", approved.Status);
+        Assert.Equal("active", approved.Status);
 
         // Buyer pages through everything, replaying every page once with the same Idempotency-Key.
         var served = 0;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Marketplace.Client;
 using Marketplace.Samples.SmartCity.City;
 using Marketplace.Samples.SmartCity.Seeding;
 using Marketplace.Samples.SmartCity.Tables;
@@ -8,7 +9,7 @@ namespace Marketplace.Samples.Tests;
 
 public sealed class SeederTests : IDisposable
 {
-    private const string OperatorKey = "operator_key";
+    private const string OperatorKey = FakeMarketplace.OperatorKey;
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), "smart-city-tests-" + Guid.NewGuid().ToString("N"));
     private readonly StringWriter output = new();
@@ -25,24 +26,11 @@ public sealed class SeederTests : IDisposable
     }
 
     [Fact]
-    public async Task Seeding_a_marketplace_that_already_holds_datasets_only_says_so()
-    {
-        using var marketplace = new FakeMarketplace { ExistingDatasets = { "bus-stops" } };
-
-        var seeded = await SeedAsync(marketplace);
-
-        Assert.False(seeded);
-        Assert.Single(marketplace.Exchanges);
-        Assert.Equal($"The store already holds the sample city; demo keys are in {KeysFile}.", output.ToString().Trim());
-        Assert.False(File.Exists(KeysFile));
-    }
-
-    [Fact]
     public async Task Seeding_an_empty_marketplace_creates_every_party_dataset_and_listed_offering()
     {
         using var marketplace = new FakeMarketplace();
 
-        Assert.True(await SeedAsync(marketplace));
+        await SeedAsync(marketplace);
 
         Assert.Equal(SampleCity.Parties.Select(p => p.Id), PostedIds(marketplace, "api/v1/parties"));
         Assert.Equal(SampleCity.Datasets.Select(d => d.Id), PostedIds(marketplace, "api/v1/datasets"));
@@ -123,7 +111,7 @@ public sealed class SeederTests : IDisposable
             "export INSURER_KEY=key_sakura_insurance",
         ];
         Assert.Equal(expected, await File.ReadAllLinesAsync(KeysFile));
-        Assert.EndsWith($"source {KeysFile} to use them", output.ToString().TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith($"source {KeysFile} to use them\n{Seeder.ReadyLine}", output.ToString().TrimEnd().ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,7 +119,7 @@ public sealed class SeederTests : IDisposable
     {
         using var marketplace = new FakeMarketplace { FailingPath = "api/v1/datasets/bus-stops/revisions" };
 
-        var problem = await Assert.ThrowsAsync<MarketplaceProblem>(() => SeedAsync(marketplace));
+        var problem = await Assert.ThrowsAsync<MarketplaceProblemException>(() => SeedAsync(marketplace));
 
         using var error = new StringWriter();
         problem.WriteTo(error);
@@ -141,6 +129,7 @@ public sealed class SeederTests : IDisposable
             StringComparison.Ordinal);
         Assert.Contains("\"line\":3", error.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(KeysFile));
+        Assert.DoesNotContain(Seeder.ReadyLine, output.ToString(), StringComparison.Ordinal);
     }
 
     private static IEnumerable<JsonNode> Posted(FakeMarketplace marketplace, string path) => marketplace.Exchanges
@@ -150,9 +139,10 @@ public sealed class SeederTests : IDisposable
     private static IEnumerable<string?> PostedIds(FakeMarketplace marketplace, string path) =>
         Posted(marketplace, path).Select(n => (string?)n["id"]);
 
-    private async Task<bool> SeedAsync(FakeMarketplace marketplace)
+    private async Task SeedAsync(FakeMarketplace marketplace)
     {
         using var http = marketplace.Client();
-        return await new Seeder(new MarketplaceClient(http), output).SeedAsync(OperatorKey, KeysFile, CancellationToken.None);
+        var client = new MarketplaceClient(http, OperatorKey, attempts: 1);
+        await new Seeder(client, output).SeedAsync(OperatorKey, KeysFile, CancellationToken.None);
     }
 }

@@ -12,7 +12,7 @@ public static partial class SampleCity
         new("city-of-minato-mirai", PartyRole.Provider, "港未来市 (City of Minato-Mirai)", "CITY_KEY"),
         new("minato-rail", PartyRole.Provider, "みなと鉄道株式会社 (Minato Rail)", "RAIL_KEY"),
         new("harbor-retail", PartyRole.Provider, "ハーバーリテール株式会社 (Harbor Retail)", "RETAIL_KEY"),
-        new("minato-infobank", PartyRole.Provider, "みなと情報銀行 (Minato Information Bank)", "INFOBANK_KEY"),
+        new("minato-infobank", PartyRole.InformationBank, "みなと情報銀行 (Minato Information Bank)", "INFOBANK_KEY"),
         new("mobility-startup", PartyRole.Buyer, "株式会社モビリティラボ (Mobility Lab)", "MOBILITY_KEY"),
         new("minato-university", PartyRole.Buyer, "港未来大学 (Minato-Mirai University)", "UNIVERSITY_KEY"),
         new("sakura-insurance", PartyRole.Buyer, "さくら生命保険株式会社 (Sakura Insurance)", "INSURER_KEY"),

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Marketplace.Client;
 using Marketplace.Samples.SmartCity.City;
 
 namespace Marketplace.Samples.SmartCity.Seeding;
@@ -7,7 +9,7 @@ internal static class Requests
 {
     public static CreateDatasetRequest Dataset(SampleDataset dataset, string publisher) => new(
         Id: dataset.Id,
-        Class: dataset.Class,
+        Class: WireName(dataset.Class),
         Title: dataset.Title,
         Description: dataset.Description,
         Keywords: dataset.Keywords,
@@ -19,28 +21,35 @@ internal static class Requests
         TemporalEnd: dataset.TemporalEnd,
         UpdateFrequency: dataset.UpdateFrequency,
         Language: SampleDataset.Language,
-        Schema: new DatasetSchema(dataset.Table.Fields, dataset.SubjectField));
+        Schema: new DatasetSchema(
+            [.. dataset.Table.Fields.Select(f => new SchemaField(f.Name, WireName(f.Type), f.Required))],
+            dataset.SubjectField));
 
     public static CreateOfferingRequest Offering(SampleOffering offering) => new(
         Id: offering.Id,
         DatasetId: offering.DatasetId,
         Title: offering.Title,
         Description: offering.Description,
-        Pricing: new OfferingPricing(
-            Model: offering.Pricing.Model,
+        Pricing: new Pricing(
+            Model: WireName(offering.Pricing.Model),
             Currency: SamplePricing.Currency,
             Amount: offering.Pricing.Amount,
-            Unit: offering.Pricing.Unit,
+            Unit: offering.Pricing.Unit is { } unit ? WireName(unit) : null,
             UnitBlock: offering.Pricing.UnitBlock,
             IncludedUnits: 0,
             Tiers: []),
-        Policy: new OfferingPolicy(
+        Policy: new UsagePolicy(
             Purposes: offering.Purposes,
             EndsAt: null,
             TermDays: null,
             MaxUnitsPerPeriod: offering.MaxUnitsPerPeriod,
             RedistributionProhibited: offering.RedistributionProhibited),
-        Visibility: OfferingVisibility.Public,
+        Visibility: "public",
         Buyers: [],
-        Approval: offering.ProviderApproves ? OfferingApproval.Provider : OfferingApproval.Automatic);
+        Approval: Approval(offering));
+
+    public static string Approval(SampleOffering offering) => offering.ProviderApproves ? "provider" : "automatic";
+
+    /// <summary>The API's spelling of an enum value: lower-case words joined by dashes ("per-unit").</summary>
+    public static string WireName<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

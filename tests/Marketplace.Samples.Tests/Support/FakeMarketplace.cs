@@ -6,22 +6,42 @@ using System.Text.Json.Nodes;
 namespace Marketplace.Samples.Tests.Support;
 
 /// <summary>
-/// Answers the marketplace API in memory the way the specification describes, and records every request,
-/// so the seeder can be tested without a host.
+/// Answers the marketplace API in memory the way the specification describes — keeping parties, keys, datasets,
+/// offerings and contracts, answering 409 for what exists and 404 for what does not — and records every request,
+/// so the seeder can be tested without a host. It can be cut off mid-run like a killed process.
 /// </summary>
 internal sealed class FakeMarketplace : HttpMessageHandler
 {
+    public const string OperatorKey = "operator_key";
+
     private readonly List<Exchange> exchanges = [];
-    private readonly Dictionary<string, string> approvals = new(StringComparer.Ordinal);
-    private int contracts;
+    private readonly Dictionary<string, string> keys = new(StringComparer.Ordinal) { [OperatorKey] = "operator" };
+    private readonly Dictionary<string, JsonObject> parties = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> datasets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> offerings = new(StringComparer.Ordinal);
+    private readonly List<JsonObject> contracts = [];
+    private int changes;
+    private bool cutOff;
 
     public sealed record Exchange(string Method, string Path, string? ApiKey, string? ContentType, string Body);
 
-    /// <summary>Datasets the store holds before the test starts.</summary>
-    public List<string> ExistingDatasets { get; } = [];
-
     /// <summary>A path that answers with a validation problem instead of success.</summary>
     public string? FailingPath { get; init; }
+
+    /// <summary>Whether parties may register as "information-bank" (otherwise that role is refused with 400).</summary>
+    public bool KnowsInformationBanks { get; init; } = true;
+
+    /// <summary>
+    /// Cuts the connection at the state change with this number (from 1): before applying it, or after applying it
+    /// but before the answer leaves (<see cref="LoseAnswer"/>). Every request after that fails too, until
+    /// <see cref="Reconnect"/>.
+    /// </summary>
+    public int? CutAtChange { get; set; }
+
+    public bool LoseAnswer { get; set; }
+
+    /// <summary>State changes (successful POSTs) so far.</summary>
+    public int Changes => changes;
 
     public IReadOnlyList<Exchange> Exchanges => exchanges;
 
@@ -29,12 +49,46 @@ internal sealed class FakeMarketplace : HttpMessageHandler
 
     public HttpClient Client() => new(this) { BaseAddress = new Uri("http://marketplace.test/") };
 
+    public void Reconnect()
+    {
+        CutAtChange = null;
+        cutOff = false;
+    }
+
+    /// <summary>What the marketplace holds, in one comparable text (ids, roles, statuses, counts; not keys or contract ids).</summary>
+    public string Snapshot() => string.Join('\n',
+        parties.Values.Select(p => $"party {p["id"]} {p["role"]} {p["name"]}").Order(StringComparer.Ordinal)
+            .Concat(datasets.Values.Select(d => $"dataset {d["id"]} of {d["providerId"]} {d["class"]}, {d["revisions"]!.AsArray().Count} revision(s)").Order(StringComparer.Ordinal))
+            .Concat(offerings.Values.Select(o => $"offering {o["id"]} {o["status"]}").Order(StringComparer.Ordinal))
+            .Concat(contracts.Select(c => $"contract {c["buyerId"]} {c["offeringId"]} {c["purpose"]} {c["status"]}").Order(StringComparer.Ordinal)));
+
+    /// <summary>The party a key authenticates, if any.</summary>
+    public string? PartyOf(string key) => keys.GetValueOrDefault(key);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var path = request.RequestUri!.AbsolutePath.TrimStart('/');
         var method = request.Method.Method;
-        exchanges.Add(new(method, path, request.Headers.Authorization?.Parameter, request.Content?.Headers.ContentType?.ToString(), body));
+        if (cutOff)
+        {
+            throw new HttpRequestException("The connection was cut (test).");
+        }
+
+        var changing = method == "POST" && path != FailingPath;
+        if (changing && changes + 1 == CutAtChange && !LoseAnswer)
+        {
+            cutOff = true;
+            throw new HttpRequestException("The connection was cut before the change (test).");
+        }
+
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var apiKey = request.Headers.Authorization?.Parameter;
+        exchanges.Add(new(method, path, apiKey, request.Content?.Headers.ContentType?.ToString(), body));
+        var caller = apiKey is null ? null : keys.GetValueOrDefault(apiKey);
+        if (caller is null)
+        {
+            return Problem(HttpStatusCode.Unauthorized, "Unauthorized", "Unknown API key.", "auth.unknown-key");
+        }
 
         if (path == FailingPath)
         {
@@ -48,47 +102,140 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             });
         }
 
-        var segments = path.Split('/');
-        return (method, segments[2..]) switch
+        var response = Handle(method, path.Split('/')[2..], request.RequestUri.Query, caller, body, request.Content?.Headers.ContentType?.MediaType);
+        if (changing && response.IsSuccessStatusCode && ++changes == CutAtChange)
         {
-            ("GET", ["datasets"]) => Answer(HttpStatusCode.OK, new { items = ExistingDatasets.Select(id => new { id, @class = "public", title = id }) }),
-            ("POST", ["parties"]) => Created(body, node => node["apiKey"] = KeyOf((string)node["id"]!)),
-            ("POST", ["datasets"]) => Created(body),
-            ("POST", ["datasets", _, "revisions"]) => Answer(HttpStatusCode.Created, new
-            {
-                revisionId = "rev-1",
-                records = body.Count(c => c == '\n') - (request.Content!.Headers.ContentType!.MediaType == "text/csv" ? 1 : 0),
-                bytes = Encoding.UTF8.GetByteCount(body),
-            }),
-            ("POST", ["offerings"]) => Created(body, node =>
-            {
-                approvals[(string)node["id"]!] = (string)node["approval"]!;
-                node["status"] = "draft";
-            }),
-            ("POST", ["offerings", var id, "publish"]) => Answer(HttpStatusCode.OK, new { id, status = "listed" }),
-            ("POST", ["offerings", var offering, "contracts"]) => Answer(HttpStatusCode.Created, new
-            {
-                id = $"contract-{++contracts}",
-                offeringId = offering,
-                buyerId = "buyer",
-                providerId = "provider",
-                status = approvals[offering] == "provider" ? "Requested" : "Active",
-                purpose = (string)JsonNode.Parse(body)!["purpose"]!,
-            }),
-            ("POST", ["contracts", var id, "approve"]) => Answer(HttpStatusCode.OK, new
-            {
-                id, offeringId = "offering", buyerId = "buyer", providerId = "provider", status = "Active", purpose = "research",
-            }),
-            _ => new HttpResponseMessage(HttpStatusCode.NotFound),
-        };
+            cutOff = true;
+            throw new HttpRequestException("The connection was cut after the change (test).");
+        }
+
+        return response;
     }
 
-    private static HttpResponseMessage Created(string body, Action<JsonObject>? complete = null)
+    private HttpResponseMessage Handle(string method, string[] route, string query, string caller, string body, string? mediaType) =>
+        (method, route) switch
+        {
+            ("GET", ["parties", "me"]) => Answer(HttpStatusCode.OK, parties.GetValueOrDefault(caller) ?? new JsonObject { ["id"] = caller, ["role"] = "operator", ["name"] = "" }),
+            ("GET", ["parties"]) => Answer(HttpStatusCode.OK, new JsonObject { ["items"] = new JsonArray([.. parties.Values.Select(p => p.DeepClone())]) }),
+            ("POST", ["parties"]) => RegisterParty(JsonNode.Parse(body)!.AsObject()),
+            ("POST", ["parties", var id, "keys"]) => parties.ContainsKey(id)
+                ? Answer(HttpStatusCode.Created, new { partyId = id, apiKey = Issue(id) })
+                : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
+            ("GET", ["datasets", var id]) => datasets.TryGetValue(id, out var d) && (string)d["providerId"]! == caller
+                ? Answer(HttpStatusCode.OK, d)
+                : Problem(HttpStatusCode.NotFound, "Not found", $"There is no dataset '{id}'.", "dataset.not-found"),
+            ("POST", ["datasets"]) => Create(datasets, JsonNode.Parse(body)!.AsObject(), "dataset", d =>
+            {
+                d["providerId"] = caller;
+                d["revisions"] = new JsonArray();
+                d["currentRevisionId"] = null;
+            }),
+            ("POST", ["datasets", var id, "revisions"]) => Upload(datasets[id], body, mediaType),
+            ("GET", ["offerings", var id]) => offerings.TryGetValue(id, out var o) && (string)o["providerId"]! == caller
+                ? Answer(HttpStatusCode.OK, o)
+                : Problem(HttpStatusCode.NotFound, "Not found", $"There is no offering '{id}'.", "offering.not-found"),
+            ("POST", ["offerings"]) => Create(offerings, JsonNode.Parse(body)!.AsObject(), "offering", o =>
+            {
+                o["providerId"] = caller;
+                o["status"] = "draft";
+            }),
+            ("POST", ["offerings", var id, "publish"]) => Publish(offerings[id]),
+            ("POST", ["offerings", var offering, "contracts"]) => Subscribe(caller, offering, (string)JsonNode.Parse(body)!["purpose"]!),
+            ("GET", ["contracts"]) => Answer(HttpStatusCode.OK, new JsonObject
+            {
+                ["items"] = new JsonArray([.. contracts
+                    .Where(c => (string)c["buyerId"]! == caller || (string)c["providerId"]! == caller)
+                    .Where(c => !query.StartsWith("?offeringId=", StringComparison.Ordinal) || (string)c["offeringId"]! == query[12..])
+                    .Select(c => c.DeepClone())]),
+            }),
+            ("POST", ["contracts", var id, "approve"]) => Approve(contracts.Single(c => (string)c["id"]! == id)),
+            _ => new HttpResponseMessage(HttpStatusCode.NotFound),
+        };
+
+    private HttpResponseMessage RegisterParty(JsonObject party)
     {
-        var node = JsonNode.Parse(body)!.AsObject();
-        complete?.Invoke(node);
-        return Answer(HttpStatusCode.Created, node);
+        var id = (string)party["id"]!;
+        if ((string)party["role"]! == "information-bank" && !KnowsInformationBanks)
+        {
+            return Problem(HttpStatusCode.BadRequest, "Bad request", "'information-bank' is not a valid role; use one of: operator, provider, buyer.", "request.invalid-field.role");
+        }
+
+        if (parties.ContainsKey(id))
+        {
+            return Problem(HttpStatusCode.Conflict, "Conflict", $"Party '{id}' already exists.", "party.exists");
+        }
+
+        parties[id] = party;
+        var answer = (JsonObject)party.DeepClone();
+        answer["apiKey"] = Issue(id);
+        return Answer(HttpStatusCode.Created, answer);
     }
+
+    private string Issue(string partyId)
+    {
+        var key = keys.ContainsValue(partyId) ? $"{KeyOf(partyId)}_{keys.Count}" : KeyOf(partyId);
+        keys[key] = partyId;
+        return key;
+    }
+
+    private static HttpResponseMessage Create(Dictionary<string, JsonObject> items, JsonObject item, string kind, Action<JsonObject> complete)
+    {
+        var id = (string)item["id"]!;
+        if (items.ContainsKey(id))
+        {
+            return Problem(HttpStatusCode.Conflict, "Conflict", $"The {kind} '{id}' already exists.", $"{kind}.exists");
+        }
+
+        complete(item);
+        items[id] = item;
+        return Answer(HttpStatusCode.Created, item);
+    }
+
+    private static HttpResponseMessage Upload(JsonObject dataset, string body, string? mediaType)
+    {
+        var revisions = dataset["revisions"]!.AsArray();
+        var revision = new JsonObject
+        {
+            ["revisionId"] = $"rev-{revisions.Count + 1}",
+            ["records"] = body.Count(c => c == '\n') - (mediaType == "text/csv" ? 1 : 0),
+            ["bytes"] = Encoding.UTF8.GetByteCount(body),
+            ["status"] = "current",
+        };
+        revisions.Add(revision);
+        dataset["currentRevisionId"] = revision["revisionId"]!.DeepClone();
+        return Answer(HttpStatusCode.Created, revision);
+    }
+
+    private static HttpResponseMessage Publish(JsonObject offering)
+    {
+        offering["status"] = "listed";
+        return Answer(HttpStatusCode.OK, offering);
+    }
+
+    private HttpResponseMessage Subscribe(string buyer, string offeringId, string purpose)
+    {
+        var offering = offerings[offeringId];
+        var contract = new JsonObject
+        {
+            ["id"] = $"contract-{contracts.Count + 1}",
+            ["offeringId"] = offeringId,
+            ["buyerId"] = buyer,
+            ["providerId"] = (string)offering["providerId"]!,
+            ["status"] = (string)offering["approval"]! == "provider" ? "requested" : "active",
+            ["purpose"] = purpose,
+        };
+        contracts.Add(contract);
+        return Answer(HttpStatusCode.Created, contract);
+    }
+
+    private static HttpResponseMessage Approve(JsonObject contract)
+    {
+        contract["status"] = "active";
+        return Answer(HttpStatusCode.OK, contract);
+    }
+
+    private static HttpResponseMessage Problem(HttpStatusCode status, string title, string detail, string code) =>
+        Answer(status, new { type = "about:blank", title, status = (int)status, detail, code });
 
     private static HttpResponseMessage Answer(HttpStatusCode status, object body) => new(status)
     {

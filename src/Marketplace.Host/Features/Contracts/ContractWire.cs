@@ -32,7 +32,7 @@ public static class ContractMapping
         ArgumentNullException.ThrowIfNull(v);
         var t = v.Terms;
         return new ContractResponse(v.Id, t.OfferingId, t.DatasetId, v.BuyerId, t.ProviderId, Wire.Name(t.DatasetClass), v.Purpose,
-            v.Status.ToString(), t.Pricing.ToWire(), t.Policy.ToWire(), v.RequestedAt, v.ActivatedAt, v.EndsAt,
-            [.. v.History.Select(e => new ContractEventResponse(e.At, e.To.ToString(), e.Action is { } action ? Wire.Name(action) : "request", Wire.Name(e.By), e.ActorId, e.Reason))]);
+            Wire.Name(v.Status), t.Pricing.ToWire(), t.Policy.ToWire(), v.RequestedAt, v.ActivatedAt, v.EndsAt,
+            [.. v.History.Select(e => new ContractEventResponse(e.At, Wire.Name(e.To), e.Action is { } action ? Wire.Name(action) : "request", Wire.Name(e.By), e.ActorId, e.Reason))]);
     }
 }

@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Marketplace.Client;
+
+/// <summary>
+/// The marketplace's public HTTP API (/api/v1), authenticated with one party's API key. The
+/// <see cref="HttpClient"/> (with its base address) belongs to the caller and may be shared by clients of
+/// several parties (<see cref="WithKey"/>). Requests that are safe to repeat — reads, and record pages carrying an
+/// Idempotency-Key — are retried on transient failures; anything else fails with a
+/// <see cref="MarketplaceProblemException"/> at once.
+/// </summary>
+public sealed class MarketplaceClient
+{
+    private readonly HttpClient http;
+    private readonly string apiKey;
+    private readonly int attempts;
+    private readonly TimeSpan retryDelay;
+
+    /// <param name="attempts">How often a request that is safe to repeat is tried (1 for never again).</param>
+    /// <param name="retryDelay">The wait before the second attempt; it grows linearly after that.</param>
+    public MarketplaceClient(HttpClient http, string apiKey, int attempts = 3, TimeSpan? retryDelay = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempts, 1);
+        this.http = http;
+        this.apiKey = apiKey;
+        this.attempts = attempts;
+        this.retryDelay = retryDelay ?? TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>The same marketplace, called as another party.</summary>
+    public MarketplaceClient WithKey(string otherApiKey) => new(http, otherApiKey, attempts, retryDelay);
+
+    // Parties
+
+    public Task<PartyWithKey> CreatePartyAsync(CreatePartyRequest party, CancellationToken cancellationToken = default) =>
+        SendAsync<PartyWithKey>(HttpMethod.Post, "api/v1/parties", Json(party), cancellationToken);
+
+    public Task<PartyList> ListPartiesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<PartyList>(HttpMethod.Get, "api/v1/parties", null, cancellationToken);
+
+    /// <summary>The party this client's key belongs to.</summary>
+    public Task<Party> WhoAmIAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<Party>(HttpMethod.Get, "api/v1/parties/me", null, cancellationToken);
+
+    /// <summary>Another key for a party (operator); like every key, it is shown only in this answer.</summary>
+    public Task<ApiKeyIssued> IssueKeyAsync(string partyId, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/keys", null, cancellationToken);
+
+    // Datasets
+
+    public Task<Dataset> CreateDatasetAsync(CreateDatasetRequest dataset, CancellationToken cancellationToken = default) =>
+        SendAsync<Dataset>(HttpMethod.Post, "api/v1/datasets", Json(dataset), cancellationToken);
+
+    public Task<DatasetList> ListDatasetsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetList>(HttpMethod.Get, "api/v1/datasets", null, cancellationToken);
+
+    public Task<Dataset> GetDatasetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<Dataset>(HttpMethod.Get, $"api/v1/datasets/{Escape(datasetId)}", null, cancellationToken);
+
+    /// <summary>
+    /// Uploads a revision from <paramref name="rows"/> (CSV or JSON Lines, by its content type). The content is
+    /// streamed as it is produced, so it may be larger than memory; an upload is never retried.
+    /// </summary>
+    public Task<Revision> UploadRevisionAsync(string datasetId, HttpContent rows, CancellationToken cancellationToken = default) =>
+        SendAsync<Revision>(HttpMethod.Post, $"api/v1/datasets/{Escape(datasetId)}/revisions", () => rows, cancellationToken, disposeContent: false);
+
+    /// <param name="mediaType">text/csv or application/x-ndjson.</param>
+    public async Task<Revision> UploadRevisionAsync(string datasetId, Stream rows, string mediaType, CancellationToken cancellationToken = default)
+    {
+        using var content = new StreamContent(rows);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = "utf-8" };
+        return await UploadRevisionAsync(datasetId, content, cancellationToken);
+    }
+
+    public Task<Revision> RetireRevisionAsync(string datasetId, string revisionId, CancellationToken cancellationToken = default) =>
+        SendAsync<Revision>(
+            HttpMethod.Post, $"api/v1/datasets/{Escape(datasetId)}/revisions/{Escape(revisionId)}/retire", null, cancellationToken);
+
+    // Offerings
+
+    public Task<Offering> CreateOfferingAsync(CreateOfferingRequest offering, CancellationToken cancellationToken = default) =>
+        SendAsync<Offering>(HttpMethod.Post, "api/v1/offerings", Json(offering), cancellationToken);
+
+    public Task<OfferingList> ListOfferingsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<OfferingList>(HttpMethod.Get, "api/v1/offerings", null, cancellationToken);
+
+    public Task<Offering> GetOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
+        SendAsync<Offering>(HttpMethod.Get, $"api/v1/offerings/{Escape(offeringId)}", null, cancellationToken);
+
+    public Task<Offering> PublishOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
+        SendAsync<Offering>(HttpMethod.Post, $"api/v1/offerings/{Escape(offeringId)}/publish", null, cancellationToken);
+
+    public Task<Offering> DelistOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
+        SendAsync<Offering>(HttpMethod.Post, $"api/v1/offerings/{Escape(offeringId)}/delist", null, cancellationToken);
+
+    // Catalog
+
+    public Task<CatalogPage> SearchCatalogAsync(CatalogQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var path = new StringBuilder("api/v1/catalog?");
+        path.Append(CultureInfo.InvariantCulture, $"page={query.Page}&pageSize={query.PageSize}");
+        Append(path, "q", query.Text);
+        Append(path, "class", query.Class);
+        Append(path, "theme", query.Theme);
+        Append(path, "provider", query.Provider);
+        Append(path, "priceModel", query.PriceModel);
+        if (query.FreeOnly)
+        {
+            path.Append("&free=true");
+        }
+
+        return SendAsync<CatalogPage>(HttpMethod.Get, path.ToString(), null, cancellationToken);
+    }
+
+    // Contracts
+
+    /// <summary>Asks for a contract on an offering for one purpose (buyer).</summary>
+    public Task<Contract> SubscribeAsync(string offeringId, string purpose, CancellationToken cancellationToken = default) =>
+        SendAsync<Contract>(
+            HttpMethod.Post, $"api/v1/offerings/{Escape(offeringId)}/contracts", Json(new CreateContractRequest(purpose)), cancellationToken);
+
+    /// <param name="status">Only contracts in this state (e.g. <see cref="ContractStatuses.Requested"/>).</param>
+    public Task<ContractList> ListContractsAsync(string? status = null, string? offeringId = null, CancellationToken cancellationToken = default)
+    {
+        var path = new StringBuilder("api/v1/contracts?");
+        Append(path, "status", status);
+        Append(path, "offeringId", offeringId);
+        return SendAsync<ContractList>(HttpMethod.Get, path.ToString().TrimEnd('?'), null, cancellationToken);
+    }
+
+    public Task<Contract> GetContractAsync(string contractId, CancellationToken cancellationToken = default) =>
+        SendAsync<Contract>(HttpMethod.Get, $"api/v1/contracts/{Escape(contractId)}", null, cancellationToken);
+
+    public Task<Contract> ApproveContractAsync(string contractId, string? reason = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(contractId, "approve", reason, cancellationToken);
+
+    public Task<Contract> RejectContractAsync(string contractId, string? reason = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(contractId, "reject", reason, cancellationToken);
+
+    public Task<Contract> SuspendContractAsync(string contractId, string? reason = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(contractId, "suspend", reason, cancellationToken);
+
+    public Task<Contract> ResumeContractAsync(string contractId, string? reason = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(contractId, "resume", reason, cancellationToken);
+
+    public Task<Contract> TerminateContractAsync(string contractId, string? reason = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(contractId, "terminate", reason, cancellationToken);
+
+    // Records and usage
+
+    /// <summary>
+    /// Reads one page of records under a contract (buyer). Every page is metered: pass an
+    /// <paramref name="idempotencyKey"/> so a retry after a lost answer (this client's own retries included) is
+    /// charged once and answers the same page.
+    /// </summary>
+    public async Task<RecordsPage> GetRecordsAsync(
+        string contractId, RecordsQuery? query = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var path = new StringBuilder($"api/v1/contracts/{Escape(contractId)}/records?");
+        if (query?.Limit is { } limit)
+        {
+            path.Append(CultureInfo.InvariantCulture, $"limit={limit}");
+        }
+
+        Append(path, "cursor", query?.Cursor);
+        foreach (var (field, value) in query?.Filters ?? [])
+        {
+            Append(path, field, value);
+        }
+
+        var page = await SendAsync(
+            HttpMethod.Get, path.ToString().TrimEnd('?'), null, cancellationToken, idempotencyKey,
+            async (response, ct) => await ReadAsync<RecordsPage>(response, ct) with
+            {
+                Replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true"),
+            });
+        return page;
+    }
+
+    /// <param name="period">A billing period ("2026-11"); null for the current one.</param>
+    public Task<UsageStatement> GetUsageAsync(string? period = null, CancellationToken cancellationToken = default) =>
+        SendAsync<UsageStatement>(HttpMethod.Get, period is null ? "api/v1/usage" : $"api/v1/usage?period={Escape(period)}", null, cancellationToken);
+
+    public Task<UsageStatement> GetContractUsageAsync(string contractId, string? period = null, CancellationToken cancellationToken = default) =>
+        SendAsync<UsageStatement>(
+            HttpMethod.Get,
+            $"api/v1/contracts/{Escape(contractId)}/usage" + (period is null ? "" : $"?period={Escape(period)}"),
+            null,
+            cancellationToken);
+
+    /// <summary>Reports usage of data the provider served itself; idempotent by each event's id.</summary>
+    public Task<UsageReportResult> ReportUsageAsync(UsageReportRequest report, CancellationToken cancellationToken = default) =>
+        SendAsync<UsageReportResult>(HttpMethod.Post, "api/v1/usage", Json(report), cancellationToken);
+
+    private Task<Contract> TransitionAsync(string contractId, string verb, string? reason, CancellationToken cancellationToken) =>
+        SendAsync<Contract>(
+            HttpMethod.Post, $"api/v1/contracts/{Escape(contractId)}/{verb}", Json(new ContractActionRequest(reason)), cancellationToken);
+
+    private static Func<HttpContent> Json<T>(T body) => () => JsonContent.Create(body, options: MarketplaceJson.Options);
+
+    private static string Escape(string value) => Uri.EscapeDataString(value);
+
+    private static void Append(StringBuilder path, string name, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (path[^1] != '?')
+        {
+            path.Append('&');
+        }
+
+        path.Append(Escape(name)).Append('=').Append(Escape(value));
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync<T>(MarketplaceJson.Options, cancellationToken)
+        ?? throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered an empty body.");
+
+    private Task<T> SendAsync<T>(
+        HttpMethod method, string path, Func<HttpContent>? content, CancellationToken cancellationToken, bool disposeContent = true) =>
+        SendAsync(method, path, content, cancellationToken, idempotencyKey: null, ReadAsync<T>, disposeContent);
+
+    private async Task<T> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        Func<HttpContent>? content,
+        CancellationToken cancellationToken,
+        string? idempotencyKey,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> read,
+        bool disposeContent = true)
+    {
+        // Only requests that are safe to repeat are retried: reads, and anything carrying an idempotency key.
+        var tries = method == HttpMethod.Get || idempotencyKey is not null ? attempts : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            var request = new HttpRequestMessage(method, path) { Content = content?.Invoke() };
+            try
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                if (idempotencyKey is not null)
+                {
+                    request.Headers.Add("Idempotency-Key", idempotencyKey);
+                }
+
+                HttpResponseMessage response;
+                try
+                {
+                    response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                }
+                catch (HttpRequestException) when (attempt < tries)
+                {
+                    await Task.Delay(retryDelay * attempt, cancellationToken);
+                    continue;
+                }
+
+                using (response)
+                {
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return await read(response, cancellationToken);
+                    }
+
+                    if (attempt < tries && IsTransient(response.StatusCode))
+                    {
+                        await Task.Delay(response.Headers.RetryAfter?.Delta ?? retryDelay * attempt, cancellationToken);
+                        continue;
+                    }
+
+                    throw await MarketplaceProblemException.ReadAsync(request, response, cancellationToken);
+                }
+            }
+            finally
+            {
+                if (disposeContent)
+                {
+                    request.Dispose();
+                }
+            }
+        }
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+}

@@ -1,0 +1,21 @@
+namespace Marketplace.Client;
+
+/// <summary>Party roles as the API spells them.</summary>
+public static class PartyRoles
+{
+    public const string Operator = "operator";
+    public const string Provider = "provider";
+    public const string Buyer = "buyer";
+    public const string InformationBank = "information-bank";
+}
+
+public sealed record CreatePartyRequest(string Id, string Role, string Name);
+
+public sealed record Party(string Id, string Role, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>A newly registered party with its first API key, which the marketplace shows only this once.</summary>
+public sealed record PartyWithKey(string Id, string Role, string Name, string ApiKey);
+
+public sealed record PartyList(IReadOnlyList<Party> Items);
+
+public sealed record ApiKeyIssued(string PartyId, string ApiKey);

@@ -1,0 +1,215 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Marketplace.Client.Tests.Support;
+using Marketplace.Host.Tests;
+
+namespace Marketplace.Client.Tests;
+
+/// <summary>
+/// The README's walk-through, run as written (<c>bash -euo pipefail</c>, curl) against a fresh marketplace process
+/// seeded the way <c>build.ps1 run</c> seeds it, with every answer checked exactly: the README cannot drift from
+/// the product. A shell function wrapping curl records each call's arguments, headers and body for the checks.
+/// </summary>
+public sealed class ReadmeWalkthroughTests : IAsyncLifetime
+{
+    private const string Prelude = """
+        echo 0 > "$WALKTHROUGH_CALLS/count"
+        curl() {
+          local n rc=0
+          n=$(( $(cat "$WALKTHROUGH_CALLS/count") + 1 )); echo "$n" > "$WALKTHROUGH_CALLS/count"
+          printf '%s\0' "$@" > "$WALKTHROUGH_CALLS/$n.args"
+          command curl -D "$WALKTHROUGH_CALLS/$n.headers" "$@" > "$WALKTHROUGH_CALLS/$n.out" || rc=$?
+          cat "$WALKTHROUGH_CALLS/$n.out"
+          return $rc
+        }
+
+        """;
+
+    private readonly string work = Path.Combine(Path.GetTempPath(), "readme-walkthrough-" + Guid.NewGuid().ToString("N"));
+    private HostProcess host = null!;
+
+    private string Calls => Path.Combine(work, "calls");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Calls);
+        host = await HostProcess.StartAsync(Path.Combine(work, "data"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        try
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task The_readme_walkthrough_answers_exactly_as_the_readme_says()
+    {
+        var seeding = await RunAsync("dotnet", ChildProcess.SeedArguments(host.BaseUrl));
+        Assert.True(seeding.ExitCode == 0, seeding.Output);
+        Assert.EndsWith("The sample city is ready.", seeding.Output.TrimEnd(), StringComparison.Ordinal);
+
+        var script = Path.Combine(work, "walkthrough.sh");
+        await File.WriteAllTextAsync(script, Prelude + WalkthroughBlocks());
+        var walk = await RunAsync("bash", ["-euo", "pipefail", script]);
+        var calls = ReadCalls();
+        Assert.True(walk.ExitCode == 0, $"The walk-through stopped (exit {walk.ExitCode}):\n{walk.Output}\n{Describe(calls)}");
+
+        // curl's answers end without a newline, so the script's "echo contract …" line may follow one on the same line.
+        var echoed = Regex.Match(walk.Output, "contract (ctr-[a-z0-9]+)\n");
+        Assert.True(echoed.Success, walk.Output);
+        var contract = echoed.Groups[1].Value;
+        var expected = new (string Call, int Status, Action<Call> Check)[]
+        {
+            ("POST /api/v1/datasets", 201, c => Assert.Equal(("platform-crowding", "private"), (c.Text("id"), c.Text("class")))),
+            ("POST /api/v1/datasets/platform-crowding/revisions", 201, c =>
+            {
+                Assert.Equal(3, c.Json.GetProperty("records").GetInt64());
+                Assert.StartsWith("rev-", c.Text("revisionId"), StringComparison.Ordinal);
+            }),
+            ("POST /api/v1/offerings", 201, c => Assert.Equal("draft", c.Text("status"))),
+            ("POST /api/v1/offerings/platform-crowding-per-record/publish", 200, c => Assert.Equal("listed", c.Text("status"))),
+            ("GET /api/v1/catalog?q=crowding&class=private", 200, c =>
+            {
+                Assert.Equal(1, c.Json.GetProperty("total").GetInt64());
+                Assert.Equal("platform-crowding-per-record", Assert.Single(c.Items()).GetProperty("offeringId").GetString());
+            }),
+            ("POST /api/v1/offerings/platform-crowding-per-record/contracts", 201, c =>
+                Assert.Equal((contract, "requested", "research"), (c.Text("id"), c.Text("status"), c.Text("purpose")))),
+            ("GET /api/v1/contracts?status=requested", 200, c =>
+                Assert.Equal([contract], c.Items().Select(i => i.GetProperty("id").GetString()))),
+            ($"POST /api/v1/contracts/{contract}/approve", 200, c => Assert.Equal("active", c.Text("status"))),
+            ($"GET /api/v1/contracts/{contract}/records?limit=2", 200, c =>
+            {
+                Assert.Equal((2, 2), (c.Json.GetProperty("count").GetInt32(), c.Json.GetProperty("unitsMetered").GetInt32()));
+                Assert.NotNull(c.Text("nextCursor"));
+                Assert.DoesNotContain("Idempotent-Replayed", c.Headers, StringComparison.OrdinalIgnoreCase);
+            }),
+            ($"GET /api/v1/contracts/{contract}/records?limit=2", 200, c =>
+                Assert.Contains("Idempotent-Replayed: true", c.Headers, StringComparison.OrdinalIgnoreCase)),
+            ($"GET /api/v1/contracts/{contract}/records?station_id=MM02", 200, c =>
+            {
+                Assert.Equal((1, 1), (c.Json.GetProperty("count").GetInt32(), c.Json.GetProperty("unitsMetered").GetInt32()));
+                Assert.Equal("MM02", c.Json.GetProperty("records")[0].GetProperty("station_id").GetString());
+            }),
+            ("GET /api/v1/usage", 200, c =>
+            {
+                // "3 records metered (¥9): the replay was not counted."
+                var line = Assert.Single(c.Items());
+                Assert.Equal(contract, line.GetProperty("contractId").GetString());
+                Assert.Equal(3, line.GetProperty("units").GetInt64());
+                Assert.Equal((9, "JPY"), (line.GetProperty("charge").GetProperty("minorUnits").GetInt64(), line.GetProperty("charge").GetProperty("currency").GetString()));
+            }),
+            ("GET /api/v1/usage", 200, c => Assert.Equal(3, UsageOf(c, contract).GetProperty("units").GetInt64())),
+            ("POST /api/v1/usage", 200, c =>
+            {
+                Assert.Equal((1, 0), (c.Json.GetProperty("accepted").GetInt32(), c.Json.GetProperty("duplicates").GetInt32()));
+                Assert.Empty(c.Json.GetProperty("rejected").EnumerateArray());
+            }),
+            ("GET /api/v1/parties", 200, c => Assert.Superset(
+                new HashSet<string?> { "city-of-minato-mirai", "minato-rail", "harbor-retail", "minato-infobank", "mobility-startup", "minato-university", "sakura-insurance" },
+                c.Items().Select(p => p.GetProperty("id").GetString()).ToHashSet())),
+            ("POST /api/v1/parties", 201, c => Assert.Equal(("minato-bus", "provider"), (c.Text("id"), c.Text("role")))),
+            ($"POST /api/v1/contracts/{contract}/suspend", 200, c => Assert.Equal("suspended", c.Text("status"))),
+            ($"GET /api/v1/contracts/{contract}/records", 403, c =>
+            {
+                Assert.Contains("Content-Type: application/problem+json", c.Headers, StringComparison.OrdinalIgnoreCase);
+                Assert.Equal(403, c.Json.GetProperty("status").GetInt32());
+                Assert.Contains("suspended", c.Text("detail"), StringComparison.OrdinalIgnoreCase);
+            }),
+            ($"POST /api/v1/contracts/{contract}/resume", 200, c => Assert.Equal("active", c.Text("status"))),
+            ("GET /api/v1/usage", 200, c =>
+            {
+                // 3 records served and 5 units the provider reported, at ¥3 each.
+                var line = UsageOf(c, contract);
+                Assert.Equal((8, 24), (line.GetProperty("units").GetInt64(), line.GetProperty("charge").GetProperty("minorUnits").GetInt64()));
+            }),
+        };
+
+        Assert.Equal(expected.Select(e => $"{e.Call} → {e.Status}"), calls.Select(c => $"{c.Request} → {c.Status}"));
+        foreach (var (step, call) in expected.Zip(calls))
+        {
+            step.Check(call);
+        }
+    }
+
+    private static JsonElement UsageOf(Call call, string contract) =>
+        Assert.Single(call.Items(), i => i.GetProperty("contractId").GetString() == contract);
+
+    /// <summary>The README's bash blocks between the walk-through markers, in order.</summary>
+    private static string WalkthroughBlocks()
+    {
+        var script = new StringBuilder();
+        bool inside = false, code = false;
+        foreach (var line in File.ReadAllLines(Path.Combine(ChildProcess.Repository, "README.md")))
+        {
+            if (line.Contains("<!-- walkthrough:start -->", StringComparison.Ordinal))
+            {
+                inside = true;
+            }
+            else if (line.Contains("<!-- walkthrough:end -->", StringComparison.Ordinal))
+            {
+                inside = false;
+            }
+            else if (inside && line.StartsWith("```", StringComparison.Ordinal))
+            {
+                code = !code && line == "```bash";
+            }
+            else if (inside && code)
+            {
+                script.Append(line).Append('\n');
+            }
+        }
+
+        Assert.True(script.Length > 0, "README.md has no walk-through blocks between the markers.");
+        return script.ToString();
+    }
+
+    private List<Call> ReadCalls()
+    {
+        var count = int.Parse(File.ReadAllText(Path.Combine(Calls, "count")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        return [.. Enumerable.Range(1, count).Select(n => Call.Read(Calls, n, host.BaseUrl))];
+    }
+
+    private static string Describe(List<Call> calls) =>
+        string.Join('\n', calls.Select(c => $"{c.Request} → {c.Status}: {c.Body}"));
+
+    private Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments) =>
+        ChildProcess.RunAsync(file, arguments, work, new Dictionary<string, string>
+        {
+            ["MARKETPLACE_URL"] = host.BaseUrl,
+            ["WALKTHROUGH_CALLS"] = Calls,
+        });
+
+    /// <summary>One curl call of the walk-through: "METHOD /path?query", its status, headers and body.</summary>
+    private sealed record Call(string Request, int Status, string Headers, string Body)
+    {
+        public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+        public string? Text(string property) => Json.GetProperty(property).GetString();
+
+        public IEnumerable<JsonElement> Items() => Json.GetProperty("items").EnumerateArray();
+
+        public static Call Read(string directory, int n, string baseUrl)
+        {
+            var args = File.ReadAllText(Path.Combine(directory, $"{n}.args")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            var method = args.Zip(args.Skip(1)).FirstOrDefault(p => p.First == "-X").Second ?? "GET";
+            var url = args.Single(a => a.StartsWith(baseUrl, StringComparison.Ordinal))[baseUrl.Length..];
+            var output = File.ReadAllText(Path.Combine(directory, $"{n}.out"));
+            var headersFile = Path.Combine(directory, $"{n}.headers");
+
+            // A call that writes its own headers to stdout (-D -) has them in its output instead.
+            var headers = File.Exists(headersFile) ? File.ReadAllText(headersFile) : output;
+            var body = File.Exists(headersFile) ? output : "";
+            var status = int.Parse(headers.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+            return new Call($"{method} {url}", status, headers, body);
+        }
+    }
+}
