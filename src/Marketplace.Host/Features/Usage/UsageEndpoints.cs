@@ -14,7 +14,8 @@ public static class UsageEndpoints
         var group = app.MapGroup("/api/v1").WithTags("Usage");
 
         group.MapGet("/usage", GetUsage).WithName("GetUsage")
-            .WithSummary("Usage and charges per contract for a billing period (default: the current one). Buyer: yours; provider: on your offerings; operator: all.")
+            .WithSummary("Usage and charges per contract for a billing period (default: the current one). Buyer: yours; provider: on your offerings; operator: all. "
+                + "A page of contracts at a time (cursor, pageSize 1-200, default 50; follow 'next' or the Link header).")
             .RequireAuthorization().ProducesProblem(400);
         group.MapGet("/contracts/{id}/usage", GetContractUsage).WithName("GetContractUsage")
             .WithSummary("Usage and charge of one contract for a billing period.")
@@ -26,12 +27,13 @@ public static class UsageEndpoints
         return app;
     }
 
-    private static async Task<Ok<UsageResponse>> GetUsage(string? period, HttpContext http, ContractScope scope, IGrainFactory grains, BillingCalendar calendar)
+    private static async Task<Ok<UsageResponse>> GetUsage(
+        string? period, string? cursor, string? pageSize, HttpContext http, ContractScope scope, IGrainFactory grains, BillingCalendar calendar)
     {
         var p = PeriodOf(period, calendar);
-        var contracts = await scope.VisibleToAsync(http.User.Caller());
-        var items = await Task.WhenAll(contracts.Select(c => UsageOf(c, p, grains)));
-        return TypedResults.Ok(new UsageResponse(p.Id, items));
+        var contracts = await scope.PageVisibleToAsync(http.User.Caller(), ListPaging.Parse(cursor, pageSize), cancellationToken: http.RequestAborted);
+        var items = await Task.WhenAll(contracts.Items.Select(c => UsageOf(c, p, grains)));
+        return TypedResults.Ok(new UsageResponse(p.Id, items, ListPaging.Next(http, contracts.Next)));
     }
 
     private static async Task<Ok<UsageResponse>> GetContractUsage(string id, string? period, HttpContext http, ContractScope scope, IGrainFactory grains, BillingCalendar calendar)
