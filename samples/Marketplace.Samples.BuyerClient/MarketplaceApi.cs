@@ -16,8 +16,9 @@ internal sealed class MarketplaceApi(HttpClient http, string apiKey)
             null,
             cancellationToken);
 
-    public Task<ContractList> ListContractsAsync(CancellationToken cancellationToken) =>
-        SendAsync<ContractList>(HttpMethod.Get, "api/v1/contracts", null, cancellationToken);
+    /// <summary>The first page (up to 200) of this buyer's contracts on one offering: lists are paged.</summary>
+    public Task<ContractList> ListContractsAsync(string offeringId, CancellationToken cancellationToken) =>
+        SendAsync<ContractList>(HttpMethod.Get, $"api/v1/contracts?offeringId={Uri.EscapeDataString(offeringId)}&pageSize=200", null, cancellationToken);
 
     public Task<ContractView> RequestContractAsync(string offeringId, string purpose, CancellationToken cancellationToken) =>
         SendAsync<ContractView>(

@@ -83,7 +83,7 @@ internal sealed class Purchase(MarketplaceApi marketplace, TextWriter output)
     /// </summary>
     private async Task<ContractView> ContractForAsync(string offeringId, string purpose, CancellationToken cancellationToken)
     {
-        var held = (await marketplace.ListContractsAsync(cancellationToken)).Items
+        var held = (await marketplace.ListContractsAsync(offeringId, cancellationToken)).Items
             .Where(c => c.OfferingId == offeringId && c.Purpose == purpose)
             .ToList();
         var existing = held.FirstOrDefault(c => c.Is("Active")) ?? held.FirstOrDefault(c => c.Is("Requested"));
