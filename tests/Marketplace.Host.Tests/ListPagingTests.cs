@@ -115,6 +115,15 @@ public sealed class ListPagingTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task An_offering_filter_that_cannot_be_an_offering_id_is_a_400()
+    {
+        var problem = await MarketplaceDriver.Problem(
+            await fixture.Driver.Operator.GetAsync($"/api/v1/contracts?offeringId={new string('x', 10_000)}"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("offeringId.invalid", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Every_list_answer_has_items_and_next()
     {
         foreach (var list in Lists)

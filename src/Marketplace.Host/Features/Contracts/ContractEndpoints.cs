@@ -38,8 +38,13 @@ public static class ContractEndpoints
         string? status, string? offeringId, string? cursor, string? pageSize, HttpContext http, ContractScope scope)
     {
         var wanted = status is null ? (ContractStatus?)null : Wire.ParseEnum<ContractStatus>(status, "status");
-        var page = await scope.PageVisibleToAsync(http.User.Caller(), ListPaging.Parse(cursor, pageSize), wanted,
-            string.IsNullOrEmpty(offeringId) ? null : offeringId, http.RequestAborted);
+        var offering = string.IsNullOrEmpty(offeringId) ? null : offeringId.Trim();
+        if (offering is not null)
+        {
+            // Offering ids are slugs; anything else (say 10,000 characters) is refused before it reaches the index.
+            Wire.EnsureSlug(offering, "offeringId");
+        }
+        var page = await scope.PageVisibleToAsync(http.User.Caller(), ListPaging.Parse(cursor, pageSize), wanted, offering, http.RequestAborted);
         return TypedResults.Ok(new ContractListResponse([.. page.Items.Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
