@@ -26,16 +26,18 @@ public static class ListingGrowth
         var rates = new List<(int Upto, double PerSecond)>();
         var clock = Stopwatch.StartNew();
         var windowStart = clock.Elapsed;
+        var windowFirst = 0;
         for (var created = 0; created < total;)
         {
-            var batch = Math.Min(Concurrency, total - created);
+            // Batches never cross a window's end, so every window holds exactly Window listings (the last one fewer).
+            var batch = Math.Min(Concurrency, Math.Min(total, windowFirst + Window) - created);
             await Task.WhenAll(Enumerable.Range(created, batch).Select(i => CreateListingAsync(grains, Provider, i)));
             created += batch;
-            if (created % Window == 0 || created == total)
+            if (created - windowFirst == Window || created == total)
             {
-                var elapsed = clock.Elapsed - windowStart;
-                rates.Add((created, (created % Window == 0 ? Window : created % Window) / elapsed.TotalSeconds));
+                rates.Add((created, (created - windowFirst) / (clock.Elapsed - windowStart).TotalSeconds));
                 windowStart = clock.Elapsed;
+                windowFirst = created;
             }
         }
 
@@ -45,7 +47,7 @@ public static class ListingGrowth
         var page = await holdings.ListDatasetsAsync(Provider, null, ListPagingSize);
         var pageMs = pageClock.Elapsed.TotalMilliseconds;
         var milestones = rates.Where((r, i) => i == 0 || i == 1 || r.Upto % (10 * Window) == 0 || i == rates.Count - 1)
-            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Upto - Window + 1:N0}-{r.Upto:N0}: {r.PerSecond:N0}/s"));
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"to {r.Upto:N0}: {r.PerSecond:N0}/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"listing growth [{total:N0} listings, dataset + offering each, {Concurrency} concurrent], listings per second by window: {string.Join("; ", milestones)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
