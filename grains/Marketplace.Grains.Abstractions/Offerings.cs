@@ -43,8 +43,7 @@ public sealed record OfferingView(
     [property: Id(3)] OfferingStatus Status,
     [property: Id(4)] DatasetClass DatasetClass,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset UpdatedAt,
-    [property: Id(7)] IReadOnlyList<string> ContractIds)
+    [property: Id(6)] DateTimeOffset UpdatedAt)
 {
     /// <summary>A private offering exists only for the buyers it was offered to.</summary>
     public bool IsVisibleTo(string buyerId) =>

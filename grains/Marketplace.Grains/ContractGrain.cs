@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Storage;
 
 namespace Marketplace.Grains;
 
@@ -17,6 +18,7 @@ public sealed class ContractState
 
 public sealed class ContractGrain(
     [PersistentState("contract", GrainStorage.Name)] IPersistentState<ContractState> state,
+    IHoldingsIndex holdings,
     BillingCalendar calendar) : Grain, IContractGrain
 {
     private IUsageMeterGrain? _meter;
@@ -42,6 +44,7 @@ public sealed class ContractGrain(
             Apply(ContractAction.Activate, Actor.System, "marketplace", "approved automatically");
         }
         await state.WriteStateAsync();
+        await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt));
         return View();
     }
 
@@ -54,6 +57,7 @@ public sealed class ContractGrain(
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
         await state.WriteStateAsync();
+        await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt));
         return View();
     }
 

@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Storage;
 
 namespace Marketplace.Grains;
 
@@ -13,6 +14,7 @@ public sealed class DatasetState
 
 public sealed class DatasetGrain(
     [PersistentState("dataset", GrainStorage.Name)] IPersistentState<DatasetState> state,
+    IHoldingsIndex holdings,
     BillingCalendar calendar) : Grain, IDatasetGrain
 {
     private DatasetState S => state.State;
@@ -22,6 +24,8 @@ public sealed class DatasetGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (S.Definition is not null)
         {
+            // A retried create whose index write was lost completes it; the entry is the same every time.
+            await holdings.AddDatasetAsync(HoldingEntry());
             throw new DomainException(ErrorCodes.DatasetExists, $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
         }
         DatasetRules.Validate(definition);
@@ -29,7 +33,7 @@ public sealed class DatasetGrain(
         S.Definition = definition;
         S.CreatedAt = calendar.Now;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IPartyGrain>(providerId).AddDataset(this.GetPrimaryKeyString());
+        await holdings.AddDatasetAsync(HoldingEntry());
         return View();
     }
 
@@ -69,6 +73,8 @@ public sealed class DatasetGrain(
             throw new DomainException(ErrorCodes.DatasetNotFound, $"There is no dataset '{this.GetPrimaryKeyString()}'.");
         }
     }
+
+    private HoldingEntry HoldingEntry() => new(this.GetPrimaryKeyString(), S.ProviderId, S.CreatedAt);
 
     private DatasetView View() => new(this.GetPrimaryKeyString(), S.ProviderId, S.Definition!, [.. S.Revisions], S.CreatedAt);
 }

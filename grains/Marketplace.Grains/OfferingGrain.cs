@@ -12,12 +12,13 @@ public sealed class OfferingState
     [Id(3)] public DatasetClass DatasetClass { get; set; }
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
     [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
-    [Id(6)] public List<string> ContractIds { get; set; } = [];
+    // [Id(6)] held the offering's contracts; they live in IHoldingsIndex now. Never reuse the number.
 }
 
 public sealed class OfferingGrain(
     [PersistentState("offering", GrainStorage.Name)] IPersistentState<OfferingState> state,
     ICatalogIndex catalog,
+    IHoldingsIndex holdings,
     BillingCalendar calendar) : Grain, IOfferingGrain
 {
     private OfferingState S => state.State;
@@ -29,6 +30,8 @@ public sealed class OfferingGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (S.Definition is not null)
         {
+            // A retried create whose index write was lost completes it; the entry is the same every time.
+            await holdings.AddOfferingAsync(HoldingEntry());
             throw new DomainException(ErrorCodes.OfferingExists, $"An offering with id '{Id}' already exists; choose another id.");
         }
         var dataset = await GrainFactory.GetGrain<IDatasetGrain>(definition.DatasetId).Get();
@@ -43,7 +46,7 @@ public sealed class OfferingGrain(
         S.DatasetClass = dataset.Definition.Class;
         S.CreatedAt = S.UpdatedAt = calendar.Now;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IPartyGrain>(providerId).AddOffering(Id);
+        await holdings.AddOfferingAsync(HoldingEntry());
         return View();
     }
 
@@ -97,24 +100,32 @@ public sealed class OfferingGrain(
         var contractId = Identifiers.NewId("ctr");
         var terms = new ContractTerms(Id, S.Definition.DatasetId, S.ProviderId, S.DatasetClass,
             S.Definition.Pricing, S.Definition.Policy, S.Definition.Approval);
-        var contract = await GrainFactory.GetGrain<IContractGrain>(contractId).Open(buyerId, purpose.Trim().ToLowerInvariant(), terms);
-        S.ContractIds.Add(contractId);
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IPartyGrain>(buyerId).AddContract(contractId);
-        return contract;
+        // The contract writes its own entry in the holdings index (by buyer, provider and offering).
+        return await GrainFactory.GetGrain<IContractGrain>(contractId).Open(buyerId, ContractIndexing.PurposeOf(purpose), terms);
     }
 
+    /// <summary>
+    /// Looks only at this buyer's contracts on this offering for this purpose whose stored status is open,
+    /// through the index: never a fan-out over every contract of the offering. A stored "active" contract may
+    /// have passed its end date, so the contract itself says whether it is still open.
+    /// </summary>
     private async Task EnsureNoOpenContract(string buyerId, string purpose)
     {
-        var contracts = await Task.WhenAll(S.ContractIds.Select(id => GrainFactory.GetGrain<IContractGrain>(id).Get()));
-        var open = contracts.FirstOrDefault(c => c is not null && c.BuyerId == buyerId
-            && string.Equals(c.Purpose, purpose.Trim(), StringComparison.OrdinalIgnoreCase)
-            && c.Status is ContractStatus.Requested or ContractStatus.Active or ContractStatus.Suspended);
-        if (open is not null)
+        var query = new ContractQuery(OfferingId: Id, BuyerId: buyerId, Statuses: ContractIndexing.OpenStatuses, Purpose: ContractIndexing.PurposeOf(purpose));
+        IndexPosition? after = null;
+        do
         {
-            throw new DomainException(ErrorCodes.ContractExists,
-                $"You already have contract '{open.Id}' ({open.Status}) for this offering and purpose; use it instead of subscribing again.");
+            var page = await holdings.ListContractsAsync(query, after, IndexLimits.MaxPageSize);
+            var contracts = await Task.WhenAll(page.Items.Select(c => GrainFactory.GetGrain<IContractGrain>(c.ContractId).Get()));
+            var open = contracts.FirstOrDefault(c => c is not null && c.Status is ContractStatus.Requested or ContractStatus.Active or ContractStatus.Suspended);
+            if (open is not null)
+            {
+                throw new DomainException(ErrorCodes.ContractExists,
+                    $"You already have contract '{open.Id}' ({open.Status}) for this offering and purpose; use it instead of subscribing again.");
+            }
+            after = page.Next;
         }
+        while (after is not null);
     }
 
     private void EnsureManageableBy(ApiPrincipal actor)
@@ -137,8 +148,10 @@ public sealed class OfferingGrain(
             calendar.Now);
     }
 
+    private HoldingEntry HoldingEntry() => new(Id, S.ProviderId, S.CreatedAt);
+
     private OfferingView View() =>
-        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt, [.. S.ContractIds]);
+        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt);
 }
 
 internal static class OfferingRules

@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Storage;
 
 namespace Marketplace.Grains;
 
@@ -10,13 +11,13 @@ public sealed class PartyState
     [Id(2)] public string Name { get; set; } = "";
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     [Id(4)] public List<string> KeyPrefixes { get; set; } = [];
-    [Id(5)] public List<string> DatasetIds { get; set; } = [];
-    [Id(6)] public List<string> OfferingIds { get; set; } = [];
-    [Id(7)] public List<string> ContractIds { get; set; } = [];
+    // [Id(5)], [Id(6)] and [Id(7)] held the party's datasets, offerings and contracts; they live in
+    // IHoldingsIndex now. Never reuse these numbers.
 }
 
 public sealed class PartyGrain(
     [PersistentState("party", GrainStorage.Name)] IPersistentState<PartyState> state,
+    IPartyDirectory directory,
     BillingCalendar calendar) : Grain, IPartyGrain
 {
     private PartyState S => state.State;
@@ -29,6 +30,8 @@ public sealed class PartyGrain(
         }
         if (S.Registered)
         {
+            // A retried registration whose directory write was lost completes it; the entry is the same every time.
+            await directory.PutAsync(DirectoryEntry());
             throw new DomainException(ErrorCodes.PartyExists, $"A party with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
         }
         S.Registered = true;
@@ -36,22 +39,13 @@ public sealed class PartyGrain(
         S.Name = name.Trim();
         S.CreatedAt = calendar.Now;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IPartyDirectoryGrain>(0).Add(this.GetPrimaryKeyString());
+        await directory.PutAsync(DirectoryEntry());
         return Profile();
     }
 
     public Task<PartyProfile?> GetProfile() => Task.FromResult(S.Registered ? Profile() : null);
 
     public Task AttachKey(string keyPrefix) => AddTo(S.KeyPrefixes, keyPrefix);
-
-    public Task AddDataset(string datasetId) => AddTo(S.DatasetIds, datasetId);
-
-    public Task AddOffering(string offeringId) => AddTo(S.OfferingIds, offeringId);
-
-    public Task AddContract(string contractId) => AddTo(S.ContractIds, contractId);
-
-    public Task<PartyHoldings> GetHoldings() =>
-        Task.FromResult(new PartyHoldings([.. S.DatasetIds], [.. S.OfferingIds], [.. S.ContractIds]));
 
     private async Task AddTo(List<string> list, string id)
     {
@@ -71,26 +65,7 @@ public sealed class PartyGrain(
         }
     }
 
+    private PartyEntry DirectoryEntry() => new(this.GetPrimaryKeyString(), S.Role.ToString(), S.Name, S.CreatedAt);
+
     private PartyProfile Profile() => new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes]);
-}
-
-[GenerateSerializer, Alias("Marketplace.PartyDirectoryState")]
-public sealed class PartyDirectoryState
-{
-    [Id(0)] public List<string> PartyIds { get; set; } = [];
-}
-
-public sealed class PartyDirectoryGrain(
-    [PersistentState("directory", GrainStorage.Name)] IPersistentState<PartyDirectoryState> state) : Grain, IPartyDirectoryGrain
-{
-    public async Task Add(string partyId)
-    {
-        if (!state.State.PartyIds.Contains(partyId, StringComparer.Ordinal))
-        {
-            state.State.PartyIds.Add(partyId);
-            await state.WriteStateAsync();
-        }
-    }
-
-    public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>([.. state.State.PartyIds]);
 }

@@ -84,7 +84,7 @@ internal sealed class Purchase(MarketplaceClient marketplace, TextWriter output)
     /// </summary>
     private async Task<Contract> ContractForAsync(string offeringId, string purpose, CancellationToken cancellationToken)
     {
-        var held = (await marketplace.ListContractsAsync(offeringId: offeringId, cancellationToken: cancellationToken)).Items
+        var held = (await marketplace.ListContractsAsync(offeringId: offeringId, pageSize: 200, cancellationToken: cancellationToken)).Items
             .Where(c => c.OfferingId == offeringId && c.Purpose == purpose)
             .ToList();
         var existing = held.FirstOrDefault(c => c.Is(ContractStatuses.Active)) ?? held.FirstOrDefault(c => c.Is(ContractStatuses.Requested));

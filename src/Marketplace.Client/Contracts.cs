@@ -36,4 +36,5 @@ public sealed record Contract(
     public bool Is(string status) => string.Equals(Status, status, StringComparison.Ordinal);
 }
 
-public sealed record ContractList(IReadOnlyList<Contract> Items);
+/// <summary>A page of contracts; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record ContractList(IReadOnlyList<Contract> Items, string? Next = null);

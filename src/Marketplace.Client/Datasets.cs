@@ -46,4 +46,5 @@ public sealed record Dataset(
     IReadOnlyList<Revision> Revisions,
     DateTimeOffset CreatedAt);
 
-public sealed record DatasetList(IReadOnlyList<Dataset> Items);
+/// <summary>A page of datasets; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record DatasetList(IReadOnlyList<Dataset> Items, string? Next = null);

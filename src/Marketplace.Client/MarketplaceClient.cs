@@ -126,12 +126,17 @@ public sealed class MarketplaceClient
         SendAsync<Contract>(
             HttpMethod.Post, $"api/v1/offerings/{Escape(offeringId)}/contracts", Json(new CreateContractRequest(purpose)), cancellationToken);
 
+    /// <summary>A page of the caller's contracts, oldest first; pass the answer's <c>Next</c> as <paramref name="cursor"/> for the next.</summary>
     /// <param name="status">Only contracts in this state (e.g. <see cref="ContractStatuses.Requested"/>).</param>
-    public Task<ContractList> ListContractsAsync(string? status = null, string? offeringId = null, CancellationToken cancellationToken = default)
+    /// <param name="pageSize">1 to 200 (the server's default is 50).</param>
+    public Task<ContractList> ListContractsAsync(string? status = null, string? offeringId = null, string? cursor = null, int? pageSize = null,
+        CancellationToken cancellationToken = default)
     {
         var path = new StringBuilder("api/v1/contracts?");
         Append(path, "status", status);
         Append(path, "offeringId", offeringId);
+        Append(path, "cursor", cursor);
+        Append(path, "pageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return SendAsync<ContractList>(HttpMethod.Get, path.ToString().TrimEnd('?'), null, cancellationToken);
     }
 

@@ -54,4 +54,5 @@ public sealed record Offering(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record OfferingList(IReadOnlyList<Offering> Items);
+/// <summary>A page of offerings; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record OfferingList(IReadOnlyList<Offering> Items, string? Next = null);

@@ -16,6 +16,7 @@ public sealed record Party(string Id, string Role, string Name, DateTimeOffset C
 /// <summary>A newly registered party with its first API key, which the marketplace shows only this once.</summary>
 public sealed record PartyWithKey(string Id, string Role, string Name, string ApiKey);
 
-public sealed record PartyList(IReadOnlyList<Party> Items);
+/// <summary>A page of parties; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record PartyList(IReadOnlyList<Party> Items, string? Next = null);
 
 public sealed record ApiKeyIssued(string PartyId, string ApiKey);

@@ -14,7 +14,7 @@ public sealed record ContractUsage(
     Money Charge);
 
 /// <param name="Period">The billing period, e.g. "2026-11".</param>
-public sealed record UsageStatement(string Period, IReadOnlyList<ContractUsage> Items);
+public sealed record UsageStatement(string Period, IReadOnlyList<ContractUsage> Items, string? Next = null);
 
 /// <param name="EventId">The provider's own id for the event; a repeat is counted once.</param>
 public sealed record UsageEventReport(string EventId, string ContractId, long Units, DateTimeOffset? OccurredAt = null);

@@ -7,7 +7,7 @@ namespace Marketplace.Storage.Cosmos;
 
 /// <summary>
 /// The Cosmos account as the marketplace uses it: one <see cref="CosmosClient"/> (thread-safe, meant to be a
-/// singleton), one database and five containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
+/// singleton), one database and six containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
 /// and the containers are created if missing the first time anything needs them (or at start-up through
 /// <see cref="InitializeAsync"/>); a failed attempt is retried by the next caller.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class CosmosStore : IDisposable
     internal const string UsageContainer = "usage";
     internal const string CatalogContainer = "catalog";
     internal const string OutboxContainer = "outbox";
+    internal const string IndexesContainer = "indexes";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -118,6 +119,9 @@ public sealed class CosmosStore : IDisposable
         outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/payload/?" });
         outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/lastError/?" });
         yield return outbox;
+
+        // Holdings and the party directory (IndexPorts.cs): pages filter on kind and order by k.
+        yield return new ContainerProperties(IndexesContainer, "/pk");
     }
 
     private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)

@@ -1,4 +1,5 @@
 using Marketplace.Storage.Cosmos.Catalog;
+using Marketplace.Storage.Cosmos.Indexes;
 using Marketplace.Storage.Cosmos.Outbox;
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Cosmos.Usage;
@@ -17,7 +18,8 @@ public static class CosmosStoreRegistration
     /// <summary>
     /// Registers the Cosmos store: one <see cref="CosmosStore"/> (database and containers created at start-up,
     /// or when first used) and the Cosmos adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/>,
-    /// <see cref="ICatalogIndex"/> and <see cref="IOutbox"/> (its container likewise), all singletons.
+    /// <see cref="ICatalogIndex"/>, <see cref="IOutbox"/> (its container likewise), <see cref="IHoldingsIndex"/> and
+    /// <see cref="IPartyDirectory"/>, all singletons.
     /// </summary>
     public static IServiceCollection AddCosmosMarketplaceStore(this IServiceCollection services, Action<CosmosStoreOptions>? configure = null)
     {
@@ -31,6 +33,10 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton<ICatalogIndex>(sp => sp.GetRequiredService<CosmosCatalogIndex>());
         services.TryAddSingleton<CosmosOutbox>();
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<CosmosOutbox>());
+        services.TryAddSingleton<CosmosHoldingsIndex>();
+        services.TryAddSingleton<IHoldingsIndex>(sp => sp.GetRequiredService<CosmosHoldingsIndex>());
+        services.TryAddSingleton<CosmosPartyDirectory>();
+        services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<CosmosPartyDirectory>());
         return services;
     }
 

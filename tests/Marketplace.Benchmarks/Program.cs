@@ -9,6 +9,8 @@ using Marketplace.Host;
 
 // build.ps1 bench: brokered, metered access against bare Kestrel on the same machine, plus provider usage ingest.
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
+// Listings the growth stage creates (issue 6: the 50,000th must cost what the 50th did); 0 skips it.
+var listings = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_LISTINGS") ?? "50000", CultureInfo.InvariantCulture);
 const int Connections = 32;
 var results = new List<LoadResult>();
 
@@ -53,6 +55,10 @@ async Task MeasureMarketplaceAsync(string store, Action<WebApplicationBuilder> c
         var (buyerKey, providerKey, contractId) = await ArrangeAsync(market.Uri, data);
         Console.WriteLine($"[{store}]");
         await Stages.MeasureAsync(market.App.Services, contractId);
+        if (listings > 0 && store == "sqlite")
+        {
+            await ListingGrowth.MeasureAsync(market.App.Services, listings);
+        }
         results.Add(await LoadGenerator.RunAsync($"brokered fetch, 10 records, metered [{store}]", market.Uri, Connections, duration,
             async (c, _, _) => (await c.GetAsync($"/api/v1/contracts/{contractId}/records?limit=10")).IsSuccessStatusCode,
             c => c.DefaultRequestHeaders.Authorization = new("Bearer", buyerKey)));

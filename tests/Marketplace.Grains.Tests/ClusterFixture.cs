@@ -22,6 +22,9 @@ public class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>Where the SQLite cluster keeps its store (tests read what the grains stored).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public async Task InitializeAsync()
     {
         Cluster = await BuildAsync(_dataDirectory);

@@ -118,6 +118,62 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         Assert.Empty(endpoints.Except(covered));
     }
 
+    [Fact]
+    public async Task List_answers_hold_only_the_callers_own_items_and_the_operator_sees_everyone_s()
+    {
+        var world = await World.GetAsync(fixture.Driver);
+        var problems = new List<string>();
+        foreach (var caller in Parties)
+        {
+            var client = world.ClientFor(caller);
+            var me = world.IdOf(caller);
+            var isProvider = caller is Caller.OwnerProvider or Caller.OtherProvider;
+            if (caller == Caller.Operator || isProvider)
+            {
+                var datasets = await AllItems(client, "/api/v1/datasets");
+                var offerings = await AllItems(client, "/api/v1/offerings");
+                Check(problems, caller, "datasets", datasets, "providerId", me, "id", world.DatasetId, caller != Caller.OtherProvider);
+                Check(problems, caller, "offerings", offerings, "providerId", me, "id", world.PrivateOfferingId, caller != Caller.OtherProvider);
+            }
+
+            var owner = isProvider ? "providerId" : "buyerId";
+            var seesContract = caller is Caller.Operator or Caller.OwnerProvider or Caller.OwnerBuyer;
+            Check(problems, caller, "contracts", await AllItems(client, "/api/v1/contracts"), owner, me, "id", world.ContractId, seesContract);
+            Check(problems, caller, "usage", await AllItems(client, "/api/v1/usage"), owner, me, "contractId", world.ContractId, seesContract);
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static void Check(List<string> problems, Caller caller, string list, List<System.Text.Json.JsonElement> items,
+        string ownerField, string me, string idField, string expectedId, bool expectSeen)
+    {
+        if (caller != Caller.Operator && items.FirstOrDefault(i => i.GetProperty(ownerField).GetString() != me) is { ValueKind: not System.Text.Json.JsonValueKind.Undefined } foreign)
+        {
+            problems.Add($"{caller} sees another party's item in {list}: {foreign}");
+        }
+        if (items.Any(i => i.GetProperty(idField).GetString() == expectedId) != expectSeen)
+        {
+            problems.Add($"{caller}: {list} {(expectSeen ? "lacks" : "shows")} {expectedId}");
+        }
+    }
+
+    private static async Task<List<System.Text.Json.JsonElement>> AllItems(HttpClient client, string list)
+    {
+        var items = new List<System.Text.Json.JsonElement>();
+        string? next = null;
+        do
+        {
+            var url = $"{list}?pageSize=200" + (next is null ? "" : $"&cursor={next}");
+            var page = await MarketplaceDriver.Ok<System.Text.Json.JsonElement>(await client.GetAsync(url), HttpStatusCode.OK);
+            Assert.InRange(page.GetProperty("items").GetArrayLength(), 0, 200);
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            next = page.GetProperty("next").GetString();
+        }
+        while (next is not null);
+        return items;
+    }
+
     private static Task<(string, HttpContent?)> Url(string url) => Task.FromResult<(string, HttpContent?)>((url, null));
 
     private static Task<(string, HttpContent?)> Body(string url, object body) => Task.FromResult<(string, HttpContent?)>((url, Json(body)));
@@ -173,6 +229,15 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             w._badKey = driver.Factory.ClientWithKey("mk_aaaaaaaaaaaa_not-a-real-secret");
             return w;
         }
+
+        public string IdOf(Caller caller) => caller switch
+        {
+            Caller.OwnerProvider => OwnerProvider.Id,
+            Caller.OtherProvider => _otherProvider.Id,
+            Caller.OwnerBuyer => OwnerBuyer.Id,
+            Caller.OtherBuyer => _otherBuyer.Id,
+            _ => "",
+        };
 
         public HttpClient ClientFor(Caller caller) => caller switch
         {

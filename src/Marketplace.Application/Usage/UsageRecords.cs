@@ -13,7 +13,7 @@ public sealed record ContractUsageResponse(
     long Events,
     MoneyWire Charge);
 
-public sealed record UsageResponse(string Period, IReadOnlyList<ContractUsageResponse> Items);
+public sealed record UsageResponse(string Period, IReadOnlyList<ContractUsageResponse> Items, string? Next = null);
 
 public sealed record ReportedUsageEvent(string? EventId, string? ContractId, long Units, DateTimeOffset? OccurredAt);
 

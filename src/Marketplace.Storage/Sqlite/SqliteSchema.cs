@@ -88,6 +88,40 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
         CREATE INDEX IF NOT EXISTS outbox_by_age ON outbox (status, created_at, id);
 
+        -- Indexes of holdings and parties (IndexPorts.cs). Every key starts with the item's creation time
+        -- (sort_key = "<UTC instant>|<id>", fixed width), so inserts append at the end of each party's range
+        -- instead of landing at random pages, and a page is one range scan after the cursor's key.
+        CREATE TABLE IF NOT EXISTS holdings (
+            kind        TEXT NOT NULL CHECK (kind IN ('dataset', 'offering')),
+            provider_id TEXT NOT NULL,
+            sort_key    TEXT NOT NULL,
+            item_id     TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            PRIMARY KEY (kind, provider_id, sort_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS holdings_all ON holdings (kind, sort_key);
+        CREATE TABLE IF NOT EXISTS contract_index (
+            sort_key    TEXT PRIMARY KEY,
+            contract_id TEXT NOT NULL,
+            offering_id TEXT NOT NULL,
+            buyer_id    TEXT NOT NULL,
+            provider_id TEXT NOT NULL,
+            purpose     TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS contract_index_by_buyer ON contract_index (buyer_id, sort_key);
+        CREATE INDEX IF NOT EXISTS contract_index_by_provider ON contract_index (provider_id, sort_key);
+        CREATE INDEX IF NOT EXISTS contract_index_by_offering ON contract_index (offering_id, sort_key);
+        CREATE INDEX IF NOT EXISTS contract_index_by_offering_buyer ON contract_index (offering_id, buyer_id, sort_key);
+        CREATE TABLE IF NOT EXISTS party_directory (
+            sort_key   TEXT PRIMARY KEY,
+            party_id   TEXT NOT NULL,
+            role       TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,

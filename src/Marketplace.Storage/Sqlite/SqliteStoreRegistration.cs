@@ -12,7 +12,7 @@ public static class SqliteStoreRegistration
     /// <summary>
     /// Registers the embedded store: <see cref="SqliteDatabase"/> (schema created when first resolved) and the
     /// SQLite adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/>, <see cref="ICatalogIndex"/> and
-    /// <see cref="IOutbox"/>, all singletons.
+    /// <see cref="IOutbox"/>, plus <see cref="IHoldingsIndex"/> and <see cref="IPartyDirectory"/>, all singletons.
     /// </summary>
     public static IServiceCollection AddSqliteMarketplaceStore(this IServiceCollection services, Action<SqliteStoreOptions>? configure = null)
     {
@@ -26,6 +26,10 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<ICatalogIndex>(sp => sp.GetRequiredService<SqliteCatalogIndex>());
         services.TryAddSingleton<SqliteOutbox>();
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton<SqliteHoldingsIndex>();
+        services.TryAddSingleton<IHoldingsIndex>(sp => sp.GetRequiredService<SqliteHoldingsIndex>());
+        services.TryAddSingleton<SqlitePartyDirectory>();
+        services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<SqlitePartyDirectory>());
         return services;
     }
 

@@ -31,6 +31,8 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformance, IAsyncLif
                 Assert.IsType<SqliteGrainStorage>(provider.GetRequiredKeyedService<IGrainStorage>("marketplace"));
                 Assert.IsType<SqliteRecordStore>(provider.GetRequiredService<IRecordStore>());
                 Assert.IsType<SqliteCatalogIndex>(provider.GetRequiredService<ICatalogIndex>());
+                Assert.IsType<SqliteHoldingsIndex>(provider.GetRequiredService<IHoldingsIndex>());
+                Assert.IsType<SqlitePartyDirectory>(provider.GetRequiredService<IPartyDirectory>());
                 await provider.GetRequiredService<IUsageLedger>().AppendAsync([
                     new UsageRecord("e-1", "c-1", "2025-04", 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "test", null)]);
             }

@@ -12,7 +12,8 @@ public static class ContractEndpoints
         var group = app.MapGroup("/api/v1/contracts").WithTags("Contracts");
 
         group.MapGet("/", ListContracts).WithName("ListContracts")
-            .WithSummary("Contracts you are party to (buyer: yours; provider: on your offerings; operator: all). Filter by status and offeringId.")
+            .WithSummary("Contracts you are party to (buyer: yours; provider: on your offerings; operator: all), oldest first, a page at a time "
+                + "(cursor, pageSize 1-200, default 50; follow 'next' or the Link header). Filter by status and offeringId.")
             .RequireAuthorization().ProducesProblem(400);
         group.MapGet("/{id}", GetContract).WithName("GetContract").WithSummary("One contract with its history.")
             .RequireAuthorization().ProducesProblem(404);
@@ -33,12 +34,18 @@ public static class ContractEndpoints
             .RequireAuthorization().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
     }
 
-    private static async Task<Ok<ContractListResponse>> ListContracts(string? status, string? offeringId, HttpContext http, ContractScope scope)
+    private static async Task<Ok<ContractListResponse>> ListContracts(
+        string? status, string? offeringId, string? cursor, string? pageSize, HttpContext http, ContractScope scope)
     {
         var wanted = status is null ? (ContractStatus?)null : Wire.ParseEnum<ContractStatus>(status, "status");
-        var views = await scope.VisibleToAsync(http.User.Caller());
-        var filtered = views.Where(v => (wanted is null || v.Status == wanted) && (offeringId is null || v.Terms.OfferingId == offeringId));
-        return TypedResults.Ok(new ContractListResponse([.. filtered.Select(v => v.ToResponse())]));
+        var offering = string.IsNullOrEmpty(offeringId) ? null : offeringId.Trim();
+        if (offering is not null)
+        {
+            // Offering ids are slugs; anything else (say 10,000 characters) is refused before it reaches the index.
+            Wire.EnsureSlug(offering, "offeringId");
+        }
+        var page = await scope.PageVisibleToAsync(http.User.Caller(), ListPaging.Parse(cursor, pageSize), wanted, offering, http.RequestAborted);
+        return TypedResults.Ok(new ContractListResponse([.. page.Items.Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<ContractResponse>> GetContract(string id, HttpContext http, ContractScope scope) =>

@@ -1,29 +1,40 @@
 using Marketplace.Domain;
 using Marketplace.Grains;
+using Marketplace.Storage;
 
 namespace Marketplace.Host.Features.Contracts;
 
-/// <summary>Which contracts a caller may see: a buyer its own, a provider those on its offerings, an operator all.</summary>
-public sealed class ContractScope(IGrainFactory grains)
+/// <summary>
+/// Which contracts a caller may see: a buyer its own, a provider those on its offerings, an operator all.
+/// Lists come a page at a time from the holdings index, never from a walk over every offering.
+/// </summary>
+public sealed class ContractScope(IGrainFactory grains, IHoldingsIndex holdings)
 {
-    public async Task<IReadOnlyList<ContractView>> VisibleToAsync(ApiPrincipal caller)
+    /// <summary>
+    /// One page of the caller's contracts, oldest first, optionally only those now in <paramref name="status"/>
+    /// or on <paramref name="offeringId"/>. A page may hold fewer items than asked for (even none) and still have
+    /// a next page: the index reads a bounded window when filtering.
+    /// </summary>
+    public async Task<IndexPage<ContractView>> PageVisibleToAsync(
+        ApiPrincipal caller, PageRequest page, ContractStatus? status = null, string? offeringId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var ids = caller.Role switch
+        ArgumentNullException.ThrowIfNull(page);
+        var query = caller.Role switch
         {
-            PartyRole.Buyer => (await grains.GetGrain<IPartyGrain>(caller.PartyId).GetHoldings()).ContractIds,
-            _ => await ContractsOnOfferings(await HoldingsVisibleToAsync(caller)),
+            PartyRole.Operator => new ContractQuery(),
+            PartyRole.Provider => new ContractQuery(ProviderId: caller.PartyId),
+            _ => new ContractQuery(BuyerId: caller.PartyId),
+        } with
+        {
+            OfferingId = offeringId,
+            Statuses = status is { } wanted ? ContractIndexing.StoredStatusesFor(wanted) : null,
         };
-        var views = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => grains.GetGrain<IContractGrain>(id).Get()));
-        return [.. views.OfType<ContractView>().OrderBy(v => v.RequestedAt)];
-    }
-
-    /// <summary>The holdings the caller may list: its own, or every party's for an operator.</summary>
-    public async Task<IReadOnlyList<PartyHoldings>> HoldingsVisibleToAsync(ApiPrincipal caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var partyIds = caller.Role == PartyRole.Operator ? await grains.GetGrain<IPartyDirectoryGrain>(0).List() : [caller.PartyId];
-        return await Task.WhenAll(partyIds.Select(p => grains.GetGrain<IPartyGrain>(p).GetHoldings()));
+        var entries = await holdings.ListContractsAsync(query, page.After, page.PageSize, cancellationToken);
+        var views = await Task.WhenAll(entries.Items.Select(e => grains.GetGrain<IContractGrain>(e.ContractId).Get()));
+        // The contract itself has the last word: its current status (an end date may have passed) and its parties.
+        var visible = views.OfType<ContractView>().Where(v => IsVisibleTo(v, caller) && (status is null || v.Status == status));
+        return new IndexPage<ContractView>([.. visible], entries.Next);
     }
 
     /// <summary>The contract if the caller is a party to it (or an operator); otherwise it answers as missing.</summary>
@@ -31,18 +42,15 @@ public sealed class ContractScope(IGrainFactory grains)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var view = await grains.GetGrain<IContractGrain>(contractId).Get();
-        var mine = view is not null && caller.Role switch
-        {
-            PartyRole.Operator => true,
-            PartyRole.Provider => view.Terms.ProviderId == caller.PartyId,
-            _ => view.BuyerId == caller.PartyId,
-        };
-        return mine ? view! : throw new DomainException(ErrorCodes.ContractNotFound, $"There is no contract '{contractId}' of yours.");
+        return view is not null && IsVisibleTo(view, caller)
+            ? view
+            : throw new DomainException(ErrorCodes.ContractNotFound, $"There is no contract '{contractId}' of yours.");
     }
 
-    private async Task<IReadOnlyList<string>> ContractsOnOfferings(IReadOnlyList<PartyHoldings> holdings)
+    private static bool IsVisibleTo(ContractView view, ApiPrincipal caller) => caller.Role switch
     {
-        var offerings = await Task.WhenAll(holdings.SelectMany(h => h.OfferingIds).Select(o => grains.GetGrain<IOfferingGrain>(o).Get()));
-        return [.. offerings.OfType<OfferingView>().SelectMany(o => o.ContractIds)];
-    }
+        PartyRole.Operator => true,
+        PartyRole.Provider => view.Terms.ProviderId == caller.PartyId,
+        _ => view.BuyerId == caller.PartyId,
+    };
 }

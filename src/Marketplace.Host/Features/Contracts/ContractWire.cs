@@ -21,7 +21,8 @@ public sealed record ContractResponse(
     DateTimeOffset? EndsAt,
     IReadOnlyList<ContractEventResponse> History);
 
-public sealed record ContractListResponse(IReadOnlyList<ContractResponse> Items);
+/// <summary>A page of contracts; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record ContractListResponse(IReadOnlyList<ContractResponse> Items, string? Next);
 
 public sealed record ContractActionRequest(string? Reason);
 

@@ -1,7 +1,7 @@
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
-using Marketplace.Host.Features.Contracts;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Datasets;
@@ -16,7 +16,8 @@ public static class DatasetEndpoints
             .WithSummary("List a new dataset: class, DCAT metadata and schema (provider).")
             .RequireAuthorization(Policies.Provider).ProducesProblem(400).ProducesProblem(409);
         group.MapGet("/", ListDatasets).WithName("ListDatasets")
-            .WithSummary("Your datasets (provider), or every dataset (operator).")
+            .WithSummary("Your datasets (provider), or every dataset (operator), oldest first, a page at a time "
+                + "(cursor, pageSize 1-200, default 50; follow 'next' or the Link header).")
             .RequireAuthorization(Policies.ProviderOrOperator);
         group.MapGet("/{id}", GetDataset).WithName("GetDataset").WithSummary("One dataset with its revisions.")
             .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(404);
@@ -39,11 +40,14 @@ public static class DatasetEndpoints
         return TypedResults.Created($"/api/v1/datasets/{id}", view.ToResponse());
     }
 
-    private static async Task<Ok<DatasetListResponse>> ListDatasets(HttpContext http, IGrainFactory grains, ContractScope scope)
+    private static async Task<Ok<DatasetListResponse>> ListDatasets(
+        string? cursor, string? pageSize, HttpContext http, IGrainFactory grains, IHoldingsIndex holdings)
     {
-        var holdings = await scope.HoldingsVisibleToAsync(http.User.Caller());
-        var views = await Task.WhenAll(holdings.SelectMany(h => h.DatasetIds).Select(d => grains.GetGrain<IDatasetGrain>(d).Get()));
-        return TypedResults.Ok(new DatasetListResponse([.. views.OfType<DatasetView>().Select(v => v.ToResponse())]));
+        var caller = http.User.Caller();
+        var request = ListPaging.Parse(cursor, pageSize);
+        var page = await holdings.ListDatasetsAsync(caller.Role == PartyRole.Operator ? null : caller.PartyId, request.After, request.PageSize, http.RequestAborted);
+        var views = await Task.WhenAll(page.Items.Select(d => grains.GetGrain<IDatasetGrain>(d.ItemId).Get()));
+        return TypedResults.Ok(new DatasetListResponse([.. views.OfType<DatasetView>().Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<DatasetResponse>> GetDataset(string id, HttpContext http, IGrainFactory grains) =>

@@ -45,7 +45,8 @@ public sealed record DatasetResponse(
     IReadOnlyList<RevisionResponse> Revisions,
     DateTimeOffset CreatedAt);
 
-public sealed record DatasetListResponse(IReadOnlyList<DatasetResponse> Items);
+/// <summary>A page of datasets; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record DatasetListResponse(IReadOnlyList<DatasetResponse> Items, string? Next);
 
 public static class DatasetMapping
 {

@@ -2,6 +2,7 @@ using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Features.Contracts;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Offerings;
@@ -18,7 +19,8 @@ public static class OfferingEndpoints
             .WithSummary("Offer one of your datasets: price, usage policy, visibility and approval; starts as a draft (provider).")
             .RequireAuthorization(Policies.Provider).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/", ListOfferings).WithName("ListOfferings")
-            .WithSummary("Your offerings (provider) or every offering (operator). Buyers search the catalog.")
+            .WithSummary("Your offerings (provider) or every offering (operator), oldest first, a page at a time "
+                + "(cursor, pageSize 1-200, default 50; follow 'next' or the Link header). Buyers search the catalog.")
             .RequireAuthorization(Policies.ProviderOrOperator);
         group.MapGet("/{id}", GetOffering).WithName("GetOffering")
             .WithSummary("One offering. A private offering is invisible (404) to buyers it was not offered to.")
@@ -44,11 +46,14 @@ public static class OfferingEndpoints
         return TypedResults.Created($"/api/v1/offerings/{id}", view.ToResponse());
     }
 
-    private static async Task<Ok<OfferingListResponse>> ListOfferings(HttpContext http, IGrainFactory grains, ContractScope scope)
+    private static async Task<Ok<OfferingListResponse>> ListOfferings(
+        string? cursor, string? pageSize, HttpContext http, IGrainFactory grains, IHoldingsIndex holdings)
     {
-        var holdings = await scope.HoldingsVisibleToAsync(http.User.Caller());
-        var views = await Task.WhenAll(holdings.SelectMany(h => h.OfferingIds).Select(o => grains.GetGrain<IOfferingGrain>(o).Get()));
-        return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Select(v => v.ToResponse())]));
+        var caller = http.User.Caller();
+        var request = ListPaging.Parse(cursor, pageSize);
+        var page = await holdings.ListOfferingsAsync(caller.Role == PartyRole.Operator ? null : caller.PartyId, request.After, request.PageSize, http.RequestAborted);
+        var views = await Task.WhenAll(page.Items.Select(o => grains.GetGrain<IOfferingGrain>(o.ItemId).Get()));
+        return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, IGrainFactory grains)

@@ -50,7 +50,8 @@ public sealed record OfferingResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record OfferingListResponse(IReadOnlyList<OfferingResponse> Items);
+/// <summary>A page of offerings; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record OfferingListResponse(IReadOnlyList<OfferingResponse> Items, string? Next);
 
 public static class OfferingMapping
 {

@@ -1,6 +1,7 @@
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Parties;
@@ -11,7 +12,8 @@ public sealed record PartyResponse(string Id, string Role, string Name, DateTime
 
 public sealed record PartyWithKeyResponse(string Id, string Role, string Name, string ApiKey);
 
-public sealed record PartyListResponse(IReadOnlyList<PartyResponse> Items);
+/// <summary>A page of parties; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+public sealed record PartyListResponse(IReadOnlyList<PartyResponse> Items, string? Next);
 
 public sealed record ApiKeyResponse(string PartyId, string ApiKey);
 
@@ -24,8 +26,9 @@ public static class PartyEndpoints
         group.MapPost("/", CreateParty).WithName("CreateParty")
             .WithSummary("Register a provider, buyer or operator and issue its first API key (shown once).")
             .RequireAuthorization(Policies.Operator).ProducesProblem(400).ProducesProblem(409);
-        group.MapGet("/", ListParties).WithName("ListParties").WithSummary("Every party (operator).")
-            .RequireAuthorization(Policies.Operator);
+        group.MapGet("/", ListParties).WithName("ListParties")
+            .WithSummary("Every party (operator), in registration order, a page at a time (cursor, pageSize 1-200, default 50; follow 'next' or the Link header).")
+            .RequireAuthorization(Policies.Operator).ProducesProblem(400);
         group.MapGet("/me", Me).WithName("WhoAmI").WithSummary("The party the API key belongs to.")
             .RequireAuthorization();
         group.MapPost("/{id}/keys", IssueKey).WithName("IssueApiKey")
@@ -44,11 +47,11 @@ public static class PartyEndpoints
         return TypedResults.Created($"/api/v1/parties/{id}", new PartyWithKeyResponse(id, Wire.Name(role), profile.Name, key));
     }
 
-    private static async Task<Ok<PartyListResponse>> ListParties(IGrainFactory grains)
+    private static async Task<Ok<PartyListResponse>> ListParties(string? cursor, string? pageSize, HttpContext http, IPartyDirectory directory)
     {
-        var ids = await grains.GetGrain<IPartyDirectoryGrain>(0).List();
-        var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IPartyGrain>(id).GetProfile()));
-        return TypedResults.Ok(new PartyListResponse([.. profiles.OfType<PartyProfile>().Select(ToResponse)]));
+        var request = ListPaging.Parse(cursor, pageSize);
+        var page = await directory.ListAsync(request.After, request.PageSize, http.RequestAborted);
+        return TypedResults.Ok(new PartyListResponse([.. page.Items.Select(ToResponse)], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<PartyResponse>> Me(HttpContext http, IGrainFactory grains)
@@ -66,6 +69,9 @@ public static class PartyEndpoints
         var key = await keys.IssueAsync(new ApiPrincipal(id, profile.Role));
         return TypedResults.Created($"/api/v1/parties/{id}", new ApiKeyResponse(id, key));
     }
+
+    private static PartyResponse ToResponse(PartyEntry p) => new(p.PartyId,
+        Enum.TryParse<PartyRole>(p.Role, out var role) ? Wire.Name(role) : p.Role.ToLowerInvariant(), p.Name, p.CreatedAt);
 
     private static PartyResponse ToResponse(PartyProfile p) => new(p.Id, Wire.Name(p.Role), p.Name, p.CreatedAt);
 }

@@ -12,7 +12,8 @@ public static class UsageEndpoints
         var group = app.MapGroup("/api/v1").WithTags("Usage");
 
         group.MapGet("/usage", GetUsage).WithName("GetUsage")
-            .WithSummary("Usage and charges per contract for a billing period (default: the current one). Buyer: yours; provider: on your offerings; operator: all.")
+            .WithSummary("Usage and charges per contract for a billing period (default: the current one), a page of contracts at a time. "
+                + "Buyer: yours; provider: on your offerings; operator: all.")
             .RequireAuthorization().ProducesProblem(400);
         group.MapGet("/contracts/{id}/usage", GetContractUsage).WithName("GetContractUsage")
             .WithSummary("Usage and charge of one contract for a billing period.")
@@ -24,11 +25,13 @@ public static class UsageEndpoints
         return app;
     }
 
-    private static async Task<Ok<UsageResponse>> GetUsage(string? period, HttpContext http, ContractScope scope, UsageStatements statements)
+    private static async Task<Ok<UsageResponse>> GetUsage(
+        string? period, string? cursor, string? pageSize, HttpContext http, ContractScope scope, UsageStatements statements)
     {
         var p = statements.PeriodOf(period);
-        var contracts = await scope.VisibleToAsync(http.User.Caller());
-        return TypedResults.Ok(await statements.ForContractsAsync(contracts, p));
+        var contracts = await scope.PageVisibleToAsync(http.User.Caller(), ListPaging.Parse(cursor, pageSize), cancellationToken: http.RequestAborted);
+        var usage = await statements.ForContractsAsync(contracts.Items, p);
+        return TypedResults.Ok(usage with { Next = ListPaging.Next(http, contracts.Next) });
     }
 
     private static async Task<Ok<UsageResponse>> GetContractUsage(string id, string? period, HttpContext http, ContractScope scope, UsageStatements statements)
