@@ -21,6 +21,7 @@ public sealed class ContractGrain(
 {
     private IUsageMeterGrain? _meter;
     private string? _meterPeriod;
+    private PartyStandingCache? _standing;
 
     private ContractState S => state.State;
 
@@ -72,6 +73,13 @@ public sealed class ContractGrain(
             return Deny(status == ContractStatus.Expired ? AccessDenial.ContractEnded : AccessDenial.NotActive,
                 $"Contract '{Id}' is {status}; only an active contract gives access to data.", period);
         }
+        _standing ??= new PartyStandingCache(GrainFactory, calendar.Time, terms.ProviderId, S.BuyerId);
+        if (await _standing.SuspendedPartyAsync() is { } suspended)
+        {
+            return Deny(AccessDenial.PartySuspended, suspended == S.BuyerId
+                ? $"Your party '{suspended}' is suspended by the marketplace operator; no data is served to it."
+                : $"The provider '{suspended}' is suspended by the marketplace operator; its data is not served until it is reinstated.", period);
+        }
 
         // Only a capped plan needs the period's usage; the meter keeps its totals in memory.
         long usedUnits = 0;
@@ -115,7 +123,7 @@ public sealed class ContractGrain(
 
     private void Apply(ContractAction action, Actor actor, string actorId, string? reason)
     {
-        var next = ContractLifecycle.Apply(S.Status, action, actor);
+        var next = ContractLifecycle.Apply(S.Status, action, actor, S.Terms!.DatasetClass);
         var now = calendar.Now;
         if (next == ContractStatus.Active && S.ActivatedAt is null)
         {
@@ -143,7 +151,7 @@ public sealed class ContractGrain(
     private Actor? RoleOf(ApiPrincipal actor) => actor.Role switch
     {
         PartyRole.Operator => Actor.Operator,
-        PartyRole.Provider when S.Terms?.ProviderId == actor.PartyId => Actor.Provider,
+        PartyRole.Provider or PartyRole.InformationBank when S.Terms?.ProviderId == actor.PartyId => Actor.Provider,
         PartyRole.Buyer when S.Terms is not null && S.BuyerId == actor.PartyId => Actor.Buyer,
         _ => null,
     };

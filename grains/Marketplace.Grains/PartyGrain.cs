@@ -3,7 +3,7 @@ using Marketplace.Domain;
 namespace Marketplace.Grains;
 
 [GenerateSerializer, Alias("Marketplace.PartyState")]
-public sealed class PartyState
+public sealed partial class PartyState
 {
     [Id(0)] public bool Registered { get; set; }
     [Id(1)] public PartyRole Role { get; set; }
@@ -15,7 +15,7 @@ public sealed class PartyState
     [Id(7)] public List<string> ContractIds { get; set; } = [];
 }
 
-public sealed class PartyGrain(
+public sealed partial class PartyGrain(
     [PersistentState("party", GrainStorage.Name)] IPersistentState<PartyState> state,
     BillingCalendar calendar) : Grain, IPartyGrain
 {
@@ -41,8 +41,6 @@ public sealed class PartyGrain(
     }
 
     public Task<PartyProfile?> GetProfile() => Task.FromResult(S.Registered ? Profile() : null);
-
-    public Task AttachKey(string keyPrefix) => AddTo(S.KeyPrefixes, keyPrefix);
 
     public Task AddDataset(string datasetId) => AddTo(S.DatasetIds, datasetId);
 
@@ -71,7 +69,12 @@ public sealed class PartyGrain(
         }
     }
 
-    private PartyProfile Profile() => new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes]);
+    private PartyProfile Profile() =>
+        new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason);
+
+    private Task Save() => state.WriteStateAsync();
+
+    private DateTimeOffset Now => calendar.Now;
 }
 
 [GenerateSerializer, Alias("Marketplace.PartyDirectoryState")]

@@ -34,7 +34,7 @@ public sealed class ContractScope(IGrainFactory grains)
         var mine = view is not null && caller.Role switch
         {
             PartyRole.Operator => true,
-            PartyRole.Provider => view.Terms.ProviderId == caller.PartyId,
+            PartyRole.Provider or PartyRole.InformationBank => view.Terms.ProviderId == caller.PartyId,
             _ => view.BuyerId == caller.PartyId,
         };
         return mine ? view! : throw new DomainException(ErrorCodes.ContractNotFound, $"There is no contract '{contractId}' of yours.");
