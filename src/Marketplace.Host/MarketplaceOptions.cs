@@ -24,4 +24,7 @@ public sealed class MarketplaceOptions
 
     /// <summary>Largest number of events in one provider usage report.</summary>
     public int MaxUsageEventsPerReport { get; set; } = 10_000;
+
+    /// <summary>Requests per API key and per client address ("Marketplace:RateLimits"); answered 429 beyond them.</summary>
+    public Http.RateLimitOptions RateLimits { get; set; } = new();
 }
