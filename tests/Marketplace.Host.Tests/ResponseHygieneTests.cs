@@ -119,6 +119,7 @@ public sealed partial class ResponseHygieneTests(MarketplaceFixture fixture)
         Assert.Contains("\"agent\":{\"disabled\":true}", html, StringComparison.Ordinal);
         Assert.Contains("\"mcp\":{\"disabled\":true}", html, StringComparison.Ordinal);
         Assert.DoesNotContain("proxyUrl", html, StringComparison.Ordinal);
+        Assert.Contains($"\"customCss\":\"{ApiReference.HiddenOutsideLinks}\"", html, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -11,6 +11,9 @@ public static class ApiReference
 {
     public const string Title = "Minato Mirai Data Marketplace API";
 
+    /// <summary>Links to Scalar's own sites (the "Powered by Scalar" footer); unquoted, so the page's JSON config holds it verbatim.</summary>
+    public const string HiddenOutsideLinks = "a[href*=scalar] { display: none !important; }";
+
     public static void Configure(ScalarOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -20,6 +23,8 @@ public static class ApiReference
             .DisableAgent()
             .DisableMcp()
             .HideClientButton()
+            // The page's own "Powered by Scalar" footer links out; the CSP cannot stop a link, so it is hidden.
+            .WithCustomCss(HiddenOutsideLinks)
             .WithNonce();
     }
 }
