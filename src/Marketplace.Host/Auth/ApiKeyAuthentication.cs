@@ -50,7 +50,12 @@ public sealed class ApiKeyAuthentication(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblem(StatusCodes.Status403Forbidden, "Not allowed for your role",
-            $"This endpoint is not open to a {Context.User.FindFirstValue(ClaimTypes.Role)?.ToLowerInvariant() ?? "caller"} key.");
+            $"This endpoint is not open to {RoleOfCaller()} key.");
+
+    private string RoleOfCaller() =>
+        Enum.TryParse<PartyRole>(Context.User.FindFirstValue(ClaimTypes.Role), out var role)
+            ? $"{(role == PartyRole.InformationBank || role == PartyRole.Operator ? "an" : "a")} {Wire.Name(role)}"
+            : "this";
 
     private async Task WriteProblem(int status, string title, string detail)
     {
