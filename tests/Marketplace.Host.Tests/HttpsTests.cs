@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Marketplace.Host.Tests;
 
 /// <summary>The built host serving HTTPS with a configured certificate (self-signed here), as the README describes.</summary>
-public sealed class HttpsTests : IAsyncLifetime
+public sealed class HttpsHost : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
     private readonly string _httpsUrl = $"https://127.0.0.1:{MarketplaceFactory.FreePort()}";
@@ -43,7 +43,9 @@ public sealed class HttpsTests : IAsyncLifetime
         }
     }
 
-    private HttpClient HttpsClient()
+    public string HttpUrl => _host.BaseUrl;
+
+    public HttpClient HttpsClient()
     {
         // The test trusts exactly the certificate it made, nothing else.
         var expected = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_data, "marketplace.pfx"), "test-password");
@@ -53,11 +55,14 @@ public sealed class HttpsTests : IAsyncLifetime
         };
         return new HttpClient(handler) { BaseAddress = new Uri(_httpsUrl) };
     }
+}
 
+public sealed class HttpsTests(HttpsHost host) : IClassFixture<HttpsHost>
+{
     [Fact]
     public async Task The_marketplace_answers_over_https_with_its_configured_certificate_and_sends_hsts()
     {
-        using var client = HttpsClient();
+        using var client = host.HttpsClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
         request.Headers.Host = "marketplace.test"; // HSTS is never sent to localhost names
 
@@ -71,7 +76,7 @@ public sealed class HttpsTests : IAsyncLifetime
     [Fact]
     public async Task Plain_http_answers_carry_no_hsts()
     {
-        using var client = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
+        using var client = new HttpClient { BaseAddress = new Uri(host.HttpUrl) };
 
         var response = await client.GetAsync("/health");
 
