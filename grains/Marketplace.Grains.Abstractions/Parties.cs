@@ -18,8 +18,8 @@ public sealed record PartyProfile(
     [property: Id(2)] string Name,
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] IReadOnlyList<string> KeyPrefixes,
-    [property: Id(5)] PartyStatus Status = PartyStatus.Active,
-    [property: Id(6)] string? SuspensionReason = null);
+    [property: Id(20)] PartyStatus Status = PartyStatus.Active,
+    [property: Id(21)] string? SuspensionReason = null);
 
 /// <summary>What a party owns or holds: a provider's datasets and offerings, a buyer's contracts.</summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.PartyHoldings")]
