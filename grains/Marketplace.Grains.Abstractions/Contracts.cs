@@ -42,6 +42,7 @@ public enum AccessDenial
     PurposeNotPermitted,
     ContractEnded,
     QuotaExceeded,
+    PartySuspended,
 }
 
 /// <summary>The answer to "may this buyer read now, and how much?".</summary>

@@ -6,6 +6,9 @@ public enum PartyRole
     Operator,
     Provider,
     Buyer,
+
+    /// <summary>A provider the operator trusts to hold personal data for its subjects; the only role that may list personal datasets.</summary>
+    InformationBank,
 }
 
 [GenerateSerializer, Immutable, Alias("Marketplace.PartyProfile")]
@@ -14,7 +17,9 @@ public sealed record PartyProfile(
     [property: Id(1)] PartyRole Role,
     [property: Id(2)] string Name,
     [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] IReadOnlyList<string> KeyPrefixes);
+    [property: Id(4)] IReadOnlyList<string> KeyPrefixes,
+    [property: Id(20)] PartyStatus Status = PartyStatus.Active,
+    [property: Id(21)] string? SuspensionReason = null);
 
 /// <summary>The authenticated caller: who they are and in which role.</summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.ApiPrincipal")]
@@ -33,8 +38,26 @@ public interface IPartyGrain : IGrainWithStringKey
     [Alias("GetProfile")]
     Task<PartyProfile?> GetProfile();
 
-    [Alias("AttachKey")]
-    Task AttachKey(string keyPrefix);
+    /// <summary>Records a new key of this party (at most <see cref="PartyKeys.MaxActive"/> active) and issues it.</summary>
+    [Alias("AddKey")]
+    Task<PartyKey> AddKey(string keyPrefix, byte[] secretHash);
+
+    [Alias("ListKeys")]
+    Task<IReadOnlyList<PartyKey>> ListKeys();
+
+    /// <summary>Revokes one of this party's keys; a prefix the party does not hold answers as unknown.</summary>
+    [Alias("RevokeKey")]
+    Task<PartyKey> RevokeKey(string keyPrefix);
+
+    [Alias("Suspend")]
+    Task<PartyProfile> Suspend(string reason, string operatorId);
+
+    [Alias("Reinstate")]
+    Task<PartyProfile> Reinstate();
+
+    /// <summary>Active, suspended, or null for no such party. Cheap and read-only: key checks and contracts ask it.</summary>
+    [Alias("GetStatus"), Orleans.Concurrency.ReadOnly]
+    Task<PartyStatus?> GetStatus();
 
 }
 
@@ -45,9 +68,53 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Issue")]
     Task Issue(ApiPrincipal principal, byte[] secretHash);
 
-    [Alias("Verify"), Orleans.Concurrency.ReadOnly]
-    Task<ApiPrincipal?> Verify(byte[] secretHash);
+    /// <summary>The key's party when the secret matches, the key is not revoked and its party is not suspended.</summary>
+    [Alias("VerifyKey"), Orleans.Concurrency.ReadOnly]
+    Task<KeyVerification> Verify(byte[] secretHash);
 
-    [Alias("Revoke")]
-    Task Revoke();
+    /// <summary>Revokes the key if it belongs to <paramref name="partyId"/>; false when it does not.</summary>
+    [Alias("RevokeFor")]
+    Task<bool> Revoke(string partyId);
+}
+
+[GenerateSerializer, Alias("Marketplace.PartyStatus")]
+public enum PartyStatus
+{
+    Active,
+    Suspended,
+}
+
+/// <summary>One of a party's API keys as the party lists it: never the secret, only its public prefix.</summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.PartyKey")]
+public sealed record PartyKey(
+    [property: Id(0)] string Prefix,
+    [property: Id(1)] DateTimeOffset IssuedAt,
+    [property: Id(2)] DateTimeOffset? RevokedAt);
+
+/// <summary>
+/// The answer of a key check. <see cref="KnownPrefix"/> is false only when no key was ever issued under the
+/// prefix, which a host may remember for a while (a wrong secret for a real prefix must never be remembered).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.KeyVerification")]
+public sealed record KeyVerification([property: Id(0)] bool KnownPrefix, [property: Id(1)] ApiPrincipal? Principal);
+
+public static class PartyKeys
+{
+    /// <summary>Active keys one party may hold at a time; revoke one to issue another.</summary>
+    public const int MaxActive = 20;
+
+    /// <summary>Keys (active or revoked) a party remembers; the oldest revoked ones are forgotten first.</summary>
+    public const int MaxRemembered = 100;
+
+    /// <summary>
+    /// How long a suspension or revocation may take to reach every host: key verifications and contracts'
+    /// view of their parties' status are cached no longer than this.
+    /// </summary>
+    public static readonly TimeSpan ChangesTakeEffectWithin = TimeSpan.FromSeconds(30);
+}
+
+public static class PartyRoles
+{
+    /// <summary>Providers and information banks list datasets and offerings and manage their contracts alike.</summary>
+    public static bool ActsAsProvider(this PartyRole role) => role is PartyRole.Provider or PartyRole.InformationBank;
 }

@@ -31,16 +31,33 @@ public sealed class ApiKeyGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<ApiPrincipal?> Verify(byte[] secretHash)
+    public async Task<KeyVerification> Verify(byte[] secretHash)
     {
         var s = state.State;
-        var valid = state.RecordExists && !s.Revoked && CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash);
-        return Task.FromResult(valid ? new ApiPrincipal(s.PartyId, s.Role) : null);
+        if (!state.RecordExists)
+        {
+            return new KeyVerification(KnownPrefix: false, Principal: null);
+        }
+        if (s.Revoked || !CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash))
+        {
+            return new KeyVerification(KnownPrefix: true, Principal: null);
+        }
+        // The party, not the key, decides whether it may act: a suspension stops every key at once.
+        var status = await GrainFactory.GetGrain<IPartyGrain>(s.PartyId).GetStatus();
+        return new KeyVerification(KnownPrefix: true, status == PartyStatus.Active ? new ApiPrincipal(s.PartyId, s.Role) : null);
     }
 
-    public async Task Revoke()
+    public async Task<bool> Revoke(string partyId)
     {
-        state.State.Revoked = true;
-        await state.WriteStateAsync();
+        if (!state.RecordExists || state.State.PartyId != partyId)
+        {
+            return false;
+        }
+        if (!state.State.Revoked)
+        {
+            state.State.Revoked = true;
+            await state.WriteStateAsync();
+        }
+        return true;
     }
 }

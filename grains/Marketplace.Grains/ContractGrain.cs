@@ -22,6 +22,7 @@ public sealed class ContractGrain(
     BillingCalendar calendar) : Grain, IContractGrain
 {
     private IUsageMeterGrain? _meter;
+    private PartyStandingCache? _standing;
 
     private ContractState S => state.State;
 
@@ -75,6 +76,13 @@ public sealed class ContractGrain(
             return Deny(status == ContractStatus.Expired ? AccessDenial.ContractEnded : AccessDenial.NotActive,
                 $"Contract '{Id}' is {Wire(status)}; only an active contract gives access to data.", period);
         }
+        _standing ??= new PartyStandingCache(GrainFactory, calendar.Time, terms.ProviderId, S.BuyerId);
+        if (await _standing.SuspendedPartyAsync() is { } suspended)
+        {
+            return Deny(AccessDenial.PartySuspended, suspended == S.BuyerId
+                ? $"Your party '{suspended}' is suspended by the marketplace operator; no data is served to it."
+                : $"The provider '{suspended}' is suspended by the marketplace operator; its data is not served until it is reinstated.", period);
+        }
 
         var wanted = terms.Pricing.Unit == UsageUnit.Record ? unitsWanted : 1;
         var request = new AccessRequest(S.Purpose, calendar.Now, S.EndsAt, 0, wanted, period, terms.Pricing.Unit);
@@ -107,7 +115,7 @@ public sealed class ContractGrain(
 
     private void Apply(ContractAction action, Actor actor, string actorId, string? reason)
     {
-        var next = ContractLifecycle.Apply(S.Status, action, actor);
+        var next = ContractLifecycle.Apply(S.Status, action, actor, S.Terms!.DatasetClass);
         var now = calendar.Now;
         if (next == ContractStatus.Active && S.ActivatedAt is null)
         {
@@ -135,7 +143,7 @@ public sealed class ContractGrain(
     private Actor? RoleOf(ApiPrincipal actor) => actor.Role switch
     {
         PartyRole.Operator => Actor.Operator,
-        PartyRole.Provider when S.Terms?.ProviderId == actor.PartyId => Actor.Provider,
+        PartyRole.Provider or PartyRole.InformationBank when S.Terms?.ProviderId == actor.PartyId => Actor.Provider,
         PartyRole.Buyer when S.Terms is not null && S.BuyerId == actor.PartyId => Actor.Buyer,
         _ => null,
     };

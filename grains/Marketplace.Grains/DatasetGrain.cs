@@ -29,6 +29,12 @@ public sealed class DatasetGrain(
             throw new DomainException(ErrorCodes.DatasetExists, $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
         }
         DatasetRules.Validate(definition);
+        if (definition.Class == DatasetClass.Personal
+            && (await GrainFactory.GetGrain<IPartyGrain>(providerId).GetProfile())?.Role != PartyRole.InformationBank)
+        {
+            throw new DomainException(ErrorCodes.DatasetPersonalNeedsInformationBank,
+                "Only a party the operator registered as an information bank may list personal data; list it as private, or ask the operator.");
+        }
         S.ProviderId = providerId;
         S.Definition = definition;
         S.CreatedAt = calendar.Now;

@@ -131,7 +131,7 @@ public sealed class OfferingGrain(
     private void EnsureManageableBy(ApiPrincipal actor)
     {
         var allowed = S.Definition is not null
-            && (actor.Role == PartyRole.Operator || (actor.Role == PartyRole.Provider && actor.PartyId == S.ProviderId));
+            && (actor.Role == PartyRole.Operator || (actor.Role.ActsAsProvider() && actor.PartyId == S.ProviderId));
         if (!allowed)
         {
             throw new DomainException(ErrorCodes.OfferingNotFound, $"You have no offering '{Id}'.");
@@ -163,6 +163,11 @@ internal static class OfferingRules
         if (dataset.Definition.Class == DatasetClass.Public && !definition.Pricing.IsFree)
         {
             throw new DomainException(ErrorCodes.OfferingPublicMustBeFree, "Public (open) data is offered free of charge; use the free pricing model.");
+        }
+        if (dataset.Definition.Class == DatasetClass.Personal && definition.Approval == ApprovalMode.Automatic)
+        {
+            throw new DomainException(ErrorCodes.OfferingPersonalNeedsApproval,
+                "Personal data flows only under the information bank's approval of each contract: set approval to \"provider\".");
         }
         if (definition.Visibility == OfferingVisibility.Private && definition.Buyers.Count == 0)
         {

@@ -4,7 +4,7 @@ using Marketplace.Storage;
 namespace Marketplace.Grains;
 
 [GenerateSerializer, Alias("Marketplace.PartyState")]
-public sealed class PartyState
+public sealed partial class PartyState
 {
     [Id(0)] public bool Registered { get; set; }
     [Id(1)] public PartyRole Role { get; set; }
@@ -15,7 +15,7 @@ public sealed class PartyState
     // IHoldingsIndex now. Never reuse these numbers.
 }
 
-public sealed class PartyGrain(
+public sealed partial class PartyGrain(
     [PersistentState("party", GrainStorage.Name)] IPersistentState<PartyState> state,
     IPartyDirectory directory,
     BillingCalendar calendar) : Grain, IPartyGrain
@@ -45,18 +45,6 @@ public sealed class PartyGrain(
 
     public Task<PartyProfile?> GetProfile() => Task.FromResult(S.Registered ? Profile() : null);
 
-    public Task AttachKey(string keyPrefix) => AddTo(S.KeyPrefixes, keyPrefix);
-
-    private async Task AddTo(List<string> list, string id)
-    {
-        EnsureRegistered();
-        if (!list.Contains(id, StringComparer.Ordinal))
-        {
-            list.Add(id);
-            await state.WriteStateAsync();
-        }
-    }
-
     private void EnsureRegistered()
     {
         if (!S.Registered)
@@ -67,5 +55,10 @@ public sealed class PartyGrain(
 
     private PartyEntry DirectoryEntry() => new(this.GetPrimaryKeyString(), S.Role.ToString(), S.Name, S.CreatedAt);
 
-    private PartyProfile Profile() => new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes]);
+    private PartyProfile Profile() =>
+        new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason);
+
+    private Task Save() => state.WriteStateAsync();
+
+    private DateTimeOffset Now => calendar.Now;
 }

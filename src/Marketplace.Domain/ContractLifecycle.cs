@@ -3,6 +3,8 @@ namespace Marketplace.Domain;
 /// <summary>
 /// Which actor may move a contract from one status to another. Requested contracts become Active by automatic
 /// activation (System) or approval (Provider, Operator); Terminated, Expired and Rejected are final.
+/// Personal data flows only under the holding information bank's approval: on a personal dataset's contract
+/// nothing activates automatically and the operator may reject, suspend or terminate, never approve or resume.
 /// </summary>
 public static class ContractLifecycle
 {
@@ -11,24 +13,39 @@ public static class ContractLifecycle
     public static bool IsTerminal(ContractStatus status) =>
         status is ContractStatus.Terminated or ContractStatus.Expired or ContractStatus.Rejected;
 
-    public static bool CanApply(ContractStatus from, ContractAction action, Actor actor) =>
-        Rule(from, action) is { } rule && rule.Actors.Contains(actor);
+    public static bool CanApply(ContractStatus from, ContractAction action, Actor actor, DatasetClass datasetClass) =>
+        Rule(from, action, datasetClass) is { } rule && rule.Actors.Contains(actor);
 
     /// <summary>The status after <paramref name="action"/>, or a <see cref="DomainException"/> saying why not.</summary>
-    public static ContractStatus Apply(ContractStatus from, ContractAction action, Actor actor)
+    public static ContractStatus Apply(ContractStatus from, ContractAction action, Actor actor, DatasetClass datasetClass)
     {
-        if (Rule(from, action) is not { } rule)
+        if (Rule(from, action, datasetClass) is not { } rule)
         {
             throw new DomainException(ErrorCodes.ContractIllegalTransition,
                 $"{Article(from)} {from} contract cannot be {PastTense(action)}: {WhyNot(from, action)}.");
         }
         if (!rule.Actors.Contains(actor))
         {
-            throw new DomainException(ErrorCodes.ContractNotPermitted,
-                $"Only {Describe(rule.Actors)} can {action.ToString().ToLowerInvariant()} a contract.");
+            throw new DomainException(ErrorCodes.ContractNotPermitted, rule.Actors.Length == 0
+                ? $"Nobody can {action.ToString().ToLowerInvariant()} a contract for personal data; the information bank holding it approves each contract itself."
+                : $"Only {Describe(rule.Actors)} can {action.ToString().ToLowerInvariant()} a contract{(datasetClass == DatasetClass.Personal ? " for personal data" : "")}.");
         }
         return rule.To;
     }
+
+    private static (ContractStatus To, Actor[] Actors)? Rule(ContractStatus from, ContractAction action, DatasetClass datasetClass)
+    {
+        var rule = Rule(from, action);
+        return rule is { } found && datasetClass == DatasetClass.Personal ? PersonalRule(action, found) : rule;
+    }
+
+    /// <summary>Only the holding information bank (the provider) lets personal data flow; the operator may only stop it.</summary>
+    private static (ContractStatus To, Actor[] Actors) PersonalRule(ContractAction action, (ContractStatus To, Actor[] Actors) rule) => action switch
+    {
+        ContractAction.Activate => (rule.To, []),
+        ContractAction.Approve or ContractAction.Resume => (rule.To, [Actor.Provider]),
+        _ => rule,
+    };
 
     private static (ContractStatus To, Actor[] Actors)? Rule(ContractStatus from, ContractAction action) => (from, action) switch
     {

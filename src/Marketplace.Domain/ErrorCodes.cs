@@ -76,4 +76,12 @@ public static class ErrorCodes
     public static readonly DomainErrorCode UsageUnitsTooLarge = new("usage.units-too-large", ErrorKind.Unprocessable);
     public static readonly DomainErrorCode UsageEventRejected = new("usage.event-rejected", ErrorKind.Invalid);
     public static readonly DomainErrorCode FilterRepeated = new("filter.repeated", ErrorKind.Invalid);
+    // h4: keys, parties, personal data, rate limits.
+    public static readonly DomainErrorCode ApikeyNotFound = new("apikey.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode ApikeyLimit = new("apikey.limit", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PartyInvalidReason = new("party.invalid-reason", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PartyNotSuspendable = new("party.not-suspendable", ErrorKind.Conflict);
+    public static readonly DomainErrorCode DatasetPersonalNeedsInformationBank = new("dataset.personal-needs-information-bank", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode OfferingPersonalNeedsApproval = new("offering.personal-needs-approval", ErrorKind.Invalid);
+    public static readonly DomainErrorCode RateLimited = new("request.rate-limited", ErrorKind.Quota);
 }

@@ -11,6 +11,8 @@ using Marketplace.Host.Features.Datasets;
 using Marketplace.Host.Features.Offerings;
 using Marketplace.Host.Features.Parties;
 using Marketplace.Host.Features.Usage;
+using Marketplace.Host.Http;
+using Marketplace.Host.OpenApi;
 using Marketplace.Storage.Cosmos;
 using Marketplace.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.Json;
@@ -80,20 +82,27 @@ public static class MarketplaceApp
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(Wire.EnumNaming)));
-        builder.Services.AddOpenApi();
+        builder.Services.AddMarketplaceRateLimits(options.RateLimits);
+        builder.Services.AddMarketplaceOpenApi();
         return builder;
     }
 
     public static WebApplication UseMarketplace(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseResponseHygiene();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (HttpsConfigured(app.Configuration))
+        {
+            app.UseHsts();
+        }
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("Marketplace API"));
+        app.MapScalarApiReference(ApiReference.Configure);
         app.MapGet("/health", () => TypedResults.Ok("ok")).WithName("Health").WithSummary("Liveness: answers once the silo is up.").ExcludeFromDescription();
         app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
 
@@ -105,5 +114,13 @@ public static class MarketplaceApp
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
         return app;
+    }
+
+    /// <summary>Whether Kestrel serves HTTPS (Kestrel:Endpoints:*:Url or the urls setting): only then is HSTS sent.</summary>
+    public static bool HttpsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        static bool Https(string? url) => url?.Contains("https://", StringComparison.OrdinalIgnoreCase) == true;
+        return configuration.GetSection("Kestrel:Endpoints").GetChildren().Any(e => Https(e["Url"])) || Https(configuration["urls"]);
     }
 }

@@ -27,4 +27,6 @@ public sealed class MarketplaceOptions
 
     /// <summary>Most units one reported usage event may carry (a bound against mistakes and attacks, not a quota).</summary>
     public long MaxUnitsPerUsageEvent { get; set; } = 1_000_000_000;
+    /// <summary>Requests per API key and per client address ("Marketplace:RateLimits"); answered 429 beyond them.</summary>
+    public Http.RateLimitOptions RateLimits { get; set; } = new();
 }

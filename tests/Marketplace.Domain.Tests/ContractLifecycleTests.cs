@@ -17,16 +17,34 @@ public sealed class ContractLifecycleTests
         [(ContractStatus.Suspended, ContractAction.Expire)] = (ContractStatus.Expired, [Actor.System]),
     };
 
-    public static TheoryData<ContractStatus, ContractAction, Actor> EveryCombination()
+    // Personal data flows only under the holding information bank's approval: nothing activates by itself and
+    // the operator may reject, suspend or terminate but never approve or resume.
+    private static readonly Dictionary<(ContractStatus, ContractAction), (ContractStatus To, Actor[] Actors)> AllowedForPersonalData = new()
     {
-        var data = new TheoryData<ContractStatus, ContractAction, Actor>();
+        [(ContractStatus.Requested, ContractAction.Approve)] = (ContractStatus.Active, [Actor.Provider]),
+        [(ContractStatus.Requested, ContractAction.Reject)] = (ContractStatus.Rejected, [Actor.Provider, Actor.Operator]),
+        [(ContractStatus.Requested, ContractAction.Terminate)] = (ContractStatus.Terminated, [Actor.Buyer, Actor.Operator]),
+        [(ContractStatus.Active, ContractAction.Suspend)] = (ContractStatus.Suspended, [Actor.Provider, Actor.Operator]),
+        [(ContractStatus.Suspended, ContractAction.Resume)] = (ContractStatus.Active, [Actor.Provider]),
+        [(ContractStatus.Active, ContractAction.Terminate)] = (ContractStatus.Terminated, [Actor.Buyer, Actor.Provider, Actor.Operator]),
+        [(ContractStatus.Suspended, ContractAction.Terminate)] = (ContractStatus.Terminated, [Actor.Buyer, Actor.Provider, Actor.Operator]),
+        [(ContractStatus.Active, ContractAction.Expire)] = (ContractStatus.Expired, [Actor.System]),
+        [(ContractStatus.Suspended, ContractAction.Expire)] = (ContractStatus.Expired, [Actor.System]),
+    };
+
+    public static TheoryData<ContractStatus, ContractAction, Actor, DatasetClass> EveryCombination()
+    {
+        var data = new TheoryData<ContractStatus, ContractAction, Actor, DatasetClass>();
         foreach (var status in Enum.GetValues<ContractStatus>())
         {
             foreach (var action in Enum.GetValues<ContractAction>())
             {
                 foreach (var actor in Enum.GetValues<Actor>())
                 {
-                    data.Add(status, action, actor);
+                    foreach (var datasetClass in Enum.GetValues<DatasetClass>())
+                    {
+                        data.Add(status, action, actor, datasetClass);
+                    }
                 }
             }
         }
@@ -35,24 +53,43 @@ public sealed class ContractLifecycleTests
 
     [Theory]
     [MemberData(nameof(EveryCombination))]
-    public void Apply_follows_the_transition_table(ContractStatus from, ContractAction action, Actor actor)
+    public void Apply_follows_the_transition_table(ContractStatus from, ContractAction action, Actor actor, DatasetClass datasetClass)
     {
-        if (Allowed.TryGetValue((from, action), out var rule) && rule.Actors.Contains(actor))
+        var table = datasetClass == DatasetClass.Personal ? AllowedForPersonalData : Allowed;
+        if (table.TryGetValue((from, action), out var rule) && rule.Actors.Contains(actor))
         {
-            Assert.Equal(rule.To, ContractLifecycle.Apply(from, action, actor));
-            Assert.True(ContractLifecycle.CanApply(from, action, actor));
+            Assert.Equal(rule.To, ContractLifecycle.Apply(from, action, actor, datasetClass));
+            Assert.True(ContractLifecycle.CanApply(from, action, actor, datasetClass));
             return;
         }
-        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(from, action, actor));
+        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(from, action, actor, datasetClass));
         Assert.Equal(Allowed.ContainsKey((from, action)) ? "contract.not-permitted" : "contract.illegal-transition", ex.Code);
-        Assert.False(ContractLifecycle.CanApply(from, action, actor));
+        Assert.False(ContractLifecycle.CanApply(from, action, actor, datasetClass));
+    }
+
+    [Fact]
+    public void The_operator_is_told_that_only_the_information_bank_approves_personal_data()
+    {
+        var ex = Assert.Throws<DomainException>(() =>
+            ContractLifecycle.Apply(ContractStatus.Requested, ContractAction.Approve, Actor.Operator, DatasetClass.Personal));
+
+        Assert.Equal("Only the provider can approve a contract for personal data.", ex.Message);
+    }
+
+    [Fact]
+    public void Personal_data_never_activates_automatically()
+    {
+        var ex = Assert.Throws<DomainException>(() =>
+            ContractLifecycle.Apply(ContractStatus.Requested, ContractAction.Activate, Actor.System, DatasetClass.Personal));
+
+        Assert.Equal("contract.not-permitted", ex.Code);
     }
 
     [Fact]
     public void Illegal_transitions_explain_the_state()
     {
         var ex = Assert.Throws<DomainException>(() =>
-            ContractLifecycle.Apply(ContractStatus.Terminated, ContractAction.Approve, Actor.Provider));
+            ContractLifecycle.Apply(ContractStatus.Terminated, ContractAction.Approve, Actor.Provider, DatasetClass.Private));
 
         Assert.Equal("A Terminated contract cannot be approved: it has ended.", ex.Message);
     }
@@ -60,7 +97,7 @@ public sealed class ContractLifecycleTests
     [Fact]
     public void Illegal_transitions_use_the_right_article()
     {
-        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(ContractStatus.Active, ContractAction.Resume, Actor.Provider));
+        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(ContractStatus.Active, ContractAction.Resume, Actor.Provider, DatasetClass.Private));
 
         Assert.Equal("An Active contract cannot be resumed: only a suspended contract can be resumed.", ex.Message);
     }
@@ -68,7 +105,7 @@ public sealed class ContractLifecycleTests
     [Fact]
     public void Unpermitted_actors_are_told_who_may_act()
     {
-        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(ContractStatus.Active, ContractAction.Suspend, Actor.Buyer));
+        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(ContractStatus.Active, ContractAction.Suspend, Actor.Buyer, DatasetClass.Private));
 
         Assert.Equal("Only the provider or an operator can suspend a contract.", ex.Message);
     }
@@ -76,7 +113,7 @@ public sealed class ContractLifecycleTests
     [Fact]
     public void Three_permitted_actors_are_listed_with_commas()
     {
-        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(ContractStatus.Active, ContractAction.Terminate, Actor.System));
+        var ex = Assert.Throws<DomainException>(() => ContractLifecycle.Apply(ContractStatus.Active, ContractAction.Terminate, Actor.System, DatasetClass.Private));
 
         Assert.Equal("Only the buyer, the provider or an operator can terminate a contract.", ex.Message);
     }
@@ -100,7 +137,8 @@ public sealed class ContractLifecycleTests
     public void Terminal_statuses_accept_no_action_from_anyone(ContractStatus status)
     {
         var anyAllowed = Enum.GetValues<ContractAction>()
-            .Any(action => Enum.GetValues<Actor>().Any(actor => ContractLifecycle.CanApply(status, action, actor)));
+            .Any(action => Enum.GetValues<Actor>().Any(actor => Enum.GetValues<DatasetClass>()
+                .Any(datasetClass => ContractLifecycle.CanApply(status, action, actor, datasetClass))));
 
         Assert.False(anyAllowed);
     }

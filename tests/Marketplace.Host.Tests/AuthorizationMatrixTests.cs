@@ -37,6 +37,10 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/parties/", _ => Url("/api/v1/parties"), [Ok, 403, 403, 403, 403]),
         new("GET", "/api/v1/parties/me", _ => Url("/api/v1/parties/me"), [Ok, Ok, Ok, Ok, Ok]),
         new("POST", "/api/v1/parties/{id}/keys", w => Url($"/api/v1/parties/{w.OwnerBuyer.Id}/keys"), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/parties/{id}/keys", w => Url($"/api/v1/parties/{w.OwnerBuyer.Id}/keys"), [Ok, 404, 404, Ok, 404]),
+        new("POST", "/api/v1/parties/{id}/keys/{prefix}/revoke", async w => ($"/api/v1/parties/{w.OwnerBuyer.Id}/keys/{await w.FreshKeyPrefixAsync()}/revoke", null), [Ok, 404, 404, Ok, 404]),
+        new("POST", "/api/v1/parties/{id}/suspend", async w => ($"/api/v1/parties/{(await w.Driver.CreatePartyAsync("buyer")).Id}/suspend", Json(new { reason = "test" })), [Ok, 403, 403, 403, 403]),
+        new("POST", "/api/v1/parties/{id}/reinstate", async w => ($"/api/v1/parties/{(await w.Driver.CreatePartyAsync("buyer")).Id}/reinstate", null), [Ok, 403, 403, 403, 403]),
         new("POST", "/api/v1/datasets/", _ => Body("/api/v1/datasets", MarketplaceDriver.BusStopsDataset(MarketplaceDriver.UniqueId("ds"))), [403, Ok, Ok, 403, 403]),
         new("GET", "/api/v1/datasets/", _ => Url("/api/v1/datasets"), [Ok, Ok, Ok, 403, 403]),
         new("GET", "/api/v1/datasets/{id}", w => Url($"/api/v1/datasets/{w.DatasetId}"), [Ok, Ok, 404, 403, 403]),
@@ -200,6 +204,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         public string PrivateOfferingId { get; private set; } = "";
         public string ContractId { get; private set; } = "";
         public DateTimeOffset Now => _driver.Factory.Time.GetUtcNow();
+        public MarketplaceDriver Driver => _driver;
 
         public static async Task<World> GetAsync(MarketplaceDriver driver)
         {
@@ -249,6 +254,13 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             Caller.OwnerBuyer => OwnerBuyer.Client,
             _ => _otherBuyer.Client,
         };
+
+        public async Task<string> FreshKeyPrefixAsync()
+        {
+            var response = await _driver.Operator.PostAsync($"/api/v1/parties/{OwnerBuyer.Id}/keys", null);
+            var key = await MarketplaceDriver.Ok<Features.Parties.ApiKeyResponse>(response, HttpStatusCode.Created);
+            return key.ApiKey.Substring(3, 12);
+        }
 
         public async Task<(string DatasetId, string RevisionId)> FreshDatasetAsync()
         {

@@ -21,7 +21,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string OperatorKey => File.ReadAllText(Path.Combine(DataDirectory, "operator.key")).Trim();
 
-    public static async Task<HostProcess> StartAsync(string dataDirectory)
+    /// <param name="arguments">More command-line settings, e.g. "--Kestrel:Certificates:Default:Path=...".</param>
+    /// <param name="urls">What Kestrel listens on besides BaseUrl (e.g. an https:// address).</param>
+    public static async Task<HostProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? arguments = null, string? urls = null)
     {
         var testBin = AppContext.BaseDirectory; // .../tests/Marketplace.Host.Tests/bin/<Configuration>/net10.0/
         var configuration = new DirectoryInfo(testBin).Parent!.Name;
@@ -36,12 +38,12 @@ public sealed class HostProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            Path.Combine(hostDir, "Marketplace.Host.dll"), "--urls", baseUrl, "--contentRoot", hostDir,
+            Path.Combine(hostDir, "Marketplace.Host.dll"), "--urls", urls is null ? baseUrl : $"{baseUrl};{urls}", "--contentRoot", hostDir,
             $"--Marketplace:DataDirectory={dataDirectory}",
             $"--Marketplace:SiloPort={MarketplaceFactory.FreePort().ToString(CultureInfo.InvariantCulture)}",
             $"--Marketplace:GatewayPort={MarketplaceFactory.FreePort().ToString(CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(arg);
         }
@@ -107,7 +109,7 @@ public sealed class HostProcess : IAsyncDisposable
         throw new TimeoutException("The host did not become healthy within 60 s.");
     }
 
-    private static string FindRepositoryRoot(string from)
+    public static string FindRepositoryRoot(string from)
     {
         for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
         {

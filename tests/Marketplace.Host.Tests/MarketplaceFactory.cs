@@ -18,8 +18,10 @@ namespace Marketplace.Host.Tests;
 /// </summary>
 public sealed class MarketplaceFactory : WebApplicationFactory<Program>
 {
-    public MarketplaceFactory(string? dataDirectory = null, long? maxUploadBytes = null, CosmosServer? cosmos = null, string? cosmosDatabase = null)
+    public MarketplaceFactory(string? dataDirectory = null, long? maxUploadBytes = null, CosmosServer? cosmos = null, string? cosmosDatabase = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
+        Settings = settings ?? new Dictionary<string, string>();
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         MaxUploadBytes = maxUploadBytes;
         Cosmos = cosmos;
@@ -34,6 +36,9 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; }
 
     public long? MaxUploadBytes { get; }
+
+    /// <summary>Configuration applied last, e.g. "Marketplace:RateLimits:PerKey:Burst".</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>2026-11-10 09:00 in Tokyo: the middle of billing period 2026-11.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
@@ -58,6 +63,13 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
             builder.UseSetting("Marketplace:MaxUploadBytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // In-process clients share one (absent) address: tests must not throttle each other unless they mean to.
+        builder.UseSetting("Marketplace:RateLimits:PerAddress:Burst", "1000000");
+        builder.UseSetting("Marketplace:RateLimits:PerAddress:TokensPerPeriod", "1000000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (Cosmos is not null)
         {
             builder.UseSetting("Marketplace:Store", "Cosmos");

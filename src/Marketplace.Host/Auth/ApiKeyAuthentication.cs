@@ -16,6 +16,7 @@ public sealed class ApiKeyAuthentication(
 {
     public const string SchemeName = "ApiKey";
     public const string PartyClaim = "party";
+    public const string KeyClaim = "key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -31,14 +32,14 @@ public sealed class ApiKeyAuthentication(
         }
         var ticket = await keys.VerifyAsync(prefix, hash);
         return ticket is null
-            ? AuthenticateResult.Fail("The API key is not valid (unknown, revoked or mistyped).")
+            ? AuthenticateResult.Fail("The API key is not valid (unknown, revoked, mistyped, or its party is suspended).")
             : AuthenticateResult.Success(ticket);
     }
 
-    internal static AuthenticationTicket TicketFor(ApiPrincipal principal)
+    internal static AuthenticationTicket TicketFor(ApiPrincipal principal, string keyPrefix)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(PartyClaim, principal.PartyId), new Claim(ClaimTypes.Role, principal.Role.ToString())],
+            [new Claim(PartyClaim, principal.PartyId), new Claim(ClaimTypes.Role, principal.Role.ToString()), new Claim(KeyClaim, keyPrefix)],
             SchemeName, PartyClaim, ClaimTypes.Role);
         return new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName);
     }
@@ -49,7 +50,12 @@ public sealed class ApiKeyAuthentication(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblem(StatusCodes.Status403Forbidden, "Not allowed for your role",
-            $"This endpoint is not open to a {Context.User.FindFirstValue(ClaimTypes.Role)?.ToLowerInvariant() ?? "caller"} key.");
+            $"This endpoint is not open to {RoleOfCaller()} key.");
+
+    private string RoleOfCaller() =>
+        Enum.TryParse<PartyRole>(Context.User.FindFirstValue(ClaimTypes.Role), out var role)
+            ? $"{(role == PartyRole.InformationBank || role == PartyRole.Operator ? "an" : "a")} {Wire.Name(role)}"
+            : "this";
 
     private async Task WriteProblem(int status, string title, string detail)
     {
@@ -71,6 +77,7 @@ public static class Roles
     public const string Operator = nameof(PartyRole.Operator);
     public const string Provider = nameof(PartyRole.Provider);
     public const string Buyer = nameof(PartyRole.Buyer);
+    public const string InformationBank = nameof(PartyRole.InformationBank);
 }
 
 public static class PrincipalExtensions

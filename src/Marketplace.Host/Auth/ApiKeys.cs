@@ -9,10 +9,10 @@ namespace Marketplace.Host.Auth;
 /// in clear; only a SHA-256 hash of the secret is stored. Secrets have 256 bits of entropy, so a fast hash
 /// is enough (no password-stretching needed).
 /// </summary>
-public sealed class ApiKeyIssuer(IGrainFactory grains)
+public sealed class ApiKeyIssuer(IGrainFactory grains, ApiKeyCache cache)
 {
     private const string Scheme = "mk_";
-    private const int PrefixLength = 12;
+    public const int PrefixLength = 12;
     private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
 
     public async Task<string> IssueAsync(ApiPrincipal principal)
@@ -21,8 +21,8 @@ public sealed class ApiKeyIssuer(IGrainFactory grains)
         var prefix = RandomNumberGenerator.GetString(Alphabet, PrefixLength);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await grains.GetGrain<IApiKeyGrain>(prefix).Issue(principal, Hash(secret));
-        await grains.GetGrain<IPartyGrain>(principal.PartyId).AttachKey(prefix);
+        await grains.GetGrain<IPartyGrain>(principal.PartyId).AddKey(prefix, Hash(secret));
+        cache.Forget(prefix);
         return $"{Scheme}{prefix}_{secret}";
     }
 
@@ -36,9 +36,18 @@ public sealed class ApiKeyIssuer(IGrainFactory grains)
             return false;
         }
         prefix = key.Substring(Scheme.Length, PrefixLength);
+        if (!IsPrefix(prefix))
+        {
+            prefix = "";
+            return false;
+        }
         secretHash = Hash(key[(Scheme.Length + PrefixLength + 1)..]);
         return true;
     }
+
+    /// <summary>Whether the text could be a key prefix at all; anything else is refused before any grain is asked.</summary>
+    public static bool IsPrefix(string text) =>
+        text.Length == PrefixLength && text.AsSpan().IndexOfAnyExcept(Alphabet) < 0;
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

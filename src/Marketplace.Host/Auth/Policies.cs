@@ -14,8 +14,9 @@ public static class Policies
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .AddPolicy(Operator, p => p.RequireRole(Roles.Operator))
-            .AddPolicy(Provider, p => p.RequireRole(Roles.Provider))
+            // An information bank is a provider that may also hold personal data.
+            .AddPolicy(Provider, p => p.RequireRole(Roles.Provider, Roles.InformationBank))
             .AddPolicy(Buyer, p => p.RequireRole(Roles.Buyer))
-            .AddPolicy(ProviderOrOperator, p => p.RequireRole(Roles.Provider, Roles.Operator));
+            .AddPolicy(ProviderOrOperator, p => p.RequireRole(Roles.Provider, Roles.InformationBank, Roles.Operator));
     }
 }

@@ -23,7 +23,7 @@ public sealed class ContractScope(IGrainFactory grains, IHoldingsIndex holdings)
         var query = caller.Role switch
         {
             PartyRole.Operator => new ContractQuery(),
-            PartyRole.Provider => new ContractQuery(ProviderId: caller.PartyId),
+            PartyRole.Provider or PartyRole.InformationBank => new ContractQuery(ProviderId: caller.PartyId),
             _ => new ContractQuery(BuyerId: caller.PartyId),
         } with
         {
@@ -50,7 +50,7 @@ public sealed class ContractScope(IGrainFactory grains, IHoldingsIndex holdings)
     private static bool IsVisibleTo(ContractView view, ApiPrincipal caller) => caller.Role switch
     {
         PartyRole.Operator => true,
-        PartyRole.Provider => view.Terms.ProviderId == caller.PartyId,
+        PartyRole.Provider or PartyRole.InformationBank => view.Terms.ProviderId == caller.PartyId,
         _ => view.BuyerId == caller.PartyId,
     };
 }

@@ -63,7 +63,7 @@ public static class OfferingEndpoints
         var visible = view is not null && caller.Role switch
         {
             PartyRole.Operator => true,
-            PartyRole.Provider => view.ProviderId == caller.PartyId,
+            PartyRole.Provider or PartyRole.InformationBank => view.ProviderId == caller.PartyId,
             _ => view.Status == OfferingStatus.Listed && view.IsVisibleTo(caller.PartyId),
         };
         return visible ? TypedResults.Ok(view!.ToResponse()) : throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");

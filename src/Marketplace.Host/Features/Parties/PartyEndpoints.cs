@@ -8,7 +8,7 @@ namespace Marketplace.Host.Features.Parties;
 
 public sealed record CreatePartyRequest(string? Id, string? Role, string? Name);
 
-public sealed record PartyResponse(string Id, string Role, string Name, DateTimeOffset CreatedAt);
+public sealed record PartyResponse(string Id, string Role, string Name, DateTimeOffset CreatedAt, string Status, string? SuspensionReason);
 
 public sealed record PartyWithKeyResponse(string Id, string Role, string Name, string ApiKey);
 
@@ -17,6 +17,13 @@ public sealed record PartyListResponse(IReadOnlyList<PartyResponse> Items, strin
 
 public sealed record ApiKeyResponse(string PartyId, string ApiKey);
 
+/// <summary>A key as its party sees it: the public prefix and dates, never the secret.</summary>
+public sealed record PartyKeyResponse(string Prefix, DateTimeOffset IssuedAt, bool Revoked, DateTimeOffset? RevokedAt);
+
+public sealed record PartyKeyListResponse(IReadOnlyList<PartyKeyResponse> Items);
+
+public sealed record SuspendPartyRequest(string? Reason);
+
 public static class PartyEndpoints
 {
     public static IEndpointRouteBuilder MapPartyEndpoints(this IEndpointRouteBuilder app)
@@ -24,8 +31,8 @@ public static class PartyEndpoints
         var group = app.MapGroup("/api/v1/parties").WithTags("Parties");
 
         group.MapPost("/", CreateParty).WithName("CreateParty")
-            .WithSummary("Register a provider, buyer or operator and issue its first API key (shown once).")
-            .RequireAuthorization(Policies.Operator).ProducesProblem(400).ProducesProblem(409);
+            .WithSummary("Register a provider, information bank, buyer or operator and issue its first API key (shown once).")
+            .RequireAuthorization(Policies.Operator).ProducesProblem(400).ProducesProblem(409).WithMetadata(new NoStore());
         group.MapGet("/", ListParties).WithName("ListParties")
             .WithSummary("Every party (operator), in registration order, a page at a time (cursor, pageSize 1-200, default 50; follow 'next' or the Link header).")
             .RequireAuthorization(Policies.Operator).ProducesProblem(400);
@@ -33,6 +40,18 @@ public static class PartyEndpoints
             .RequireAuthorization();
         group.MapPost("/{id}/keys", IssueKey).WithName("IssueApiKey")
             .WithSummary("Issue another API key for a party (operator); the key is shown once.")
+            .RequireAuthorization(Policies.Operator).ProducesProblem(404).ProducesProblem(409).WithMetadata(new NoStore());
+        group.MapGet("/{id}/keys", ListKeys).WithName("ListApiKeys")
+            .WithSummary("A party's API keys: prefixes, when each was issued and whether it is revoked (operator, or the party itself).")
+            .RequireAuthorization().ProducesProblem(404).WithMetadata(new NoStore());
+        group.MapPost("/{id}/keys/{prefix}/revoke", RevokeKey).WithName("RevokeApiKey")
+            .WithSummary("Revoke one of a party's API keys (operator, or the party itself for its own keys).")
+            .RequireAuthorization().ProducesProblem(404).WithMetadata(new NoStore());
+        group.MapPost("/{id}/suspend", Suspend).WithName("SuspendParty")
+            .WithSummary("Suspend a party (operator): its keys stop working and no data flows under its contracts.")
+            .RequireAuthorization(Policies.Operator).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/reinstate", Reinstate).WithName("ReinstateParty")
+            .WithSummary("Lift a party's suspension (operator).")
             .RequireAuthorization(Policies.Operator).ProducesProblem(404);
         return app;
     }
@@ -47,11 +66,13 @@ public static class PartyEndpoints
         return TypedResults.Created($"/api/v1/parties/{id}", new PartyWithKeyResponse(id, Wire.Name(role), profile.Name, key));
     }
 
-    private static async Task<Ok<PartyListResponse>> ListParties(string? cursor, string? pageSize, HttpContext http, IPartyDirectory directory)
+    private static async Task<Ok<PartyListResponse>> ListParties(string? cursor, string? pageSize, HttpContext http, IPartyDirectory directory, IGrainFactory grains)
     {
         var request = ListPaging.Parse(cursor, pageSize);
         var page = await directory.ListAsync(request.After, request.PageSize, http.RequestAborted);
-        return TypedResults.Ok(new PartyListResponse([.. page.Items.Select(ToResponse)], ListPaging.Next(http, page.Next)));
+        // The directory orders and pages; each party's own grain has the last word on its status.
+        var profiles = await Task.WhenAll(page.Items.Select(e => grains.GetGrain<IPartyGrain>(e.PartyId).GetProfile()));
+        return TypedResults.Ok(new PartyListResponse([.. profiles.OfType<PartyProfile>().Select(ToResponse)], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<PartyResponse>> Me(HttpContext http, IGrainFactory grains)
@@ -64,14 +85,66 @@ public static class PartyEndpoints
 
     private static async Task<Created<ApiKeyResponse>> IssueKey(string id, IGrainFactory grains, ApiKeyIssuer keys)
     {
-        var profile = await grains.GetGrain<IPartyGrain>(id).GetProfile()
-            ?? throw new DomainException(ErrorCodes.PartyNotFound, $"There is no party '{id}'.");
+        var profile = await Existing(id, grains);
         var key = await keys.IssueAsync(new ApiPrincipal(id, profile.Role));
-        return TypedResults.Created($"/api/v1/parties/{id}", new ApiKeyResponse(id, key));
+        return TypedResults.Created($"/api/v1/parties/{id}/keys", new ApiKeyResponse(id, key));
     }
 
-    private static PartyResponse ToResponse(PartyEntry p) => new(p.PartyId,
-        Enum.TryParse<PartyRole>(p.Role, out var role) ? Wire.Name(role) : p.Role.ToLowerInvariant(), p.Name, p.CreatedAt);
+    private static async Task<Ok<PartyKeyListResponse>> ListKeys(string id, HttpContext http, IGrainFactory grains)
+    {
+        var party = await OperatorOrSelf(id, http, grains);
+        var keys = await party.ListKeys();
+        return TypedResults.Ok(new PartyKeyListResponse([.. keys.Select(ToResponse)]));
+    }
 
-    private static PartyResponse ToResponse(PartyProfile p) => new(p.Id, Wire.Name(p.Role), p.Name, p.CreatedAt);
+    private static async Task<Ok<PartyKeyResponse>> RevokeKey(string id, string prefix, HttpContext http, IGrainFactory grains, ApiKeyCache cache)
+    {
+        var party = await OperatorOrSelf(id, http, grains);
+        if (!ApiKeyIssuer.IsPrefix(prefix))
+        {
+            throw new DomainException(ErrorCodes.ApikeyNotFound, $"Party '{id}' has no key '{prefix}'.");
+        }
+        var key = await party.RevokeKey(prefix);
+        cache.Forget(prefix);
+        return TypedResults.Ok(ToResponse(key));
+    }
+
+    private static async Task<Ok<PartyResponse>> Suspend(string id, SuspendPartyRequest request, HttpContext http, IGrainFactory grains, ApiKeyCache cache)
+    {
+        await Existing(id, grains);
+        var profile = await grains.GetGrain<IPartyGrain>(id).Suspend(request.Reason ?? "", http.User.Caller().PartyId);
+        foreach (var prefix in profile.KeyPrefixes)
+        {
+            cache.Forget(prefix);
+        }
+        return TypedResults.Ok(ToResponse(profile));
+    }
+
+    private static async Task<Ok<PartyResponse>> Reinstate(string id, IGrainFactory grains)
+    {
+        await Existing(id, grains);
+        return TypedResults.Ok(ToResponse(await grains.GetGrain<IPartyGrain>(id).Reinstate()));
+    }
+
+    /// <summary>The party if the caller is an operator or the party itself; any other caller learns nothing (the same 404 as an unknown id).</summary>
+    private static async Task<IPartyGrain> OperatorOrSelf(string id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.Caller();
+        if (caller.Role != PartyRole.Operator && caller.PartyId != id)
+        {
+            throw UnknownParty(id);
+        }
+        await Existing(id, grains);
+        return grains.GetGrain<IPartyGrain>(id);
+    }
+
+    private static async Task<PartyProfile> Existing(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IPartyGrain>(id).GetProfile() ?? throw UnknownParty(id);
+
+    private static DomainException UnknownParty(string id) => new(ErrorCodes.PartyNotFound, $"There is no party '{id}'.");
+
+    private static PartyResponse ToResponse(PartyProfile p) =>
+        new(p.Id, Wire.Name(p.Role), p.Name, p.CreatedAt, Wire.Name(p.Status), p.SuspensionReason);
+
+    private static PartyKeyResponse ToResponse(PartyKey k) => new(k.Prefix, k.IssuedAt, k.RevokedAt is not null, k.RevokedAt);
 }

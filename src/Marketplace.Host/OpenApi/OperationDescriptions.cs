@@ -1,0 +1,60 @@
+namespace Marketplace.Host.OpenApi;
+
+/// <summary>
+/// The long description of each operation (by operationId) and of each tag, shown in the API reference below
+/// the one-line summary the endpoint declares. An endpoint may instead declare its own with WithDescription.
+/// Kept in one table so every operation gets one; OpenApiLintTests fails on an operation without it.
+/// </summary>
+public static class OperationDescriptions
+{
+    private static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
+    {
+        ["SearchCatalog"] = "Full-text and faceted search over listed offerings, for any party. A buyer also sees the private offerings made to it, and no other buyer's. Answers a page of items with facet counts.",
+        ["GetRecords"] = "The brokered read: the contract is checked (status, purpose, end date, quota), a page is read from the current revision (or the revision the cursor pages through), metered, and answered with a cursor for the next page. Units metered are the records returned for record-priced plans.",
+        ["CreateParty"] = "Registers an organisation in a role (provider, information-bank, buyer or operator) and answers its first API key. The key is shown only in this answer; store it securely.",
+        ["ListParties"] = "Every registered party with its role and status. Operator only.",
+        ["WhoAmI"] = "The party, role and status of the API key sent. Useful to check a key works.",
+        ["IssueApiKey"] = "Issues an additional API key to a party, for rotation. A party holds at most 20 active keys; revoke one first when at the limit. The key is shown only in this answer.",
+        ["ListApiKeys"] = "The prefixes of a party's keys, when each was issued and whether (and when) it was revoked. Secrets are never stored or shown. Open to the operator and to the party itself; other callers get 404.",
+        ["RevokeApiKey"] = "Revokes a key at once on this host and within 30 seconds everywhere. The operator may revoke any key; a party may revoke its own. A prefix the party does not hold answers 404, exactly like an unknown one.",
+        ["SuspendParty"] = "Suspends a party with a reason shown to it: its keys stop working and no data flows under contracts where it is the buyer or the provider, within 30 seconds. Operators cannot be suspended.",
+        ["ReinstateParty"] = "Lifts a suspension: the party's keys and contracts work again within 30 seconds.",
+        ["CreateDataset"] = "Declares a dataset: its class (public, private or personal), DCAT metadata and schema. Only an information bank may declare personal data, whose schema must name the subject field. Records are uploaded afterwards as revisions.",
+        ["ListDatasets"] = "The caller's own datasets (provider or information bank), or every dataset (operator).",
+        ["GetDataset"] = "A dataset with its metadata, schema and revisions. Other providers' datasets answer 404.",
+        ["UploadRevision"] = "Uploads the dataset's records as CSV (text/csv) or JSON Lines (application/x-ndjson). Every row is checked against the schema; if any fails, nothing is stored and the first problems are listed. A successful upload becomes the current revision.",
+        ["RetireRevision"] = "Retires a revision so contracts no longer read it; cursors paging through it answer 409 and readers start again on the newest published revision.",
+        ["CreateOffering"] = "Offers one of the caller's datasets under a pricing plan (free, flat, per-unit, tiered), a usage policy (purposes, term, quota, redistribution), a visibility and an approval mode. Personal data needs the provider's approval of each contract. The offering starts as a draft.",
+        ["ListOfferings"] = "The caller's own offerings (provider or information bank), or every offering (operator). Buyers use the catalog.",
+        ["GetOffering"] = "One offering with its terms. A buyer sees only listed offerings open to it; anything else answers 404.",
+        ["PublishOffering"] = "Lists a draft or delisted offering in the catalog. Its dataset needs a published revision.",
+        ["DelistOffering"] = "Removes the offering from the catalog; it takes no new subscriptions, while signed contracts keep their terms.",
+        ["Subscribe"] = "Opens a contract for the calling buyer with a declared purpose the offering's policy permits. The contract snapshots the offering's terms; it is active at once with automatic approval, or requested until the provider approves.",
+        ["ListContracts"] = "The contracts the caller is party to: a buyer's own, a provider's on its offerings, or all for the operator; filter by status and offering.",
+        ["GetContract"] = "A contract with its terms snapshot, status and the history of every change. Contracts of others answer 404.",
+        ["ApproveContract"] = "Moves a requested contract to active. The provider may approve; so may the operator, except for personal data, which only the holding information bank approves.",
+        ["RejectContract"] = "Refuses a requested contract for good. The provider or the operator may reject.",
+        ["SuspendContract"] = "Pauses an active contract: no data is served until it is resumed. The provider or the operator may suspend.",
+        ["ResumeContract"] = "Resumes a suspended contract. The provider may resume; so may the operator, except for personal data.",
+        ["TerminateContract"] = "Ends a contract for good. The buyer, the provider or the operator may terminate; a buyer may also withdraw a request.",
+        ["GetUsage"] = "Units used and the charge per contract for a billing period (a calendar month in the marketplace's time zone; default the current one).",
+        ["ReportUsage"] = "For providers serving data themselves: reports usage events against their contracts. Each event is idempotent by its eventId; events that cannot be accepted are listed with the reason and the rest are recorded.",
+        ["GetContractUsage"] = "Units used and the charge of one contract for a billing period, computed with the contract's pricing plan.",
+    };
+
+    private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
+    {
+        ["Access"] = "Brokered, metered reads of records under a contract.",
+        ["Catalog"] = "Search the listed offerings.",
+        ["Contracts"] = "Contracts between buyers and providers, and their lifecycle.",
+        ["Datasets"] = "Datasets, their schemas and record revisions.",
+        ["Offerings"] = "Offerings of datasets under pricing and policy terms, and subscriptions to them.",
+        ["Parties"] = "Providers, information banks, buyers and operators; their API keys and standing.",
+        ["Usage"] = "Metered usage and charges per billing period.",
+    };
+
+    /// <summary>The operation's description, or its absence spelled out so the lint names the operation.</summary>
+    public static string? Of(string operationId) => Operations.GetValueOrDefault(operationId);
+
+    public static string? OfTag(string tag) => Tags.GetValueOrDefault(tag);
+}

@@ -1,0 +1,97 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Marketplace.Host.Tests;
+
+/// <summary>
+/// The OpenAPI document passes Spectral's spectral:oas ruleset with no error and no warning (Spectral pinned in
+/// tools/openapi-lint; build.ps1 installs it, and this test does too when it is missing). Needs node and npm:
+/// without them the test fails saying so, it never skips.
+/// </summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class OpenApiLintTests(MarketplaceFixture fixture)
+{
+    private static readonly string LintDirectory =
+        Path.Combine(HostProcess.FindRepositoryRoot(AppContext.BaseDirectory), "tools", "openapi-lint");
+
+    [Fact]
+    public async Task The_openapi_document_passes_spectral_oas_with_no_problem_at_all()
+    {
+        var document = Path.Combine(Path.GetTempPath(), $"marketplace-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(document, await fixture.Factory.CreateClient().GetStringAsync("/openapi/v1.json"));
+        try
+        {
+            await EnsureSpectralInstalledAsync();
+            var (exit, output, errors) = await RunAsync("node",
+                [Path.Combine(LintDirectory, "node_modules", "@stoplight", "spectral-cli", "dist", "index.js"),
+                 "lint", "--ruleset", Path.Combine(LintDirectory, ".spectral.yaml"), "--format", "json", "--fail-severity", "hint", "--quiet", document]);
+
+            var problems = JsonDocument.Parse(output.Length == 0 ? "[]" : output).RootElement.EnumerateArray()
+                .Select(p => $"{p.GetProperty("code")}: {p.GetProperty("message")} at {string.Join('.', p.GetProperty("path").EnumerateArray())}")
+                .ToList();
+            Assert.True(problems.Count == 0 && exit == 0, $"spectral exit {exit}:\n{string.Join('\n', problems)}\n{errors}");
+        }
+        finally
+        {
+            File.Delete(document);
+        }
+    }
+
+    [Fact]
+    public async Task Operations_needing_a_key_declare_the_bearer_scheme_and_every_operation_its_problems()
+    {
+        using var json = JsonDocument.Parse(await fixture.Factory.CreateClient().GetStringAsync("/openapi/v1.json"));
+        var root = json.RootElement;
+        var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        var operations = root.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name} {p.Name}", Op: o.Value))).ToList();
+
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        Assert.All(operations, o =>
+        {
+            Assert.True(o.Op.TryGetProperty("security", out var security) && security.GetArrayLength() > 0, $"{o.Name} needs a key");
+            Assert.False(string.IsNullOrWhiteSpace(o.Op.GetProperty("description").GetString()), $"{o.Name} has a description");
+            foreach (var status in new[] { "401", "429", "503" })
+            {
+                Assert.True(o.Op.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _),
+                    $"{o.Name} declares its {status} as problem+json");
+            }
+        });
+    }
+
+    private static async Task EnsureSpectralInstalledAsync()
+    {
+        if (Directory.Exists(Path.Combine(LintDirectory, "node_modules", "@stoplight", "spectral-cli")))
+        {
+            return;
+        }
+        var (exit, output, errors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"]);
+        Assert.True(exit == 0, $"npm ci in {LintDirectory} failed ({exit}):\n{output}\n{errors}");
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = LintDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"'{program}' could not be started: the OpenAPI lint needs Node.js 20+ and npm on PATH.", e);
+        }
+        using (process)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await output, await errors);
+        }
+    }
+}
