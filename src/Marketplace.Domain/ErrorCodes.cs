@@ -70,4 +70,9 @@ public static class ErrorCodes
     public static readonly DomainErrorCode UsageInvalidEventId = new("usage.invalid-event-id", ErrorKind.Invalid);
     public static readonly DomainErrorCode UsageNegativeUnits = new("usage.negative-units", ErrorKind.Invalid);
     public static readonly DomainErrorCode UsageTooLarge = new("usage.too-large", ErrorKind.TooLarge);
+
+    // h3: bounds on terms, prices and request texts.
+    public static readonly DomainErrorCode PricingInvalidPrice = new("pricing.invalid-price", ErrorKind.Invalid);
+    public static readonly DomainErrorCode TextTooLong = new("text.too-long", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
 }
