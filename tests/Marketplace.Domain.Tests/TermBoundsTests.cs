@@ -22,6 +22,16 @@ public sealed class TermBoundsTests
     }
 
     [Fact]
+    public void A_term_stored_before_terms_were_bounded_still_yields_an_end_instead_of_throwing()
+    {
+        var signedAt = new DateTimeOffset(2026, 11, 10, 12, 0, 0, TimeSpan.FromHours(9));
+
+        var end = (UsagePolicy.Open with { TermDays = int.MaxValue }).ContractEndFor(signedAt);
+
+        Assert.Equal(DateTimeOffset.MaxValue, end);
+    }
+
+    [Fact]
     public void An_end_date_in_the_last_millennium_of_the_calendar_is_refused()
     {
         var ex = Assert.Throws<DomainException>(() => (UsagePolicy.Open with { EndsAt = DateTimeOffset.MaxValue }).Validate());
