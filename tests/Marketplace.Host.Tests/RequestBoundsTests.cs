@@ -76,6 +76,28 @@ public sealed class RequestBoundsTests(MarketplaceFixture fixture)
         Assert.Contains("200", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_filter_that_matches_nothing_answers_an_empty_page_with_a_cursor_until_the_revision_ends()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: Marketplace.Storage.RecordScan.DefaultMaxRows + 1);
+        var buyer = await _driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+        var url = $"/api/v1/contracts/{contract.Id}/records?district=nowhere&limit=10";
+
+        var first = await Page(buyer.Client, url);
+        var cursor = first.GetProperty("nextCursor").GetString();
+        Assert.NotNull(cursor);
+        var second = await Page(buyer.Client, $"{url}&cursor={cursor}");
+
+        Assert.Equal(0, first.GetProperty("count").GetInt32());
+        Assert.Equal(0, first.GetProperty("unitsMetered").GetInt64());
+        Assert.Equal(0, second.GetProperty("count").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> Page(HttpClient client, string url) =>
+        await MarketplaceDriver.Ok<System.Text.Json.JsonElement>(await client.GetAsync(url), HttpStatusCode.OK);
+
     private static JsonObject JsonSerializerNode(object value) =>
         System.Text.Json.JsonSerializer.SerializeToNode(value, MarketplaceDriver.Json)!.AsObject();
 }
