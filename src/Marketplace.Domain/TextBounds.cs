@@ -15,6 +15,7 @@ public static class TextBounds
     public const int Keyword = 100;
     public const int Keywords = 50;
     public const int Buyers = 1_000;
+    public const int Reason = 1_000;
 
     /// <summary>Refuses <paramref name="value"/> if it is longer than <paramref name="maxLength"/> characters.</summary>
     public static void Check(string? value, int maxLength, string field)

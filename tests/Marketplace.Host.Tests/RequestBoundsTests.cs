@@ -77,6 +77,20 @@ public sealed class RequestBoundsTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task An_over_long_reason_for_a_contract_action_is_a_400()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 1);
+        var buyer = await _driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+
+        var problem = await MarketplaceDriver.Problem(
+            await buyer.Client.PostAsJsonAsync($"/api/v1/contracts/{contract.Id}/terminate", new { reason = new string('r', 1_001) }),
+            HttpStatusCode.BadRequest);
+
+        Assert.Contains("1,000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_filter_that_matches_nothing_answers_an_empty_page_with_a_cursor_until_the_revision_ends()
     {
         var listing = await _driver.ListedOfferingAsync(records: Marketplace.Storage.RecordScan.DefaultMaxRows + 1);
