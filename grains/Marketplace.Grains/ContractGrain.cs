@@ -55,6 +55,7 @@ public sealed class ContractGrain(
     {
         ArgumentNullException.ThrowIfNull(actor);
         var role = RoleOf(actor) ?? throw NotFound();
+        TextBounds.Check(reason, TextBounds.Reason, "reason");
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
         await state.WriteStateAsync();

@@ -98,6 +98,15 @@ internal static class DatasetRules
         {
             throw new DomainException(ErrorCodes.DatasetInvalidLicence, "A dataset needs a licence, e.g. \"CC-BY-4.0\" for open data or \"proprietary\".");
         }
+        TextBounds.Check(m.Title, TextBounds.Title, "title");
+        TextBounds.Check(m.Description, TextBounds.Description, "description");
+        TextBounds.Check(m.Keywords, TextBounds.Keywords, TextBounds.Keyword, "keywords");
+        TextBounds.Check(m.Themes, TextBounds.Keywords, TextBounds.Keyword, "themes");
+        TextBounds.Check(m.Publisher, TextBounds.Name, "publisher");
+        TextBounds.Check(m.Licence, TextBounds.Code, "licence");
+        TextBounds.Check(m.Spatial, TextBounds.Name, "spatial");
+        TextBounds.Check(m.UpdateFrequency, TextBounds.Code, "updateFrequency");
+        TextBounds.Check(m.Language, TextBounds.Code, "language");
         if (m.TemporalStart is { } start && m.TemporalEnd is { } end && end < start)
         {
             throw new DomainException(ErrorCodes.DatasetInvalidTemporal, "The temporal coverage ends before it starts.");

@@ -160,6 +160,9 @@ internal static class OfferingRules
     {
         definition.Pricing.Validate();
         definition.Policy.Validate();
+        TextBounds.Check(definition.Title, TextBounds.Title, "title");
+        TextBounds.Check(definition.Description, TextBounds.Description, "description");
+        TextBounds.Check(definition.Buyers, TextBounds.Buyers, TextBounds.Name, "buyers");
         if (dataset.Definition.Class == DatasetClass.Public && !definition.Pricing.IsFree)
         {
             throw new DomainException(ErrorCodes.OfferingPublicMustBeFree, "Public (open) data is offered free of charge; use the free pricing model.");

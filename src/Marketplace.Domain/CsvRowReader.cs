@@ -33,13 +33,10 @@ internal sealed class CsvRowReader(TextReader reader)
     {
         SkipByteOrderMark();
         var startLine = line;
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        string? error = null;
+        var row = new RowText();
         var inQuotes = false;
         var fieldStarted = false;
         var afterClosingQuote = false;
-        var anyQuote = false;
         if (Peek() == -1)
         {
             return (null, false);
@@ -51,10 +48,9 @@ internal sealed class CsvRowReader(TextReader reader)
             {
                 if (inQuotes)
                 {
-                    error ??= "a quoted field is not closed before the end of the input";
+                    row.Fail("a quoted field is not closed before the end of the input");
                 }
-                fields.Add(field.ToString());
-                return Row(startLine, fields, error, anyQuote);
+                return row.End(startLine);
             }
             var c = (char)next;
             if (inQuotes)
@@ -62,7 +58,7 @@ internal sealed class CsvRowReader(TextReader reader)
                 if (c == Quote && Peek() == Quote)
                 {
                     Read();
-                    field.Append(Quote);
+                    row.Append(Quote);
                 }
                 else if (c == Quote)
                 {
@@ -71,53 +67,51 @@ internal sealed class CsvRowReader(TextReader reader)
                 }
                 else
                 {
-                    field.Append(c);
+                    row.Append(c);
                     if (IsLineBreak(c))
                     {
-                        ConsumeLineBreak(c, field);
+                        ConsumeLineBreak(c, row);
                     }
                 }
                 continue;
             }
             if (c == ',')
             {
-                fields.Add(field.ToString());
-                field.Clear();
+                row.EndField();
                 fieldStarted = afterClosingQuote = false;
                 continue;
             }
             if (IsLineBreak(c))
             {
-                ConsumeLineBreak(c, field: null);
-                fields.Add(field.ToString());
-                return Row(startLine, fields, error, anyQuote);
+                ConsumeLineBreak(c, row: null);
+                return row.End(startLine);
             }
             if (c == Quote && !fieldStarted)
             {
-                inQuotes = anyQuote = fieldStarted = true;
+                inQuotes = row.AnyQuote = fieldStarted = true;
                 continue;
             }
-            error ??= c == Quote
-                ? $"field {fields.Count + 1} has a quote in an unquoted value; put the value in quotes and double the quote (\"\")"
-                : afterClosingQuote
-                    ? $"field {fields.Count + 1} has text after its closing quote"
-                    : null;
-            field.Append(c);
+            if (c == Quote)
+            {
+                row.Fail($"field {row.FieldNumber} has a quote in an unquoted value; put the value in quotes and double the quote (\"\")");
+            }
+            else if (afterClosingQuote)
+            {
+                row.Fail($"field {row.FieldNumber} has text after its closing quote");
+            }
+            row.Append(c);
             fieldStarted = true;
         }
     }
 
-    private static (CsvRow, bool Blank) Row(long startLine, List<string> fields, string? error, bool anyQuote) =>
-        (new CsvRow(startLine, fields, error), fields is [""] && !anyQuote && error is null);
-
     private static bool IsLineBreak(char c) => c is '\r' or '\n';
 
-    private void ConsumeLineBreak(char c, StringBuilder? field)
+    private void ConsumeLineBreak(char c, RowText? row)
     {
         if (c == '\r' && Peek() == '\n')
         {
             Read();
-            field?.Append('\n');
+            row?.Append('\n');
         }
         line++;
     }
@@ -157,5 +151,84 @@ internal sealed class CsvRowReader(TextReader reader)
             position++;
         }
         return c;
+    }
+
+    /// <summary>
+    /// The text of the row being read, within bounds: past <see cref="RecordParser.MaxRecordChars"/> characters or
+    /// <see cref="RecordParser.MaxValuesPerRecord"/> values the row is refused and the rest of it is read past
+    /// without being kept, so one endless line cannot fill memory.
+    /// </summary>
+    private sealed class RowText
+    {
+        private readonly List<string> fields = [];
+        private readonly StringBuilder field = new();
+        private long chars;
+        private bool dropped;
+        private string? error;
+
+        public bool AnyQuote { get; set; }
+
+        public int FieldNumber => fields.Count + 1;
+
+        public void Append(char c)
+        {
+            if (Counted())
+            {
+                field.Append(c);
+            }
+        }
+
+        public void EndField()
+        {
+            if (Counted())
+            {
+                AddField();
+            }
+        }
+
+        /// <summary>Records the row's first syntax problem; the row is still read to its end.</summary>
+        public void Fail(string problem) => error ??= problem;
+
+        public (CsvRow Row, bool Blank) End(long startLine)
+        {
+            if (!dropped)
+            {
+                AddField();
+            }
+            return (new CsvRow(startLine, fields, error), fields is [""] && !AnyQuote && error is null);
+        }
+
+        private void AddField()
+        {
+            if (fields.Count == RecordParser.MaxValuesPerRecord)
+            {
+                Drop($"the row has more than {RecordParser.MaxValuesPerRecord} values; a dataset has at most {RecordParser.MaxValuesPerRecord} fields");
+                return;
+            }
+            fields.Add(field.ToString());
+            field.Clear();
+        }
+
+        private bool Counted()
+        {
+            if (dropped)
+            {
+                return false;
+            }
+            if (++chars > RecordParser.MaxRecordChars)
+            {
+                Drop($"the record is longer than {RecordParser.MaxRecordChars / (1 << 20)} MiB of text; shorten or leave out its longest values");
+                return false;
+            }
+            return true;
+        }
+
+        private void Drop(string problem)
+        {
+            dropped = true;
+            error = problem;
+            fields.Clear();
+            field.Clear();
+        }
     }
 }

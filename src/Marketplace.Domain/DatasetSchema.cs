@@ -15,6 +15,9 @@ public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, [property:
 
     public override int GetHashCode() => HashCode.Combine(ReadOnlyLists.Hash(Fields), SubjectField);
 
+    /// <summary>Most fields a schema may have; uploads refuse rows with more values than this too.</summary>
+    public const int MaxFields = 1_000;
+
     public bool HasField(string name) => Find(name) is not null;
 
     public SchemaField? Find(string name) => Fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal));
@@ -25,6 +28,10 @@ public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, [property:
         if (Fields.Count == 0)
         {
             throw new DomainException(ErrorCodes.SchemaNoFields, "A schema needs at least one field.");
+        }
+        if (Fields.Count > MaxFields)
+        {
+            throw new DomainException(ErrorCodes.ListTooLong, $"A schema has at most {MaxFields} fields (got {Fields.Count}).");
         }
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var field in Fields)

@@ -84,4 +84,8 @@ public static class ErrorCodes
     public static readonly DomainErrorCode DatasetPersonalNeedsInformationBank = new("dataset.personal-needs-information-bank", ErrorKind.Forbidden);
     public static readonly DomainErrorCode OfferingPersonalNeedsApproval = new("offering.personal-needs-approval", ErrorKind.Invalid);
     public static readonly DomainErrorCode RateLimited = new("request.rate-limited", ErrorKind.Quota);
+    // h3: bounds on terms, prices and request texts.
+    public static readonly DomainErrorCode PricingInvalidPrice = new("pricing.invalid-price", ErrorKind.Invalid);
+    public static readonly DomainErrorCode TextTooLong = new("text.too-long", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
 }

@@ -4,6 +4,17 @@ namespace Marketplace.Domain;
 
 public sealed partial record PricingPlan
 {
+    /// <summary>Highest price of anything, in minor units (¥1,000,000,000,000): far below where charges could overflow.</summary>
+    public const long MaxPriceMinor = 1_000_000_000_000;
+
+    /// <summary>Largest block a unit price may cover.</summary>
+    public const long MaxUnitBlock = 1_000_000_000;
+
+    /// <summary>Largest number of included units or tier bound.</summary>
+    public const long MaxUnits = 1_000_000_000_000_000;
+
+    public const int MaxTiers = 20;
+
     /// <summary>Throws a <see cref="DomainException"/> (code <c>pricing.*</c>) if the plan could misprice usage.</summary>
     public void Validate()
     {
@@ -24,14 +35,18 @@ public sealed partial record PricingPlan
             var price = new Money(Math.Min(FlatFeeMinor, UnitPriceMinor), Currency);
             throw Invalid(ErrorCodes.PricingNegativePrice, $"Prices cannot be negative (got {price}); use a free plan to charge nothing.");
         }
-        if (UnitBlock < 1)
+        if (FlatFeeMinor > MaxPriceMinor || UnitPriceMinor > MaxPriceMinor)
+        {
+            throw TooHigh(Math.Max(FlatFeeMinor, UnitPriceMinor));
+        }
+        if (UnitBlock is < 1 or > MaxUnitBlock)
         {
             throw Invalid(ErrorCodes.PricingInvalidBlock,
-                $"The unit block must be at least 1 (got {UnitBlock}); to charge ¥1 per 10 records use a block of 10.");
+                $"The unit block must be 1 to {MaxUnitBlock:N0} (got {UnitBlock}); to charge ¥1 per 10 records use a block of 10.");
         }
-        if (IncludedUnits < 0)
+        if (IncludedUnits is < 0 or > MaxUnits)
         {
-            throw Invalid(ErrorCodes.PricingInvalidIncludedUnits, $"Included free units cannot be negative (got {IncludedUnits}).");
+            throw Invalid(ErrorCodes.PricingInvalidIncludedUnits, $"Included free units must be 0 to {MaxUnits:N0} (got {IncludedUnits}).");
         }
         ValidateUnusedFieldsAreDefault();
         if (Kind == PlanKind.Tiered)
@@ -62,6 +77,10 @@ public sealed partial record PricingPlan
         {
             throw new DomainException(ErrorCodes.PricingInvalidTiers, "A tiered plan needs at least one tier; the last one must have no upper bound.");
         }
+        if (Tiers.Count > MaxTiers)
+        {
+            throw Invalid(ErrorCodes.PricingInvalidTiers, $"A tiered plan has at most {MaxTiers} tiers (got {Tiers.Count}).");
+        }
         var previousBound = IncludedUnits;
         for (var i = 0; i < Tiers.Count; i++)
         {
@@ -71,6 +90,14 @@ public sealed partial record PricingPlan
             {
                 throw Invalid(ErrorCodes.PricingNegativePrice,
                     $"Prices cannot be negative (tier {i + 1} costs {new Money(tier.UnitPriceMinor, Currency)} per unit).");
+            }
+            if (tier.UnitPriceMinor > MaxPriceMinor)
+            {
+                throw TooHigh(tier.UnitPriceMinor);
+            }
+            if (tier.UpTo > MaxUnits)
+            {
+                throw Invalid(ErrorCodes.PricingInvalidTiers, $"Tier bounds are at most {MaxUnits:N0} units; tier {i + 1} ends at {tier.UpTo}.");
             }
             if (tier.UpTo is null && !isLast)
             {
@@ -90,6 +117,10 @@ public sealed partial record PricingPlan
             previousBound = tier.UpTo ?? previousBound;
         }
     }
+
+    private DomainException TooHigh(long priceMinor) =>
+        Invalid(ErrorCodes.PricingInvalidPrice,
+            $"Prices are at most {new Money(MaxPriceMinor, Currency)} (got {new Money(priceMinor, Currency)}); prices are integer minor units of the currency.");
 
     private static DomainException Invalid(DomainErrorCode code, FormattableString message) =>
         new(code, message.ToString(CultureInfo.InvariantCulture));

@@ -45,13 +45,13 @@ public static partial class RecordParser
             return [];
         }
         var columns = Enumerable.Repeat(-1, schema.Fields.Count).ToArray();
+        var unknown = new List<string>();
         for (var c = 0; c < header.Fields.Count; c++)
         {
             var name = header.Fields[c].Trim();
             if (!positions.TryGetValue(name, out var index))
             {
-                errors.Add(RecordJsonWriter.LineError(header.Line,
-                    $"unknown column '{name}'; the schema's fields are: {FieldList(schema)} (names are case-sensitive)"));
+                unknown.Add($"'{name}'");
             }
             else if (columns[index] >= 0)
             {
@@ -61,6 +61,12 @@ public static partial class RecordParser
             {
                 columns[index] = c;
             }
+        }
+        // Said once for all unknown columns: the field list is as long as the schema, the header may be as wide.
+        if (unknown.Count > 0)
+        {
+            errors.Add(RecordJsonWriter.LineError(header.Line,
+                $"unknown column{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}; the schema's fields are: {FieldList(schema)} (names are case-sensitive)"));
         }
         for (var i = 0; i < columns.Length; i++)
         {

@@ -14,10 +14,16 @@ public static partial class RecordParser
     private static IEnumerable<ParsedRecord> ReadJsonLines(TextReader reader, DatasetSchema schema, Dictionary<string, int> positions)
     {
         using var json = new RecordJsonWriter(schema);
-        long line = 0;
-        while (reader.ReadLine() is { } text)
+        var lines = new LineReader(reader, MaxRecordChars);
+        while (lines.Read() is { } text)
         {
-            line++;
+            var line = lines.Line;
+            if (lines.TooLong)
+            {
+                yield return ParsedRecord.Invalid(line, [RecordJsonWriter.LineError(line,
+                    $"the line is longer than {MaxRecordChars / (1 << 20)} MiB of text; shorten or leave out its longest values")]);
+                continue;
+            }
             if (line == 1)
             {
                 text = text.TrimStart('\uFEFF');
@@ -53,6 +59,11 @@ public static partial class RecordParser
 
     private static ParsedRecord ParseObject(long line, JsonElement root, DatasetSchema schema, Dictionary<string, int> positions, RecordJsonWriter json)
     {
+        if (root.GetPropertyCount() > MaxValuesPerRecord)
+        {
+            return ParsedRecord.Invalid(line, [RecordJsonWriter.LineError(line,
+                $"the object has more than {MaxValuesPerRecord} values; a dataset has at most {MaxValuesPerRecord} fields")]);
+        }
         var errors = new List<string>();
         var elements = new JsonElement?[schema.Fields.Count];
         foreach (var property in root.EnumerateObject())

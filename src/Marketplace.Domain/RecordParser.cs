@@ -7,6 +7,12 @@ namespace Marketplace.Domain;
 /// </summary>
 public static partial class RecordParser
 {
+    /// <summary>Longest record read, in characters (1 MiB); a longer line is refused without being held in memory.</summary>
+    public const int MaxRecordChars = 1 << 20;
+
+    /// <summary>Most values one CSV row or JSON object may hold.</summary>
+    public const int MaxValuesPerRecord = DatasetSchema.MaxFields;
+
     private static object?[] NewRow(DatasetSchema schema) => new object?[schema.Fields.Count];
 
     /// <summary>Checks the arguments eagerly (iterators would defer it) and maps field names to positions.</summary>

@@ -46,7 +46,12 @@ public static class MarketplaceApp
         }
         else
         {
-            builder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = options.DataDirectory);
+            // Marketplace:Sqlite tunes the embedded store (e.g. MaxRowsScannedPerRead); its directory is the data directory.
+            builder.Services.AddSqliteMarketplaceStore(o =>
+            {
+                builder.Configuration.GetSection($"{MarketplaceOptions.Section}:Sqlite").Bind(o);
+                o.DataDirectory = options.DataDirectory;
+            });
         }
         builder.Services.AddMarketplaceGrainServices(options.BillingTimeZone);
         builder.UseOrleans(silo =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Marketplace.Domain;
 
@@ -30,6 +31,28 @@ public static class Wire
 
     /// <summary>PerUnit → "per-unit", MiB → "mib".</summary>
     public static string Name<T>(T value) where T : struct, Enum => EnumNaming.ConvertName(value.ToString());
+
+    /// <summary>
+    /// The entries of a request body's list, or none when it is absent. JSON lets any entry be null whatever the
+    /// declared type, so every list read from a body goes through here: an empty entry is refused by position
+    /// ("fields[0] is empty") instead of failing later where the entry is used.
+    /// </summary>
+    public static IReadOnlyList<T> Entries<T>(IReadOnlyList<T?>? values, string field) where T : class
+    {
+        if (values is null)
+        {
+            return [];
+        }
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is null)
+            {
+                throw new DomainException(DomainErrorCode.InvalidField(field),
+                    string.Create(CultureInfo.InvariantCulture, $"{field}[{i}] is empty; remove it or give it a value."));
+            }
+        }
+        return values!;
+    }
 
     public static void EnsureSlug(string id, string field)
     {

@@ -60,6 +60,9 @@ public sealed class CosmosStoreOptions
     /// </summary>
     public long RecordsPerPartition { get; set; } = 10_000;
 
+    /// <summary>Most records one page read examines; see <see cref="RecordScan"/>.</summary>
+    public int MaxRowsScannedPerRead { get; set; } = RecordScan.DefaultMaxRows;
+
     /// <summary>Concurrent point writes one append issues.</summary>
     public int WriteConcurrency { get; set; } = 32;
 

@@ -131,9 +131,9 @@ public sealed class PricingPlanPriceForTests
     [Fact]
     public void PerUnit_total_beyond_the_largest_amount_throws_instead_of_wrapping()
     {
-        var plan = PricingPlan.PerUnit(new Money(long.MaxValue, Currency.JPY), UsageUnit.Record);
+        var plan = PricingPlan.PerUnit(new Money(PricingPlan.MaxPriceMinor, Currency.JPY), UsageUnit.Record);
 
-        Assert.Throws<OverflowException>(() => plan.PriceFor(2));
+        Assert.Throws<OverflowException>(() => plan.PriceFor(10_000_000_000));
     }
 
     [Fact]
@@ -147,9 +147,9 @@ public sealed class PricingPlanPriceForTests
     [Fact]
     public void Tiered_total_beyond_the_largest_amount_throws_instead_of_wrapping()
     {
-        var plan = PricingPlan.Tiered(Currency.JPY, UsageUnit.Record, 0, [new PriceTier(null, long.MaxValue)]);
+        var plan = PricingPlan.Tiered(Currency.JPY, UsageUnit.Record, 0, [new PriceTier(null, PricingPlan.MaxPriceMinor)]);
 
-        Assert.Throws<OverflowException>(() => plan.PriceFor(2));
+        Assert.Throws<OverflowException>(() => plan.PriceFor(10_000_000_000));
     }
 
     [Fact]

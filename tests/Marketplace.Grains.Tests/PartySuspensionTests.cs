@@ -21,12 +21,12 @@ public abstract class PartySuspensionTests(ClusterFixture fixture)
     public async Task A_providers_suspension_stops_its_contracts_within_the_window()
     {
         var (provider, contract, buyerId) = await ActiveContractAsync();
-        Assert.True((await contract.Authorize(buyerId, 10)).Allowed);
+        Assert.True((await contract.Authorize(buyerId, 10, Guid.NewGuid().ToString("N"))).Allowed);
 
         await provider.Suspend("licence dispute", "operator");
-        var withinWindow = await contract.Authorize(buyerId, 10);
+        var withinWindow = await contract.Authorize(buyerId, 10, Guid.NewGuid().ToString("N"));
         ClusterFixture.Time.Advance(PartyKeys.ChangesTakeEffectWithin);
-        var afterWindow = await contract.Authorize(buyerId, 10);
+        var afterWindow = await contract.Authorize(buyerId, 10, Guid.NewGuid().ToString("N"));
 
         Assert.True(withinWindow.Allowed, "the contract asks its parties at most once per window");
         Assert.Equal((false, AccessDenial.PartySuspended), (afterWindow.Allowed, afterWindow.Denial));
@@ -37,12 +37,12 @@ public abstract class PartySuspensionTests(ClusterFixture fixture)
     {
         var (provider, contract, buyerId) = await ActiveContractAsync();
         await provider.Suspend("licence dispute", "operator");
-        Assert.False((await contract.Authorize(buyerId, 10)).Allowed);
+        Assert.False((await contract.Authorize(buyerId, 10, Guid.NewGuid().ToString("N"))).Allowed);
 
         await provider.Reinstate();
         ClusterFixture.Time.Advance(PartyKeys.ChangesTakeEffectWithin);
 
-        Assert.True((await contract.Authorize(buyerId, 10)).Allowed);
+        Assert.True((await contract.Authorize(buyerId, 10, Guid.NewGuid().ToString("N"))).Allowed);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public abstract class PartySuspensionTests(ClusterFixture fixture)
         var (_, contract, buyerId) = await ActiveContractAsync();
 
         await fixture.Grains.GetGrain<IPartyGrain>(buyerId).Suspend("unpaid invoices", "operator");
-        var grant = await contract.Authorize(buyerId, 10);
+        var grant = await contract.Authorize(buyerId, 10, Guid.NewGuid().ToString("N"));
 
         Assert.Equal((false, AccessDenial.PartySuspended), (grant.Allowed, grant.Denial));
     }

@@ -10,6 +10,9 @@ public sealed class CosmosRecordStoreTests(CosmosServer server) : RecordStoreCon
 
     protected override Task<IRecordStore> OpenStoreAsync() => Task.FromResult<IRecordStore>(new CosmosRecordStore(stores.Open()));
 
+    protected override Task<IRecordStore> OpenStoreScanningAsync(int maxRowsScanned) =>
+        Task.FromResult<IRecordStore>(new CosmosRecordStore(stores.Open(options => options.MaxRowsScannedPerRead = maxRowsScanned)));
+
     /// <summary>
     /// The restarted process starts after the crashed writer's lease ran out: with several processes sharing
     /// the store, only a staging revision nobody renewed for the lease period counts as abandoned.

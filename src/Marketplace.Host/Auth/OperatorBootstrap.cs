@@ -23,12 +23,8 @@ public sealed partial class OperatorBootstrap(
         }
         await party.Register(PartyRole.Operator, "Marketplace operator");
         var key = await keys.IssueAsync(new ApiPrincipal(OperatorId, PartyRole.Operator));
-        Directory.CreateDirectory(options.Value.DataDirectory);
-        await File.WriteAllTextAsync(KeyFile, key + Environment.NewLine);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        // Owner-only from its first byte and written whole, so neither another user nor a crash sees part of it.
+        await PrivateFile.WriteAllTextAsync(KeyFile, key + Environment.NewLine);
         LogOperatorKeyWritten(logger, KeyFile);
     }
 
@@ -37,10 +33,12 @@ public sealed partial class OperatorBootstrap(
 }
 
 /// <summary>Start-up work that needs the silo running: clean up after a crash, then make sure an operator exists.</summary>
-public sealed class MarketplaceStartup(OperatorBootstrap bootstrap, Storage.IRecordStore records) : IHostedService
+public sealed class MarketplaceStartup(OperatorBootstrap bootstrap, Storage.IRecordStore records, IOptions<MarketplaceOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Uploads cut off by a crash left their spool files; none can be running before the host has started.
+        new Features.Datasets.UploadSpool(options.Value.DataDirectory).Sweep();
         await records.DiscardAbandonedRevisionsAsync(cancellationToken);
         await bootstrap.EnsureOperatorAsync();
     }

@@ -84,21 +84,46 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
             return new RecordPage([], null);
         }
 
-        var firstBucket = Bucket(afterSequence + 1, revision.RecordsPerPartition);
-        // One row past the limit tells whether another page exists.
-        var wanted = limit == int.MaxValue ? limit : limit + 1;
+        var maxRows = Math.Max(1, store.Options.MaxRowsScannedPerRead);
+        if (filters.Count == 0)
+        {
+            // Every record examined is returned (plus one to look ahead), so the page size alone bounds the scan.
+            var take = Math.Min(limit, maxRows);
+            var records = await ReadRangeAsync(container, revision, afterSequence, long.MaxValue, take == int.MaxValue ? take : take + 1, filters, cancellationToken).ConfigureAwait(false);
+            return new RecordScan(afterSequence, long.MaxValue).Page(records, take, anyBeyond: false);
+        }
+
+        var scan = RecordScan.From(afterSequence, maxRows);
+        // One row past the limit tells whether another match follows.
+        var matches = await ReadRangeAsync(container, revision, scan.After, scan.Until, limit == int.MaxValue ? limit : limit + 1, filters, cancellationToken).ConfigureAwait(false);
+        var anyBeyond = matches.Count <= limit && !scan.ReachesEnd
+            && (await ReadRangeAsync(container, revision, scan.Until, long.MaxValue, 1, [], cancellationToken).ConfigureAwait(false)).Count > 0;
+        return scan.Page(matches, limit, anyBeyond);
+    }
+
+    /// <summary>Up to <paramref name="wanted"/> records with after &lt; sequence &lt;= until, bucket by bucket in sequence order.</summary>
+    private async Task<List<StoredRecord>> ReadRangeAsync(
+        Container container, RevisionDocument revision, long after, long until, int wanted, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken)
+    {
         var records = new List<StoredRecord>(Math.Min(wanted, 1_024));
-        foreach (var bucket in revision.Buckets.Where(b => b >= firstBucket).Order())
+        if (after == long.MaxValue)
+        {
+            return records;
+        }
+
+        var firstBucket = Bucket(after + 1, revision.RecordsPerPartition);
+        var lastBucket = Bucket(until, revision.RecordsPerPartition);
+        foreach (var bucket in revision.Buckets.Where(b => b >= firstBucket && b <= lastBucket).Order())
         {
             var options = new QueryRequestOptions
             {
-                PartitionKey = new PartitionKey(RecordDocument.PartitionKeyFor(revisionId, bucket)),
+                PartitionKey = new PartitionKey(RecordDocument.PartitionKeyFor(revision.RevisionId, bucket)),
                 MaxItemCount = wanted - records.Count,
                 // A single-partition query needs no query plan: skip the extra round trip for one.
                 EnableOptimisticDirectExecution = true,
             };
             using var iterator = container.GetItemQueryIterator<RecordRow>(
-                PageQuery(revision.Attempt, afterSequence, wanted - records.Count, filters), requestOptions: options);
+                PageQuery(revision.Attempt, after, until, wanted - records.Count, filters), requestOptions: options);
             while (records.Count < wanted && iterator.HasMoreResults)
             {
                 var rows = await store.Retry.ExecuteAsync("read record page", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false);
@@ -118,13 +143,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
             }
         }
 
-        if (records.Count <= limit)
-        {
-            return new RecordPage(records, null);
-        }
-
-        records.RemoveAt(limit);
-        return new RecordPage(records, records[^1].Sequence);
+        return records;
     }
 
     public async Task<int> DiscardAbandonedRevisionsAsync(CancellationToken cancellationToken = default)
@@ -274,9 +293,14 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
     }
 
     // TOP makes the page the whole answer: no continuation to carry, so one round trip per partition read.
-    private static QueryDefinition PageQuery(string attempt, long afterSequence, int take, IReadOnlyList<FieldFilter> filters)
+    private static QueryDefinition PageQuery(string attempt, long afterSequence, long untilSequence, int take, IReadOnlyList<FieldFilter> filters)
     {
         var sql = new StringBuilder("SELECT TOP @take c.seq, c.sub, c.j FROM c WHERE c.a = @attempt AND c.seq > @after");
+        if (untilSequence != long.MaxValue)
+        {
+            sql.Append(" AND c.seq <= @until");
+        }
+
         for (var i = 0; i < filters.Count; i++)
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND ARRAY_CONTAINS(c.t, @f{i})");
@@ -286,6 +310,11 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
             .WithParameter("@take", take)
             .WithParameter("@attempt", attempt)
             .WithParameter("@after", afterSequence);
+        if (untilSequence != long.MaxValue)
+        {
+            query = query.WithParameter("@until", untilSequence);
+        }
+
         for (var i = 0; i < filters.Count; i++)
         {
             // Only parameter names are spliced in; the field and value are bound.

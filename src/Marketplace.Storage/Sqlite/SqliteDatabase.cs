@@ -48,6 +48,12 @@ public sealed class SqliteDatabase : IDisposable
         transaction.Commit();
     }
 
+    /// <summary>The value <c>PRAGMA synchronous</c> reports for NORMAL.</summary>
+    public const long SynchronousNormal = 1;
+
+    /// <summary>The value <c>PRAGMA synchronous</c> reports for FULL.</summary>
+    public const long SynchronousFull = 2;
+
     public SqliteStoreOptions Options { get; }
 
     public string FilePath { get; }
@@ -63,10 +69,34 @@ public sealed class SqliteDatabase : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            // Per-connection settings, so they are set on every open (a pooled connection keeps them; this is cheap).
-            // synchronous = NORMAL in WAL mode: a commit survives a process kill but the last commits may be lost
-            // on power loss or an OS crash. Use FULL for that guarantee at the cost of an fsync per commit.
+            // Per-connection settings, so they are set on every open (a pooled connection keeps them; this is cheap,
+            // and resets a connection the ledger set to FULL). synchronous = NORMAL in WAL mode: a commit survives a
+            // process kill but the last commits may be lost on power loss or an OS crash. What must survive those
+            // (acknowledged usage) commits on a connection from OpenDurableConnection instead.
             command.CommandText = connectionPragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a connection whose commits are on disk before they return (<c>synchronous = FULL</c>: the WAL is
+    /// fsynced at each commit), so they survive power loss and OS crashes, not only a process kill. One fsync
+    /// per commit: callers batch (the usage ledger's group commit pays it per batch, not per event). In WAL mode
+    /// that fsync also covers every earlier commit in the log, whichever connection made it.
+    /// </summary>
+    public SqliteConnection OpenDurableConnection()
+    {
+        var connection = OpenConnection();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = FULL;";
             command.ExecuteNonQuery();
             return connection;
         }

@@ -62,17 +62,21 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
     public async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
     {
         PortArguments.CheckPageRead(revisionId, limit, filters);
+        var maxRows = database.Options.MaxRowsScannedPerRead;
         if (filters.Count == 0)
         {
-            return unfiltered.Read(revisionId, afterSequence, limit);
+            // Every row examined is returned (plus one to look ahead), so the page size alone bounds the scan.
+            return unfiltered.Read(revisionId, afterSequence, Math.Min(limit, maxRows));
         }
 
+        var scan = RecordScan.From(afterSequence, maxRows);
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = PageQuery(filters.Count);
         command.Parameters.AddWithValue("$revision", revisionId);
-        command.Parameters.AddWithValue("$after", afterSequence);
-        // One row past the limit tells whether another page exists without a second query.
+        command.Parameters.AddWithValue("$after", scan.After);
+        command.Parameters.AddWithValue("$until", scan.Until);
+        // One row past the limit tells whether another match follows without a second query.
         command.Parameters.AddWithValue("$take", (long)limit + 1);
         for (var i = 0; i < filters.Count; i++)
         {
@@ -81,21 +85,17 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
             command.Parameters.AddWithValue($"$value{i}", filters[i].Value);
         }
 
-        var records = new List<StoredRecord>(Math.Min(limit, 1_024));
-        var hasMore = false;
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var records = new List<StoredRecord>(Math.Min(limit + 1, 1_024));
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (records.Count == limit)
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                hasMore = true;
-                break;
+                records.Add(new StoredRecord(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
             }
-
-            records.Add(new StoredRecord(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
         }
 
-        return new RecordPage(records, hasMore ? records[^1].Sequence : null);
+        var anyBeyond = records.Count <= limit && !scan.ReachesEnd && await AnyBeyondAsync(connection, revisionId, scan.Until, cancellationToken).ConfigureAwait(false);
+        return scan.Page(records, limit, anyBeyond);
     }
 
     public Task<int> DiscardAbandonedRevisionsAsync(CancellationToken cancellationToken = default) =>
@@ -127,6 +127,18 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
 
     public void Dispose() => unfiltered.Dispose();
 
+    private static async Task<bool> AnyBeyondAsync(SqliteConnection connection, string revisionId, long sequence, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM records WHERE revision_id = $revision AND seq > $after)
+              AND EXISTS (SELECT 1 FROM revisions WHERE revision_id = $revision AND status = 'committed')
+            """;
+        command.Parameters.AddWithValue("$revision", revisionId);
+        command.Parameters.AddWithValue("$after", sequence);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 0;
+    }
+
     // Only parameter placeholders are appended, so the text varies by filter count alone.
     private static string PageQuery(int filterCount)
     {
@@ -139,6 +151,11 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
         for (var i = 0; i < filterCount; i++)
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND CAST(json_extract(json, $path{i}) AS TEXT) = $value{i}");
+        }
+
+        if (filterCount > 0)
+        {
+            sql.Append(" AND seq <= $until");
         }
 
         return sql.Append(" ORDER BY seq LIMIT $take").ToString();

@@ -13,6 +13,9 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Most rows one page read examines; see <see cref="RecordScan"/>.</summary>
+    public int MaxRowsScannedPerRead { get; set; } = RecordScan.DefaultMaxRows;
+
     /// <summary>Most usage records the ledger's writer commits in one transaction.</summary>
     public int LedgerMaxBatchRecords { get; set; } = 5_000;
 

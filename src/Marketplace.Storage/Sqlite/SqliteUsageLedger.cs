@@ -27,6 +27,9 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     private readonly int maxBatchRecords;
     private readonly Task writer;
 
+    /// <summary>The <c>synchronous</c> setting SQLite reports on the writer's connection (null before it first opens one).</summary>
+    internal long? WriterSynchronous { get; private set; }
+
     public SqliteUsageLedger(SqliteDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);

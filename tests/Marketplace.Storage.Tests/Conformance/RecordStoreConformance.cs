@@ -13,6 +13,9 @@ public abstract class RecordStoreConformance
     /// <summary>Shuts <paramref name="current"/> down and opens a new store over the same storage (a restart).</summary>
     protected abstract Task<IRecordStore> ReopenStoreAsync(IRecordStore current);
 
+    /// <summary>Opens a store like <see cref="OpenStoreAsync"/> whose page reads examine at most <paramref name="maxRowsScanned"/> rows.</summary>
+    protected abstract Task<IRecordStore> OpenStoreScanningAsync(int maxRowsScanned);
+
     [Fact]
     public async Task Appended_batches_read_back_in_order_across_many_pages()
     {
@@ -97,6 +100,77 @@ public abstract class RecordStoreConformance
 
         var expected = Enumerable.Range(1, 2_000).Select(i => (long)i).Where(i => District(i) == "Chuo" && Line(i) == "L1");
         Assert.Equal(expected, matches);
+    }
+
+    [Fact]
+    public async Task A_filter_that_matches_nothing_answers_a_continuation_after_the_scanned_rows()
+    {
+        var store = await OpenStoreScanningAsync(maxRowsScanned: 100);
+        await CommitAsync(store, "rev-1", Records(from: 1, count: 250));
+
+        var page = await store.ReadPageAsync("rev-1", 0, 10, [new FieldFilter("district", "Minato")]);
+
+        Assert.Empty(page.Records);
+        Assert.Equal(100, page.NextAfterSequence);
+    }
+
+    [Fact]
+    public async Task A_bounded_scan_returns_the_matches_it_found_with_a_continuation()
+    {
+        var store = await OpenStoreScanningAsync(maxRowsScanned: 100);
+        await CommitAsync(store, "rev-1", Records(from: 1, count: 250));
+
+        var page = await store.ReadPageAsync("rev-1", 50, 10, [new FieldFilter("stop", "120")]);
+
+        Assert.Equal(120, Assert.Single(page.Records).Sequence);
+        Assert.Equal(150, page.NextAfterSequence);
+    }
+
+    [Fact]
+    public async Task Bounded_scans_followed_to_the_end_return_every_match_once_and_end_with_no_continuation()
+    {
+        var store = await OpenStoreScanningAsync(maxRowsScanned: 100);
+        await CommitAsync(store, "rev-1", Records(from: 1, count: 250));
+        FieldFilter[] filters = [new("district", "Chuo")];
+
+        var matches = new List<long>();
+        var pages = new List<RecordPage>();
+        long? after = 0;
+        while (after is { } cursor)
+        {
+            var page = await store.ReadPageAsync("rev-1", cursor, 30, filters);
+            pages.Add(page);
+            matches.AddRange(page.Records.Select(r => r.Sequence));
+            after = page.NextAfterSequence;
+        }
+
+        Assert.Equal(Enumerable.Range(1, 250).Select(i => (long)i).Where(i => District(i) == "Chuo"), matches);
+        Assert.Equal([100L, 200, null], pages.Select(p => p.NextAfterSequence));
+    }
+
+    [Fact]
+    public async Task An_unfiltered_page_larger_than_the_scan_bound_is_cut_to_it()
+    {
+        var store = await OpenStoreScanningAsync(maxRowsScanned: 100);
+        await CommitAsync(store, "rev-1", Records(from: 1, count: 250));
+
+        var page = await store.ReadPageAsync("rev-1", 0, 1_000, NoFilters);
+
+        Assert.Equal(100, page.Records.Count);
+        Assert.Equal(100, page.NextAfterSequence);
+    }
+
+    [Fact]
+    public async Task A_bounded_scan_of_an_uncommitted_revision_has_no_continuation()
+    {
+        var store = await OpenStoreScanningAsync(maxRowsScanned: 100);
+        await using var writer = await store.BeginRevisionAsync("dataset-1", "rev-1");
+        await writer.AppendAsync(Records(from: 1, count: 250));
+
+        var page = await store.ReadPageAsync("rev-1", 0, 10, [new FieldFilter("district", "Chuo")]);
+
+        Assert.Empty(page.Records);
+        Assert.Null(page.NextAfterSequence);
     }
 
     [Fact]

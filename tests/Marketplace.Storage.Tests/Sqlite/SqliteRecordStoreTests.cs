@@ -10,6 +10,9 @@ public sealed class SqliteRecordStoreTests : RecordStoreConformance, IAsyncLifet
     protected override Task<IRecordStore> OpenStoreAsync() =>
         Task.FromResult<IRecordStore>(files.Open(database => new SqliteRecordStore(database)));
 
+    protected override Task<IRecordStore> OpenStoreScanningAsync(int maxRowsScanned) =>
+        Task.FromResult<IRecordStore>(files.Open(database => new SqliteRecordStore(database), options => options.MaxRowsScannedPerRead = maxRowsScanned));
+
     protected override async Task<IRecordStore> ReopenStoreAsync(IRecordStore current)
     {
         await files.CloseAsync(current);

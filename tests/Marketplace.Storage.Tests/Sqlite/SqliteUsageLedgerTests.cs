@@ -18,6 +18,29 @@ public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifet
     }
 
     [Fact]
+    public async Task The_ledger_commits_on_a_connection_that_flushes_each_commit_to_disk()
+    {
+        var ledger = files.Open(database => new SqliteUsageLedger(database));
+
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 1)]);
+
+        Assert.Equal(SqliteDatabase.SynchronousFull, ledger.WriterSynchronous);
+    }
+
+    [Fact]
+    public void The_rest_of_the_store_keeps_synchronous_normal()
+    {
+        SqliteDatabase? database = null;
+        files.Open(db => new SqliteUsageLedger(database = db));
+
+        using var connection = database!.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+
+        Assert.Equal(SqliteDatabase.SynchronousNormal, (long)command.ExecuteScalar()!);
+    }
+
+    [Fact]
     public async Task A_batch_that_cannot_commit_faults_its_callers_leaves_nothing_and_a_retry_counts_once()
     {
         SqliteDatabase? database = null;

@@ -54,17 +54,18 @@ public static class DatasetMapping
     {
         ArgumentNullException.ThrowIfNull(r);
         var cls = Wire.ParseEnum<DatasetClass>(r.Class, "class");
-        if (r.Schema?.Fields is null or { Count: 0 })
+        var schemaFields = Wire.Entries(r.Schema?.Fields, "schema.fields");
+        if (schemaFields.Count == 0)
         {
             throw new DomainException(ErrorCodes.SchemaMissing,
                 "A dataset needs a schema: { \"fields\": [ { \"name\": \"stop_id\", \"type\": \"string\", \"required\": true } ] }.");
         }
-        var fields = r.Schema.Fields.Select(f => new SchemaField(f.Name ?? "", Wire.ParseEnum<FieldType>(f.Type, "field type"), f.Required)).ToList();
+        var fields = schemaFields.Select(f => new SchemaField(f.Name ?? "", Wire.ParseEnum<FieldType>(f.Type, "field type"), f.Required)).ToList();
         var metadata = new DatasetMetadata(
-            r.Title?.Trim() ?? "", r.Description?.Trim() ?? "", Clean(r.Keywords), Clean(r.Themes),
+            r.Title?.Trim() ?? "", r.Description?.Trim() ?? "", Clean(Wire.Entries(r.Keywords, "keywords")), Clean(Wire.Entries(r.Themes, "themes")),
             r.Publisher?.Trim() ?? "", r.Licence?.Trim() ?? "", r.Spatial, r.TemporalStart, r.TemporalEnd,
             r.UpdateFrequency, string.IsNullOrWhiteSpace(r.Language) ? "en" : r.Language.Trim());
-        return new DatasetDefinition(cls, metadata, new DatasetSchema(fields, r.Schema.SubjectField));
+        return new DatasetDefinition(cls, metadata, new DatasetSchema(fields, r.Schema!.SubjectField));
     }
 
     public static DatasetResponse ToResponse(this DatasetView v)
@@ -85,6 +86,6 @@ public static class DatasetMapping
         return new(r.RevisionId, r.Records, r.Bytes, r.CreatedAt, Wire.Name(r.Status));
     }
 
-    private static List<string> Clean(IReadOnlyList<string>? values) =>
-        values is null ? [] : [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.Ordinal)];
+    private static List<string> Clean(IReadOnlyList<string> values) =>
+        [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.Ordinal)];
 }

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Host.Features.Datasets;
 
 /// <summary>
-/// Takes a CSV or JSON Lines upload into a new revision. The body is spooled to a temporary file (so a
-/// slow client never holds a write transaction open and nothing is held in memory), then parsed and
+/// Takes a CSV or JSON Lines upload into a new revision. The body is spooled to an owner-only file under the
+/// data directory (<see cref="UploadSpool"/>; so a slow client never holds a write transaction open and nothing
+/// is held in memory), then parsed and
 /// checked against the schema row by row and appended in batches to a staged revision. Any row that does
 /// not fit rejects the whole revision: the staged rows are deleted and the errors listed by line.
 /// </summary>
@@ -34,10 +35,15 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
             sizeFeature.MaxRequestBodySize = limit + 1;
         }
 
-        var spool = Path.Combine(Path.GetTempPath(), $"marketplace-upload-{Guid.NewGuid():N}");
+        var file = new UploadSpool(options.Value.DataDirectory).Create();
+        var spool = file.Name;
         try
         {
-            var bytes = await SpoolAsync(request.Body, spool, limit, ct);
+            long bytes;
+            await using (file)
+            {
+                bytes = await SpoolAsync(request.Body, file, limit, ct);
+            }
             var revisionId = Identifiers.NewId("rev");
             var count = await LoadAsync(dataset, revisionId, spool, format, ct);
             var revision = new DatasetRevision(revisionId, count, bytes, calendar.Now, RevisionStatus.Published);
@@ -50,9 +56,8 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
         }
     }
 
-    private static async Task<long> SpoolAsync(Stream body, string path, long limit, CancellationToken ct)
+    private static async Task<long> SpoolAsync(Stream body, FileStream file, long limit, CancellationToken ct)
     {
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         var buffer = new byte[1 << 16];
         long total = 0;
         int read;
@@ -106,8 +111,11 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
         {
             await writer.AbortAsync(ct);
             var problem = ProblemMapping.Problem(ProblemMapping.StatusFor(ErrorCodes.RevisionRowsInvalid.Kind), "The upload does not fit the dataset's schema",
-                $"{errorCount} problem(s) found; the revision was rejected whole and nothing was stored. Fix the listed lines and upload again.");
+                errorCount > errors.Count
+                    ? $"{errorCount} problems found, the first {errors.Count} listed; the revision was rejected whole and nothing was stored. Fix the lines and upload again."
+                    : $"{errorCount} problem(s) found; the revision was rejected whole and nothing was stored. Fix the listed lines and upload again.");
             problem.Extensions["code"] = ErrorCodes.RevisionRowsInvalid.Value;
+            problem.Extensions["errorCount"] = errorCount;
             problem.Extensions["errors"] = errors;
             throw new ApiProblemException(problem);
         }

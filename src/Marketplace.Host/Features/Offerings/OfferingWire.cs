@@ -65,7 +65,7 @@ public static class OfferingMapping
         var visibility = Wire.ParseEnumOr(r.Visibility, "visibility", OfferingVisibility.Public);
         var approval = Wire.ParseEnumOr(r.Approval, "approval", ApprovalMode.Automatic);
         return new OfferingDefinition(r.DatasetId.Trim(), r.Title ?? "", r.Description ?? "",
-            ToPlan(r.Pricing ?? new PricingWire("free", "JPY")), ToPolicy(r.Policy), visibility, r.Buyers ?? [], approval);
+            ToPlan(r.Pricing ?? new PricingWire("free", "JPY")), ToPolicy(r.Policy), visibility, Wire.Entries(r.Buyers, "buyers"), approval);
     }
 
     public static PricingPlan ToPlan(PricingWire p)
@@ -80,14 +80,14 @@ public static class OfferingMapping
             PlanKind.Flat => PricingPlan.Flat(new Money(p.Amount ?? 0, currency)),
             PlanKind.PerUnit => PricingPlan.PerUnit(new Money(p.Amount ?? 0, currency), unit, p.UnitBlock ?? 1),
             _ => PricingPlan.Tiered(currency, unit, p.IncludedUnits ?? 0,
-                [.. (p.Tiers ?? []).Select(t => new PriceTier(t.UpTo, t.UnitPrice))]),
+                [.. Wire.Entries(p.Tiers, "pricing.tiers").Select(t => new PriceTier(t.UpTo, t.UnitPrice))]),
         };
     }
 
     public static UsagePolicy ToPolicy(PolicyWire? p) =>
         p is null
             ? UsagePolicy.Open
-            : new UsagePolicy(p.Purposes ?? [], p.EndsAt, p.TermDays, p.MaxUnitsPerPeriod, p.RedistributionProhibited);
+            : new UsagePolicy(Wire.Entries(p.Purposes, "policy.purposes"), p.EndsAt, p.TermDays, p.MaxUnitsPerPeriod, p.RedistributionProhibited);
 
     public static PricingWire ToWire(this PricingPlan p)
     {
