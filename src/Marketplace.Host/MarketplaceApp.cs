@@ -85,6 +85,7 @@ public static class MarketplaceApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRouteIdCheck();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Marketplace API"));

@@ -27,6 +27,7 @@ internal sealed class UsageReport
                 { EventId: null or "" } => "eventId is required (a unique id you choose, e.g. a UUID).",
                 { EventId.Length: > 200 } => "eventId is longer than 200 characters.",
                 { ContractId: null or "" } => "contractId is required.",
+                { ContractId: var c } when !Marketplace.Domain.Identifiers.IsValidSlug(c) => "contractId is not a contract id (e.g. 'ctr-3kq7zd2m9xwa').",
                 { Units: < 0 } => "units must not be negative.",
                 { OccurredAt: null } => "occurredAt is required (ISO 8601 with offset).",
                 { OccurredAt: { } at } when at > now + MaxAhead => "occurredAt is in the future.",
