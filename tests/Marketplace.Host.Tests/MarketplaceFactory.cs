@@ -35,6 +35,9 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
 
     public long? MaxUploadBytes { get; }
 
+    /// <summary>Runs after the host's own registrations (e.g. to decorate a storage port with faults).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>2026-11-10 09:00 in Tokyo: the middle of billing period 2026-11.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
 
@@ -67,7 +70,10 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
             builder.UseSetting("Marketplace:Cosmos:AcceptAnyServerCertificate", "true");
         }
         builder.ConfigureTestServices(services =>
-            services.Replace(ServiceDescriptor.Singleton(new BillingCalendar(Time, BillingPeriod.DefaultZone))));
+        {
+            services.Replace(ServiceDescriptor.Singleton(new BillingCalendar(Time, BillingPeriod.DefaultZone)));
+            ConfigureServices?.Invoke(services);
+        });
     }
 
     public HttpClient ClientWithKey(string apiKey)

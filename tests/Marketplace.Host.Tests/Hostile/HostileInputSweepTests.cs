@@ -55,7 +55,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
         var sent = 0;
         var clock = Stopwatch.StartNew();
 
-        async Task<(HttpStatusCode Status, string Body)> SendAsync(ApiOperation operation, Caller caller, HostileCase hostile)
+        async Task<(HttpStatusCode Status, string Body)> SendAsync(ApiOperation operation, Visitor caller, HostileCase hostile)
         {
             sent++;
             var (status, problem, body) = await SendOnceAsync(operation.Method, caller, hostile);
@@ -129,7 +129,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
     }
 
     /// <summary>Sends one case; returns the status, and what is wrong with the answer (null when nothing is).</summary>
-    private static async Task<(HttpStatusCode Status, string? Problem, string Body)> SendOnceAsync(HttpMethod method, Caller caller, HostileCase hostile)
+    private static async Task<(HttpStatusCode Status, string? Problem, string Body)> SendOnceAsync(HttpMethod method, Visitor caller, HostileCase hostile)
     {
         using var request = new HttpRequestMessage(method, hostile.PathAndQuery) { Content = hostile.Content() };
         if (hostile.IdempotencyKey is not null)

@@ -5,8 +5,8 @@ using Marketplace.Host.Features.Contracts;
 
 namespace Marketplace.Host.Tests.Hostile;
 
-/// <summary>Someone calling the API, or no one: <see cref="Name"/> says which in failure messages.</summary>
-public sealed record Caller(string Name, HttpClient Client);
+/// <summary>Someone calling the API (a party with its key), or no one: <see cref="Name"/> says which in failure messages.</summary>
+public sealed record Visitor(string Name, HttpClient Client);
 
 /// <summary>
 /// A marketplace with two tenants in it: a provider with a dataset, a revision and listed offerings, a buyer with
@@ -19,9 +19,9 @@ public sealed class PopulatedMarketplace
 
     public MarketplaceDriver Driver { get; }
 
-    public required Caller Anonymous { get; init; }
+    public required Visitor Anonymous { get; init; }
 
-    public required Caller Operator { get; init; }
+    public required Visitor Operator { get; init; }
 
     public required Party Provider { get; init; }
 
@@ -60,7 +60,7 @@ public sealed class PopulatedMarketplace
 
     public required string OtherContractId { get; init; }
 
-    public IReadOnlyList<Caller> Callers =>
+    public IReadOnlyList<Visitor> Callers =>
     [
         Anonymous,
         new("provider", Provider.Client),
@@ -80,8 +80,8 @@ public sealed class PopulatedMarketplace
         var (otherDatasetId, otherRevisionId, otherOfferings) = await ListAsync(driver, otherProvider, 1);
         return new PopulatedMarketplace(driver)
         {
-            Anonymous = new Caller("anonymous", driver.Factory.CreateClient()),
-            Operator = new Caller("operator", driver.Operator),
+            Anonymous = new Visitor("anonymous", driver.Factory.CreateClient()),
+            Operator = new Visitor("operator", driver.Operator),
             Provider = provider,
             Buyer = buyer,
             Bank = await driver.CreatePartyAsync("provider"),
