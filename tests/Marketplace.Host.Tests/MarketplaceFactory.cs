@@ -91,7 +91,10 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>One marketplace shared by the API tests; every test creates its own parties and ids.</summary>
+/// <summary>
+/// One marketplace shared by the API tests; every test creates its own parties and ids. Its clock is shared too:
+/// never move it here. A test that moves time takes a marketplace (and so a clock) of its own, as a class fixture.
+/// </summary>
 public class MarketplaceFixture : IAsyncLifetime
 {
     public MarketplaceFactory Factory { get; private set; } = null!;
