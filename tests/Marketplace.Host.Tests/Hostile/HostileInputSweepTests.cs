@@ -53,12 +53,17 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
         var findings = new List<string>();
         var stillKnown = new HashSet<string>(StringComparer.Ordinal);
         var sent = 0;
+        var slowest = (Elapsed: TimeSpan.Zero, Request: "");
         var clock = Stopwatch.StartNew();
 
         async Task<(HttpStatusCode Status, string Body)> SendAsync(ApiOperation operation, Visitor caller, HostileCase hostile)
         {
             sent++;
-            var (status, problem, body) = await SendOnceAsync(operation.Method, caller, hostile);
+            var (status, problem, body, elapsed) = await SendOnceAsync(operation.Method, caller, hostile);
+            if (elapsed > slowest.Elapsed)
+            {
+                slowest = (elapsed, $"{caller.Name} {operation.OperationId}|{hostile.Name}");
+            }
             if (problem is not null)
             {
                 var key = $"{operation.OperationId}|{hostile.Name}";
@@ -118,7 +123,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
             }
         }
 
-        output.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:F1} s; {findings.Count} findings.");
+        output.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:F1} s; the slowest took {slowest.Elapsed.TotalMilliseconds:F0} ms ({slowest.Request}); {findings.Count} findings.");
         foreach (var finding in findings)
         {
             output.WriteLine(finding);
@@ -129,7 +134,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
     }
 
     /// <summary>Sends one case; returns the status, and what is wrong with the answer (null when nothing is).</summary>
-    private static async Task<(HttpStatusCode Status, string? Problem, string Body)> SendOnceAsync(HttpMethod method, Visitor caller, HostileCase hostile)
+    private static async Task<(HttpStatusCode Status, string? Problem, string Body, TimeSpan Elapsed)> SendOnceAsync(HttpMethod method, Visitor caller, HostileCase hostile)
     {
         using var request = new HttpRequestMessage(method, hostile.PathAndQuery) { Content = hostile.Content() };
         if (hostile.IdempotencyKey is not null)
@@ -146,11 +151,11 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
         {
             // Kestrel refuses a NUL in the path with 400 before any application code runs; the test server
             // refuses it while building the request. Either way the application never sees it.
-            return (HttpStatusCode.BadRequest, null, "");
+            return (HttpStatusCode.BadRequest, null, "", TimeSpan.Zero);
         }
         catch (HttpRequestException e)
         {
-            return (0, $"the request failed: {e.Message}", "");
+            return (0, $"the request failed: {e.Message}", "", watch.Elapsed);
         }
         using (response)
         {
@@ -171,7 +176,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
             {
                 problem = $"{status} after {watch.Elapsed.TotalSeconds:F1} s";
             }
-            return (response.StatusCode, problem, body);
+            return (response.StatusCode, problem, body, watch.Elapsed);
         }
     }
 
