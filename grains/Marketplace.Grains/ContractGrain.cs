@@ -54,6 +54,12 @@ public sealed class ContractGrain(
     public async Task<ContractView> Transition(ContractAction action, ApiPrincipal actor, string? reason)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        // An operator may act on any contract, but only on one that exists: without terms there is nothing to
+        // approve or end, and writing the transition would store a contract out of nothing.
+        if (S.Terms is null)
+        {
+            throw NotFound();
+        }
         var role = RoleOf(actor) ?? throw NotFound();
         TextBounds.Check(reason, TextBounds.Reason, "reason");
         ExpireIfEnded();

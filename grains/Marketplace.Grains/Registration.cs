@@ -14,6 +14,7 @@ public static class Registration
         services.TryAddSingleton(sp => new BillingCalendar(
             TimeProvider.System,
             billingTimeZone is null ? BillingPeriod.DefaultZone : TimeZoneInfo.FindSystemTimeZoneById(billingTimeZone)));
+        services.AddSingleton<IIncomingGrainCallFilter, StoreFailureRecovery>();
         return services;
     }
 }

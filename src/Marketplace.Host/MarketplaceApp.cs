@@ -105,6 +105,7 @@ public static class MarketplaceApp
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseRouteIdCheck();
 
         app.MapOpenApi();
         app.MapScalarApiReference(ApiReference.Configure);

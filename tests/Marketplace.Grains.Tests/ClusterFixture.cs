@@ -13,10 +13,29 @@ namespace Marketplace.Grains.Tests;
 /// <summary>One TestCluster with the real SQLite store in a temporary directory, shared by the grain tests.</summary>
 public class ClusterFixture : IAsyncLifetime
 {
-    // The silo configurator is created by type inside the cluster, so the clock it hands out is static.
-    public static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
+    public static readonly DateTimeOffset Start = new(2026, 11, 10, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The clock of the shared clusters, read by tests running in parallel: never move it. A test that moves
+    /// time runs on a <see cref="OwnClockClusterFixture"/>, whose <see cref="Clock"/> is its own.
+    /// </summary>
+    public static readonly FakeTimeProvider Time = new(Start);
+
+    // The silo configurator is created by type inside the cluster, so it finds its cluster's clock by a key.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FakeTimeProvider> Clocks = new();
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "marketplace-grain-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _clockKey = Guid.NewGuid().ToString("N");
+
+    public ClusterFixture()
+        : this(Time)
+    {
+    }
+
+    protected ClusterFixture(FakeTimeProvider clock) => Clock = clock;
+
+    /// <summary>The clock of this cluster's billing calendar.</summary>
+    public FakeTimeProvider Clock { get; }
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -27,13 +46,25 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Clocks[_clockKey] = Clock;
         Cluster = await BuildAsync(_dataDirectory);
         await Cluster.DeployAsync();
     }
 
+    /// <summary>Puts the key of this cluster's clock where the silo configurator finds it.</summary>
+    protected void AddClock(TestClusterBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Properties["ClockKey"] = _clockKey;
+    }
+
+    protected static BillingCalendar CalendarOf(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        new(Clocks[configuration["ClockKey"]!], BillingPeriod.DefaultZone);
+
     protected virtual Task<TestCluster> BuildAsync(string dataDirectory)
     {
         var builder = new TestClusterBuilder(1);
+        AddClock(builder);
         builder.Properties["DataDirectory"] = dataDirectory;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         return Task.FromResult(builder.Build());
@@ -43,6 +74,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        Clocks.TryRemove(_clockKey, out _);
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -59,7 +91,7 @@ public class ClusterFixture : IAsyncLifetime
             var dataDirectory = siloBuilder.Configuration["DataDirectory"]!;
             siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = dataDirectory);
             siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
-            siloBuilder.Services.TryAddSingleton(new BillingCalendar(Time, BillingPeriod.DefaultZone));
+            siloBuilder.Services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             siloBuilder.Services.AddMarketplaceGrainServices();
         }
     }
@@ -69,6 +101,15 @@ public class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+/// <summary>A cluster whose clock no other collection reads: the home of tests that move time.</summary>
+public sealed class OwnClockClusterFixture() : ClusterFixture(new FakeTimeProvider(Start));
+
+[CollectionDefinition(Name)]
+public sealed class OwnClockClusterCollection : ICollectionFixture<OwnClockClusterFixture>
+{
+    public const string Name = "cluster-with-its-own-clock";
 }
 
 /// <summary>
@@ -83,6 +124,7 @@ public sealed class CosmosClusterFixture : ClusterFixture
     {
         await _server.InitializeAsync();
         var builder = new TestClusterBuilder(2);
+        AddClock(builder);
         builder.Properties["CosmosEndpoint"] = _server.Endpoint;
         builder.Properties["CosmosKey"] = _server.Key;
         builder.Properties["CosmosDatabase"] = $"grains-{Guid.NewGuid():N}";
@@ -110,7 +152,7 @@ public sealed class CosmosClusterFixture : ClusterFixture
             }
             siloBuilder.Services.AddCosmosMarketplaceStore(Options);
             siloBuilder.AddCosmosGrainStorage(GrainStorage.Name, Options);
-            siloBuilder.Services.TryAddSingleton(new BillingCalendar(Time, BillingPeriod.DefaultZone));
+            siloBuilder.Services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             siloBuilder.Services.AddMarketplaceGrainServices();
         }
     }

@@ -1,10 +1,11 @@
 using Marketplace.Domain;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Tests;
 
 public abstract class ContractLifecycleTests(ClusterFixture fixture)
 {
-    private static ContractTerms Terms(string providerId, ApprovalMode approval, UsagePolicy? policy = null) =>
+    internal static ContractTerms Terms(string providerId, ApprovalMode approval, UsagePolicy? policy = null) =>
         new($"off-{Guid.NewGuid():N}", "ds-x", providerId, DatasetClass.Private,
             PricingPlan.PerUnit(Money.Of(1, "JPY"), UsageUnit.Record), policy ?? UsagePolicy.Open, approval);
 
@@ -74,21 +75,32 @@ public abstract class ContractLifecycleTests(ClusterFixture fixture)
         Assert.Equal(5, ended.History.Count);
     }
 
-    [Fact]
-    public async Task A_contract_past_its_term_denies_access_as_ended()
+    [Theory]
+    [InlineData(ContractAction.Approve)]
+    [InlineData(ContractAction.Reject)]
+    [InlineData(ContractAction.Suspend)]
+    [InlineData(ContractAction.Resume)]
+    [InlineData(ContractAction.Terminate)]
+    public async Task An_operator_acting_on_an_unknown_contract_finds_nothing_and_stores_nothing(ContractAction action)
     {
         var contract = NewContract();
-        var policy = new UsagePolicy(["research"], null, 30, null, false);
-        await contract.Open("buyer-1", "research", Terms("prov-1", ApprovalMode.Automatic, policy));
 
-        var before = await contract.Authorize("buyer-1", 1, Guid.NewGuid().ToString("N"));
-        ClusterFixture.Time.Advance(TimeSpan.FromDays(31));
-        var after = await contract.Authorize("buyer-1", 1, Guid.NewGuid().ToString("N"));
-        var view = await contract.Get();
+        var ex = await Assert.ThrowsAsync<DomainException>(() =>
+            contract.Transition(action, new ApiPrincipal("operator", PartyRole.Operator), "sweep"));
+        var stored = await StoredStateOf(contract);
 
-        Assert.True(before.Allowed);
-        Assert.Equal(AccessDenial.ContractEnded, after.Denial);
-        Assert.Equal(ContractStatus.Expired, view!.Status);
+        Assert.Equal("contract.not-found", ex.Code);
+        Assert.False(stored.RecordExists, "a transition on an unknown contract wrote state");
+        Assert.Null(await contract.Get());
+    }
+
+    private async Task<IGrainState<ContractState>> StoredStateOf(IContractGrain contract)
+    {
+        var silo = (Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!;
+        var storage = silo.SiloHost.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Name);
+        var state = new GrainState<ContractState>(new ContractState());
+        await storage.ReadStateAsync("contract", contract.GetGrainId(), state);
+        return state;
     }
 
     [Fact]
@@ -108,3 +120,30 @@ public sealed class SqliteContractLifecycleTests(ClusterFixture fixture) : Contr
 
 [Collection(CosmosClusterCollection.Name)]
 public sealed class CosmosContractLifecycleTests(CosmosClusterFixture fixture) : ContractLifecycleTests(fixture);
+
+/// <summary>Moves its cluster's clock, so it runs on a cluster of its own (the rule is in the grain's memory, not the store).</summary>
+[Collection(OwnClockClusterCollection.Name)]
+public sealed class ContractExpiryTests(OwnClockClusterFixture fixture)
+{
+    private IContractGrain NewContract() => fixture.Grains.GetGrain<IContractGrain>($"ctr-{Guid.NewGuid():N}");
+
+    private static ContractTerms Terms(string providerId, ApprovalMode approval, UsagePolicy? policy = null) =>
+        ContractLifecycleTests.Terms(providerId, approval, policy);
+
+    [Fact]
+    public async Task A_contract_past_its_term_denies_access_as_ended()
+    {
+        var contract = NewContract();
+        var policy = new UsagePolicy(["research"], null, 30, null, false);
+        await contract.Open("buyer-1", "research", Terms("prov-1", ApprovalMode.Automatic, policy));
+
+        var before = await contract.Authorize("buyer-1", 1, Guid.NewGuid().ToString("N"));
+        fixture.Clock.Advance(TimeSpan.FromDays(31));
+        var after = await contract.Authorize("buyer-1", 1, Guid.NewGuid().ToString("N"));
+        var view = await contract.Get();
+
+        Assert.True(before.Allowed);
+        Assert.Equal(AccessDenial.ContractEnded, after.Denial);
+        Assert.Equal(ContractStatus.Expired, view!.Status);
+    }
+}

@@ -40,6 +40,9 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
     /// <summary>Configuration applied last, e.g. "Marketplace:RateLimits:PerKey:Burst".</summary>
     public IReadOnlyDictionary<string, string> Settings { get; }
 
+    /// <summary>Runs after the host's own registrations (e.g. to decorate a storage port with faults).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>2026-11-10 09:00 in Tokyo: the middle of billing period 2026-11.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
 
@@ -79,7 +82,10 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
             builder.UseSetting("Marketplace:Cosmos:AcceptAnyServerCertificate", "true");
         }
         builder.ConfigureTestServices(services =>
-            services.Replace(ServiceDescriptor.Singleton(new BillingCalendar(Time, BillingPeriod.DefaultZone))));
+        {
+            services.Replace(ServiceDescriptor.Singleton(new BillingCalendar(Time, BillingPeriod.DefaultZone)));
+            ConfigureServices?.Invoke(services);
+        });
     }
 
     public HttpClient ClientWithKey(string apiKey)
@@ -97,7 +103,10 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>One marketplace shared by the API tests; every test creates its own parties and ids.</summary>
+/// <summary>
+/// One marketplace shared by the API tests; every test creates its own parties and ids. Its clock is shared too:
+/// never move it here. A test that moves time takes a marketplace (and so a clock) of its own, as a class fixture.
+/// </summary>
 public class MarketplaceFixture : IAsyncLifetime
 {
     public MarketplaceFactory Factory { get; private set; } = null!;

@@ -25,9 +25,9 @@ internal sealed class UsageReport
                 { EventId: var eventId } when string.IsNullOrWhiteSpace(eventId) => "eventId is required (a unique id you choose, e.g. a UUID).",
                 { EventId.Length: > 200 } => "eventId is longer than 200 characters.",
                 { ContractId: var contractId } when string.IsNullOrWhiteSpace(contractId) => "contractId is required.",
+                { ContractId: var c } when !Marketplace.Domain.Identifiers.IsValidSlug(c) => "contractId is not a contract id (e.g. 'ctr-3kq7zd2m9xwa').",
                 { EventId: { } id } when id.StartsWith(Access.AccessBroker.IdempotencyKeyPrefix, StringComparison.Ordinal) =>
                     $"eventId must not start with '{Access.AccessBroker.IdempotencyKeyPrefix}': that namespace holds buyers' Idempotency-Keys.",
-                { ContractId.Length: > 200 } => "contractId is longer than 200 characters.",
                 { Units: < 0 } => "units must not be negative.",
                 { Units: var units } when units > maxUnitsPerEvent =>
                     $"units is {units}; one event carries at most {maxUnitsPerEvent} (split larger usage into several events).",

@@ -1,0 +1,44 @@
+using Marketplace.Storage;
+using Orleans.Storage;
+
+namespace Marketplace.Grains;
+
+/// <summary>
+/// A grain never serves state it failed to store. Grains change their state in memory and then write it; when the
+/// write fails (the store is unavailable, or an ETag says someone else wrote first) the memory holds a change the
+/// store does not. Rather than teach every grain to undo its change, a call that fails on the store ends the
+/// activation: the next call activates the grain afresh from what the store really holds.
+/// </summary>
+internal sealed class StoreFailureRecovery : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await context.Invoke();
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, e,
+                "The store failed during a call: the activation may hold a change that was never stored."));
+            throw;
+        }
+    }
+
+    public static bool IsStoreFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StoreUnavailableException or InconsistentStateException)
+            {
+                return true;
+            }
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStoreFailure))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Marketplace.Host.Features.Contracts;
+
+namespace Marketplace.Host.Tests.Hostile;
+
+/// <summary>Someone calling the API (a party with its key), or no one: <see cref="Name"/> says which in failure messages.</summary>
+public sealed record Visitor(string Name, HttpClient Client);
+
+/// <summary>
+/// A marketplace with two tenants in it: a provider with a dataset, a revision and listed offerings, a buyer with
+/// contracts on them, and another provider and buyer with their own. Hostile requests aim at these real ids, and
+/// at the other tenant's.
+/// </summary>
+public sealed class PopulatedMarketplace
+{
+    private PopulatedMarketplace(MarketplaceDriver driver) => Driver = driver;
+
+    public MarketplaceDriver Driver { get; }
+
+    public required Visitor Anonymous { get; init; }
+
+    public required Visitor Operator { get; init; }
+
+    public required Party Provider { get; init; }
+
+    public required Party Buyer { get; init; }
+
+    /// <summary>
+    /// The information bank's seat. Until the marketplace knows that role it is a provider of its own, so the
+    /// sweep already calls every operation with a third tenant's key; it becomes the bank's key when the role lands.
+    /// </summary>
+    public required Party Bank { get; init; }
+
+    public required Party OtherProvider { get; init; }
+
+    public required Party OtherBuyer { get; init; }
+
+    public required string DatasetId { get; init; }
+
+    public required string RevisionId { get; init; }
+
+    public required string OfferingId { get; init; }
+
+    /// <summary>An active contract of <see cref="Buyer"/> that hostile reads aim at.</summary>
+    public required string ContractId { get; init; }
+
+    /// <summary>A contract of <see cref="Buyer"/> that hostile approve/suspend/terminate calls may change.</summary>
+    public required string ActionContractId { get; init; }
+
+    /// <summary>A contract of <see cref="Buyer"/> that hostile usage reports may load.</summary>
+    public required string UsageContractId { get; init; }
+
+    public required string OtherDatasetId { get; init; }
+
+    public required string OtherRevisionId { get; init; }
+
+    public required string OtherOfferingId { get; init; }
+
+    public required string OtherContractId { get; init; }
+
+    public IReadOnlyList<Visitor> Callers =>
+    [
+        Anonymous,
+        new("provider", Provider.Client),
+        new("buyer", Buyer.Client),
+        new("bank", Bank.Client),
+        Operator,
+    ];
+
+    public static async Task<PopulatedMarketplace> CreateAsync(MarketplaceDriver driver)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        var provider = await driver.CreatePartyAsync("provider");
+        var buyer = await driver.CreatePartyAsync("buyer");
+        var (datasetId, revisionId, offerings) = await ListAsync(driver, provider, 3);
+        var otherProvider = await driver.CreatePartyAsync("provider");
+        var otherBuyer = await driver.CreatePartyAsync("buyer");
+        var (otherDatasetId, otherRevisionId, otherOfferings) = await ListAsync(driver, otherProvider, 1);
+        return new PopulatedMarketplace(driver)
+        {
+            Anonymous = new Visitor("anonymous", driver.Factory.CreateClient()),
+            Operator = new Visitor("operator", driver.Operator),
+            Provider = provider,
+            Buyer = buyer,
+            Bank = await driver.CreatePartyAsync("provider"),
+            OtherProvider = otherProvider,
+            OtherBuyer = otherBuyer,
+            DatasetId = datasetId,
+            RevisionId = revisionId,
+            OfferingId = offerings[0],
+            ContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[0], "research")).Id,
+            ActionContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[1], "research")).Id,
+            UsageContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[2], "research")).Id,
+            OtherDatasetId = otherDatasetId,
+            OtherRevisionId = otherRevisionId,
+            OtherOfferingId = otherOfferings[0],
+            OtherContractId = (await MarketplaceDriver.SubscribeAsync(otherBuyer, otherOfferings[0], "research")).Id,
+        };
+    }
+
+    /// <summary>The real id a path parameter of <paramref name="operation"/> names, owned by the first tenant.</summary>
+    public string OwnId(ApiOperation operation, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.CollectionOf(parameter) switch
+        {
+            "datasets" => DatasetId,
+            "revisions" => RevisionId,
+            "offerings" => OfferingId,
+            "parties" => Provider.Id,
+            "contracts" when operation.Method == HttpMethod.Post && operation.PathTemplate.EndsWith("/usage", StringComparison.Ordinal) => UsageContractId,
+            "contracts" when operation.Method == HttpMethod.Post => ActionContractId,
+            "contracts" => ContractId,
+            var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
+        };
+    }
+
+    /// <summary>The same kind of id, but the other tenant's: every caller except the operator must get a 404 or 403.</summary>
+    public string OtherTenantsId(ApiOperation operation, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.CollectionOf(parameter) switch
+        {
+            "datasets" => OtherDatasetId,
+            "revisions" => OtherRevisionId,
+            "offerings" => OtherOfferingId,
+            "parties" => OtherProvider.Id,
+            _ => OtherContractId,
+        };
+    }
+
+    /// <summary>A valid JSON body for the operation, with fresh ids so that a request that succeeds never collides with the next.</summary>
+    public JsonNode? ValidBody(ApiOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var fresh = MarketplaceDriver.UniqueId("sweep");
+        return operation.OperationId switch
+        {
+            "CreateParty" => new JsonObject { ["id"] = fresh, ["role"] = "buyer", ["name"] = "Sweep buyer" },
+            "CreateDataset" => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(MarketplaceDriver.BusStopsDataset(fresh, "private"), MarketplaceDriver.Json)),
+            "CreateOffering" => new JsonObject
+            {
+                ["id"] = fresh,
+                ["datasetId"] = DatasetId,
+                ["title"] = "Sweep offering",
+                ["description"] = "Made by the hostile-input sweep.",
+                ["pricing"] = new JsonObject
+                {
+                    ["model"] = "tiered",
+                    ["currency"] = "JPY",
+                    ["unit"] = "record",
+                    ["tiers"] = new JsonArray(new JsonObject { ["upTo"] = 100, ["unitPrice"] = 2 }, new JsonObject { ["upTo"] = null, ["unitPrice"] = 1 }),
+                },
+                ["policy"] = new JsonObject { ["purposes"] = new JsonArray("research"), ["termDays"] = 30, ["maxUnitsPerPeriod"] = 1000 },
+                ["visibility"] = "private",
+                ["buyers"] = new JsonArray(Buyer.Id),
+                ["approval"] = "automatic",
+            },
+            "Subscribe" => new JsonObject { ["purpose"] = "research" },
+            "ReportUsage" => new JsonObject
+            {
+                ["events"] = new JsonArray(new JsonObject
+                {
+                    ["eventId"] = fresh,
+                    ["contractId"] = UsageContractId,
+                    ["units"] = 3,
+                    ["occurredAt"] = Driver.Factory.Time.GetUtcNow().AddMinutes(-1).ToString("O"),
+                }),
+            },
+            _ when operation.OperationId.EndsWith("Contract", StringComparison.Ordinal) && operation.BodySchema is not null =>
+                new JsonObject { ["reason"] = "sweep" },
+            _ when operation.BodySchema is { } schema => operation.Document.Example(schema),
+            _ => null,
+        };
+    }
+
+    private static async Task<(string DatasetId, string RevisionId, string[] OfferingIds)> ListAsync(MarketplaceDriver driver, Party provider, int offerings)
+    {
+        var datasetId = MarketplaceDriver.UniqueId("ds");
+        await driver.CreateDatasetAsync(provider, MarketplaceDriver.BusStopsDataset(datasetId, "private"));
+        var revision = await MarketplaceDriver.UploadCsvAsync(provider, datasetId, MarketplaceDriver.BusStopsCsv(30));
+        var offeringIds = Enumerable.Range(0, offerings).Select(_ => MarketplaceDriver.UniqueId("off")).ToArray();
+        foreach (var offeringId in offeringIds)
+        {
+            await ListOfferingAsync(provider, datasetId, offeringId);
+        }
+        return (datasetId, revision.RevisionId, offeringIds);
+    }
+
+    private static async Task ListOfferingAsync(Party provider, string datasetId, string offeringId)
+    {
+        await MarketplaceDriver.CreateOfferingAsync(provider, new
+        {
+            id = offeringId,
+            datasetId,
+            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
+            policy = new { purposes = new[] { "research" } },
+            visibility = "public",
+            buyers = Array.Empty<string>(),
+            approval = "automatic",
+        });
+        await MarketplaceDriver.PublishAsync(provider, offeringId);
+    }
+
+    /// <summary>Subscribes <paramref name="buyer"/> and returns the new contract (201 asserted).</summary>
+    public static async Task<ContractResponse> ContractAsync(Party buyer, string offeringId) =>
+        await MarketplaceDriver.Ok<ContractResponse>(
+            await buyer.Client.PostAsJsonAsync($"/api/v1/offerings/{offeringId}/contracts", new { purpose = "research" }), HttpStatusCode.Created);
+}
