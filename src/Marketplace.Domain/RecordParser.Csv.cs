@@ -65,8 +65,7 @@ public static partial class RecordParser
         // Said once for all unknown columns: the field list is as long as the schema, the header may be as wide.
         if (unknown.Count > 0)
         {
-            errors.Add(RecordJsonWriter.LineError(header.Line,
-                $"unknown column{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}; the schema's fields are: {FieldList(schema)} (names are case-sensitive)"));
+            errors.Add(RecordJsonWriter.LineError(header.Line, UnknownNames("column", unknown, schema)));
         }
         for (var i = 0; i < columns.Length; i++)
         {

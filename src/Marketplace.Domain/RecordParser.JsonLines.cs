@@ -66,12 +66,12 @@ public static partial class RecordParser
         }
         var errors = new List<string>();
         var elements = new JsonElement?[schema.Fields.Count];
+        var unknown = new List<string>();
         foreach (var property in root.EnumerateObject())
         {
             if (!positions.TryGetValue(property.Name, out var index))
             {
-                errors.Add(RecordJsonWriter.LineError(line,
-                    $"unknown field '{property.Name}'; the schema's fields are: {FieldList(schema)} (names are case-sensitive)"));
+                unknown.Add($"'{property.Name}'");
             }
             else if (elements[index] is not null)
             {
@@ -81,6 +81,10 @@ public static partial class RecordParser
             {
                 elements[index] = property.Value;
             }
+        }
+        if (unknown.Count > 0)
+        {
+            errors.Add(RecordJsonWriter.LineError(line, UnknownNames("field", unknown, schema)));
         }
         var values = NewRow(schema);
         for (var i = 0; i < schema.Fields.Count; i++)

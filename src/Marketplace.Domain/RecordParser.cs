@@ -56,5 +56,13 @@ public static partial class RecordParser
         }
     }
 
+    /// <summary>All unknown names of one line in one problem: the schema's field list is said once, however many there are.</summary>
+    private static string UnknownNames(string noun, List<string> quotedNames, DatasetSchema schema)
+    {
+        const int Listed = 20;
+        var names = string.Join(", ", quotedNames.Take(Listed)) + (quotedNames.Count > Listed ? $" and {quotedNames.Count - Listed} more" : "");
+        return $"unknown {noun}{(quotedNames.Count == 1 ? "" : "s")} {names}; the schema's fields are: {FieldList(schema)} (names are case-sensitive)";
+    }
+
     private static string FieldList(DatasetSchema schema) => string.Join(", ", schema.Fields.Select(f => f.Name));
 }

@@ -22,6 +22,17 @@ public sealed class UploadBoundsTests
     }
 
     [Fact]
+    public void A_json_object_with_several_unknown_fields_lists_the_schema_fields_once()
+    {
+        var record = Assert.Single(Schemas.JsonLines(Lines("""{"station":"st-1","measured_at":"2026-11-01T09:00:00+09:00","colour":1,"size":2,"weight":3}""")));
+
+        var text = string.Join("\n", record.Errors);
+        Assert.Equal(1, Count(text, "station, measured_at, pm25"));
+        Assert.Contains("'colour'", text, StringComparison.Ordinal);
+        Assert.Contains("'weight'", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_csv_record_longer_than_the_cap_is_refused_by_line_and_the_next_row_is_read()
     {
         var longValue = new string('x', RecordParser.MaxRecordChars + 1);
