@@ -45,9 +45,6 @@ public sealed record OfferingView(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset UpdatedAt)
 {
-    /// <summary>A private offering exists only for the buyers it was offered to.</summary>
-    public bool IsVisibleTo(string buyerId) =>
-        Definition.Visibility == OfferingVisibility.Public || Definition.Buyers.Contains(buyerId, StringComparer.Ordinal);
 }
 
 /// <summary>An offering of a dataset (key: offering id): price, policy, visibility, approval, listing status.</summary>

@@ -112,9 +112,3 @@ public static class PartyKeys
     /// </summary>
     public static readonly TimeSpan ChangesTakeEffectWithin = TimeSpan.FromSeconds(30);
 }
-
-public static class PartyRoles
-{
-    /// <summary>Providers and information banks list datasets and offerings and manage their contracts alike.</summary>
-    public static bool ActsAsProvider(this PartyRole role) => role is PartyRole.Provider or PartyRole.InformationBank;
-}

@@ -147,13 +147,7 @@ public sealed class ContractGrain(
             ? ContractStatus.Expired
             : S.Status;
 
-    private Actor? RoleOf(ApiPrincipal actor) => actor.Role switch
-    {
-        PartyRole.Operator => Actor.Operator,
-        PartyRole.Provider or PartyRole.InformationBank when S.Terms?.ProviderId == actor.PartyId => Actor.Provider,
-        PartyRole.Buyer when S.Terms is not null && S.BuyerId == actor.PartyId => Actor.Buyer,
-        _ => null,
-    };
+    private Actor? RoleOf(ApiPrincipal actor) => S.Terms is null ? null : Tenancy.ActorIn(actor, S.Terms.ProviderId, S.BuyerId);
 
     private DomainException NotFound() => new(ErrorCodes.ContractNotFound, $"There is no contract '{Id}'.");
 

@@ -82,7 +82,7 @@ public sealed class OfferingGrain(
 
     public async Task<ContractView> Subscribe(string buyerId, string purpose)
     {
-        if (S.Definition is null || S.Status == OfferingStatus.Draft || !View().IsVisibleTo(buyerId))
+        if (S.Definition is null || S.Status == OfferingStatus.Draft || !Tenancy.IsOfferedTo(View(), buyerId))
         {
             throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{Id}'.");
         }
@@ -131,7 +131,7 @@ public sealed class OfferingGrain(
     private void EnsureManageableBy(ApiPrincipal actor)
     {
         var allowed = S.Definition is not null
-            && (actor.Role == PartyRole.Operator || (actor.Role.ActsAsProvider() && actor.PartyId == S.ProviderId));
+            && Tenancy.MayManage(actor, S.ProviderId);
         if (!allowed)
         {
             throw new DomainException(ErrorCodes.OfferingNotFound, $"You have no offering '{Id}'.");

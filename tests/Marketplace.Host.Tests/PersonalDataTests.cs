@@ -119,7 +119,7 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
             await _driver.Operator.PostAsync($"/api/v1/contracts/{contract.Id}/suspend", null), HttpStatusCode.OK);
         var resume = await _driver.Operator.PostAsync($"/api/v1/contracts/{contract.Id}/resume", null);
 
-        Assert.Equal(("Active", "Suspended"), (approved.Status, suspended.Status));
+        Assert.Equal(("active", "suspended"), (approved.Status, suspended.Status));
         await MarketplaceDriver.Problem(resume, HttpStatusCode.Forbidden);
     }
 
@@ -133,6 +133,6 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
         var terminated = await MarketplaceDriver.Ok<ContractResponse>(
             await _driver.Operator.PostAsync($"/api/v1/contracts/{contract.Id}/terminate", null), HttpStatusCode.OK);
 
-        Assert.Equal("Terminated", terminated.Status);
+        Assert.Equal("terminated", terminated.Status);
     }
 }

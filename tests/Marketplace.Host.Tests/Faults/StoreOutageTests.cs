@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Marketplace.Host.Features.Contracts;
+using Marketplace.Host.Features.Parties;
 using Marketplace.Host.Tests.Hostile;
 using Xunit.Abstractions;
 
@@ -194,6 +195,28 @@ public sealed class HappyPaths(PopulatedMarketplace m)
                 {
                     events = new[] { new { eventId = fresh, contractId = m.ContractId, units = 4, occurredAt = m.Driver.Factory.Time.GetUtcNow().AddMinutes(-1) } },
                 }));
+            case "ListApiKeys":
+                return Call(m.Operator, $"/api/v1/parties/{m.Buyer.Id}/keys");
+            case "RevokeApiKey":
+            {
+                var issued = await MarketplaceDriver.Ok<ApiKeyResponse>(
+                    await m.Operator.Client.PostAsync($"/api/v1/parties/{m.Spare.Id}/keys", null), HttpStatusCode.Created);
+                return Call(m.Operator, $"/api/v1/parties/{m.Spare.Id}/keys/{issued.ApiKey.Split('_')[1]}/revoke");
+            }
+            case "SuspendParty":
+            {
+                var party = await m.Driver.CreatePartyAsync("buyer");
+                targets["parties"] = party.Id;
+                return Call(m.Operator, $"/api/v1/parties/{party.Id}/suspend", Json(new { reason = "outage drill" }));
+            }
+            case "ReinstateParty":
+            {
+                var party = await m.Driver.CreatePartyAsync("buyer");
+                await MarketplaceDriver.Ok<PartyResponse>(
+                    await m.Operator.Client.PostAsJsonAsync($"/api/v1/parties/{party.Id}/suspend", new { reason = "outage drill" }), HttpStatusCode.OK);
+                targets["parties"] = party.Id;
+                return Call(m.Operator, $"/api/v1/parties/{party.Id}/reinstate");
+            }
             case "SearchCatalog":
                 return Call(buyer, "/api/v1/catalog?q=bus");
             case "GetUsage" or "ListParties":

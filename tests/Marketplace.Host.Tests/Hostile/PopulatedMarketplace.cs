@@ -33,6 +33,15 @@ public sealed class PopulatedMarketplace
     /// </summary>
     public required Party Bank { get; init; }
 
+    /// <summary>
+    /// A party the sweep may suspend, reinstate and revoke keys of: it never calls, so changing its standing
+    /// leaves every caller's key working.
+    /// </summary>
+    public required Party Spare { get; init; }
+
+    /// <summary>The public prefix of <see cref="Spare"/>'s key (mk_{prefix}_{secret}).</summary>
+    public string SpareKeyPrefix => Spare.Key.Split('_')[1];
+
     public required Party OtherProvider { get; init; }
 
     public required Party OtherBuyer { get; init; }
@@ -84,7 +93,8 @@ public sealed class PopulatedMarketplace
             Operator = new Visitor("operator", driver.Operator),
             Provider = provider,
             Buyer = buyer,
-            Bank = await driver.CreatePartyAsync("provider"),
+            Bank = await driver.CreatePartyAsync("information-bank"),
+            Spare = await driver.CreatePartyAsync("buyer"),
             OtherProvider = otherProvider,
             OtherBuyer = otherBuyer,
             DatasetId = datasetId,
@@ -109,6 +119,8 @@ public sealed class PopulatedMarketplace
             "datasets" => DatasetId,
             "revisions" => RevisionId,
             "offerings" => OfferingId,
+            "keys" => SpareKeyPrefix,
+            "parties" when ChangesStanding(operation) => Spare.Id,
             "parties" => Provider.Id,
             "contracts" when operation.Method == HttpMethod.Post && operation.PathTemplate.EndsWith("/usage", StringComparison.Ordinal) => UsageContractId,
             "contracts" when operation.Method == HttpMethod.Post => ActionContractId,
@@ -116,6 +128,12 @@ public sealed class PopulatedMarketplace
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }
+
+    /// <summary>Operations on a party's keys or standing act on <see cref="Spare"/>, never on a caller.</summary>
+    private static bool ChangesStanding(ApiOperation operation) =>
+        operation.PathTemplate.Contains("/keys", StringComparison.Ordinal)
+        || operation.PathTemplate.EndsWith("/suspend", StringComparison.Ordinal)
+        || operation.PathTemplate.EndsWith("/reinstate", StringComparison.Ordinal);
 
     /// <summary>The same kind of id, but the other tenant's: every caller except the operator must get a 404 or 403.</summary>
     public string OtherTenantsId(ApiOperation operation, string parameter)
@@ -126,6 +144,7 @@ public sealed class PopulatedMarketplace
             "datasets" => OtherDatasetId,
             "revisions" => OtherRevisionId,
             "offerings" => OtherOfferingId,
+            "keys" => OtherProvider.Key.Split('_')[1],
             "parties" => OtherProvider.Id,
             _ => OtherContractId,
         };

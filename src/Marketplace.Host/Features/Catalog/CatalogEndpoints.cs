@@ -45,6 +45,7 @@ public static class CatalogEndpoints
         {
             throw new DomainException(ErrorCodes.PagingInvalid, "'page' starts at 1 and 'pageSize' is from 1 to 100.");
         }
+        var (viewerBuyerId, viewerSeesAll) = Tenancy.CatalogViewOf(caller);
         var query = new CatalogQuery(
             Text: string.IsNullOrWhiteSpace(q) ? null : q,
             DatasetClass: @class is null ? null : Wire.Name(Wire.ParseEnum<DatasetClass>(@class, "class")),
@@ -52,8 +53,8 @@ public static class CatalogEndpoints
             ProviderId: string.IsNullOrWhiteSpace(provider) ? null : provider.Trim(),
             PriceModel: priceModel is null ? null : Wire.Name(Wire.ParseEnum<PlanKind>(priceModel, "priceModel")),
             FreeOnly: free ?? false,
-            ViewerBuyerId: caller.Role == PartyRole.Buyer ? caller.PartyId : null,
-            ViewerSeesAll: caller.Role == PartyRole.Operator,
+            ViewerBuyerId: viewerBuyerId,
+            ViewerSeesAll: viewerSeesAll,
             Page: page ?? 1,
             PageSize: pageSize ?? 20);
         var result = await catalog.SearchAsync(query, http.RequestAborted);

@@ -23,7 +23,7 @@ public sealed class ContractScope(IGrainFactory grains, IHoldingsIndex holdings)
         var query = caller.Role switch
         {
             PartyRole.Operator => new ContractQuery(),
-            PartyRole.Provider or PartyRole.InformationBank => new ContractQuery(ProviderId: caller.PartyId),
+            _ when caller.Role.ActsAsProvider() => new ContractQuery(ProviderId: caller.PartyId),
             _ => new ContractQuery(BuyerId: caller.PartyId),
         } with
         {
@@ -33,7 +33,7 @@ public sealed class ContractScope(IGrainFactory grains, IHoldingsIndex holdings)
         var entries = await holdings.ListContractsAsync(query, page.After, page.PageSize, cancellationToken);
         var views = await Task.WhenAll(entries.Items.Select(e => grains.GetGrain<IContractGrain>(e.ContractId).Get()));
         // The contract itself has the last word: its current status (an end date may have passed) and its parties.
-        var visible = views.OfType<ContractView>().Where(v => IsVisibleTo(v, caller) && (status is null || v.Status == status));
+        var visible = views.OfType<ContractView>().Where(v => Tenancy.MaySee(caller, v) && (status is null || v.Status == status));
         return new IndexPage<ContractView>([.. visible], entries.Next);
     }
 
@@ -42,15 +42,8 @@ public sealed class ContractScope(IGrainFactory grains, IHoldingsIndex holdings)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var view = await grains.GetGrain<IContractGrain>(contractId).Get();
-        return view is not null && IsVisibleTo(view, caller)
+        return view is not null && Tenancy.MaySee(caller, view)
             ? view
             : throw new DomainException(ErrorCodes.ContractNotFound, $"There is no contract '{contractId}' of yours.");
     }
-
-    private static bool IsVisibleTo(ContractView view, ApiPrincipal caller) => caller.Role switch
-    {
-        PartyRole.Operator => true,
-        PartyRole.Provider or PartyRole.InformationBank => view.Terms.ProviderId == caller.PartyId,
-        _ => view.BuyerId == caller.PartyId,
-    };
 }

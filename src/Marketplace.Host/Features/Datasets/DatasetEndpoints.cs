@@ -45,7 +45,7 @@ public static class DatasetEndpoints
     {
         var caller = http.User.Caller();
         var request = ListPaging.Parse(cursor, pageSize);
-        var page = await holdings.ListDatasetsAsync(caller.Role == PartyRole.Operator ? null : caller.PartyId, request.After, request.PageSize, http.RequestAborted);
+        var page = await holdings.ListDatasetsAsync(Tenancy.HoldingsOwnerFor(caller), request.After, request.PageSize, http.RequestAborted);
         var views = await Task.WhenAll(page.Items.Select(d => grains.GetGrain<IDatasetGrain>(d.ItemId).Get()));
         return TypedResults.Ok(new DatasetListResponse([.. views.OfType<DatasetView>().Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
@@ -74,7 +74,7 @@ public static class DatasetEndpoints
     internal static async Task<DatasetView> OwnedDataset(string id, ApiPrincipal caller, IGrainFactory grains)
     {
         var view = await grains.GetGrain<IDatasetGrain>(id).Get();
-        if (view is null || (caller.Role != PartyRole.Operator && view.ProviderId != caller.PartyId))
+        if (view is null || !Tenancy.MayManage(caller, view.ProviderId))
         {
             throw new DomainException(ErrorCodes.DatasetNotFound, $"There is no dataset '{id}' of yours.");
         }

@@ -51,22 +51,18 @@ public static class OfferingEndpoints
     {
         var caller = http.User.Caller();
         var request = ListPaging.Parse(cursor, pageSize);
-        var page = await holdings.ListOfferingsAsync(caller.Role == PartyRole.Operator ? null : caller.PartyId, request.After, request.PageSize, http.RequestAborted);
+        var page = await holdings.ListOfferingsAsync(Tenancy.HoldingsOwnerFor(caller), request.After, request.PageSize, http.RequestAborted);
         var views = await Task.WhenAll(page.Items.Select(o => grains.GetGrain<IOfferingGrain>(o.ItemId).Get()));
-        return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
+        return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Where(v => Tenancy.MaySee(caller, v)).Select(v => Tenancy.AsSeenBy(caller, v).ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, IGrainFactory grains)
     {
         var caller = http.User.Caller();
         var view = await grains.GetGrain<IOfferingGrain>(id).Get();
-        var visible = view is not null && caller.Role switch
-        {
-            PartyRole.Operator => true,
-            PartyRole.Provider or PartyRole.InformationBank => view.ProviderId == caller.PartyId,
-            _ => view.Status == OfferingStatus.Listed && view.IsVisibleTo(caller.PartyId),
-        };
-        return visible ? TypedResults.Ok(view!.ToResponse()) : throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
+        return view is not null && Tenancy.MaySee(caller, view)
+            ? TypedResults.Ok(Tenancy.AsSeenBy(caller, view).ToResponse())
+            : throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
     }
 
     private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, IGrainFactory grains) =>
