@@ -11,7 +11,8 @@ public static class PartyRoles
 
 public sealed record CreatePartyRequest(string Id, string Role, string Name);
 
-public sealed record Party(string Id, string Role, string Name, DateTimeOffset CreatedAt);
+/// <summary>A party; <see cref="Status"/> is "active" or "suspended" (then with the operator's reason).</summary>
+public sealed record Party(string Id, string Role, string Name, DateTimeOffset CreatedAt, string Status = "active", string? SuspensionReason = null);
 
 /// <summary>A newly registered party with its first API key, which the marketplace shows only this once.</summary>
 public sealed record PartyWithKey(string Id, string Role, string Name, string ApiKey);
