@@ -40,35 +40,42 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     public async Task<IReadOnlyList<UsageReceipt>> RecordBatch(IReadOnlyList<UsageEvent> usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        foreach (var e in usage)
+        // The meter is one activation per contract, so every request on a busy contract passes through here one
+        // turn at a time: this path avoids LINQ and recomputing periods.
+        var periods = new string[usage.Count];
+        for (var i = 0; i < usage.Count; i++)
         {
-            Validate(e);
+            Validate(usage[i]);
+            periods[i] = calendar.PeriodOf(usage[i].OccurredAt).Id;
         }
         // Every period touched must have its totals loaded before the synchronous section adds to them.
-        foreach (var period in usage.Select(e => calendar.PeriodOf(e.OccurredAt).Id).Distinct(StringComparer.Ordinal))
+        for (var i = 0; i < periods.Length; i++)
         {
-            await UsageOf(period);
+            if (!_periods.TryGetValue(periods[i], out var known) || !known.Loaded.IsCompletedSuccessfully)
+            {
+                await UsageOf(periods[i]);
+            }
         }
 
         // Synchronous section: claim every new event id before awaiting anything.
         var now = calendar.Now;
-        var fresh = new List<UsageRecord>();
-        var waits = new List<Task>();
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<UsageRecord>(usage.Count);
+        List<Task>? waits = null;
+        HashSet<string>? claimed = usage.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         var holdsEnded = new List<string>();
-        foreach (var e in usage)
+        for (var i = 0; i < usage.Count; i++)
         {
-            if (_recorded.ContainsKey(e.EventId) || !claimed.Add(e.EventId))
+            var e = usage[i];
+            if (_recorded.ContainsKey(e.EventId) || (claimed is not null && !claimed.Add(e.EventId)))
             {
                 continue;
             }
             if (_pending.TryGetValue(e.EventId, out var inFlight))
             {
-                waits.Add(inFlight);
+                (waits ??= []).Add(inFlight);
                 continue;
             }
-            var period = calendar.PeriodOf(e.OccurredAt).Id;
-            fresh.Add(new UsageRecord(e.EventId, _contractId, period, e.Units, e.OccurredAt, now, e.Source, e.Fingerprint));
+            fresh.Add(new UsageRecord(e.EventId, _contractId, periods[i], e.Units, e.OccurredAt, now, e.Source, e.Fingerprint));
             if (e.HoldId is { } holdId)
             {
                 holdsEnded.Add(holdId);
@@ -81,22 +88,36 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         foreach (var e in usage)
         {
             // A duplicate's hold ends too: its units were counted by the event it repeats.
-            if (e.HoldId is { } holdId)
+            if (e.HoldId is { } holdId && _holds.Count > 0)
             {
                 EndHold(holdId);
             }
         }
-        await Task.WhenAll(waits);
+        if (waits is not null)
+        {
+            await Task.WhenAll(waits);
+        }
 
+        if (usage.Count == 1 && fresh.Count == 1)
+        {
+            var r = fresh[0];
+            return [new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)];
+        }
         var freshById = new Dictionary<string, UsageRecord>(StringComparer.Ordinal);
         foreach (var r in fresh)
         {
             freshById[r.EventId] = r;
         }
-        return [.. usage.Select(e => freshById.Remove(e.EventId, out var r)
-            ? new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)
-            : _recorded.TryGetValue(e.EventId, out var earlier) ? earlier
-            : new UsageReceipt(e.EventId, Duplicate: true, e.Units, e.Fingerprint))];
+        var receipts = new UsageReceipt[usage.Count];
+        for (var i = 0; i < usage.Count; i++)
+        {
+            var e = usage[i];
+            receipts[i] = freshById.Remove(e.EventId, out var r)
+                ? new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)
+                : _recorded.TryGetValue(e.EventId, out var earlier) ? earlier
+                : new UsageReceipt(e.EventId, Duplicate: true, e.Units, e.Fingerprint);
+        }
+        return receipts;
     }
 
     public Task<UsageReceipt?> Find(string eventId) =>
@@ -144,23 +165,30 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         try
         {
             // Checked before the write: totals that would overflow refuse the batch instead of wrapping round.
-            var added = new Dictionary<PeriodUsage, long>();
+            // (A sum over all of the batch's periods bounds each period's share, so one check per period suffices.)
+            var batchUnits = 0L;
             foreach (var r in fresh)
             {
-                var usage = _periods[r.Period];
-                added[usage] = checked(added.GetValueOrDefault(usage) + r.Units);
-                _ = checked(usage.Units + added[usage]);
+                batchUnits = checked(batchUnits + r.Units);
+            }
+            var usages = new PeriodUsage[fresh.Count];
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                usages[i] = _periods[fresh[i].Period];
+                _ = checked(usages[i].Units + batchUnits);
             }
             await ledger.AppendAsync(fresh);
-            foreach (var r in fresh)
+            for (var i = 0; i < fresh.Count; i++)
             {
-                Remember(r);
-                var usage = _periods[r.Period];
-                usage.Units += r.Units;
-                usage.Events++;
+                Remember(fresh[i]);
+                usages[i].Units += fresh[i].Units;
+                usages[i].Events++;
             }
             // In the same synchronous section as the totals grew, so the units are never counted as both held and used.
-            holdsEnded.ForEach(EndHold);
+            if (_holds.Count > 0)
+            {
+                holdsEnded.ForEach(EndHold);
+            }
             done.SetResult();
         }
         catch (OverflowException)
