@@ -11,20 +11,39 @@ namespace Marketplace.Grains;
 /// </summary>
 internal sealed class StoreFailureRecovery : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        Task call;
         try
         {
-            await context.Invoke();
+            call = context.Invoke();
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
-            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, e,
-                "The store failed during a call: the activation may hold a change that was never stored."));
+            Deactivate(context, e);
+            throw;
+        }
+        // Every grain call passes here: one that already succeeded costs no state machine.
+        return call.IsCompletedSuccessfully ? Task.CompletedTask : AwaitAsync(call, context);
+    }
+
+    private static async Task AwaitAsync(Task call, IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            Deactivate(context, e);
             throw;
         }
     }
+
+    private static void Deactivate(IIncomingGrainCallContext context, Exception e) =>
+        context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, e,
+            "The store failed during a call: the activation may hold a change that was never stored."));
 
     public static bool IsStoreFailure(Exception exception)
     {

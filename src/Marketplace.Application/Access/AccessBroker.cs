@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Marketplace.Domain;
@@ -28,6 +29,11 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     /// <summary>Buyers' Idempotency-Keys become usage event ids in this namespace; providers may not use it.</summary>
     public const string IdempotencyKeyPrefix = "idem:";
 
+    /// <summary>Bound on the contract → dataset map (an immutable fact per contract, so never stale; cleared when full).</summary>
+    private const int MaxRememberedContracts = 100_000;
+
+    private readonly ConcurrentDictionary<string, string> _datasetOfContract = new(StringComparer.Ordinal);
+
     public async Task<RecordAnswer> FetchAsync(ApiPrincipal buyer, string contractId, RecordFetch fetch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(buyer);
@@ -41,7 +47,20 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
         var holdId = key is null ? eventId : Guid.CreateVersion7().ToString("N");
 
         var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(contractId));
-        var grant = await grains.Get<IContractGrain>(contractId).Authorize(buyer.PartyId, limit, holdId);
+        // The dataset is read together with the authorization: a contract's dataset never changes (its terms are a
+        // snapshot), so once known it is read alongside; what a refused request read is dropped.
+        var authorizing = grains.Get<IContractGrain>(contractId).Authorize(buyer.PartyId, limit, holdId);
+        var reading = _datasetOfContract.TryGetValue(contractId, out var knownDataset) ? grains.Get<IDatasetGrain>(knownDataset).Get() : null;
+        AccessGrant grant;
+        try
+        {
+            grant = await authorizing;
+        }
+        catch
+        {
+            Observe(reading);
+            throw;
+        }
         var held = grant.Allowed;
         try
         {
@@ -51,7 +70,8 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 throw new DomainException(grant.Denial == AccessDenial.QuotaExceeded ? ErrorCodes.AccessQuotaExceeded : ErrorCodes.AccessNotPermitted,
                     grant.Reason);
             }
-            var dataset = await DatasetOf(grant.DatasetId, contractId);
+            var dataset = (reading is null ? null : await reading) ?? await DatasetOf(grant.DatasetId, contractId);
+            RememberDataset(contractId, grant.DatasetId);
             var query = new RecordQuery(cursor, limit, ParseFilters(fetch.Filters, dataset.Definition.Schema));
             if (key is not null && await meter.Find(eventId) is { } earlier)
             {
@@ -75,6 +95,11 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 return await ReplayAsync(receipt, query, contractId, cancellationToken);
             }
             return new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false);
+        }
+        catch
+        {
+            Observe(reading);
+            throw;
         }
         finally
         {
@@ -101,6 +126,19 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
         var page = await store.ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cancellationToken);
         return new RecordAnswer(contractId, first.RevisionId, page, NextCursor(first.RevisionId, page), earlier.Units, Replayed: true);
     }
+
+    private void RememberDataset(string contractId, string datasetId)
+    {
+        if (_datasetOfContract.Count >= MaxRememberedContracts)
+        {
+            _datasetOfContract.Clear();
+        }
+        _datasetOfContract.TryAdd(contractId, datasetId);
+    }
+
+    /// <summary>A read whose answer is no longer wanted: its failure, if any, is observed here rather than lost.</summary>
+    private static void Observe(Task? task) =>
+        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private async Task<DatasetView> DatasetOf(string datasetId, string contractId) =>
         await grains.Get<IDatasetGrain>(datasetId).Get()

@@ -46,10 +46,12 @@ public static class RateLimits
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
+                // Key prefixes (12 letters and digits) and addresses (with '.' or ':') never look alike, so each
+                // is its own partition key as it is: nothing is allocated per request to name the partition.
                 var key = http.User.FindFirstValue(ApiKeyAuthentication.KeyClaim);
                 return key is not null
-                    ? RateLimitPartition.GetTokenBucketLimiter("key:" + key, _ => Bucket(limits.PerKey))
-                    : RateLimitPartition.GetTokenBucketLimiter("address:" + http.Connection.RemoteIpAddress, _ => Bucket(limits.PerAddress));
+                    ? RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(limits.PerKey))
+                    : RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown address", _ => Bucket(limits.PerAddress));
             });
             o.OnRejected = RejectAsync;
         });

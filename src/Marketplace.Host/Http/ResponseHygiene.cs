@@ -22,10 +22,12 @@ public static class ResponseHygiene
         $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
         + "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseResponseHygiene(this IApplicationBuilder app) => app.Use((http, next) =>
+    public static IApplicationBuilder UseResponseHygiene(this IApplicationBuilder app) => app.Use(static (http, next) =>
     {
-        http.Response.OnStarting(() =>
+        // A static callback with the context as its state: no closure is allocated per request.
+        http.Response.OnStarting(static state =>
         {
+            var http = (HttpContext)state;
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
@@ -37,7 +39,7 @@ public static class ResponseHygiene
                 headers.CacheControl = "no-store";
             }
             return Task.CompletedTask;
-        });
+        }, http);
         return next(http);
     });
 }
