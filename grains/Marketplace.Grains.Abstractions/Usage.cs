@@ -57,8 +57,8 @@ public sealed record QuotaHold(
 
 /// <summary>
 /// Usage of one contract (key: the contract id), over every billing period. Idempotent by event id whatever
-/// period an event names: an id is remembered for as long as an event with it can still be accepted
-/// (<see cref="UsageWindow.Retention"/>). A call returns only once the usage is durable in the ledger.
+/// period an event names: an id is remembered for at least <see cref="UsageWindow.Retention"/> after it was
+/// recorded. A call returns only once the usage is durable in the ledger.
 /// </summary>
 [Alias("Marketplace.IUsageMeterGrain")]
 public interface IUsageMeterGrain : IGrainWithStringKey
@@ -96,8 +96,8 @@ public static class UsageWindow
     public static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How long an event id is remembered for duplicate checks: as long as an event with that id could still be
-    /// accepted (its date at most <see cref="MaxAge"/> back), whatever period it names.
+    /// How long at least an event id (a provider's or a buyer's Idempotency-Key) is remembered after it was recorded,
+    /// whatever period its event names: as long as a report of the same usage could still be accepted.
     /// </summary>
     public static readonly TimeSpan Retention = MaxAge;
 

@@ -18,6 +18,9 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     private const int MaxEventIdLength = 200;
     private readonly Dictionary<string, PeriodUsage> _periods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UsageReceipt> _recorded = new(StringComparer.Ordinal);
+    // The remembered ids by the day they were recorded, oldest first, so ids past the retention are forgotten.
+    private readonly Queue<(DateOnly Day, List<string> Ids)> _recordedByDay = new();
+    private (DateOnly Day, List<string> Ids)? _newestDay;
     private readonly Dictionary<string, Task> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QuotaHoldEntry> _holds = new(StringComparer.Ordinal);
     private string _contractId = "";
@@ -25,13 +28,17 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _contractId = this.GetPrimaryKeyString();
-        foreach (var period in PeriodsInWindow())
+        // Totals come from the ledger's running totals on first use; in memory only the events a retry could
+        // repeat, recorded within the retention. An event may be dated up to MaxAge before it was recorded, so the
+        // periods read reach back twice that far.
+        var recent = new List<UsageRecord>();
+        foreach (var period in PeriodsSince(calendar.Now - UsageWindow.Retention - UsageWindow.MaxAge))
         {
-            // Totals from the ledger's running totals; in memory only the events a retry could repeat.
-            foreach (var r in await ledger.ReadAsync(_contractId, period, UsageSources.BrokerAssigned, cancellationToken))
-            {
-                Remember(r);
-            }
+            recent.AddRange(await ledger.ReadAsync(_contractId, period, UsageSources.BrokerAssigned, cancellationToken));
+        }
+        foreach (var r in recent.Where(r => r.RecordedAt >= calendar.Now - UsageWindow.Retention).OrderBy(r => r.RecordedAt))
+        {
+            Remember(r);
         }
     }
 
@@ -59,6 +66,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
 
         // Synchronous section: claim every new event id before awaiting anything.
         var now = calendar.Now;
+        ForgetOutsideRetention(now);
         var fresh = new List<UsageRecord>(usage.Count);
         List<Task>? waits = null;
         HashSet<string>? claimed = usage.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
@@ -268,17 +276,40 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     /// <summary>Keeps what a retry must find; ids the marketplace generated itself cannot repeat and are not kept.</summary>
     private void Remember(UsageRecord r)
     {
-        if (r.Source != UsageSources.BrokerAssigned)
+        if (r.Source == UsageSources.BrokerAssigned)
         {
-            _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
+            return;
+        }
+        _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
+        var day = DateOnly.FromDateTime(r.RecordedAt.UtcDateTime);
+        if (_newestDay is null || _newestDay.Value.Day != day)
+        {
+            _newestDay = (day, []);
+            _recordedByDay.Enqueue(_newestDay.Value);
+        }
+        _newestDay.Value.Ids.Add(r.EventId);
+    }
+
+    /// <summary>
+    /// Forgets ids recorded longer ago than the retention (whole days, so an id is kept at least that long): a meter
+    /// that stays active for months holds no more ids than one just activated.
+    /// </summary>
+    private void ForgetOutsideRetention(DateTimeOffset now)
+    {
+        var oldestKept = DateOnly.FromDateTime((now - UsageWindow.Retention).UtcDateTime).AddDays(-1);
+        while (_recordedByDay.Count > 0 && _recordedByDay.Peek().Day < oldestKept)
+        {
+            foreach (var id in _recordedByDay.Dequeue().Ids)
+            {
+                _recorded.Remove(id);
+            }
         }
     }
 
-    private IEnumerable<string> PeriodsInWindow()
+    private IEnumerable<string> PeriodsSince(DateTimeOffset since)
     {
-        var now = calendar.Now;
-        var period = calendar.PeriodOf(now - UsageWindow.Retention);
-        var current = calendar.PeriodOf(now + UsageWindow.MaxAhead);
+        var period = calendar.PeriodOf(since);
+        var current = calendar.PeriodOf(calendar.Now + UsageWindow.MaxAhead);
         while (true)
         {
             yield return period.Id;
