@@ -34,6 +34,10 @@ public static class MarketplaceApp
             o.DataDirectory = options.DataDirectory;
         });
 
+        // Before anything opens a file there: a second host on the same directory stops here, with the reason.
+        var directoryLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        builder.Services.AddSingleton(_ => directoryLock);
+
         var cosmos = options.Store.Equals("Cosmos", StringComparison.OrdinalIgnoreCase);
         if (!cosmos && !options.Store.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -95,6 +99,8 @@ public static class MarketplaceApp
     public static WebApplication UseMarketplace(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Resolved here so that the container owns it and releases the directory when the host is disposed.
+        _ = app.Services.GetRequiredService<DataDirectoryLock>();
         app.UseResponseHygiene();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
