@@ -3,7 +3,10 @@ namespace Marketplace.Storage;
 /// <summary>
 /// The store could not be reached, or kept throttling, after every retry: the operation did not complete
 /// (and left nothing half-visible). The host answers 503 with a Retry-After of <see cref="RetryAfter"/>.
+/// Serializable by Orleans, so an outage met by a grain on another host still reaches the edge as itself (a 503),
+/// not as an opaque runtime error.
 /// </summary>
+[GenerateSerializer, Alias("Marketplace.StoreUnavailableException")]
 public sealed class StoreUnavailableException : Exception
 {
     public StoreUnavailableException()
@@ -28,5 +31,6 @@ public sealed class StoreUnavailableException : Exception
     }
 
     /// <summary>How long the caller should wait before trying again.</summary>
+    [Id(0)]
     public TimeSpan RetryAfter { get; }
 }
