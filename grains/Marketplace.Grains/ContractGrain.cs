@@ -81,7 +81,7 @@ public sealed class ContractGrain(
         if (status != ContractStatus.Active)
         {
             return Deny(status == ContractStatus.Expired ? AccessDenial.ContractEnded : AccessDenial.NotActive,
-                $"Contract '{Id}' is {Wire(status)}; only an active contract gives access to data.", period);
+                $"Contract '{Id}' is {WireNames.Of(status)}; only an active contract gives access to data.", period);
         }
         _standing ??= new PartyStandingCache(GrainFactory, calendar.Time, terms.ProviderId, S.BuyerId);
         if (await _standing.SuspendedPartyAsync() is { } suspended)
@@ -114,8 +114,6 @@ public sealed class ContractGrain(
 
     /// <summary>Kept between calls: resolving a grain reference is not free and Authorize is the hot path.</summary>
     private IUsageMeterGrain Meter => _meter ??= GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id));
-
-    private static string Wire(ContractStatus status) => status.ToString().ToLowerInvariant();
 
     private AccessGrant Deny(AccessDenial denial, string reason, BillingPeriod period) =>
         new(false, denial, reason, 0, S.Terms!.DatasetId, S.Terms.Pricing.Unit, period.Id);

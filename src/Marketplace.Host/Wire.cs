@@ -22,15 +22,11 @@ public static class Wire
     public static T ParseEnumOr<T>(string? value, string field, T fallback) where T : struct, Enum =>
         string.IsNullOrWhiteSpace(value) ? fallback : ParseEnum<T>(value, field);
 
-    /// <summary>
-    /// The one naming rule for enums on the wire, used by <see cref="Name{T}"/> and by the JSON enum converter alike:
-    /// lower-case kebab (PerUnit → "per-unit", InformationBank → "information-bank"), with units and types that read
-    /// as one word kept whole (MiB → "mib", DateTime → "datetime").
-    /// </summary>
-    public static JsonNamingPolicy EnumNaming { get; } = new KebabEnumNaming();
+    /// <summary>The naming rule of <see cref="WireNames"/>, for the JSON enum converter.</summary>
+    public static JsonNamingPolicy EnumNaming => WireNames.EnumNaming;
 
-    /// <summary>PerUnit → "per-unit", MiB → "mib".</summary>
-    public static string Name<T>(T value) where T : struct, Enum => EnumNaming.ConvertName(value.ToString());
+    /// <summary>PerUnit → "per-unit", MiB → "mib" (<see cref="WireNames"/>).</summary>
+    public static string Name<T>(T value) where T : struct, Enum => WireNames.Of(value);
 
     /// <summary>
     /// The entries of a request body's list, or none when it is absent. JSON lets any entry be null whatever the
@@ -60,15 +56,6 @@ public static class Wire
         {
             throw new DomainException(DomainErrorCode.InvalidField(field),
                 $"'{id}' is not a valid {field}: use 3 to 64 lower-case letters, digits and hyphens, starting with a letter or digit.");
-        }
-    }
-
-    private sealed class KebabEnumNaming : JsonNamingPolicy
-    {
-        public override string ConvertName(string name)
-        {
-            ArgumentNullException.ThrowIfNull(name);
-            return name is "MiB" or "DateTime" ? name.ToLowerInvariant() : KebabCaseLower.ConvertName(name);
         }
     }
 }

@@ -70,8 +70,11 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 throw new DomainException(grant.Denial == AccessDenial.QuotaExceeded ? ErrorCodes.AccessQuotaExceeded : ErrorCodes.AccessNotPermitted,
                     grant.Reason);
             }
+            if (reading is null)
+            {
+                RememberDataset(contractId, grant.DatasetId);
+            }
             var dataset = (reading is null ? null : await reading) ?? await DatasetOf(grant.DatasetId, contractId);
-            RememberDataset(contractId, grant.DatasetId);
             var query = new RecordQuery(cursor, limit, ParseFilters(fetch.Filters, dataset.Definition.Schema));
             if (key is not null && await meter.Find(eventId) is { } earlier)
             {

@@ -37,7 +37,7 @@ public sealed class UsageReporting(GrainReferences grains, BillingCalendar calen
             var contract = await grains.Get<IContractGrain>(group.Key).Get();
             var problem = contract is null || contract.Terms.ProviderId != provider.PartyId
                 ? $"Contract '{group.Key}' is not a contract on your offerings."
-                : contract.Status != ContractStatus.Active ? $"Contract '{group.Key}' is {contract.Status.ToString().ToLowerInvariant()}, not active." : null;
+                : contract.Status != ContractStatus.Active ? $"Contract '{group.Key}' is {WireNames.Of(contract.Status)}, not active." : null;
             if (problem is not null)
             {
                 report.RejectAll(group, problem);

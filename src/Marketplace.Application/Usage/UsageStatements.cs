@@ -32,10 +32,8 @@ public sealed class UsageStatements(GrainReferences grains, BillingCalendar cale
             throw new DomainException(ErrorCodes.UsageTotalOverflow,
                 $"The charge for contract '{c.Id}' in {period.Id} is beyond what can be billed; ask the operator to review its usage.");
         }
-        return new ContractUsageResponse(c.Id, c.Terms.OfferingId, c.BuyerId, c.Terms.ProviderId, WireName(plan.Unit),
+        return new ContractUsageResponse(c.Id, c.Terms.OfferingId, c.BuyerId, c.Terms.ProviderId, WireNames.Of(plan.Unit),
             totals.Units, plan.BillableUnits(totals.Units), totals.Events,
             new MoneyWire(charge.MinorUnits, charge.Currency.Code, charge.ToString()));
     }
-
-    private static string WireName(UsageUnit unit) => unit == UsageUnit.MiB ? "mib" : unit.ToString().ToLowerInvariant();
 }
