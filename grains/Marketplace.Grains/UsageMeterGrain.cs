@@ -16,12 +16,15 @@ namespace Marketplace.Grains;
 public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calendar) : Grain, IUsageMeterGrain
 {
     private const int MaxEventIdLength = 200;
+
+    /// <summary>How long a quota decision may rely on totals without reading the ledger again.</summary>
+    private static readonly TimeSpan TotalsMaxAge = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, PeriodUsage> _periods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UsageReceipt> _recorded = new(StringComparer.Ordinal);
     // The remembered ids by the day they were recorded, oldest first, so ids past the retention are forgotten.
     private readonly Queue<(DateOnly Day, List<string> Ids)> _recordedByDay = new();
     private (DateOnly Day, List<string> Ids)? _newestDay;
-    private readonly Dictionary<string, Task> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<IReadOnlyDictionary<string, UsageReceipt>>> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QuotaHoldEntry> _holds = new(StringComparer.Ordinal);
     private string _contractId = "";
 
@@ -55,7 +58,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
             Validate(usage[i]);
             periods[i] = calendar.PeriodOf(usage[i].OccurredAt).Id;
         }
-        // Every period touched must have its totals loaded before the synchronous section adds to them.
+        // Every period touched must have its totals loaded before the synchronous section checks them.
         for (var i = 0; i < periods.Length; i++)
         {
             if (!_periods.TryGetValue(periods[i], out var known) || !known.Loaded.IsCompletedSuccessfully)
@@ -64,68 +67,97 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
             }
         }
 
+        var receipts = new UsageReceipt?[usage.Count];
+        // Each round records the events no other call is recording. An id another call is recording right now is
+        // waited for and answered from its outcome; if that call failed, the next round records it here.
+        while (!await RecordRoundAsync(usage, periods, receipts))
+        {
+        }
+        if (_holds.Count > 0)
+        {
+            // A duplicate's hold ends too: its units were counted by the event it repeats.
+            foreach (var e in usage)
+            {
+                if (e.HoldId is { } holdId)
+                {
+                    EndHold(holdId);
+                }
+            }
+        }
+        return receipts!;
+    }
+
+    /// <summary>One round of <see cref="RecordBatch"/>; true when every event has its receipt.</summary>
+    private async Task<bool> RecordRoundAsync(IReadOnlyList<UsageEvent> usage, string[] periods, UsageReceipt?[] receipts)
+    {
         // Synchronous section: claim every new event id before awaiting anything.
         var now = calendar.Now;
         ForgetOutsideRetention(now);
-        var fresh = new List<UsageRecord>(usage.Count);
-        List<Task>? waits = null;
-        HashSet<string>? claimed = usage.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        List<UsageRecord>? fresh = null;
+        List<(int Index, Task<IReadOnlyDictionary<string, UsageReceipt>> Recording)>? waits = null;
+        Dictionary<string, int>? first = usage.Count > 1 ? new(StringComparer.Ordinal) : null;
         var holdsEnded = new List<string>();
         for (var i = 0; i < usage.Count; i++)
         {
             var e = usage[i];
-            if (_recorded.ContainsKey(e.EventId) || (claimed is not null && !claimed.Add(e.EventId)))
+            if (receipts[i] is not null)
             {
                 continue;
+            }
+            if (_recorded.TryGetValue(e.EventId, out var earlier))
+            {
+                receipts[i] = earlier;
+                continue;
+            }
+            if (first is not null && !first.TryAdd(e.EventId, i))
+            {
+                continue; // answered from its first occurrence in this batch
             }
             if (_pending.TryGetValue(e.EventId, out var inFlight))
             {
-                (waits ??= []).Add(inFlight);
+                (waits ??= []).Add((i, inFlight));
                 continue;
             }
-            fresh.Add(new UsageRecord(e.EventId, _contractId, periods[i], e.Units, e.OccurredAt, now, e.Source, e.Fingerprint));
+            (fresh ??= []).Add(new UsageRecord(e.EventId, _contractId, periods[i], e.Units, e.OccurredAt, now, e.Source, e.Fingerprint));
             if (e.HoldId is { } holdId)
             {
                 holdsEnded.Add(holdId);
             }
         }
-        if (fresh.Count > 0)
+        if (fresh is not null)
         {
-            await CommitAsync(fresh, holdsEnded);
-        }
-        foreach (var e in usage)
-        {
-            // A duplicate's hold ends too: its units were counted by the event it repeats.
-            if (e.HoldId is { } holdId && _holds.Count > 0)
+            var answered = await CommitAsync(fresh, holdsEnded);
+            for (var i = 0; i < usage.Count; i++)
             {
-                EndHold(holdId);
+                if (receipts[i] is null && (first is null || first[usage[i].EventId] == i) && answered.TryGetValue(usage[i].EventId, out var receipt))
+                {
+                    receipts[i] = receipt;
+                }
             }
         }
-        if (waits is not null)
+        foreach (var (index, recording) in waits ?? [])
         {
-            await Task.WhenAll(waits);
+            try
+            {
+                // Recorded by the other call: a duplicate here, with what the ledger holds.
+                receipts[index] = (await recording)[usage[index].EventId] with { Duplicate = true };
+            }
+#pragma warning disable CA1031 // That call's failure is its own to report; this one records the event itself next round.
+            catch
+#pragma warning restore CA1031
+            {
+            }
         }
-
-        if (usage.Count == 1 && fresh.Count == 1)
-        {
-            var r = fresh[0];
-            return [new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)];
-        }
-        var freshById = new Dictionary<string, UsageRecord>(StringComparer.Ordinal);
-        foreach (var r in fresh)
-        {
-            freshById[r.EventId] = r;
-        }
-        var receipts = new UsageReceipt[usage.Count];
+        var complete = true;
         for (var i = 0; i < usage.Count; i++)
         {
-            var e = usage[i];
-            receipts[i] = freshById.Remove(e.EventId, out var r)
-                ? new UsageReceipt(r.EventId, Duplicate: false, r.Units, r.Fingerprint)
-                : _recorded.TryGetValue(e.EventId, out var earlier) ? earlier
-                : new UsageReceipt(e.EventId, Duplicate: true, e.Units, e.Fingerprint);
+            if (receipts[i] is null && first is not null && first[usage[i].EventId] is var at && at != i && receipts[at] is { } original)
+            {
+                receipts[i] = original with { Duplicate = true };
+            }
+            complete &= receipts[i] is not null;
         }
-        return receipts;
+        return complete;
     }
 
     public Task<UsageReceipt?> Find(string eventId) =>
@@ -133,7 +165,8 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
 
     public async Task<MeterTotals> GetTotals(string period)
     {
-        var usage = await UsageOf(BillingPeriod.Parse(period, calendar.Zone).Id);
+        // Read from the ledger every time: what another activation or process recorded counts too.
+        var usage = await UsageOf(BillingPeriod.Parse(period, calendar.Zone).Id, maxAge: TimeSpan.Zero);
         return new MeterTotals(_contractId, usage.Period, usage.Units, usage.Events);
     }
 
@@ -141,7 +174,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     {
         ArgumentNullException.ThrowIfNull(hold);
         var period = hold.Request.Period ?? calendar.CurrentPeriod();
-        var usage = await UsageOf(period.Id);
+        var usage = await UsageOf(period.Id, TotalsMaxAge);
 
         // Synchronous from here: the units used include every unit other requests hold right now.
         DropLapsedHolds();
@@ -162,10 +195,14 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         return Task.CompletedTask;
     }
 
-    private async Task CommitAsync(List<UsageRecord> fresh, List<string> holdsEnded)
+    /// <summary>
+    /// Appends the events to the ledger, which decides what is new; answers each id with its receipt (a duplicate
+    /// when the ledger already held it, say written by another activation) and takes the totals the ledger reports.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, UsageReceipt>> CommitAsync(List<UsageRecord> fresh, List<string> holdsEnded)
     {
         // Concurrent senders of the same ids wait on this; it completes only once the receipts are in place.
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<IReadOnlyDictionary<string, UsageReceipt>>(TaskCreationOptions.RunContinuationsAsynchronously);
         foreach (var r in fresh)
         {
             _pending[r.EventId] = done.Task;
@@ -179,25 +216,33 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
             {
                 batchUnits = checked(batchUnits + r.Units);
             }
-            var usages = new PeriodUsage[fresh.Count];
-            for (var i = 0; i < fresh.Count; i++)
+            foreach (var r in fresh)
             {
-                usages[i] = _periods[fresh[i].Period];
-                _ = checked(usages[i].Units + batchUnits);
+                _ = checked(_periods[r.Period].Units + batchUnits);
             }
-            await ledger.AppendAsync(fresh);
+            var append = await ledger.AppendAsync(fresh);
+            var receipts = new Dictionary<string, UsageReceipt>(fresh.Count, StringComparer.Ordinal);
             for (var i = 0; i < fresh.Count; i++)
             {
-                Remember(fresh[i]);
-                usages[i].Units += fresh[i].Units;
-                usages[i].Events++;
+                var result = append.Results[i];
+                var stored = result.Stored;
+                Remember(stored);
+                receipts[fresh[i].EventId] = new UsageReceipt(stored.EventId, Duplicate: !result.Inserted, stored.Units, stored.Fingerprint);
+            }
+            foreach (var totals in append.Totals)
+            {
+                if (_periods.TryGetValue(totals.Period, out var usage))
+                {
+                    usage.Refresh(totals, calendar.Now);
+                }
             }
             // In the same synchronous section as the totals grew, so the units are never counted as both held and used.
             if (_holds.Count > 0)
             {
                 holdsEnded.ForEach(EndHold);
             }
-            done.SetResult();
+            done.SetResult(receipts);
+            return receipts;
         }
         catch (OverflowException)
         {
@@ -222,16 +267,26 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         }
     }
 
-    private async ValueTask<PeriodUsage> UsageOf(string period)
+    /// <summary>
+    /// The period's totals, read from the ledger when not yet known or older than <paramref name="maxAge"/> (null: as
+    /// known). This activation's own writes keep them current; the age bounds how long usage recorded elsewhere
+    /// (another activation, another process) can go unseen by the quota.
+    /// </summary>
+    private async ValueTask<PeriodUsage> UsageOf(string period, TimeSpan? maxAge = null)
     {
         if (_periods.TryGetValue(period, out var known))
         {
-            return await known.Loaded;
+            var usage = await known.Loaded;
+            if (maxAge is { } age && usage.RefreshedAt + age <= calendar.Now)
+            {
+                usage.Refresh(await ledger.GetTotalsAsync(_contractId, period), calendar.Now);
+            }
+            return usage;
         }
-        var usage = new PeriodUsage(period);
-        _periods[period] = usage;
-        usage.Loaded = LoadAsync(usage);
-        return await usage.Loaded;
+        var fresh = new PeriodUsage(period);
+        _periods[period] = fresh;
+        fresh.Loaded = LoadAsync(fresh);
+        return await fresh.Loaded;
     }
 
     private async Task<PeriodUsage> LoadAsync(PeriodUsage usage)
@@ -239,9 +294,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         try
         {
             // Nothing commits to a period before its totals are loaded: RecordBatch and Hold await them first.
-            var totals = await ledger.GetTotalsAsync(_contractId, usage.Period);
-            usage.Units = totals.Units;
-            usage.Events = totals.Events;
+            usage.Refresh(await ledger.GetTotalsAsync(_contractId, usage.Period), calendar.Now);
             return usage;
         }
         catch
@@ -350,6 +403,19 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         public long Events { get; set; }
 
         public long Held { get; set; }
+
+        public DateTimeOffset RefreshedAt { get; private set; }
+
+        /// <summary>Takes totals the ledger reported. They only grow, so an answer older than what is known is ignored.</summary>
+        public void Refresh(UsageTotals totals, DateTimeOffset now)
+        {
+            if (totals.Events >= Events)
+            {
+                Units = totals.Units;
+                Events = totals.Events;
+            }
+            RefreshedAt = now;
+        }
     }
 
     private sealed record QuotaHoldEntry(PeriodUsage Usage, long Units, DateTimeOffset LapsesAt);

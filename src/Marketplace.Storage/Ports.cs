@@ -53,15 +53,38 @@ public sealed record UsageRecord(
 
 public sealed record UsageTotals(string ContractId, string Period, long Units, long Events);
 
+/// <summary>
+/// What the ledger holds for one appended record. <see cref="Inserted"/> when this append stored it; otherwise the
+/// ledger already held an event with the same id and <see cref="Stored"/> is that earlier record (its units and
+/// fingerprint, which may differ from what was sent).
+/// </summary>
+public sealed record UsageAppendResult(UsageRecord Stored, bool Inserted);
+
+/// <summary>
+/// The answer to one append: a result per record sent, in the order sent, and the totals of every (contract,
+/// period) the append touched, as stored once it committed (including what other writers added).
+/// </summary>
+public sealed record UsageAppend(IReadOnlyList<UsageAppendResult> Results, IReadOnlyList<UsageTotals> Totals);
+
 /// <summary>The append-only usage ledger. Money and usage are never lost or counted twice.</summary>
 public interface IUsageLedger
 {
     /// <summary>
-    /// Appends records and returns only once they are durable. Concurrent callers are group-committed
-    /// into one transaction. A record whose (ContractId, Period, EventId) is already in the ledger is
-    /// ignored (the usage meter grain dedups first; this is the backstop).
+    /// Appends records and returns only once they are durable. Concurrent callers are group-committed into one
+    /// transaction. The store decides duplicates, whoever sends them (a retry, a second activation of a meter,
+    /// another process): an event whose id the ledger already holds for its contract is not stored or counted
+    /// again, and its result says so and carries the stored record. Within one append the first of several
+    /// records with one id wins. Ids are unique per (contract, period) in every adapter, and per contract
+    /// whatever the period where <see cref="UniqueAcrossPeriods"/> says so.
     /// </summary>
-    Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
+    Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when an event id is unique per contract whatever period its record names (the embedded store);
+    /// false when only per (contract, period), and the usage meter's memory of recent ids is what stops a
+    /// retry that names another month.
+    /// </summary>
+    bool UniqueAcrossPeriods { get; }
 
     /// <summary>
     /// The records of one contract in one period, in arrival order, leaving out those whose Source is

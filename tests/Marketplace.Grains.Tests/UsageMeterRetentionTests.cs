@@ -10,19 +10,33 @@ public sealed class UsageMeterRetentionTests(OwnClockClusterFixture fixture)
         new(id, 3, at ?? fixture.Clock.GetUtcNow(), UsageSources.Provider("prov-1"), null);
 
     [Fact]
-    public async Task An_id_is_recognised_through_the_retention_and_forgotten_soon_after()
+    public async Task An_id_is_held_in_memory_through_the_retention_and_released_soon_after()
     {
         var meter = NewMeter();
         await meter.Record(Event("evt-kept"));
 
         fixture.Clock.Advance(UsageWindow.Retention - TimeSpan.FromHours(1));
-        var within = await meter.Record(Event("evt-kept"));
+        var within = await meter.Find("evt-kept");
         fixture.Clock.Advance(TimeSpan.FromDays(3));
-        var after = await meter.Record(Event("evt-kept"));
+        await meter.Record(Event("evt-other"));
+        var after = await meter.Find("evt-kept");
 
-        Assert.True(within.Duplicate);
-        Assert.False(after.Duplicate);
+        Assert.NotNull(within);
+        Assert.Null(after);
         Assert.Null(await meter.Find("evt-never"));
+    }
+
+    [Fact]
+    public async Task An_id_the_meter_has_released_is_still_refused_by_the_embedded_store_in_a_later_month()
+    {
+        var meter = NewMeter();
+        await meter.Record(Event("evt-once"));
+
+        fixture.Clock.Advance(UsageWindow.Retention + TimeSpan.FromDays(3));
+        var resent = await meter.Record(Event("evt-once"));
+
+        Assert.True(resent.Duplicate);
+        Assert.Equal(3, resent.Units);
     }
 
     [Fact]

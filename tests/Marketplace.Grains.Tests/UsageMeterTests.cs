@@ -48,6 +48,19 @@ public abstract class UsageMeterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_generated_id_twice_in_one_batch_counts_once()
+    {
+        var meter = NewMeter();
+        var generated = new UsageEvent("0193a7f0c2d47c1e9b6a", 4, ClusterFixture.Time.GetUtcNow(), UsageSources.BrokerAssigned, null);
+
+        var receipts = await meter.RecordBatch([generated, generated with { Units = 9 }]);
+
+        Assert.Equal([false, true], receipts.Select(r => r.Duplicate));
+        Assert.All(receipts, r => Assert.Equal(4, r.Units));
+        Assert.Equal(4, (await meter.GetTotals(Period)).Units);
+    }
+
+    [Fact]
     public async Task A_reactivated_meter_rebuilds_its_totals_and_still_dedups_from_the_ledger()
     {
         var key = UsageMeterKey.For($"ctr-{Guid.NewGuid():N}");

@@ -24,28 +24,54 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
     private readonly ConcurrentDictionary<string, PartitionAppender> appenders = new(StringComparer.Ordinal);
     private bool disposed;
 
-    public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
+    public Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
         PortArguments.CheckUsage(records);
 
         ObjectDisposedException.ThrowIf(disposed, this);
         if (records.Count == 0)
         {
-            return Task.CompletedTask;
+            return Task.FromResult(new UsageAppend([], []));
         }
 
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled(cancellationToken);
+            return Task.FromCanceled<UsageAppend>(cancellationToken);
         }
 
-        var commits = records
-            .GroupBy(r => (r.ContractId, r.Period))
-            .Select(group => Appender(group.Key.ContractId, group.Key.Period).Enqueue([.. group]))
+        var groups = records
+            .Select((record, index) => (Record: record, Index: index))
+            .GroupBy(x => (x.Record.ContractId, x.Record.Period))
+            .Select(group => group.ToArray())
             .ToArray();
-        var all = Task.WhenAll(commits);
+        var commits = groups
+            .Select(group => Appender(group[0].Record.ContractId, group[0].Record.Period).Enqueue([.. group.Select(x => x.Record)]))
+            .ToArray();
+        var all = GatherAsync(records.Count, groups, commits);
         // Cancelling stops the wait, not the commit: a retry of the same event ids is ignored.
         return cancellationToken.CanBeCanceled ? all.WaitAsync(cancellationToken) : all;
+    }
+
+    /// <summary>Ids are unique within a contract's period (one logical partition), not across periods.</summary>
+    public bool UniqueAcrossPeriods => false;
+
+    private static async Task<UsageAppend> GatherAsync(int count, (UsageRecord Record, int Index)[][] groups, Task<UsageAppend>[] commits)
+    {
+        await Task.WhenAll(commits).ConfigureAwait(false);
+        var results = new UsageAppendResult[count];
+        var totals = new List<UsageTotals>(commits.Length);
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var answer = await commits[g].ConfigureAwait(false);
+            for (var i = 0; i < groups[g].Length; i++)
+            {
+                results[groups[g][i].Index] = answer.Results[i];
+            }
+
+            totals.AddRange(answer.Totals);
+        }
+
+        return new UsageAppend(results, totals);
     }
 
     public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, string? exceptSource = null, CancellationToken cancellationToken = default)
@@ -149,7 +175,9 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
         return appenders.GetOrAdd(key, _ => new PartitionAppender(this, contractId, period));
     }
 
-    private async Task<UsageTotalsDocument> CommitAsync(string contractId, string period, UsageTotalsDocument? known, IReadOnlyList<UsageRecord> records)
+    /// <summary>Commits one partition's batch; returns the totals as stored and, per event id, what the ledger holds.</summary>
+    private async Task<(UsageTotalsDocument Totals, IReadOnlyDictionary<string, WrittenEvent> Written, string Token)> CommitAsync(
+        string contractId, string period, UsageTotalsDocument? known, IReadOnlyList<UsageRecord> records)
     {
         var cancellationToken = CancellationToken.None;
         var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
@@ -168,7 +196,7 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
             {
                 await store.Retry.ExecuteAsync("append usage event", t => container.CreateItemAsync(
                     document, new PartitionKey(document.PartitionKey), cancellationToken: t), ct).ConfigureAwait(false);
-                written[document.Id] = new WrittenEvent(token, document.Units);
+                written[document.Id] = new WrittenEvent(token, document.Units, document.ToRecord());
             }
             catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
             {
@@ -179,8 +207,9 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
             }
         }).ConfigureAwait(false);
 
-        return await counting.UpdateAsync(contractId, period, totals,
+        var counted = await counting.UpdateAsync(contractId, period, totals,
             (current, ct) => counting.CountAsync(current, written, ct), cancellationToken).ConfigureAwait(false);
+        return (counted, written, token);
     }
 
     private static long NextArrival()
@@ -217,7 +246,7 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
             }
         }
 
-        public Task Enqueue(UsageRecord[] records)
+        public Task<UsageAppend> Enqueue(UsageRecord[] records)
         {
             var pending = new PendingAppend(records);
             lock (gate)
@@ -257,9 +286,12 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                     batch = Take();
                 }
 
+                UsageAppend[] answers;
                 try
                 {
-                    totals = await ledger.CommitAsync(contractId, period, totals, [.. batch.SelectMany(p => p.Records)]).ConfigureAwait(false);
+                    var (counted, written, token) = await ledger.CommitAsync(contractId, period, totals, [.. batch.SelectMany(p => p.Records)]).ConfigureAwait(false);
+                    totals = counted;
+                    answers = Answers(batch, counted, written, token);
                 }
 #pragma warning disable CA1031 // Every failure is handed to the callers whose records were in the batch.
                 catch (Exception exception)
@@ -274,11 +306,37 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                     continue;
                 }
 
-                foreach (var pending in batch)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    pending.Completion.TrySetResult();
+                    batch[i].Completion.TrySetResult(answers[i]);
                 }
             }
+        }
+
+        /// <summary>
+        /// Per caller, what the ledger holds for each record sent: inserted only for the first record with an id whose
+        /// stored document carries this commit's token; every other record gets the stored one.
+        /// </summary>
+        private UsageAppend[] Answers(List<PendingAppend> batch, UsageTotalsDocument counted, IReadOnlyDictionary<string, WrittenEvent> written, string token)
+        {
+            UsageTotals[] partitionTotals = [new UsageTotals(contractId, period, counted.Units, counted.Events)];
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            var answers = new UsageAppend[batch.Count];
+            for (var p = 0; p < batch.Count; p++)
+            {
+                var records = batch[p].Records;
+                var results = new UsageAppendResult[records.Length];
+                for (var i = 0; i < records.Length; i++)
+                {
+                    var stored = written[UsageEventDocument.IdFor(records[i].EventId)];
+                    results[i] = new UsageAppendResult(stored.Stored,
+                        Inserted: stored.AppendToken == token && claimed.Add(records[i].EventId));
+                }
+
+                answers[p] = new UsageAppend(results, partitionTotals);
+            }
+
+            return answers;
         }
 
         private List<PendingAppend> Take()
@@ -299,6 +357,6 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
 
     private sealed record PendingAppend(UsageRecord[] Records)
     {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<UsageAppend> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

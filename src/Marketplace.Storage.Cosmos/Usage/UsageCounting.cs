@@ -146,7 +146,7 @@ internal sealed class UsageCounting(CosmosStore store, Container container)
         {
             var response = await store.Retry.ExecuteAsync("read usage event", ct => container.ReadItemAsync<UsageEventDocument>(
                 id, new PartitionKey(partitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            return new WrittenEvent(response.Resource.AppendToken, response.Resource.Units);
+            return new WrittenEvent(response.Resource.AppendToken, response.Resource.Units, response.Resource.ToRecord());
         }
         catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {

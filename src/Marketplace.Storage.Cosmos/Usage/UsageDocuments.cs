@@ -109,5 +109,5 @@ internal sealed record PendingUsage
     [JsonPropertyName("last")] public required string Last { get; init; }
 }
 
-/// <summary>The part of an event document the counting needs.</summary>
-internal sealed record WrittenEvent(string AppendToken, long Units);
+/// <summary>The part of an event document the counting needs, and the record it holds.</summary>
+internal sealed record WrittenEvent(string AppendToken, long Units, UsageRecord Stored);

@@ -33,6 +33,8 @@ internal static class SqliteSchema
             source      TEXT NOT NULL,
             fingerprint TEXT
         );
+        -- The store decides duplicates: an event id is stored once per contract, whatever period it names.
+        CREATE UNIQUE INDEX IF NOT EXISTS usage_ledger_event ON usage_ledger (contract_id, event_id);
         CREATE INDEX IF NOT EXISTS usage_ledger_by_contract ON usage_ledger (contract_id, period, seq);
         CREATE INDEX IF NOT EXISTS usage_ledger_by_period ON usage_ledger (period, seq);
         CREATE TABLE IF NOT EXISTS usage_totals (

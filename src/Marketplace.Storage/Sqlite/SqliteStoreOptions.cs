@@ -18,10 +18,4 @@ public sealed class SqliteStoreOptions
 
     /// <summary>Most usage records the ledger's writer commits in one transaction.</summary>
     public int LedgerMaxBatchRecords { get; set; } = 5_000;
-
-    /// <summary>
-    /// Event ids the ledger keeps in memory for its duplicate backstop, across all (contract, period)
-    /// pairs; least recently used pairs are dropped past this and reloaded from the file when needed.
-    /// </summary>
-    public int LedgerSeenEventCapacity { get; set; } = 1_000_000;
 }

@@ -44,7 +44,7 @@ public sealed partial class SqliteUsageLedger
 
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetResult();
+                    pending.Completion.TrySetResult(pending.Answer!);
                 }
             }
         }
@@ -78,116 +78,159 @@ public sealed partial class SqliteUsageLedger
     private void Commit(SqliteConnection connection, List<PendingAppend> batch)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"""
-            INSERT INTO usage_ledger ({Columns})
-            VALUES ($event, $contract, $period, $units, $occurred, $recorded, $source, $fingerprint)
-            """;
-        var eventId = insert.Parameters.Add("$event", SqliteType.Text);
-        var contractId = insert.Parameters.Add("$contract", SqliteType.Text);
-        var period = insert.Parameters.Add("$period", SqliteType.Text);
-        var units = insert.Parameters.Add("$units", SqliteType.Integer);
-        var occurred = insert.Parameters.Add("$occurred", SqliteType.Text);
-        var recorded = insert.Parameters.Add("$recorded", SqliteType.Text);
-        var source = insert.Parameters.Add("$source", SqliteType.Text);
-        var fingerprint = insert.Parameters.Add("$fingerprint", SqliteType.Text);
-        insert.Prepare();
+        using var statements = new CommitStatements(connection, transaction);
+        // What this batch adds per (contract, period). The store decides what is new: the unique index on
+        // (contract_id, event_id) ignores an id already stored, by this batch, an earlier one or another process.
+        var added = new Dictionary<(string ContractId, string Period), (long Units, long Events)>();
+        foreach (var pending in batch)
+        {
+            for (var i = 0; i < pending.Records.Length; i++)
+            {
+                var record = pending.Records[i];
+                var key = (record.ContractId, record.Period);
+                if (statements.Insert(record))
+                {
+                    var (units, events) = added.GetValueOrDefault(key);
+                    added[key] = (units + record.Units, events + 1);
+                    pending.Results[i] = new UsageAppendResult(record, Inserted: true);
+                }
+                else
+                {
+                    pending.Results[i] = new UsageAppendResult(statements.Find(record.ContractId, record.EventId), Inserted: false);
+                }
+            }
+        }
 
-        // What this batch adds per (contract, period); merged into `seen` only after the commit succeeds,
-        // so a failed transaction leaves the backstop exactly in step with the file.
-        var added = new Dictionary<(string ContractId, string Period), PairAddition>();
+        var totals = new Dictionary<(string ContractId, string Period), UsageTotals>();
+        foreach (var ((contract, period), (units, events)) in added)
+        {
+            totals[(contract, period)] = statements.AddToTotals(contract, period, units, events);
+        }
+
         foreach (var pending in batch)
         {
             foreach (var record in pending.Records)
             {
                 var key = (record.ContractId, record.Period);
-                if (!added.TryGetValue(key, out var addition))
+                if (!totals.ContainsKey(key))
                 {
-                    addition = new PairAddition(seen.Get(record.ContractId, record.Period, (c, p) => LoadEventIds(transaction, c, p)));
-                    added[key] = addition;
+                    totals[key] = statements.Totals(record.ContractId, record.Period);
                 }
-
-                if (addition.Existing.Contains(record.EventId) || !addition.EventIds.Add(record.EventId))
-                {
-                    continue;
-                }
-
-                addition.Units += record.Units;
-                eventId.Value = record.EventId;
-                contractId.Value = record.ContractId;
-                period.Value = record.Period;
-                units.Value = record.Units;
-                occurred.Value = record.OccurredAt.ToString("O", CultureInfo.InvariantCulture);
-                recorded.Value = record.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
-                source.Value = record.Source;
-                fingerprint.Value = (object?)record.Fingerprint ?? DBNull.Value;
-                insert.ExecuteNonQuery();
             }
-        }
-
-        using var totals = connection.CreateCommand();
-        totals.Transaction = transaction;
-        totals.CommandText = """
-            INSERT INTO usage_totals (contract_id, period, units, events) VALUES ($contract, $period, $units, $events)
-            ON CONFLICT (contract_id, period) DO UPDATE SET units = units + excluded.units, events = events + excluded.events
-            """;
-        var totalContract = totals.Parameters.Add("$contract", SqliteType.Text);
-        var totalPeriod = totals.Parameters.Add("$period", SqliteType.Text);
-        var totalUnits = totals.Parameters.Add("$units", SqliteType.Integer);
-        var totalEvents = totals.Parameters.Add("$events", SqliteType.Integer);
-        foreach (var ((contract, periodKey), addition) in added)
-        {
-            if (addition.EventIds.Count == 0)
-            {
-                continue;
-            }
-
-            totalContract.Value = contract;
-            totalPeriod.Value = periodKey;
-            totalUnits.Value = addition.Units;
-            totalEvents.Value = addition.EventIds.Count;
-            totals.ExecuteNonQuery();
         }
 
         transaction.Commit();
 
-        foreach (var ((contract, periodKey), addition) in added)
+        foreach (var pending in batch)
         {
-            seen.AddCommitted(contract, periodKey, addition.EventIds);
+            pending.Answer = new UsageAppend(pending.Results,
+                [.. pending.Records.Select(r => totals[(r.ContractId, r.Period)]).Distinct()]);
         }
-
-        seen.Trim();
-    }
-
-    private static HashSet<string> LoadEventIds(SqliteTransaction transaction, string contractId, string period)
-    {
-        using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT event_id FROM usage_ledger WHERE contract_id = $contract AND period = $period";
-        command.Parameters.AddWithValue("$contract", contractId);
-        command.Parameters.AddWithValue("$period", period);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
     }
 
     private sealed record PendingAppend(UsageRecord[] Records)
     {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<UsageAppend> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public UsageAppendResult[] Results { get; } = new UsageAppendResult[Records.Length];
+
+        /// <summary>Set once the batch committed; the caller hears it only then.</summary>
+        public UsageAppend? Answer { get; set; }
     }
 
-    private sealed class PairAddition(HashSet<string> existing)
+    /// <summary>The prepared statements of one commit.</summary>
+    private sealed class CommitStatements : IDisposable
     {
-        public HashSet<string> Existing { get; } = existing;
+        private readonly SqliteCommand insert;
+        private readonly SqliteCommand find;
+        private readonly SqliteCommand addToTotals;
+        private readonly SqliteCommand readTotals;
 
-        public HashSet<string> EventIds { get; } = new(StringComparer.Ordinal);
+        public CommitStatements(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            insert = Prepare(connection, transaction, $"""
+                INSERT OR IGNORE INTO usage_ledger ({Columns})
+                VALUES ($event, $contract, $period, $units, $occurred, $recorded, $source, $fingerprint)
+                """, ("$event", SqliteType.Text), ("$contract", SqliteType.Text), ("$period", SqliteType.Text), ("$units", SqliteType.Integer),
+                ("$occurred", SqliteType.Text), ("$recorded", SqliteType.Text), ("$source", SqliteType.Text), ("$fingerprint", SqliteType.Text));
+            find = Prepare(connection, transaction, $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND event_id = $event",
+                ("$contract", SqliteType.Text), ("$event", SqliteType.Text));
+            addToTotals = Prepare(connection, transaction, """
+                INSERT INTO usage_totals (contract_id, period, units, events) VALUES ($contract, $period, $units, $events)
+                ON CONFLICT (contract_id, period) DO UPDATE SET units = units + excluded.units, events = events + excluded.events
+                RETURNING units, events
+                """, ("$contract", SqliteType.Text), ("$period", SqliteType.Text), ("$units", SqliteType.Integer), ("$events", SqliteType.Integer));
+            readTotals = Prepare(connection, transaction, "SELECT units, events FROM usage_totals WHERE contract_id = $contract AND period = $period",
+                ("$contract", SqliteType.Text), ("$period", SqliteType.Text));
+        }
 
-        public long Units { get; set; }
+        /// <summary>True when the record was stored; false when its id was already there.</summary>
+        public bool Insert(UsageRecord record)
+        {
+            var p = insert.Parameters;
+            p[0].Value = record.EventId;
+            p[1].Value = record.ContractId;
+            p[2].Value = record.Period;
+            p[3].Value = record.Units;
+            p[4].Value = record.OccurredAt.ToString("O", CultureInfo.InvariantCulture);
+            p[5].Value = record.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
+            p[6].Value = record.Source;
+            p[7].Value = (object?)record.Fingerprint ?? DBNull.Value;
+            return insert.ExecuteNonQuery() == 1;
+        }
+
+        public UsageRecord Find(string contractId, string eventId)
+        {
+            find.Parameters[0].Value = contractId;
+            find.Parameters[1].Value = eventId;
+            using var reader = find.ExecuteReader();
+            return reader.Read()
+                ? ReadRecord(reader)
+                : throw new InvalidOperationException($"Usage event '{eventId}' of contract '{contractId}' was refused as stored but cannot be read.");
+        }
+
+        public UsageTotals AddToTotals(string contractId, string period, long units, long events)
+        {
+            var p = addToTotals.Parameters;
+            p[0].Value = contractId;
+            p[1].Value = period;
+            p[2].Value = units;
+            p[3].Value = events;
+            using var reader = addToTotals.ExecuteReader();
+            reader.Read();
+            return new UsageTotals(contractId, period, reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        public UsageTotals Totals(string contractId, string period)
+        {
+            readTotals.Parameters[0].Value = contractId;
+            readTotals.Parameters[1].Value = period;
+            using var reader = readTotals.ExecuteReader();
+            return reader.Read()
+                ? new UsageTotals(contractId, period, reader.GetInt64(0), reader.GetInt64(1))
+                : new UsageTotals(contractId, period, 0, 0);
+        }
+
+        public void Dispose()
+        {
+            insert.Dispose();
+            find.Dispose();
+            addToTotals.Dispose();
+            readTotals.Dispose();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, SqliteType Type)[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var (name, type) in parameters)
+            {
+                command.Parameters.Add(name, type);
+            }
+
+            command.Prepare();
+            return command;
+        }
     }
 }

@@ -11,11 +11,11 @@ namespace Marketplace.Storage.Sqlite;
 /// Rows append in arrival order (the rowid), so inserts never land on random B-tree pages.
 /// </summary>
 /// <remarks>
-/// Duplicate backstop: the usage meter grain dedups first. Here, rather than a UNIQUE index on
-/// (contract_id, period, event_id) — a random-key B-tree insert per event, ≈10× slower on this machine —
-/// the writer checks each event id against <see cref="SeenUsageEvents"/>, the (contract, period)'s ids loaded
-/// lazily from the file. Only this writer inserts, so the check is exact as long as one process owns the
-/// database file (the embedded store's deployment model); duplicates inside one batch are dropped too.
+/// The store decides duplicates: a unique index on (contract_id, event_id) and <c>INSERT OR IGNORE</c>, so an id is
+/// stored once per contract whatever period its record names and whoever sends it (a second meter activation,
+/// another connection or process). The ids that reach it keep its inserts local: the marketplace's own ids are
+/// UUIDv7 (time-ordered, so each contract's ids append at the end of its range), and providers' ids are usually
+/// sequential per source.
 /// </remarks>
 public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
 {
@@ -23,7 +23,6 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
 
     private readonly SqliteDatabase database;
     private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SeenUsageEvents seen;
     private readonly int maxBatchRecords;
     private readonly Task writer;
 
@@ -34,7 +33,6 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     {
         ArgumentNullException.ThrowIfNull(database);
         this.database = database;
-        seen = new SeenUsageEvents(database.Options.LedgerSeenEventCapacity);
         maxBatchRecords = Math.Max(1, database.Options.LedgerMaxBatchRecords);
         writer = Task.Run(WriteLoopAsync);
     }
@@ -43,18 +41,18 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     /// Cancelling stops the wait, not the write: records already queued may still commit, which is safe
     /// because a retry of the same event ids is ignored.
     /// </remarks>
-    public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
+    public Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
         PortArguments.CheckUsage(records);
 
         if (records.Count == 0)
         {
-            return Task.CompletedTask;
+            return Task.FromResult(new UsageAppend([], []));
         }
 
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled(cancellationToken);
+            return Task.FromCanceled<UsageAppend>(cancellationToken);
         }
 
         // A copy, so a caller reusing its list cannot change what gets written.
@@ -66,6 +64,8 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
 
         return cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task;
     }
+
+    public bool UniqueAcrossPeriods => true;
 
     public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, string? exceptSource = null, CancellationToken cancellationToken = default)
     {

@@ -126,7 +126,9 @@ internal sealed class FaultyRevisionWriter(IRevisionWriter inner, StoreFaults fa
 
 internal sealed class FaultyUsageLedger(IUsageLedger inner, StoreFaults faults) : IUsageLedger
 {
-    public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
+    public bool UniqueAcrossPeriods => inner.UniqueAcrossPeriods;
+
+    public Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
         faults.ThrowIfUnavailable();
         return inner.AppendAsync(records, cancellationToken);

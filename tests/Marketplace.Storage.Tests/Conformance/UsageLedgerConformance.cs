@@ -37,7 +37,7 @@ public abstract class UsageLedgerConformance
 
         await ledger.AppendAsync([
             Usage("c-1", "2025-04", "e-1", 1),
-            Usage("c-1", "2025-05", "e-1", 10),
+            Usage("c-1", "2025-05", "e-2", 10),
             Usage("c-2", "2025-04", "e-1", 100),
         ]);
 
@@ -52,8 +52,10 @@ public abstract class UsageLedgerConformance
         var ledger = await OpenLedgerAsync();
         var record = Usage("c-1", "2025-04", "e-dup", 3);
 
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => ledger.AppendAsync([record]))));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => ledger.AppendAsync([record]))));
 
+        Assert.Single(answers, a => a.Results[0].Inserted);
+        Assert.All(answers, a => Assert.Equal(record, a.Results[0].Stored));
         Assert.Equal(new UsageTotals("c-1", "2025-04", 3, 1), await ledger.GetTotalsAsync("c-1", "2025-04"));
         Assert.Single(await ledger.ReadAsync("c-1", "2025-04"));
     }
@@ -63,13 +65,15 @@ public abstract class UsageLedgerConformance
     {
         var ledger = await OpenLedgerAsync();
 
-        await ledger.AppendAsync([
+        var answer = await ledger.AppendAsync([
             Usage("c-1", "2025-04", "e-1", 2),
-            Usage("c-1", "2025-04", "e-1", 2),
+            Usage("c-1", "2025-04", "e-1", 3),
             Usage("c-1", "2025-04", "e-2", 5),
             Usage("c-1", "2025-04", "e-1", 2),
         ]);
 
+        Assert.Equal([true, false, true, false], answer.Results.Select(r => r.Inserted));
+        Assert.All(answer.Results.Where(r => r.Stored.EventId == "e-1"), r => Assert.Equal(2, r.Stored.Units));
         Assert.Equal(new UsageTotals("c-1", "2025-04", 7, 2), await ledger.GetTotalsAsync("c-1", "2025-04"));
         Assert.Equal(["e-1", "e-2"], (await ledger.ReadAsync("c-1", "2025-04")).Select(r => r.EventId));
     }
@@ -86,15 +90,64 @@ public abstract class UsageLedgerConformance
     }
 
     [Fact]
-    public async Task The_same_event_id_counts_separately_in_another_contract_or_period()
+    public async Task The_same_event_id_counts_separately_in_another_contract()
     {
         var ledger = await OpenLedgerAsync();
 
-        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 1), Usage("c-2", "2025-04", "e-1", 1), Usage("c-1", "2025-05", "e-1", 1)]);
+        var answer = await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 1), Usage("c-2", "2025-04", "e-1", 1)]);
 
+        Assert.All(answer.Results, r => Assert.True(r.Inserted));
         Assert.Equal(1, (await ledger.GetTotalsAsync("c-1", "2025-04")).Events);
         Assert.Equal(1, (await ledger.GetTotalsAsync("c-2", "2025-04")).Events);
-        Assert.Equal(1, (await ledger.GetTotalsAsync("c-1", "2025-05")).Events);
+    }
+
+    [Fact]
+    public async Task An_event_id_resent_in_another_period_is_stored_once_where_the_ledger_says_ids_are_unique_across_periods()
+    {
+        var ledger = await OpenLedgerAsync();
+        var original = Usage("c-1", "2025-04", "e-1", 2);
+        await ledger.AppendAsync([original]);
+
+        var answer = await ledger.AppendAsync([Usage("c-1", "2025-05", "e-1", 5)]);
+
+        if (ledger.UniqueAcrossPeriods)
+        {
+            Assert.False(answer.Results[0].Inserted);
+            Assert.Equal(original, answer.Results[0].Stored);
+            Assert.Equal(0, (await ledger.GetTotalsAsync("c-1", "2025-05")).Events);
+        }
+        else
+        {
+            Assert.True(answer.Results[0].Inserted);
+            Assert.Equal(1, (await ledger.GetTotalsAsync("c-1", "2025-05")).Events);
+        }
+        Assert.Equal(new UsageTotals("c-1", "2025-04", 2, 1), await ledger.GetTotalsAsync("c-1", "2025-04"));
+    }
+
+    [Fact]
+    public async Task Each_result_says_whether_this_append_stored_it_and_carries_the_stored_record()
+    {
+        var ledger = await OpenLedgerAsync();
+        var original = Usage("c-1", "2025-04", "e-1", 4) with { Fingerprint = "first request" };
+        await ledger.AppendAsync([original]);
+        var fresh = Usage("c-1", "2025-04", "e-2", 1);
+
+        var answer = await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 9) with { Fingerprint = "altered" }, fresh]);
+
+        Assert.Equal([new UsageAppendResult(original, Inserted: false), new UsageAppendResult(fresh, Inserted: true)], answer.Results);
+    }
+
+    [Fact]
+    public async Task An_append_reports_the_totals_as_stored_after_it_committed()
+    {
+        var ledger = await OpenLedgerAsync();
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 4), Usage("c-1", "2025-05", "e-2", 6)]);
+
+        var answer = await ledger.AppendAsync([Usage("c-1", "2025-04", "e-3", 5), Usage("c-1", "2025-05", "e-2", 6)]);
+
+        Assert.Equal(
+            [new UsageTotals("c-1", "2025-04", 9, 2), new UsageTotals("c-1", "2025-05", 6, 1)],
+            answer.Totals.OrderBy(t => t.Period));
     }
 
     [Fact]
@@ -167,7 +220,7 @@ public abstract class UsageLedgerConformance
         {
             var record = Usage($"c-{i % 7}", "2025-04", $"e-{i}", i);
             expected.Add(record);
-            await ledger.AppendAsync([record, Usage($"c-{i % 7}", "2025-03", $"e-{i}", 1)]);
+            await ledger.AppendAsync([record, Usage($"c-{i % 7}", "2025-03", $"march-{i}", 1)]);
         }
 
         var streamed = new List<UsageRecord>();

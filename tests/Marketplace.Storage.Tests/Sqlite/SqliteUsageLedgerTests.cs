@@ -64,17 +64,36 @@ public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifet
     }
 
     [Fact]
-    public async Task Resent_events_are_still_ignored_after_their_ids_left_the_memory_cache()
+    public async Task Two_processes_racing_on_one_event_id_store_one_row_and_only_one_hears_inserted()
     {
-        var ledger = files.Open(db => new SqliteUsageLedger(db), options => options.LedgerSeenEventCapacity = 2);
-        for (var contract = 0; contract < 5; contract++)
+        var first = files.Open(db => new SqliteUsageLedger(db));
+        var second = files.Open(db => new SqliteUsageLedger(db));
+
+        for (var round = 0; round < 20; round++)
         {
-            await ledger.AppendAsync([Usage($"c-{contract}", "2025-04", "e-1", 1), Usage($"c-{contract}", "2025-04", "e-2", 1)]);
+            var record = Usage("c-1", "2025-04", $"e-{round}", 3);
+            var answers = await Task.WhenAll(Task.Run(() => first.AppendAsync([record])), Task.Run(() => second.AppendAsync([record])));
+
+            Assert.Single(answers, a => a.Results[0].Inserted);
+            Assert.All(answers, a => Assert.Equal(record, a.Results[0].Stored));
         }
 
-        await ledger.AppendAsync([Usage("c-0", "2025-04", "e-1", 1), Usage("c-0", "2025-04", "e-3", 1)]);
+        Assert.Equal(new UsageTotals("c-1", "2025-04", 60, 20), await first.GetTotalsAsync("c-1", "2025-04"));
+        Assert.Equal(20, (await second.ReadAsync("c-1", "2025-04")).Count);
+    }
 
-        Assert.Equal(new UsageTotals("c-0", "2025-04", 3, 3), await ledger.GetTotalsAsync("c-0", "2025-04"));
+    [Fact]
+    public async Task A_ledger_that_never_saw_an_id_still_refuses_it_when_another_process_stored_it()
+    {
+        var first = files.Open(db => new SqliteUsageLedger(db));
+        var second = files.Open(db => new SqliteUsageLedger(db));
+        await first.AppendAsync([Usage("c-1", "2025-04", "e-1", 4) with { Fingerprint = "first" }]);
+
+        var answer = await second.AppendAsync([Usage("c-1", "2025-04", "e-1", 9) with { Fingerprint = "second" }]);
+
+        Assert.False(answer.Results[0].Inserted);
+        Assert.Equal((4, "first"), (answer.Results[0].Stored.Units, answer.Results[0].Stored.Fingerprint));
+        Assert.Equal(new UsageTotals("c-1", "2025-04", 4, 1), Assert.Single(answer.Totals));
     }
 
     [Fact]
