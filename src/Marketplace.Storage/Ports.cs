@@ -49,7 +49,14 @@ public sealed record UsageRecord(
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt,
     string Source,
-    string? Fingerprint);
+    string? Fingerprint)
+{
+    /// <summary>
+    /// The <see cref="Source"/> of an event whose id the marketplace generated itself for one request (a fresh
+    /// UUIDv7). Such an id is never sent twice, so an adapter need not pay a duplicate check for it.
+    /// </summary>
+    public const string GeneratedSource = "broker";
+}
 
 public sealed record UsageTotals(string ContractId, string Period, long Units, long Events);
 
@@ -75,7 +82,8 @@ public interface IUsageLedger
     /// another process): an event whose id the ledger already holds for its contract is not stored or counted
     /// again, and its result says so and carries the stored record. Within one append the first of several
     /// records with one id wins. Ids are unique per (contract, period) in every adapter, and per contract
-    /// whatever the period where <see cref="UniqueAcrossPeriods"/> says so.
+    /// whatever the period where <see cref="UniqueAcrossPeriods"/> says so. Ids of
+    /// <see cref="UsageRecord.GeneratedSource"/> may skip the check: nothing sends them twice.
     /// </summary>
     Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 

@@ -82,6 +82,21 @@ async Task MeasureMarketplaceAsync(string store, Action<WebApplicationBuilder> c
             c => c.DefaultRequestHeaders.Authorization = new("Bearer", providerKey));
         results.Add(ingest);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"usage ingest [{store}]: {ingest.RequestsPerSecond * EventsPerReport:N0} events/s"));
+        if (store == "sqlite")
+        {
+            // The worst case for the ledger's unique (contract, event id) index: ids with no order at all (UUIDv4).
+            var scattered = await LoadGenerator.RunAsync($"usage report of {EventsPerReport} events, random ids [{store}]", market.Uri, 4, duration,
+                async (c, _, _) =>
+                {
+                    var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+                    var events = Enumerable.Range(0, EventsPerReport).Select(_ => new { eventId = Guid.NewGuid().ToString(), contractId, units = 1, occurredAt = at });
+                    var response = await c.PostAsJsonAsync("/api/v1/usage", new { events });
+                    return response.IsSuccessStatusCode;
+                },
+                c => c.DefaultRequestHeaders.Authorization = new("Bearer", providerKey));
+            results.Add(scattered);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"usage ingest, random ids [{store}]: {scattered.RequestsPerSecond * EventsPerReport:N0} events/s"));
+        }
     }
     Directory.Delete(data, recursive: true);
 }

@@ -81,4 +81,10 @@ public sealed class UsageMeterOverlapTests(SharedStoreClustersFixture fixture)
         Assert.Equal([false, false], receipts.Select(r => r.Duplicate));
         Assert.Equal(new MeterTotals(_contractId, Period, 4, 2), await InFirst.GetTotals(Period));
     }
+
+    [Fact]
+    public void The_source_of_ids_the_broker_generates_is_the_one_the_ledger_need_not_check()
+    {
+        Assert.Equal(Storage.UsageRecord.GeneratedSource, UsageSources.BrokerAssigned);
+    }
 }

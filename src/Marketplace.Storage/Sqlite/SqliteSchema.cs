@@ -33,8 +33,10 @@ internal static class SqliteSchema
             source      TEXT NOT NULL,
             fingerprint TEXT
         );
-        -- The store decides duplicates: an event id is stored once per contract, whatever period it names.
-        CREATE UNIQUE INDEX IF NOT EXISTS usage_ledger_event ON usage_ledger (contract_id, event_id);
+        -- The store decides duplicates: an event id that can be sent again (a provider's, a buyer's Idempotency-Key)
+        -- is stored once per contract, whatever period it names. Ids the marketplace generated for one request
+        -- ('broker': UUIDv7, never sent twice) stay out of this index, so the hot path pays no B-tree insert for it.
+        CREATE UNIQUE INDEX IF NOT EXISTS usage_ledger_event ON usage_ledger (contract_id, event_id) WHERE source <> 'broker';
         CREATE INDEX IF NOT EXISTS usage_ledger_by_contract ON usage_ledger (contract_id, period, seq);
         CREATE INDEX IF NOT EXISTS usage_ledger_by_period ON usage_ledger (period, seq);
         CREATE TABLE IF NOT EXISTS usage_totals (

@@ -81,6 +81,7 @@ public sealed partial class SqliteUsageLedger
         using var statements = new CommitStatements(connection, transaction);
         // What this batch adds per (contract, period). The store decides what is new: the unique index on
         // (contract_id, event_id) ignores an id already stored, by this batch, an earlier one or another process.
+        // (Generated ids are outside the index; the batch still answers a repeat of one within itself.)
         var added = new Dictionary<(string ContractId, string Period), (long Units, long Events)>();
         foreach (var pending in batch)
         {
@@ -153,7 +154,10 @@ public sealed partial class SqliteUsageLedger
                 VALUES ($event, $contract, $period, $units, $occurred, $recorded, $source, $fingerprint)
                 """, ("$event", SqliteType.Text), ("$contract", SqliteType.Text), ("$period", SqliteType.Text), ("$units", SqliteType.Integer),
                 ("$occurred", SqliteType.Text), ("$recorded", SqliteType.Text), ("$source", SqliteType.Text), ("$fingerprint", SqliteType.Text));
-            find = Prepare(connection, transaction, $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND event_id = $event",
+            find = Prepare(connection, transaction, $"""
+                SELECT {Columns} FROM usage_ledger
+                WHERE contract_id = $contract AND event_id = $event AND source <> '{UsageRecord.GeneratedSource}'
+                """,
                 ("$contract", SqliteType.Text), ("$event", SqliteType.Text));
             addToTotals = Prepare(connection, transaction, """
                 INSERT INTO usage_totals (contract_id, period, units, events) VALUES ($contract, $period, $units, $events)

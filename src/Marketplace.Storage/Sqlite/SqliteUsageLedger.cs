@@ -13,9 +13,10 @@ namespace Marketplace.Storage.Sqlite;
 /// <remarks>
 /// The store decides duplicates: a unique index on (contract_id, event_id) and <c>INSERT OR IGNORE</c>, so an id is
 /// stored once per contract whatever period its record names and whoever sends it (a second meter activation,
-/// another connection or process). The ids that reach it keep its inserts local: the marketplace's own ids are
-/// UUIDv7 (time-ordered, so each contract's ids append at the end of its range), and providers' ids are usually
-/// sequential per source.
+/// another connection or process). Ids the marketplace generated for one request
+/// (<see cref="UsageRecord.GeneratedSource"/>, the brokered hot path) are never sent twice and stay out of the
+/// index. A random-key index costs a page per event per commit: providers' event ids that arrive in no order at
+/// all (UUIDv4) ingest about three times slower than ordered ones; see the benchmark's "random ids" scenario.
 /// </remarks>
 public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, IDisposable
 {
