@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Marketplace.Domain;
 using Marketplace.Storage;
+using Orleans.Core;
 using Orleans.Storage;
 
 namespace Marketplace.Grains;
@@ -43,12 +44,24 @@ internal sealed class StoredState<TState>(IPersistentState<TState> inner, IGrain
 
     public bool RecordExists => inner.RecordExists;
 
+    public Task ReadStateAsync() => ReadAsync(inner.ReadStateAsync);
+
+    public Task WriteStateAsync() => GuardAsync(inner.WriteStateAsync, "write");
+
+    public Task ClearStateAsync() => GuardAsync(inner.ClearStateAsync, "clear");
+
+    Task IStorage.ReadStateAsync(CancellationToken cancellationToken) => ReadAsync(() => ((IStorage)inner).ReadStateAsync(cancellationToken));
+
+    Task IStorage.WriteStateAsync(CancellationToken cancellationToken) => GuardAsync(() => ((IStorage)inner).WriteStateAsync(cancellationToken), "write");
+
+    Task IStorage.ClearStateAsync(CancellationToken cancellationToken) => GuardAsync(() => ((IStorage)inner).ClearStateAsync(cancellationToken), "clear");
+
     /// <summary>A grain that reloads its state holds what the store holds again.</summary>
-    public async Task ReadStateAsync()
+    private async Task ReadAsync(Func<Task> read)
     {
         try
         {
-            await inner.ReadStateAsync();
+            await read();
             _failure = null;
         }
         catch (Exception e)
@@ -57,29 +70,16 @@ internal sealed class StoredState<TState>(IPersistentState<TState> inner, IGrain
         }
     }
 
-    public async Task WriteStateAsync()
+    private async Task GuardAsync(Func<Task> operation, string name)
     {
         _failure?.Throw();
         try
         {
-            await inner.WriteStateAsync();
+            await operation();
         }
         catch (Exception e)
         {
-            throw Fail(e, "write");
-        }
-    }
-
-    public async Task ClearStateAsync()
-    {
-        _failure?.Throw();
-        try
-        {
-            await inner.ClearStateAsync();
-        }
-        catch (Exception e)
-        {
-            throw Fail(e, "clear");
+            throw Fail(e, name);
         }
     }
 
