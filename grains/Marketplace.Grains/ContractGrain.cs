@@ -34,13 +34,19 @@ public sealed class ContractGrain(
         {
             throw new DomainException(ErrorCodes.ContractExists, $"Contract '{Id}' already exists.");
         }
+        // Refused before anything changes: a refusal leaves the memory as the store holds it.
+        var automatic = terms.Approval == ApprovalMode.Automatic;
+        if (automatic)
+        {
+            ContractLifecycle.Apply(ContractStatus.Requested, ContractAction.Activate, Actor.System, terms.DatasetClass);
+        }
         S.BuyerId = buyerId;
         S.Purpose = purpose;
         S.Terms = terms;
         S.Status = ContractStatus.Requested;
         S.RequestedAt = calendar.Now;
         S.History.Add(new ContractEvent(S.RequestedAt, ContractStatus.Requested, Action: null, Actor.Buyer, buyerId, "requested"));
-        if (terms.Approval == ApprovalMode.Automatic)
+        if (automatic)
         {
             Apply(ContractAction.Activate, Actor.System, "marketplace", "approved automatically");
         }
@@ -62,6 +68,8 @@ public sealed class ContractGrain(
         }
         var role = RoleOf(actor) ?? throw NotFound();
         TextBounds.Check(reason, TextBounds.Reason, "reason");
+        // Refused before anything changes (not even the lazy expiry): a refusal leaves the memory as stored.
+        ContractLifecycle.Apply(EffectiveStatus(), action, role, S.Terms.DatasetClass);
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
         await state.WriteStateAsync();

@@ -15,6 +15,9 @@ public static class Registration
             TimeProvider.System,
             billingTimeZone is null ? BillingPeriod.DefaultZone : TimeZoneInfo.FindSystemTimeZoneById(billingTimeZone)));
         services.AddSingleton<IIncomingGrainCallFilter, StoreFailureRecovery>();
+        // Every grain's [PersistentState] goes through StoredState: a failed write ends the activation. Orleans only
+        // adds its own factory if none is registered, so this holds whichever is registered first.
+        services.Replace(ServiceDescriptor.Singleton<IPersistentStateFactory>(new StoredStateFactory(new PersistentStateFactory())));
         return services;
     }
 }

@@ -1,13 +1,13 @@
 using Marketplace.Storage;
-using Orleans.Storage;
 
 namespace Marketplace.Grains;
 
 /// <summary>
-/// A grain never serves state it failed to store. Grains change their state in memory and then write it; when the
-/// write fails (the store is unavailable, or an ETag says someone else wrote first) the memory holds a change the
-/// store does not. Rather than teach every grain to undo its change, a call that fails on the store ends the
-/// activation: the next call activates the grain afresh from what the store really holds.
+/// A call that failed because a store port (the usage ledger, an index, the record store) was unavailable ends the
+/// activation: the write may have landed even though the call failed, so the grain's memory (a meter's totals and
+/// recorded ids, say) may be behind the store, and the next call activates the grain afresh from what the store
+/// holds. Grain state itself has its own rule in <see cref="StoredState{TState}"/>: any failed state write ends the
+/// activation there, whatever the exception, even when the grain catches it.
 /// </summary>
 internal sealed class StoreFailureRecovery : IIncomingGrainCallFilter
 {
@@ -41,15 +41,17 @@ internal sealed class StoreFailureRecovery : IIncomingGrainCallFilter
         }
     }
 
+    // Without the exception in the reason: Orleans forwards the calls queued meanwhile to the next activation instead
+    // of failing them with this call's error.
     private static void Deactivate(IIncomingGrainCallContext context, Exception e) =>
-        context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, e,
-            "The store failed during a call: the activation may hold a change that was never stored."));
+        context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError,
+            $"A store was unavailable during a call ({e.Message}): the activation may be behind what the store holds."));
 
-    public static bool IsStoreFailure(Exception exception)
+    private static bool IsStoreFailure(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is StoreUnavailableException or InconsistentStateException)
+            if (e is StoreUnavailableException)
             {
                 return true;
             }

@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Grains.Tests.Faults;
 using Marketplace.Storage.Cosmos;
 using Marketplace.Storage.Cosmos.Tests;
 using Marketplace.Storage.Sqlite;
@@ -24,6 +25,9 @@ public class ClusterFixture : IAsyncLifetime
     // The silo configurator is created by type inside the cluster, so it finds its cluster's clock by a key.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FakeTimeProvider> Clocks = new();
 
+    // Likewise the switch of each cluster's failing writes.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, WriteFaults> FaultsByCluster = new();
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "marketplace-grain-tests", Guid.NewGuid().ToString("N"));
     private readonly string _clockKey = Guid.NewGuid().ToString("N");
 
@@ -37,6 +41,12 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>The clock of this cluster's billing calendar.</summary>
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>Makes this cluster's grain state writes fail on demand; nothing fails unless a test arms it.</summary>
+    public WriteFaults Faults { get; } = new();
+
+    /// <summary>How this cluster's store fails on its own (not mapped to an outage): what a full disk or a server error throws.</summary>
+    public virtual Exception RawStoreFailure() => new Microsoft.Data.Sqlite.SqliteException("disk I/O error", 10);
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -47,6 +57,7 @@ public class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Clocks[_clockKey] = Clock;
+        FaultsByCluster[_clockKey] = Faults;
         Cluster = await BuildAsync(_dataDirectory);
         await Cluster.DeployAsync();
     }
@@ -56,6 +67,13 @@ public class ClusterFixture : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Properties["ClockKey"] = _clockKey;
+    }
+
+    /// <summary>Puts a failing layer, switched by this cluster's <see cref="Faults"/>, over the grain storage the silo registered.</summary>
+    protected static void AddWriteFaults(ISiloBuilder siloBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(siloBuilder);
+        FaultsByCluster[siloBuilder.Configuration["ClockKey"]!].Decorate(siloBuilder.Services, GrainStorage.Name);
     }
 
     protected static BillingCalendar CalendarOf(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
@@ -75,6 +93,7 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         Clocks.TryRemove(_clockKey, out _);
+        FaultsByCluster.TryRemove(_clockKey, out _);
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -91,6 +110,7 @@ public class ClusterFixture : IAsyncLifetime
             var dataDirectory = siloBuilder.Configuration["DataDirectory"]!;
             siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = dataDirectory);
             siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
+            AddWriteFaults(siloBuilder);
             siloBuilder.Services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             siloBuilder.Services.AddMarketplaceGrainServices();
         }
@@ -119,6 +139,9 @@ public sealed class OwnClockClusterCollection : ICollectionFixture<OwnClockClust
 public sealed class CosmosClusterFixture : ClusterFixture
 {
     private readonly CosmosServer _server = new();
+
+    public override Exception RawStoreFailure() =>
+        new Microsoft.Azure.Cosmos.CosmosException("Internal server error", System.Net.HttpStatusCode.InternalServerError, 0, "", 0);
 
     protected override async Task<TestCluster> BuildAsync(string dataDirectory)
     {
@@ -152,6 +175,7 @@ public sealed class CosmosClusterFixture : ClusterFixture
             }
             siloBuilder.Services.AddCosmosMarketplaceStore(Options);
             siloBuilder.AddCosmosGrainStorage(GrainStorage.Name, Options);
+            AddWriteFaults(siloBuilder);
             siloBuilder.Services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             siloBuilder.Services.AddMarketplaceGrainServices();
         }

@@ -27,6 +27,18 @@ public sealed class StoreFaults
 
     private int _refused;
 
+    /// <summary>While set, every grain state write or clear fails with what it makes: the store's own error, not an outage.</summary>
+    public Func<Exception>? FailGrainWritesWith { get; set; }
+
+    public void ThrowIfGrainWriteFails()
+    {
+        ThrowIfUnavailable();
+        if (FailGrainWritesWith is { } failure)
+        {
+            throw failure();
+        }
+    }
+
     public void ThrowIfUnavailable()
     {
         if (_unavailable)
@@ -72,13 +84,13 @@ internal sealed class FaultyGrainStorage(IGrainStorage inner, StoreFaults faults
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        faults.ThrowIfUnavailable();
+        faults.ThrowIfGrainWriteFails();
         return inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        faults.ThrowIfUnavailable();
+        faults.ThrowIfGrainWriteFails();
         return inner.ClearStateAsync(stateName, grainId, grainState);
     }
 }
