@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using Marketplace.Domain;
 using Marketplace.Storage;
+using Marketplace.Storage.Cosmos;
+using Marketplace.Storage.Cosmos.Tests;
 using Marketplace.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -10,16 +13,15 @@ using Orleans.TestingHost;
 namespace Marketplace.Grains.Tests;
 
 /// <summary>
-/// Two clusters of one silo each over one SQLite store, so one grain key is active in both at once: what Orleans
-/// can briefly have during a membership change, and what two hosts on one store have always. The clock is this
+/// Two clusters of one silo each over one store, so one grain key is active in both at once: what Orleans can
+/// briefly have during a membership change, and what two hosts on one store have always. The clock is this
 /// fixture's own. <see cref="Faults"/> holds and fails chosen appends of the first cluster's ledger.
 /// </summary>
-public sealed class SharedStoreClustersFixture : IAsyncLifetime
+public abstract class SharedStoreClustersFixture : IAsyncLifetime
 {
-    private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, UsageLedgerFaults Faults)> Shared = new();
+    private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, UsageLedgerFaults Faults, SharedStoreClustersFixture Fixture)> Shared = new();
 
     private readonly string _key = Guid.NewGuid().ToString("N");
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "marketplace-grain-tests", Guid.NewGuid().ToString("N"));
 
     public FakeTimeProvider Clock { get; } = new(ClusterFixture.Start);
 
@@ -30,16 +32,19 @@ public sealed class SharedStoreClustersFixture : IAsyncLifetime
     public TestCluster Second { get; private set; } = null!;
 
     /// <summary>How many events of the contract and period the store holds, read through a ledger of its own.</summary>
-    public async Task<int> StoredEventsAsync(string contractId, string period)
-    {
-        using var database = new SqliteDatabase(new SqliteStoreOptions { DataDirectory = _dataDirectory });
-        await using var ledger = new SqliteUsageLedger(database);
-        return (await ledger.ReadAsync(contractId, period)).Count;
-    }
+    public abstract Task<int> StoredEventsAsync(string contractId, string period);
+
+    /// <summary>Registers the shared store (both its ports and the grain storage) in one silo.</summary>
+    protected abstract void AddStore(ISiloBuilder siloBuilder);
+
+    protected virtual Task StartStoreAsync() => Task.CompletedTask;
+
+    protected virtual Task StopStoreAsync() => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        Shared[_key] = (Clock, Faults);
+        Shared[_key] = (Clock, Faults, this);
+        await StartStoreAsync();
         First = await StartAsync(withFaults: true);
         Second = await StartAsync(withFaults: false);
     }
@@ -52,13 +57,7 @@ public sealed class SharedStoreClustersFixture : IAsyncLifetime
             await cluster.DisposeAsync();
         }
         Shared.TryRemove(_key, out _);
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await StopStoreAsync();
     }
 
     private async Task<TestCluster> StartAsync(bool withFaults)
@@ -66,7 +65,6 @@ public sealed class SharedStoreClustersFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(1);
         builder.Options.ClusterId = $"shared-store-{Guid.NewGuid():N}";
         builder.Properties["SharedKey"] = _key;
-        builder.Properties["DataDirectory"] = _dataDirectory;
         builder.Properties["WithFaults"] = withFaults ? "yes" : "no";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
@@ -79,13 +77,12 @@ public sealed class SharedStoreClustersFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             var configuration = siloBuilder.Configuration;
-            var (clock, faults) = Shared[configuration["SharedKey"]!];
-            siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = configuration["DataDirectory"]!);
-            siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
+            var (clock, faults, fixture) = Shared[configuration["SharedKey"]!];
+            fixture.AddStore(siloBuilder);
             if (configuration["WithFaults"] == "yes")
             {
-                siloBuilder.Services.Replace(ServiceDescriptor.Singleton<IUsageLedger>(sp =>
-                    new FaultyUsageLedger(sp.GetRequiredService<SqliteUsageLedger>(), faults)));
+                var ledger = siloBuilder.Services.Last(d => d.ServiceType == typeof(IUsageLedger) && !d.IsKeyedService).ImplementationFactory!;
+                siloBuilder.Services.Replace(ServiceDescriptor.Singleton<IUsageLedger>(sp => new FaultyUsageLedger((IUsageLedger)ledger(sp), faults)));
             }
             siloBuilder.Services.TryAddSingleton(new BillingCalendar(clock, BillingPeriod.DefaultZone));
             siloBuilder.Services.AddMarketplaceGrainServices();
@@ -154,8 +151,76 @@ public sealed class UsageLedgerFaults
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class SharedStoreClustersCollection : ICollectionFixture<SharedStoreClustersFixture>
+public sealed class SharedSqliteClustersFixture : SharedStoreClustersFixture
 {
-    public const string Name = "two-clusters-one-store";
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "marketplace-grain-tests", Guid.NewGuid().ToString("N"));
+
+    public override async Task<int> StoredEventsAsync(string contractId, string period)
+    {
+        using var database = new SqliteDatabase(new SqliteStoreOptions { DataDirectory = _dataDirectory });
+        await using var ledger = new SqliteUsageLedger(database);
+        return (await ledger.ReadAsync(contractId, period)).Count;
+    }
+
+    protected override void AddStore(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = _dataDirectory);
+        siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
+    }
+
+    protected override Task StopStoreAsync()
+    {
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The same over one database of the local Cosmos-protocol server.</summary>
+public sealed class SharedCosmosClustersFixture : SharedStoreClustersFixture
+{
+    private readonly CosmosServer _server = new();
+    private readonly string _database = $"overlap-{Guid.NewGuid():N}";
+
+    public override async Task<int> StoredEventsAsync(string contractId, string period)
+    {
+        using var store = new CosmosStore(_server.Options(_database));
+        await using var ledger = new Storage.Cosmos.Usage.CosmosUsageLedger(store);
+        return (await ledger.ReadAsync(contractId, period)).Count;
+    }
+
+    protected override void AddStore(ISiloBuilder siloBuilder)
+    {
+        void Options(CosmosStoreOptions o)
+        {
+            var configured = _server.Options(_database);
+            o.Endpoint = configured.Endpoint;
+            o.Key = configured.Key;
+            o.Database = configured.Database;
+            o.AcceptAnyServerCertificate = true;
+        }
+        siloBuilder.Services.AddCosmosMarketplaceStore(Options);
+        siloBuilder.AddCosmosGrainStorage(GrainStorage.Name, Options);
+    }
+
+    protected override Task StartStoreAsync() => _server.InitializeAsync();
+
+    protected override Task StopStoreAsync() => _server.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedSqliteClustersCollection : ICollectionFixture<SharedSqliteClustersFixture>
+{
+    public const string Name = "two-clusters-one-sqlite-store";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedCosmosClustersCollection : ICollectionFixture<SharedCosmosClustersFixture>
+{
+    public const string Name = "two-clusters-one-cosmos-store";
 }

@@ -6,8 +6,7 @@ namespace Marketplace.Grains.Tests;
 /// Two activations of one meter (one in each cluster, sharing the store) and recordings that overlap: the ledger
 /// decides what is new, so no event is counted twice, in the ledger or in the totals either meter answers.
 /// </summary>
-[Collection(SharedStoreClustersCollection.Name)]
-public sealed class UsageMeterOverlapTests(SharedStoreClustersFixture fixture)
+public abstract class UsageMeterOverlapTests(SharedStoreClustersFixture fixture)
 {
     private readonly string _contractId = $"ctr-{Guid.NewGuid():N}";
 
@@ -88,3 +87,9 @@ public sealed class UsageMeterOverlapTests(SharedStoreClustersFixture fixture)
         Assert.Equal(Storage.UsageRecord.GeneratedSource, UsageSources.BrokerAssigned);
     }
 }
+
+[Collection(SharedSqliteClustersCollection.Name)]
+public sealed class SqliteUsageMeterOverlapTests(SharedSqliteClustersFixture fixture) : UsageMeterOverlapTests(fixture);
+
+[Collection(SharedCosmosClustersCollection.Name)]
+public sealed class CosmosUsageMeterOverlapTests(SharedCosmosClustersFixture fixture) : UsageMeterOverlapTests(fixture);
