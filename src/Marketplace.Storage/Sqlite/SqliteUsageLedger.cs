@@ -71,6 +71,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND period = $period AND source IS NOT $except ORDER BY seq";
@@ -91,6 +92,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT units, events FROM usage_totals WHERE contract_id = $contract AND period = $period";
@@ -105,6 +107,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     /// <remarks>Streams from one read snapshot; a long stream holds back WAL checkpointing until it ends.</remarks>
     public async IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE period = $period ORDER BY seq";
