@@ -18,12 +18,17 @@ public sealed partial class SqliteUsageLedger
                 try
                 {
                     // On the database's writer thread, in turn with its other writes; drained only once this turn
-                    // has come, so callers that arrived meanwhile join this commit.
+                    // has come, so callers that arrived meanwhile join this commit. Callers hear back from that
+                    // thread as soon as the commit returns, not after this loop is scheduled again.
                     await database.RunOnWriterAsync(() =>
                     {
                         Drain(batch);
                         connection ??= OpenWriterConnection();
                         Commit(connection, batch);
+                        foreach (var pending in batch)
+                        {
+                            pending.Completion.TrySetResult();
+                        }
                     }).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // Every failure is handed to the callers whose records were in the batch.
@@ -42,12 +47,6 @@ public sealed partial class SqliteUsageLedger
                         pending.Completion.TrySetException(exception);
                     }
 
-                    continue;
-                }
-
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetResult();
                 }
             }
         }
