@@ -2,9 +2,9 @@ namespace Marketplace.Host;
 
 /// <summary>
 /// The data directory belongs to one marketplace process at a time: two hosts writing one SQLite file would each
-/// trust their own in-process checks (the write gate, the ledger's duplicate backstop, the spool sweep). The lock
-/// is an exclusive handle on <c>marketplace.lock</c>; the operating system drops it when the process ends, however
-/// it ends, so a crash never leaves the directory locked.
+/// trust their own in-process order (one writer thread per process, the upload spool sweep), and their grains would
+/// be active twice. The lock is an exclusive handle on <c>marketplace.lock</c>; the operating system drops it when
+/// the process ends, however it ends, so a crash never leaves the directory locked.
 /// </summary>
 public sealed class DataDirectoryLock : IDisposable
 {

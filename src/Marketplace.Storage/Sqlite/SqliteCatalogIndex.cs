@@ -140,6 +140,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var match = CatalogSearchText.ToMatchQuery(query.Text);
 
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         // One read snapshot, so the page, the total and the facets agree.
         using var transaction = connection.BeginTransaction(deferred: true);

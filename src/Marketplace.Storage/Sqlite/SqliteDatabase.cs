@@ -1,18 +1,29 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Marketplace.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store's single database file: WAL journal, schema created at construction, pooled
-/// connections handed out per operation, and one write gate so writers in this process queue instead of
-/// spinning on SQLITE_BUSY (SQLite admits one writer at a time).
+/// connections handed out per operation, and one writer thread that runs every write in this process in turn
+/// (SQLite admits one writer at a time).
 /// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite's async methods complete synchronously: a statement that waits for another process's
+/// write lock sleeps on its thread for up to <see cref="SqliteStoreOptions.BusyTimeout"/>. Writes therefore run
+/// on a thread of their own, never on a caller's: an Orleans activation (whose turn would hold the grain) or a
+/// thread-pool thread (which every grain and request shares). Reads do not wait for writers in WAL mode but
+/// still take the disk and CPU; they leave a grain's scheduler through <see cref="LeaveGrainScheduler"/>.
+/// </remarks>
 public sealed class SqliteDatabase : IDisposable
 {
-    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly BlockingCollection<WriterWork> writes = [];
+    private readonly Thread writer;
     private readonly string connectionPragmas;
-    private bool disposed;
+    private int stopping;
+    private volatile bool disposed;
 
     public SqliteDatabase(SqliteStoreOptions options)
     {
@@ -46,6 +57,11 @@ public sealed class SqliteDatabase : IDisposable
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
         transaction.Commit();
+
+        // Started last, so a constructor that throws leaves no thread behind. A background thread, so a database
+        // nobody disposed cannot keep the process alive.
+        writer = new Thread(RunWriter) { IsBackground = true, Name = $"SQLite writer ({options.FileName})" };
+        writer.Start();
     }
 
     /// <summary>The value <c>PRAGMA synchronous</c> reports for NORMAL.</summary>
@@ -107,40 +123,175 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Waits for this process's single write slot; dispose the result to release it.</summary>
-    internal async ValueTask<WriteSlot> EnterWriteAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one immediate write transaction on a fresh connection, on the writer
+    /// thread, after the writes queued before it; committed once the work returns, rolled back if it throws.
+    /// The caller's thread never waits on SQLite: the task completes from the writer thread.
+    /// </summary>
+    /// <remarks>Cancelling withdraws a write still queued; once it has started it runs to its end.</remarks>
+    internal Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new WriteSlot(writeGate);
+        ArgumentNullException.ThrowIfNull(work);
+        return RunOnWriterAsync(() =>
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="work"/> in one immediate write transaction on a fresh connection.</summary>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer thread, in turn with every write of this process, for a writer
+    /// that manages its own connection and transactions (the usage ledger's group commit).
+    /// </summary>
+    internal Task<T> RunOnWriterAsync<T>(Func<T> work, CancellationToken cancellationToken = default)
     {
-        using var slot = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        using var connection = OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var result = work(connection, transaction);
-        transaction.Commit();
-        return result;
+        ArgumentNullException.ThrowIfNull(work);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        var item = new WriterWork<T>(work, cancellationToken);
+        try
+        {
+            writes.Add(item, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException)
+        {
+            // Added after Dispose began: the writer has stopped taking work.
+            item.Withdraw();
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteDatabase)));
+        }
+
+        return item.Task;
     }
 
+    /// <inheritdoc cref="RunOnWriterAsync{T}(Func{T}, CancellationToken)"/>
+    internal Task RunOnWriterAsync(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return RunOnWriterAsync(() =>
+        {
+            work();
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Awaited by every read before it touches SQLite. Called from a grain (any scheduler other than the thread
+    /// pool's: an Orleans activation's, which every call to that grain shares) the read continues on the thread
+    /// pool; called from the thread pool (a request) it continues inline, at the cost of one check.
+    /// </summary>
+    internal static GrainSchedulerExit LeaveGrainScheduler() => default;
+
+    /// <summary>Stops taking writes, runs every write already queued, then stops the writer thread and closes the file.</summary>
     public void Dispose()
     {
-        if (disposed)
+        if (Interlocked.Exchange(ref stopping, 1) == 1)
         {
             return;
+        }
+
+        writes.CompleteAdding();
+        if (Thread.CurrentThread != writer)
+        {
+            writer.Join();
         }
 
         disposed = true;
         // Closes the idle pooled connections so the file is released (tests delete their directories).
         using var connection = new SqliteConnection(ConnectionString);
         SqliteConnection.ClearPool(connection);
-        writeGate.Dispose();
     }
 
-    internal readonly struct WriteSlot(SemaphoreSlim gate) : IDisposable
+    private void RunWriter()
     {
-        public void Dispose() => gate.Release();
+        foreach (var work in writes.GetConsumingEnumerable())
+        {
+            work.Run();
+        }
+    }
+
+    /// <summary>See <see cref="LeaveGrainScheduler"/>.</summary>
+    internal readonly struct GrainSchedulerExit : ICriticalNotifyCompletion
+    {
+        public bool IsCompleted => TaskScheduler.Current == TaskScheduler.Default;
+
+        public GrainSchedulerExit GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) =>
+            ThreadPool.QueueUserWorkItem(static run => run(), continuation, preferLocal: false);
+
+        public void UnsafeOnCompleted(Action continuation) =>
+            ThreadPool.UnsafeQueueUserWorkItem(static run => run(), continuation, preferLocal: false);
+    }
+
+    private abstract class WriterWork
+    {
+        /// <summary>Runs the work unless it was cancelled while queued; never throws (the outcome goes to the task).</summary>
+        public abstract void Run();
+    }
+
+    private sealed class WriterWork<T> : WriterWork
+    {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Cancelled = 2;
+
+        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Func<T> work;
+        private readonly CancellationToken cancellationToken;
+        private readonly CancellationTokenRegistration registration;
+        private int state;
+
+        public WriterWork(Func<T> work, CancellationToken cancellationToken)
+        {
+            this.work = work;
+            this.cancellationToken = cancellationToken;
+            registration = cancellationToken.UnsafeRegister(static item => ((WriterWork<T>)item!).Cancel(), this);
+        }
+
+        public Task<T> Task => completion.Task;
+
+        public void Withdraw()
+        {
+            Interlocked.Exchange(ref state, Cancelled);
+            registration.Dispose();
+        }
+
+        public override void Run()
+        {
+            if (Interlocked.CompareExchange(ref state, Started, Queued) != Queued)
+            {
+                return;
+            }
+
+            registration.Dispose();
+            try
+            {
+                completion.SetResult(work());
+            }
+#pragma warning disable CA1031 // The writer thread serves every write: one item's failure belongs to its caller alone.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                completion.SetException(exception);
+            }
+        }
+
+        private void Cancel()
+        {
+            if (Interlocked.CompareExchange(ref state, Cancelled, Queued) == Queued)
+            {
+                completion.SetCanceled(cancellationToken);
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, Serializer seria
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT etag, payload FROM grain_state WHERE state_name = $state AND grain_id = $grain";

@@ -62,6 +62,7 @@ public sealed class SqliteHoldingsIndex(SqliteDatabase database) : IHoldingsInde
             { ProviderId: { } v } => ("provider_id = $a AND ", [v]),
             _ => ("", Array.Empty<object>()),
         };
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {ContractColumns} FROM contract_index WHERE {range}sort_key > $after ORDER BY sort_key LIMIT $window";
@@ -107,6 +108,7 @@ public sealed class SqliteHoldingsIndex(SqliteDatabase database) : IHoldingsInde
     private async Task<IndexPage<HoldingEntry>> ListAsync(string kind, string? providerId, IndexPosition? after, int pageSize, CancellationToken cancellationToken)
     {
         IndexLimits.CheckPage(after, pageSize);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -160,6 +162,7 @@ public sealed class SqlitePartyDirectory(SqliteDatabase database) : IPartyDirect
     public async Task<IndexPage<PartyEntry>> ListAsync(IndexPosition? after, int pageSize, CancellationToken cancellationToken = default)
     {
         IndexLimits.CheckPage(after, pageSize);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT party_id, role, name, created_at FROM party_directory WHERE sort_key > $after ORDER BY sort_key LIMIT $window";

@@ -109,6 +109,7 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
     public async Task<OutboxMessage?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM outbox WHERE id = $id";
@@ -120,6 +121,7 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
     public async Task<IReadOnlyList<OutboxMessage>> ListAsync(OutboxStatus status, int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM outbox WHERE status = $status ORDER BY created_at, id LIMIT $max";

@@ -62,6 +62,7 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
     public async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
     {
         PortArguments.CheckPageRead(revisionId, limit, filters);
+        await SqliteDatabase.LeaveGrainScheduler();
         var maxRows = database.Options.MaxRowsScannedPerRead;
         if (filters.Count == 0)
         {

@@ -9,7 +9,7 @@ public sealed class SqliteStoreOptions
 
     /// <summary>
     /// How long a statement waits for another process's write lock before failing with SQLITE_BUSY.
-    /// Writers in this process queue on <see cref="SqliteDatabase"/>'s write gate instead.
+    /// Writers in this process queue for <see cref="SqliteDatabase"/>'s writer thread instead, and only that thread waits.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -52,7 +52,7 @@ public static class SqliteStoreRegistration
         return services;
     }
 
-    // Both entry points share one database (one file, one write gate) however often they are called.
+    // Both entry points share one database (one file, one writer thread) however often they are called.
     private static void AddDatabase(IServiceCollection services, Action<SqliteStoreOptions>? configure)
     {
         var options = services.AddOptions<SqliteStoreOptions>();

@@ -17,11 +17,19 @@ public sealed partial class SqliteUsageLedger
                 batch.Clear();
                 try
                 {
-                    using var slot = await database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
-                    // Drained only once the write slot is ours: callers that arrived meanwhile join this commit.
-                    Drain(batch);
-                    connection ??= OpenWriterConnection();
-                    Commit(connection, batch);
+                    // On the database's writer thread, in turn with its other writes; drained only once this turn
+                    // has come, so callers that arrived meanwhile join this commit. Callers hear back from that
+                    // thread as soon as the commit returns, not after this loop is scheduled again.
+                    await database.RunOnWriterAsync(() =>
+                    {
+                        Drain(batch);
+                        connection ??= OpenWriterConnection();
+                        Commit(connection, batch);
+                        foreach (var pending in batch)
+                        {
+                            pending.Completion.TrySetResult(pending.Answer!);
+                        }
+                    }).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // Every failure is handed to the callers whose records were in the batch.
                 catch (Exception exception)
@@ -38,13 +46,6 @@ public sealed partial class SqliteUsageLedger
                     {
                         pending.Completion.TrySetException(exception);
                     }
-
-                    continue;
-                }
-
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetResult(pending.Answer!);
                 }
             }
         }

@@ -72,6 +72,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND period = $period AND source IS NOT $except ORDER BY seq";
@@ -92,6 +93,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT units, events FROM usage_totals WHERE contract_id = $contract AND period = $period";
@@ -106,6 +108,7 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
     /// <remarks>Streams from one read snapshot; a long stream holds back WAL checkpointing until it ends.</remarks>
     public async IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE period = $period ORDER BY seq";
