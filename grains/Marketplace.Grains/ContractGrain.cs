@@ -68,6 +68,14 @@ public sealed class ContractGrain(
         }
         var role = RoleOf(actor) ?? throw NotFound();
         TextBounds.Check(reason, TextBounds.Reason, "reason");
+        if (S.History.Count > 0 && S.History[^1] is { Action: { } last } latest
+            && last == action && latest.ActorId == actor.PartyId && latest.Reason == reason && latest.To == S.Status)
+        {
+            // A retry of the transition stored last (its answer or its index entry was lost): it completes the index
+            // entry and answers as the first time, instead of "already active".
+            await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms, S.Status, S.RequestedAt));
+            return View();
+        }
         // Refused before anything changes (not even the lazy expiry): a refusal leaves the memory as stored.
         ContractLifecycle.Apply(EffectiveStatus(), action, role, S.Terms.DatasetClass);
         ExpireIfEnded();

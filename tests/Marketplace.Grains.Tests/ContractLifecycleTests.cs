@@ -75,6 +75,24 @@ public abstract class ContractLifecycleTests(ClusterFixture fixture)
         Assert.Equal(5, ended.History.Count);
     }
 
+    [Fact]
+    public async Task A_retried_transition_answers_as_the_first_and_stores_nothing_more()
+    {
+        var contract = NewContract();
+        var provider = new ApiPrincipal("prov-1", PartyRole.Provider);
+        await contract.Open("buyer-1", "research", Terms("prov-1", ApprovalMode.Provider));
+        var approved = await contract.Transition(ContractAction.Approve, provider, "checked");
+
+        var retried = await contract.Transition(ContractAction.Approve, provider, "checked");
+        var byAnother = await Assert.ThrowsAsync<DomainException>(() =>
+            contract.Transition(ContractAction.Approve, new ApiPrincipal("op-1", PartyRole.Operator), "checked"));
+
+        Assert.Equal(approved.Status, retried.Status);
+        Assert.Equal(approved.History, retried.History);
+        Assert.Equal("contract.illegal-transition", byAnother.Code);
+        Assert.Equal(approved.History, (await contract.Get())!.History);
+    }
+
     [Theory]
     [InlineData(ContractAction.Approve)]
     [InlineData(ContractAction.Reject)]
