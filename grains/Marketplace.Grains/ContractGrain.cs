@@ -19,6 +19,7 @@ public sealed class ContractState
 public sealed class ContractGrain(
     [PersistentState("contract", GrainStorage.Name)] IPersistentState<ContractState> state,
     IHoldingsIndex holdings,
+    OperationJournal journal,
     BillingCalendar calendar) : Grain, IContractGrain
 {
     private IUsageMeterGrain? _meter;
@@ -30,10 +31,18 @@ public sealed class ContractGrain(
 
     public async Task<ContractView> Open(string buyerId, string purpose, ContractTerms terms)
     {
+        ArgumentNullException.ThrowIfNull(terms);
         if (S.Terms is not null)
         {
-            throw new DomainException(ErrorCodes.ContractExists, $"Contract '{Id}' already exists.");
+            if (S.BuyerId != buyerId || S.Purpose != purpose || S.Terms != terms)
+            {
+                throw new DomainException(ErrorCodes.ContractExists, $"Contract '{Id}' already exists.");
+            }
+            // The same contract again (a subscription retried after an interruption): complete its index entry.
+            await holdings.PutContractAsync(Entry());
+            return View();
         }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Contract, Id));
         S.BuyerId = buyerId;
         S.Purpose = purpose;
         S.Terms = terms;
@@ -45,9 +54,20 @@ public sealed class ContractGrain(
             Apply(ContractAction.Activate, Actor.System, "marketplace", "approved automatically");
         }
         await state.WriteStateAsync();
-        await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt));
+        await holdings.PutContractAsync(Entry());
+        await journal.EndAsync(intent);
         return View();
     }
+
+    public async Task Reconcile()
+    {
+        if (S.Terms is not null)
+        {
+            await holdings.PutContractAsync(Entry());
+        }
+    }
+
+    private ContractEntry Entry() => ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt);
 
     public Task<ContractView?> Get() => Task.FromResult(S.Terms is null ? null : View());
 
@@ -62,10 +82,19 @@ public sealed class ContractGrain(
         }
         var role = RoleOf(actor) ?? throw NotFound();
         TextBounds.Check(reason, TextBounds.Reason, "reason");
+        if (S.History is [.., var last] && last.Action == action && last.ActorId == actor.PartyId && last.To == S.Status)
+        {
+            // The same party repeating the transition that brought the contract here (a retry): it is done;
+            // complete the index entry its first attempt may have left behind.
+            await holdings.PutContractAsync(Entry());
+            return View();
+        }
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Contract, Id));
         await state.WriteStateAsync();
-        await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt));
+        await holdings.PutContractAsync(Entry());
+        await journal.EndAsync(intent);
         return View();
     }
 

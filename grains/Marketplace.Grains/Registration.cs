@@ -15,6 +15,9 @@ public static class Registration
             TimeProvider.System,
             billingTimeZone is null ? BillingPeriod.DefaultZone : TimeZoneInfo.FindSystemTimeZoneById(billingTimeZone)));
         services.AddSingleton<IIncomingGrainCallFilter, StoreFailureRecovery>();
+        services.TryAddSingleton<OperationJournal>();
+        services.TryAddSingleton<ReconciliationSweep>();
+        services.AddHostedService<ReconciliationSweeper>();
         return services;
     }
 }
