@@ -2,6 +2,7 @@ using Marketplace.Storage;
 using Marketplace.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -19,6 +20,8 @@ public sealed class InterruptionClusterFixture() : ClusterFixture(new FakeTimePr
     public IServiceProvider Silo => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
 
     public WriteInterruptions Interruptions => Silo.GetRequiredService<WriteInterruptions>();
+
+    public ReconciliationSweep Sweep => Silo.GetRequiredService<ReconciliationSweep>();
 
     protected override Task<TestCluster> BuildAsync(string dataDirectory)
     {
@@ -47,6 +50,9 @@ public sealed class InterruptionClusterFixture() : ClusterFixture(new FakeTimePr
                 new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<Serializer>()), interruptions));
             services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             services.AddMarketplaceGrainServices();
+            // Tests sweep when they choose (ReconciliationSweep.SweepOnceAsync, or a sweeper of their own), so a
+            // background sweep never races their assertions.
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ReconciliationSweeper)));
         }
     }
 }
