@@ -41,9 +41,12 @@ internal sealed class StoreFailureRecovery : IIncomingGrainCallFilter
         }
     }
 
+    // The reason carries no exception: with one, Orleans refuses every call that reaches the activation while it
+    // deactivates with that same exception, so a caller retrying at once got the old failure again; without one,
+    // those calls go on to a fresh activation. The failure itself still reaches the caller of the failed call.
     private static void Deactivate(IIncomingGrainCallContext context, Exception e) =>
-        context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, e,
-            "The store failed during a call: the activation may hold a change that was never stored."));
+        context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError,
+            $"The store failed during a call ({e.GetType().Name}): the activation may hold a change that was never stored."));
 
     public static bool IsStoreFailure(Exception exception)
     {
