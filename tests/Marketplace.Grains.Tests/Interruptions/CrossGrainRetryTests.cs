@@ -47,8 +47,8 @@ public sealed class CrossGrainRetryTests(InterruptionClusterFixture fixture)
         RetriedAfterEveryWriteAsync(CrossGrainScenarios.RevokeKey);
 
     /// <summary>
-    /// Retries as a caller retries a 503: a grain that failed on the store deactivates, and a call that reaches it
-    /// before that has finished is refused with the same failure, so the caller tries again (bounded, no pause).
+    /// Retries as a caller retries a 503: a grain that failed on the store deactivates, and should a call that reaches
+    /// it meanwhile be refused with the same failure, the caller tries again (bounded, no pause).
     /// </summary>
     internal static async Task<Exception?> RetryAsync(Func<Task> act)
     {
