@@ -10,8 +10,7 @@ namespace Marketplace.Grains.Tests.Interruptions;
 /// operation that stored anything to the end an uninterrupted run reaches (or, for a key whose issue stopped, to
 /// no key at all); an operation that stored nothing but its intent stays as if never asked.
 /// </summary>
-[Collection(InterruptionCollection.Name)]
-public sealed class CrossGrainSweepTests(InterruptionClusterFixture fixture)
+public abstract class CrossGrainSweepTests(InterruptionClusterFixture fixture)
 {
     [Fact]
     public Task Registering_a_party_interrupted_after_any_write_is_completed_by_the_sweep() =>
@@ -200,3 +199,10 @@ public sealed class CrossGrainSweepTests(InterruptionClusterFixture fixture)
         }
     }
 }
+
+[Collection(InterruptionCollection.Name)]
+public sealed class SqliteCrossGrainSweepTests(InterruptionClusterFixture fixture) : CrossGrainSweepTests(fixture);
+
+/// <summary>The sweep claims its records through the outbox port: on Cosmos as on SQLite.</summary>
+[Collection(CosmosInterruptionCollection.Name)]
+public sealed class CosmosCrossGrainSweepTests(CosmosInterruptionClusterFixture fixture) : CrossGrainSweepTests(fixture);
