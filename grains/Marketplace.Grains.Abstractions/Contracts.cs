@@ -77,4 +77,8 @@ public interface IContractGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Authorize"), Orleans.Concurrency.ReadOnly]
     Task<AccessGrant> Authorize(string buyerId, long unitsWanted, string holdId);
+
+    /// <summary>Writes the contract's index entry again from its stored state (the sweep repairing an open or a transition).</summary>
+    [Alias("Reconcile")]
+    Task Reconcile();
 }

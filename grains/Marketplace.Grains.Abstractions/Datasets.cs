@@ -67,4 +67,8 @@ public interface IDatasetGrain : IGrainWithStringKey
 
     [Alias("RetireRevision")]
     Task<DatasetView> RetireRevision(string providerId, string revisionId);
+
+    /// <summary>Writes the dataset's holdings entry again from its stored state (the sweep repairing a create).</summary>
+    [Alias("Reconcile")]
+    Task Reconcile();
 }

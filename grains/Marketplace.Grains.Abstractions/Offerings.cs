@@ -66,4 +66,11 @@ public interface IOfferingGrain : IGrainWithStringKey
     /// <summary>Opens a contract for the buyer under the offering's current terms (snapshot).</summary>
     [Alias("Subscribe")]
     Task<ContractView> Subscribe(string buyerId, string purpose);
+
+    /// <summary>
+    /// Writes the offering's holdings entry again and makes the catalog follow its stored status (listed: its
+    /// listing; otherwise none): the sweep repairing a create, publish or delist.
+    /// </summary>
+    [Alias("Reconcile")]
+    Task Reconcile();
 }

@@ -59,6 +59,18 @@ public interface IPartyGrain : IGrainWithStringKey
     [Alias("GetStatus"), Orleans.Concurrency.ReadOnly]
     Task<PartyStatus?> GetStatus();
 
+    /// <summary>Writes the party's directory entry again from its stored state (the sweep repairing a registration).</summary>
+    [Alias("Reconcile")]
+    Task Reconcile();
+
+    /// <summary>
+    /// Brings one key's two halves into step after an interrupted issue or revoke: a key the party lists but the
+    /// key grain never issued to it is dropped (its secret never reached anyone); a key revoked at the key grain
+    /// is recorded as revoked.
+    /// </summary>
+    [Alias("SettleKey")]
+    Task SettleKey(string keyPrefix);
+
 }
 
 /// <summary>An API key (key: the key's public prefix). Holds only a hash of the secret.</summary>
@@ -75,6 +87,10 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <summary>Revokes the key if it belongs to <paramref name="partyId"/>; false when it does not.</summary>
     [Alias("RevokeFor")]
     Task<bool> Revoke(string partyId);
+
+    /// <summary>Whom the key was issued to and whether it is revoked; null if it never was.</summary>
+    [Alias("Holder"), Orleans.Concurrency.ReadOnly]
+    Task<KeyHolder?> Holder();
 }
 
 [GenerateSerializer, Alias("Marketplace.PartyStatus")]
@@ -95,6 +111,9 @@ public sealed record PartyKey(
 /// The answer of a key check. <see cref="KnownPrefix"/> is false only when no key was ever issued under the
 /// prefix, which a host may remember for a while (a wrong secret for a real prefix must never be remembered).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.KeyHolder")]
+public sealed record KeyHolder([property: Id(0)] string PartyId, [property: Id(1)] bool Revoked);
+
 [GenerateSerializer, Immutable, Alias("Marketplace.KeyVerification")]
 public sealed record KeyVerification([property: Id(0)] bool KnownPrefix, [property: Id(1)] ApiPrincipal? Principal);
 

@@ -22,6 +22,12 @@ public sealed class ApiKeyGrain(
         ArgumentNullException.ThrowIfNull(principal);
         if (state.RecordExists)
         {
+            // Issuing the same key to the same party again (a retry) is done already; anything else is another key.
+            var s = state.State;
+            if (s.PartyId == principal.PartyId && !s.Revoked && CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash))
+            {
+                return;
+            }
             throw new DomainException(ErrorCodes.ApikeyExists, "This key prefix is already taken; issue a new key.");
         }
         state.State.PartyId = principal.PartyId;
@@ -46,6 +52,9 @@ public sealed class ApiKeyGrain(
         var status = await GrainFactory.GetGrain<IPartyGrain>(s.PartyId).GetStatus();
         return new KeyVerification(KnownPrefix: true, status == PartyStatus.Active ? new ApiPrincipal(s.PartyId, s.Role) : null);
     }
+
+    public Task<KeyHolder?> Holder() =>
+        Task.FromResult(state.RecordExists ? new KeyHolder(state.State.PartyId, state.State.Revoked) : null);
 
     public async Task<bool> Revoke(string partyId)
     {

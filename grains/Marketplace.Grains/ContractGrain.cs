@@ -19,6 +19,7 @@ public sealed class ContractState
 public sealed class ContractGrain(
     [PersistentState("contract", GrainStorage.Name)] IPersistentState<ContractState> state,
     IHoldingsIndex holdings,
+    OperationJournal journal,
     BillingCalendar calendar) : Grain, IContractGrain
 {
     private IUsageMeterGrain? _meter;
@@ -30,9 +31,16 @@ public sealed class ContractGrain(
 
     public async Task<ContractView> Open(string buyerId, string purpose, ContractTerms terms)
     {
+        ArgumentNullException.ThrowIfNull(terms);
         if (S.Terms is not null)
         {
-            throw new DomainException(ErrorCodes.ContractExists, $"Contract '{Id}' already exists.");
+            if (S.BuyerId != buyerId || S.Purpose != purpose || S.Terms != terms)
+            {
+                throw new DomainException(ErrorCodes.ContractExists, $"Contract '{Id}' already exists.");
+            }
+            // The same contract again (a subscription retried after an interruption): complete its index entry.
+            await holdings.PutContractAsync(Entry());
+            return View();
         }
         // Refused before anything changes: a refusal leaves the memory as the store holds it.
         var automatic = terms.Approval == ApprovalMode.Automatic;
@@ -40,6 +48,7 @@ public sealed class ContractGrain(
         {
             ContractLifecycle.Apply(ContractStatus.Requested, ContractAction.Activate, Actor.System, terms.DatasetClass);
         }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Contract, Id));
         S.BuyerId = buyerId;
         S.Purpose = purpose;
         S.Terms = terms;
@@ -51,9 +60,20 @@ public sealed class ContractGrain(
             Apply(ContractAction.Activate, Actor.System, "marketplace", "approved automatically");
         }
         await state.WriteStateAsync();
-        await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt));
+        await holdings.PutContractAsync(Entry());
+        await journal.EndAsync(intent);
         return View();
     }
+
+    public async Task Reconcile()
+    {
+        if (S.Terms is not null)
+        {
+            await holdings.PutContractAsync(Entry());
+        }
+    }
+
+    private ContractEntry Entry() => ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt);
 
     public Task<ContractView?> Get() => Task.FromResult(S.Terms is null ? null : View());
 
@@ -68,20 +88,21 @@ public sealed class ContractGrain(
         }
         var role = RoleOf(actor) ?? throw NotFound();
         TextBounds.Check(reason, TextBounds.Reason, "reason");
-        if (S.History.Count > 0 && S.History[^1] is { Action: { } last } latest
-            && last == action && latest.ActorId == actor.PartyId && latest.Reason == reason && latest.To == S.Status)
+        if (S.History is [.., var last] && last.Action == action && last.ActorId == actor.PartyId && last.To == S.Status)
         {
-            // A retry of the transition stored last (its answer or its index entry was lost): it completes the index
-            // entry and answers as the first time, instead of "already active".
-            await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms, S.Status, S.RequestedAt));
+            // The same party repeating the transition that brought the contract here (a retry): it is done;
+            // complete the index entry its first attempt may have left behind.
+            await holdings.PutContractAsync(Entry());
             return View();
         }
         // Refused before anything changes (not even the lazy expiry): a refusal leaves the memory as stored.
         ContractLifecycle.Apply(EffectiveStatus(), action, role, S.Terms.DatasetClass);
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Contract, Id));
         await state.WriteStateAsync();
-        await holdings.PutContractAsync(ContractIndexing.EntryOf(Id, S.BuyerId, S.Purpose, S.Terms!, S.Status, S.RequestedAt));
+        await holdings.PutContractAsync(Entry());
+        await journal.EndAsync(intent);
         return View();
     }
 

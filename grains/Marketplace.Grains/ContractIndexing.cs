@@ -20,6 +20,15 @@ public static class ContractIndexing
         ? [StatusText(ContractStatus.Expired), StatusText(ContractStatus.Active), StatusText(ContractStatus.Suspended)]
         : [StatusText(status)];
 
+    /// <summary>
+    /// The id of a buyer's contract on an offering for a purpose, numbered by how many such contracts the index
+    /// already holds (at most one is open at a time, so the number only moves on once the last one is indexed).
+    /// Derived, not random: a subscription repeated after an interruption arrives at the contract its first
+    /// attempt stored, instead of making a second one.
+    /// </summary>
+    public static string ContractIdFor(string offeringId, string buyerId, string purpose, int earlierContracts) =>
+        Identifiers.DerivedId("ctr", string.Join('\n', offeringId, buyerId, purpose, earlierContracts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>A declared purpose as contracts store it.</summary>
     public static string PurposeOf(string purpose) => UsagePolicy.NormalizePurpose(purpose);
 

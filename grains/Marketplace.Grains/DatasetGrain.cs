@@ -15,6 +15,7 @@ public sealed class DatasetState
 public sealed class DatasetGrain(
     [PersistentState("dataset", GrainStorage.Name)] IPersistentState<DatasetState> state,
     IHoldingsIndex holdings,
+    OperationJournal journal,
     BillingCalendar calendar) : Grain, IDatasetGrain
 {
     private DatasetState S => state.State;
@@ -24,9 +25,13 @@ public sealed class DatasetGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (S.Definition is not null)
         {
-            // A retried create whose index write was lost completes it; the entry is the same every time.
+            if (S.ProviderId != providerId || !SameDefinition.Of(S.Definition, definition))
+            {
+                throw new DomainException(ErrorCodes.DatasetExists, $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+            }
+            // The same create again (a retry): it completes whatever its first attempt left undone.
             await holdings.AddDatasetAsync(HoldingEntry());
-            throw new DomainException(ErrorCodes.DatasetExists, $"A dataset with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+            return View();
         }
         DatasetRules.Validate(definition);
         if (definition.Class == DatasetClass.Personal
@@ -35,12 +40,22 @@ public sealed class DatasetGrain(
             throw new DomainException(ErrorCodes.DatasetPersonalNeedsInformationBank,
                 "Only a party the operator registered as an information bank may list personal data; list it as private, or ask the operator.");
         }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Dataset, this.GetPrimaryKeyString()));
         S.ProviderId = providerId;
         S.Definition = definition;
         S.CreatedAt = calendar.Now;
         await state.WriteStateAsync();
         await holdings.AddDatasetAsync(HoldingEntry());
+        await journal.EndAsync(intent);
         return View();
+    }
+
+    public async Task Reconcile()
+    {
+        if (S.Definition is not null)
+        {
+            await holdings.AddDatasetAsync(HoldingEntry());
+        }
     }
 
     public Task<DatasetView?> Get() => Task.FromResult(S.Definition is null ? null : View());

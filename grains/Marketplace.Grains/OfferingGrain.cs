@@ -19,6 +19,7 @@ public sealed class OfferingGrain(
     [PersistentState("offering", GrainStorage.Name)] IPersistentState<OfferingState> state,
     ICatalogIndex catalog,
     IHoldingsIndex holdings,
+    OperationJournal journal,
     BillingCalendar calendar) : Grain, IOfferingGrain
 {
     private OfferingState S => state.State;
@@ -30,9 +31,13 @@ public sealed class OfferingGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (S.Definition is not null)
         {
-            // A retried create whose index write was lost completes it; the entry is the same every time.
+            if (!await IsSameCreateAsync(providerId, definition))
+            {
+                throw new DomainException(ErrorCodes.OfferingExists, $"An offering with id '{Id}' already exists; choose another id.");
+            }
+            // The same create again (a retry): it completes whatever its first attempt left undone.
             await holdings.AddOfferingAsync(HoldingEntry());
-            throw new DomainException(ErrorCodes.OfferingExists, $"An offering with id '{Id}' already exists; choose another id.");
+            return View();
         }
         var dataset = await GrainFactory.GetGrain<IDatasetGrain>(definition.DatasetId).Get();
         if (dataset is null || dataset.ProviderId != providerId)
@@ -40,6 +45,7 @@ public sealed class OfferingGrain(
             throw new DomainException(ErrorCodes.DatasetNotFound, $"You have no dataset '{definition.DatasetId}' to offer.");
         }
         var normalized = OfferingRules.Normalize(definition, dataset);
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
         S.ProviderId = providerId;
         S.Definition = normalized;
         S.Status = OfferingStatus.Draft;
@@ -47,7 +53,54 @@ public sealed class OfferingGrain(
         S.CreatedAt = S.UpdatedAt = calendar.Now;
         await state.WriteStateAsync();
         await holdings.AddOfferingAsync(HoldingEntry());
+        await journal.EndAsync(intent);
         return View();
+    }
+
+    /// <summary>Whether the provider asks again for what it created: the same definition once normalised against its dataset.</summary>
+    private async Task<bool> IsSameCreateAsync(string providerId, OfferingDefinition definition)
+    {
+        if (S.ProviderId != providerId || S.Definition!.DatasetId != definition.DatasetId)
+        {
+            return false;
+        }
+        var dataset = await GrainFactory.GetGrain<IDatasetGrain>(definition.DatasetId).Get();
+        if (dataset is null)
+        {
+            return false;
+        }
+        try
+        {
+            return SameDefinition.Of(S.Definition, OfferingRules.Normalize(definition, dataset));
+        }
+        catch (DomainException)
+        {
+            // What was created was valid; a request that is not cannot be the same one.
+            return false;
+        }
+    }
+
+    public async Task Reconcile()
+    {
+        if (S.Definition is null)
+        {
+            return;
+        }
+        await holdings.AddOfferingAsync(HoldingEntry());
+        await FollowInCatalogAsync();
+    }
+
+    /// <summary>The catalog follows the stored status: a listed offering has its listing, any other none.</summary>
+    private async Task FollowInCatalogAsync()
+    {
+        var dataset = S.Status == OfferingStatus.Listed ? await GrainFactory.GetGrain<IDatasetGrain>(S.Definition!.DatasetId).Get() : null;
+        if (dataset is null)
+        {
+            await catalog.RemoveAsync(Id);
+            return;
+        }
+        var provider = await GrainFactory.GetGrain<IPartyGrain>(S.ProviderId).GetProfile();
+        await catalog.UpsertAsync(CatalogListingOf(dataset, provider?.Name ?? S.ProviderId));
     }
 
     public Task<OfferingView?> Get() => Task.FromResult(S.Definition is null ? null : View());
@@ -61,11 +114,15 @@ public sealed class OfferingGrain(
             throw new DomainException(ErrorCodes.OfferingNoData,
                 $"Dataset '{S.Definition.DatasetId}' has no published revision yet; upload one before listing the offering.");
         }
-        var provider = await GrainFactory.GetGrain<IPartyGrain>(S.ProviderId).GetProfile();
-        await catalog.UpsertAsync(CatalogListingOf(dataset, provider?.Name ?? S.ProviderId));
+        // The state first, then the catalog that follows from it: a publish that stops in between is completed
+        // by a retry or the sweep, never a listing for an offering that does not take subscriptions.
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
         S.Status = OfferingStatus.Listed;
         S.UpdatedAt = calendar.Now;
         await state.WriteStateAsync();
+        var provider = await GrainFactory.GetGrain<IPartyGrain>(S.ProviderId).GetProfile();
+        await catalog.UpsertAsync(CatalogListingOf(dataset, provider?.Name ?? S.ProviderId));
+        await journal.EndAsync(intent);
         return View();
     }
 
@@ -73,10 +130,12 @@ public sealed class OfferingGrain(
     {
         EnsureManageableBy(actor);
         // Contracts already signed keep their terms; delisting only stops new subscriptions.
-        await catalog.RemoveAsync(Id);
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
         S.Status = OfferingStatus.Delisted;
         S.UpdatedAt = calendar.Now;
         await state.WriteStateAsync();
+        await catalog.RemoveAsync(Id);
+        await journal.EndAsync(intent);
         return View();
     }
 
@@ -95,28 +154,34 @@ public sealed class OfferingGrain(
         {
             throw new DomainException(ErrorCodes.OfferingPurposeNotPermitted, purposeCheck.Reason);
         }
-        await EnsureNoOpenContract(buyerId, purpose);
+        var normalizedPurpose = ContractIndexing.PurposeOf(purpose);
+        var earlier = await EnsureNoOpenContract(buyerId, normalizedPurpose);
 
-        var contractId = Identifiers.NewId("ctr");
+        var contractId = ContractIndexing.ContractIdFor(Id, buyerId, normalizedPurpose, earlier);
         var terms = new ContractTerms(Id, S.Definition.DatasetId, S.ProviderId, S.DatasetClass,
             S.Definition.Pricing, S.Definition.Policy, S.Definition.Approval);
         // The contract writes its own entry in the holdings index (by buyer, provider and offering).
-        return await GrainFactory.GetGrain<IContractGrain>(contractId).Open(buyerId, ContractIndexing.PurposeOf(purpose), terms);
+        // A retry after an interruption computes the same id and finds the contract its first attempt stored.
+        return await GrainFactory.GetGrain<IContractGrain>(contractId).Open(buyerId, normalizedPurpose, terms);
     }
 
     /// <summary>
-    /// Looks only at this buyer's contracts on this offering for this purpose whose stored status is open,
-    /// through the index: never a fan-out over every contract of the offering. A stored "active" contract may
-    /// have passed its end date, so the contract itself says whether it is still open.
+    /// Looks only at this buyer's contracts on this offering for this purpose, through the index: never a
+    /// fan-out over every contract of the offering. Refuses if one is open (a stored "active" contract may have
+    /// passed its end date, so the contract itself says whether it is still open); otherwise answers how many
+    /// there were, which numbers the next one.
     /// </summary>
-    private async Task EnsureNoOpenContract(string buyerId, string purpose)
+    private async Task<int> EnsureNoOpenContract(string buyerId, string purpose)
     {
-        var query = new ContractQuery(OfferingId: Id, BuyerId: buyerId, Statuses: ContractIndexing.OpenStatuses, Purpose: ContractIndexing.PurposeOf(purpose));
+        var query = new ContractQuery(OfferingId: Id, BuyerId: buyerId, Purpose: purpose);
+        var earlier = 0;
         IndexPosition? after = null;
         do
         {
             var page = await holdings.ListContractsAsync(query, after, IndexLimits.MaxPageSize);
-            var contracts = await Task.WhenAll(page.Items.Select(c => GrainFactory.GetGrain<IContractGrain>(c.ContractId).Get()));
+            earlier += page.Items.Count;
+            var stillOpen = page.Items.Where(c => ContractIndexing.OpenStatuses.Contains(c.Status, StringComparer.Ordinal));
+            var contracts = await Task.WhenAll(stillOpen.Select(c => GrainFactory.GetGrain<IContractGrain>(c.ContractId).Get()));
             var open = contracts.FirstOrDefault(c => c is not null && c.Status is ContractStatus.Requested or ContractStatus.Active or ContractStatus.Suspended);
             if (open is not null)
             {
@@ -126,6 +191,7 @@ public sealed class OfferingGrain(
             after = page.Next;
         }
         while (after is not null);
+        return earlier;
     }
 
     private void EnsureManageableBy(ApiPrincipal actor)
@@ -145,7 +211,7 @@ public sealed class OfferingGrain(
         return new CatalogListing(Id, dataset.Id, S.ProviderId, providerName, d.Title, d.Description,
             m.Keywords, m.Themes, dataset.Definition.Class.ToString().ToLowerInvariant(), d.Pricing.PriceModelName,
             d.Pricing.IsFree, d.Pricing.Summary, d.Visibility == OfferingVisibility.Public, d.Buyers, m.Licence,
-            calendar.Now);
+            S.UpdatedAt);
     }
 
     private HoldingEntry HoldingEntry() => new(Id, S.ProviderId, S.CreatedAt);

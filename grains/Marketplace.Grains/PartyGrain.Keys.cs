@@ -23,11 +23,23 @@ public sealed partial class PartyGrain
     {
         EnsureRegistered();
         var keys = Keys();
+        if (keys.Find(k => k.Prefix == keyPrefix) is { } listed)
+        {
+            if (listed.RevokedAt is not null)
+            {
+                throw new DomainException(ErrorCodes.ApikeyExists, "This key prefix is already taken; issue a new key.");
+            }
+            // The same key again (a retry): the key grain issues it if the first attempt stopped short, and
+            // refuses if the prefix is another key's.
+            await GrainFactory.GetGrain<IApiKeyGrain>(keyPrefix).Issue(new ApiPrincipal(this.GetPrimaryKeyString(), S.Role), secretHash);
+            return listed;
+        }
         if (keys.Count(k => k.RevokedAt is null) >= PartyKeys.MaxActive)
         {
             throw new DomainException(ErrorCodes.ApikeyLimit,
                 $"Party '{this.GetPrimaryKeyString()}' already holds {PartyKeys.MaxActive} active keys; revoke one (POST /api/v1/parties/{{id}}/keys/{{prefix}}/revoke) before issuing another.");
         }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.PartyKey, this.GetPrimaryKeyString(), keyPrefix));
         var key = new PartyKey(keyPrefix, Now, RevokedAt: null);
         keys.Add(key);
         ForgetOldRevokedKeys(keys);
@@ -44,9 +56,35 @@ public sealed partial class PartyGrain
             S.Keys.RemoveAll(k => k.Prefix == keyPrefix);
             S.KeyPrefixes.Remove(keyPrefix);
             await Save();
+            await journal.EndAsync(intent);
             throw;
         }
+        await journal.EndAsync(intent);
         return key;
+    }
+
+    public async Task SettleKey(string keyPrefix)
+    {
+        var keys = Keys();
+        var index = keys.FindIndex(k => k.Prefix == keyPrefix);
+        if (!S.Registered || index < 0)
+        {
+            return;
+        }
+        var holder = await GrainFactory.GetGrain<IApiKeyGrain>(keyPrefix).Holder();
+        if (holder is null || holder.PartyId != this.GetPrimaryKeyString())
+        {
+            // Listed but never issued to this party: the issue stopped half-way and its secret reached no one.
+            S.Keys.RemoveAll(k => k.Prefix == keyPrefix);
+            S.KeyPrefixes.Remove(keyPrefix);
+            await Save();
+        }
+        else if (holder.Revoked && keys[index].RevokedAt is null)
+        {
+            keys[index] = keys[index] with { RevokedAt = Now };
+            S.Keys = keys;
+            await Save();
+        }
     }
 
     public Task<IReadOnlyList<PartyKey>> ListKeys()
@@ -60,8 +98,16 @@ public sealed partial class PartyGrain
         EnsureRegistered();
         var keys = Keys();
         var index = keys.FindIndex(k => k.Prefix == keyPrefix);
-        if (index < 0 || !await GrainFactory.GetGrain<IApiKeyGrain>(keyPrefix).Revoke(this.GetPrimaryKeyString()))
+        if (index < 0)
         {
+            throw new DomainException(ErrorCodes.ApikeyNotFound, $"Party '{this.GetPrimaryKeyString()}' has no key '{keyPrefix}'.");
+        }
+        // The key grain is revoked first (a key must stop working even if recording it here fails); the sweep
+        // records a revocation that stopped in between.
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.PartyKey, this.GetPrimaryKeyString(), keyPrefix));
+        if (!await GrainFactory.GetGrain<IApiKeyGrain>(keyPrefix).Revoke(this.GetPrimaryKeyString()))
+        {
+            await journal.EndAsync(intent);
             throw new DomainException(ErrorCodes.ApikeyNotFound, $"Party '{this.GetPrimaryKeyString()}' has no key '{keyPrefix}'.");
         }
         if (keys[index].RevokedAt is null)
@@ -70,6 +116,7 @@ public sealed partial class PartyGrain
             S.Keys = keys;
             await Save();
         }
+        await journal.EndAsync(intent);
         return keys[index];
     }
 

@@ -18,6 +18,7 @@ public sealed partial class PartyState
 public sealed partial class PartyGrain(
     [PersistentState("party", GrainStorage.Name)] IPersistentState<PartyState> state,
     IPartyDirectory directory,
+    OperationJournal journal,
     BillingCalendar calendar) : Grain, IPartyGrain
 {
     private PartyState S => state.State;
@@ -30,17 +31,31 @@ public sealed partial class PartyGrain(
         }
         if (S.Registered)
         {
-            // A retried registration whose directory write was lost completes it; the entry is the same every time.
+            if (S.Role != role || S.Name != name.Trim())
+            {
+                throw new DomainException(ErrorCodes.PartyExists, $"A party with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+            }
+            // The same registration again (a retry): it completes whatever its first attempt left undone.
             await directory.PutAsync(DirectoryEntry());
-            throw new DomainException(ErrorCodes.PartyExists, $"A party with id '{this.GetPrimaryKeyString()}' already exists; choose another id.");
+            return Profile();
         }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Party, this.GetPrimaryKeyString()));
         S.Registered = true;
         S.Role = role;
         S.Name = name.Trim();
         S.CreatedAt = calendar.Now;
         await state.WriteStateAsync();
         await directory.PutAsync(DirectoryEntry());
+        await journal.EndAsync(intent);
         return Profile();
+    }
+
+    public async Task Reconcile()
+    {
+        if (S.Registered)
+        {
+            await directory.PutAsync(DirectoryEntry());
+        }
     }
 
     public Task<PartyProfile?> GetProfile() => Task.FromResult(S.Registered ? Profile() : null);

@@ -18,6 +18,9 @@ public static class Registration
         // Every grain's [PersistentState] goes through StoredState: a failed write ends the activation. Orleans only
         // adds its own factory if none is registered, so this holds whichever is registered first.
         services.Replace(ServiceDescriptor.Singleton<IPersistentStateFactory>(new StoredStateFactory(new PersistentStateFactory())));
+        services.TryAddSingleton<OperationJournal>();
+        services.TryAddSingleton<ReconciliationSweep>();
+        services.AddHostedService<ReconciliationSweeper>();
         return services;
     }
 }

@@ -14,6 +14,19 @@ public static class Identifiers
     /// </summary>
     public static string NewId(string prefix) => NewId(prefix, Guid.CreateVersion7());
 
+    /// <summary>
+    /// The same form as <see cref="NewId(string)"/>, but the 60 bits come from a SHA-256 of <paramref name="seed"/>:
+    /// the same seed always names the same thing, so a repeated request finds what its first attempt made.
+    /// </summary>
+    public static string DerivedId(string prefix, string seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed), hash);
+        // Only bytes 8-15 count (see below): the hash is uniform, so any 60 of its bits are as good as random.
+        return NewId(prefix, new Guid(hash[..16], bigEndian: true));
+    }
+
     internal static string NewId(string prefix, Guid source)
     {
         // The whole id, random part included, must stay a slug.

@@ -199,9 +199,16 @@ public interface IOutbox
     /// <summary>
     /// Claims up to <paramref name="max"/> pending messages due at <paramref name="now"/>, oldest due first, for
     /// <paramref name="leaseFor"/>. A claimed message is not handed to another claimer until its lease ends, so
-    /// concurrent sweepers (several silos) never both send it; a sweeper that dies loses its lease.
+    /// concurrent sweepers (several silos) never both send it; a sweeper that dies loses its lease. With
+    /// <paramref name="kind"/>, only messages of that kind: each sweeper takes its own kind and no other's.
     /// </summary>
-    Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, string? kind = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the message whatever its status or lease (false when there was none): the work it stood for was
+    /// done in line, so no sweeper should take it. A claim of it can no longer be settled.
+    /// </summary>
+    Task<bool> DiscardAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the message done. False if the lease was lost (another sweeper owns it now).</summary>
     Task<bool> CompleteAsync(OutboxClaim claim, DateTimeOffset now, CancellationToken cancellationToken = default);

@@ -31,6 +31,16 @@ public sealed class IdentifiersTests
     }
 
     [Fact]
+    public void DerivedId_is_the_same_for_the_same_seed_and_differs_for_another()
+    {
+        var id = Identifiers.DerivedId("ctr", "off-1\nbuyer-1\nresearch\n0");
+
+        Assert.Matches(new Regex("^ctr-[a-z2-7]{12}$"), id);
+        Assert.Equal(id, Identifiers.DerivedId("ctr", "off-1\nbuyer-1\nresearch\n0"));
+        Assert.NotEqual(id, Identifiers.DerivedId("ctr", "off-1\nbuyer-1\nresearch\n1"));
+    }
+
+    [Fact]
     public void NewId_differs_every_time()
     {
         Assert.NotEqual(Identifiers.NewId("ctr"), Identifiers.NewId("ctr"));

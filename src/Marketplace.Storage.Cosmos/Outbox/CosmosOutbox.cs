@@ -20,6 +20,12 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
         ORDER BY c.dueAt
         """;
 
+    private const string DueOfKindQuery = """
+        SELECT * FROM c
+        WHERE c.status = 'pending' AND c.kind = @kind AND c.dueAt <= @now AND (c.leaseUntil = null OR c.leaseUntil <= @now)
+        ORDER BY c.dueAt
+        """;
+
     private const string StatusQuery = "SELECT TOP @max * FROM c WHERE c.status = @status ORDER BY c.createdAt";
 
 
@@ -57,7 +63,7 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
     /// took are freed again before the exception surfaces, so nothing is left claimed by a caller who never got
     /// the claims. Freeing is best effort: a lease it cannot free ends by itself.
     /// </remarks>
-    public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, string? kind = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseFor, TimeSpan.Zero);
@@ -70,7 +76,9 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
         var unanswered = new List<OutboxDocument>();
         try
         {
-            var query = new QueryDefinition(DueQuery).WithParameter("@now", OutboxDocument.Stamp(now));
+            var query = kind is null
+                ? new QueryDefinition(DueQuery).WithParameter("@now", OutboxDocument.Stamp(now))
+                : new QueryDefinition(DueOfKindQuery).WithParameter("@now", OutboxDocument.Stamp(now)).WithParameter("@kind", kind);
             using var iterator = outbox.GetItemQueryIterator<OutboxDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = max });
             while (claimed.Count < max && iterator.HasMoreResults)
             {
@@ -137,6 +145,27 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
             LastError = error,
             DueAt = due,
         }, cancellationToken);
+    }
+
+    public async Task<bool> DiscardAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var outbox = await ContainerAsync(cancellationToken).ConfigureAwait(false);
+        var sent = 0;
+        try
+        {
+            await store.Retry.ExecuteAsync("discard outbox message", ct =>
+            {
+                sent++;
+                return outbox.DeleteItemAsync<OutboxDocument>(OutboxDocument.IdFor(id), new PartitionKey(OutboxDocument.PartitionKeyFor(id)), cancellationToken: ct);
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Gone, unless only the answer to an earlier attempt of ours was lost: then we removed it.
+            return sent > 1;
+        }
     }
 
     public async Task<OutboxMessage?> GetAsync(string id, CancellationToken cancellationToken = default)

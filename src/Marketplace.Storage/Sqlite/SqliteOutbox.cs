@@ -41,7 +41,7 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan leaseFor, string? kind = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseFor, TimeSpan.Zero);
@@ -58,6 +58,7 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
                 WHERE id IN (
                     SELECT id FROM outbox
                     WHERE status = 'pending' AND due_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
+                        AND ($kind IS NULL OR kind = $kind)
                     ORDER BY due_at
                     LIMIT $max)
                 RETURNING {Columns}
@@ -66,6 +67,7 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
             command.Parameters.AddWithValue("$until", Stamp(leaseUntil));
             command.Parameters.AddWithValue("$now", Stamp(now));
             command.Parameters.AddWithValue("$max", max);
+            command.Parameters.AddWithValue("$kind", (object?)kind ?? DBNull.Value);
             var messages = new List<OutboxMessage>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -104,6 +106,19 @@ public sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
                 p.AddWithValue("$error", error);
                 p.AddWithValue("$due", Stamp(dueAt));
             }, cancellationToken);
+    }
+
+    public Task<bool> DiscardAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM outbox WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
     }
 
     public async Task<OutboxMessage?> GetAsync(string id, CancellationToken cancellationToken = default)

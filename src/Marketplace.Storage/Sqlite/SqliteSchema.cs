@@ -91,6 +91,8 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
         CREATE INDEX IF NOT EXISTS outbox_by_age ON outbox (status, created_at, id);
+        -- A sweeper of one kind (e.g. the grains' reconciliation) scans only its own due rows.
+        CREATE INDEX IF NOT EXISTS outbox_due_by_kind ON outbox (status, kind, due_at);
 
         -- Indexes of holdings and parties (IndexPorts.cs). Every key starts with the item's creation time
         -- (sort_key = "<UTC instant>|<id>", fixed width), so inserts append at the end of each party's range

@@ -240,6 +240,60 @@ public abstract class OutboxConformance
         Assert.False(await outbox.EnqueueAsync(Message("m-done", Now)));
     }
 
+    [Fact]
+    public async Task A_claim_for_one_kind_takes_only_messages_of_that_kind_and_a_claim_for_none_takes_any()
+    {
+        var outbox = await OpenOutboxAsync();
+        await EnqueueAsync(outbox,
+            Message("m-stripe", Now.AddMinutes(-3)),
+            Message("m-intent", Now.AddMinutes(-2)) with { Kind = "grain.reconcile" },
+            Message("m-stripe-2", Now.AddMinutes(-1)));
+
+        var intents = await outbox.ClaimDueAsync(Now, max: 10, Lease, kind: "grain.reconcile");
+        var rest = await outbox.ClaimDueAsync(Now, max: 10, Lease);
+
+        Assert.Equal(["m-intent"], Ids(intents));
+        Assert.Equal(["m-stripe", "m-stripe-2"], Ids(rest));
+    }
+
+    [Fact]
+    public async Task A_claim_for_a_kind_that_has_nothing_due_returns_nothing_and_leases_nothing()
+    {
+        var outbox = await OpenOutboxAsync();
+        await EnqueueAsync(outbox, Message("m-stripe", Now));
+
+        Assert.Empty(await outbox.ClaimDueAsync(Now, max: 10, Lease, kind: "grain.reconcile"));
+        Assert.Equal(["m-stripe"], Ids(await outbox.ClaimDueAsync(Now, max: 10, Lease, kind: "stripe.charge")));
+    }
+
+    [Fact]
+    public async Task Discard_removes_a_message_so_it_is_never_claimed_and_answers_false_when_there_was_none()
+    {
+        var outbox = await OpenOutboxAsync();
+        await EnqueueAsync(outbox, Message("m-1", Now), Message("m-2", Now));
+
+        Assert.True(await outbox.DiscardAsync("m-1"));
+        Assert.False(await outbox.DiscardAsync("m-1"));
+        Assert.False(await outbox.DiscardAsync("m-unknown"));
+
+        Assert.Null(await outbox.GetAsync("m-1"));
+        Assert.Equal(["m-2"], Ids(await outbox.ClaimDueAsync(Now, max: 10, Lease)));
+    }
+
+    [Fact]
+    public async Task A_discarded_claim_cannot_be_settled_and_its_id_can_be_enqueued_afresh()
+    {
+        var outbox = await OpenOutboxAsync();
+        await EnqueueAsync(outbox, Message("m-1", Now));
+        var claim = Assert.Single(await outbox.ClaimDueAsync(Now, max: 10, Lease));
+
+        Assert.True(await outbox.DiscardAsync("m-1"));
+
+        Assert.False(await outbox.CompleteAsync(claim, Now));
+        Assert.False(await outbox.RetryLaterAsync(claim, Now.AddMinutes(1), "gone"));
+        Assert.True(await outbox.EnqueueAsync(Message("m-1", Now)));
+    }
+
     protected static OutboxMessage Message(string id, DateTimeOffset dueAt, DateTimeOffset? createdAt = null) =>
         new(id, "stripe.charge", $$"""{"message":"{{id}}","amount":1200}""", "idem-" + id, createdAt ?? Now.AddHours(-1), dueAt);
 
