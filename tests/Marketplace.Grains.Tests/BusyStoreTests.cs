@@ -141,7 +141,7 @@ public sealed class BusyStoreClusterFixture : ClusterFixture
     {
         var builder = new TestClusterBuilder(1);
         AddClock(builder);
-        builder.Properties["DataDirectory"] = dataDirectory;
+        TestClusterStores.UseSqlite(builder, dataDirectory);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         return Task.FromResult(builder.Build());
     }

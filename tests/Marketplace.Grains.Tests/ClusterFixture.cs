@@ -79,11 +79,24 @@ public class ClusterFixture : IAsyncLifetime
     protected static BillingCalendar CalendarOf(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         new(Clocks[configuration["ClockKey"]!], BillingPeriod.DefaultZone);
 
+    /// <summary>Starts the local Cosmos-protocol server and builds a cluster over a fresh database of it.</summary>
+    protected async Task<TestCluster> BuildOnCosmosAsync<TConfigurator>(CosmosServer server, int silos, string databasePrefix)
+        where TConfigurator : ISiloConfigurator, new()
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        await server.InitializeAsync();
+        var builder = new TestClusterBuilder((short)silos);
+        AddClock(builder);
+        TestClusterStores.UseCosmos(builder, server, $"{databasePrefix}-{Guid.NewGuid():N}");
+        builder.AddSiloBuilderConfigurator<TConfigurator>();
+        return builder.Build();
+    }
+
     protected virtual Task<TestCluster> BuildAsync(string dataDirectory)
     {
         var builder = new TestClusterBuilder(1);
         AddClock(builder);
-        builder.Properties["DataDirectory"] = dataDirectory;
+        TestClusterStores.UseSqlite(builder, dataDirectory);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         return Task.FromResult(builder.Build());
     }
@@ -107,9 +120,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            var dataDirectory = siloBuilder.Configuration["DataDirectory"]!;
-            siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = dataDirectory);
-            siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
+            TestClusterStores.AddStore(siloBuilder);
             AddWriteFaults(siloBuilder);
             siloBuilder.Services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             siloBuilder.Services.AddMarketplaceGrainServices();
@@ -143,17 +154,7 @@ public sealed class CosmosClusterFixture : ClusterFixture
     public override Exception RawStoreFailure() =>
         new Microsoft.Azure.Cosmos.CosmosException("Internal server error", System.Net.HttpStatusCode.InternalServerError, 0, "", 0);
 
-    protected override async Task<TestCluster> BuildAsync(string dataDirectory)
-    {
-        await _server.InitializeAsync();
-        var builder = new TestClusterBuilder(2);
-        AddClock(builder);
-        builder.Properties["CosmosEndpoint"] = _server.Endpoint;
-        builder.Properties["CosmosKey"] = _server.Key;
-        builder.Properties["CosmosDatabase"] = $"grains-{Guid.NewGuid():N}";
-        builder.AddSiloBuilderConfigurator<CosmosSiloConfigurator>();
-        return builder.Build();
-    }
+    protected override Task<TestCluster> BuildAsync(string dataDirectory) => BuildOnCosmosAsync<CosmosSiloConfigurator>(_server, silos: 2, "grains");
 
     public override async Task DisposeAsync()
     {
@@ -165,16 +166,7 @@ public sealed class CosmosClusterFixture : ClusterFixture
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            var c = siloBuilder.Configuration;
-            void Options(CosmosStoreOptions o)
-            {
-                o.Endpoint = c["CosmosEndpoint"]!;
-                o.Key = c["CosmosKey"]!;
-                o.Database = c["CosmosDatabase"]!;
-                o.AcceptAnyServerCertificate = true;
-            }
-            siloBuilder.Services.AddCosmosMarketplaceStore(Options);
-            siloBuilder.AddCosmosGrainStorage(GrainStorage.Name, Options);
+            TestClusterStores.AddStore(siloBuilder);
             AddWriteFaults(siloBuilder);
             siloBuilder.Services.TryAddSingleton(CalendarOf(siloBuilder.Configuration));
             siloBuilder.Services.AddMarketplaceGrainServices();

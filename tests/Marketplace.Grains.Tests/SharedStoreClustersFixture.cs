@@ -19,7 +19,7 @@ namespace Marketplace.Grains.Tests;
 /// </summary>
 public abstract class SharedStoreClustersFixture : IAsyncLifetime
 {
-    private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, UsageLedgerFaults Faults, SharedStoreClustersFixture Fixture)> Shared = new();
+    private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, UsageLedgerFaults Faults)> Shared = new();
 
     private readonly string _key = Guid.NewGuid().ToString("N");
 
@@ -34,8 +34,8 @@ public abstract class SharedStoreClustersFixture : IAsyncLifetime
     /// <summary>How many events of the contract and period the store holds, read through a ledger of its own.</summary>
     public abstract Task<int> StoredEventsAsync(string contractId, string period);
 
-    /// <summary>Registers the shared store (both its ports and the grain storage) in one silo.</summary>
-    protected abstract void AddStore(ISiloBuilder siloBuilder);
+    /// <summary>Names the shared store on a cluster's builder (<see cref="TestClusterStores"/>).</summary>
+    protected abstract void UseStore(TestClusterBuilder builder);
 
     protected virtual Task StartStoreAsync() => Task.CompletedTask;
 
@@ -43,7 +43,7 @@ public abstract class SharedStoreClustersFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Shared[_key] = (Clock, Faults, this);
+        Shared[_key] = (Clock, Faults);
         await StartStoreAsync();
         First = await StartAsync(withFaults: true);
         Second = await StartAsync(withFaults: false);
@@ -65,6 +65,7 @@ public abstract class SharedStoreClustersFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(1);
         builder.Options.ClusterId = $"shared-store-{Guid.NewGuid():N}";
         builder.Properties["SharedKey"] = _key;
+        UseStore(builder);
         builder.Properties["WithFaults"] = withFaults ? "yes" : "no";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
@@ -77,8 +78,8 @@ public abstract class SharedStoreClustersFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             var configuration = siloBuilder.Configuration;
-            var (clock, faults, fixture) = Shared[configuration["SharedKey"]!];
-            fixture.AddStore(siloBuilder);
+            var (clock, faults) = Shared[configuration["SharedKey"]!];
+            TestClusterStores.AddStore(siloBuilder);
             if (configuration["WithFaults"] == "yes")
             {
                 var ledger = siloBuilder.Services.Last(d => d.ServiceType == typeof(IUsageLedger) && !d.IsKeyedService).ImplementationFactory!;
@@ -162,11 +163,7 @@ public sealed class SharedSqliteClustersFixture : SharedStoreClustersFixture
         return (await ledger.ReadAsync(contractId, period)).Count;
     }
 
-    protected override void AddStore(ISiloBuilder siloBuilder)
-    {
-        siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = _dataDirectory);
-        siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
-    }
+    protected override void UseStore(TestClusterBuilder builder) => TestClusterStores.UseSqlite(builder, _dataDirectory);
 
     protected override Task StopStoreAsync()
     {
@@ -194,19 +191,7 @@ public sealed class SharedCosmosClustersFixture : SharedStoreClustersFixture
         return (await ledger.ReadAsync(contractId, period)).Count;
     }
 
-    protected override void AddStore(ISiloBuilder siloBuilder)
-    {
-        void Options(CosmosStoreOptions o)
-        {
-            var configured = _server.Options(_database);
-            o.Endpoint = configured.Endpoint;
-            o.Key = configured.Key;
-            o.Database = configured.Database;
-            o.AcceptAnyServerCertificate = true;
-        }
-        siloBuilder.Services.AddCosmosMarketplaceStore(Options);
-        siloBuilder.AddCosmosGrainStorage(GrainStorage.Name, Options);
-    }
+    protected override void UseStore(TestClusterBuilder builder) => TestClusterStores.UseCosmos(builder, _server, _database);
 
     protected override Task StartStoreAsync() => _server.InitializeAsync();
 

@@ -84,12 +84,7 @@ public sealed class CrossGrainRetryTests(InterruptionClusterFixture fixture)
     private async Task RetriedAfterEveryWriteAsync(CrossGrainScenario scenario)
     {
         var interruptions = fixture.Interruptions;
-        var baseline = new ScenarioRun(fixture);
-        await scenario.Arrange(baseline);
-        var mark = interruptions.Mark;
-        await scenario.Act(baseline);
-        var writes = interruptions.WritesSince(mark);
-        var expected = await scenario.Snapshot(baseline, writes);
+        var (writes, expected) = await scenario.BaselineAsync(fixture);
         var findings = new List<string>();
 
         // Interrupted at write k + 1: the first k writes are stored, nothing after them.

@@ -37,6 +37,18 @@ public sealed record CrossGrainScenario(
     bool SweepUndoes = false)
 {
     public override string ToString() => Name;
+
+    /// <summary>Runs the operation uninterrupted: the writes it makes, in order, and the state it leaves.</summary>
+    public async Task<(IReadOnlyList<string> Writes, string Expected)> BaselineAsync(InterruptionClusterFixture fixture)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var baseline = new ScenarioRun(fixture);
+        await Arrange(baseline);
+        var mark = fixture.Interruptions.Mark;
+        await Act(baseline);
+        var writes = fixture.Interruptions.WritesSince(mark);
+        return (writes, await Snapshot(baseline, writes));
+    }
 }
 
 public static class CrossGrainScenarios

@@ -102,12 +102,7 @@ public abstract class CrossGrainSweepTests(InterruptionClusterFixture fixture)
     private async Task SweptAfterEveryWriteAsync(CrossGrainScenario scenario)
     {
         var interruptions = fixture.Interruptions;
-        var baseline = new ScenarioRun(fixture);
-        await scenario.Arrange(baseline);
-        var mark = interruptions.Mark;
-        await scenario.Act(baseline);
-        var writes = interruptions.WritesSince(mark);
-        var expected = await scenario.Snapshot(baseline, writes);
+        var (writes, expected) = await scenario.BaselineAsync(fixture);
         var findings = new List<string>();
 
         for (var k = 0; k < writes.Count; k++)

@@ -28,7 +28,7 @@ public class InterruptionClusterFixture() : ClusterFixture(new FakeTimeProvider(
     {
         var builder = new TestClusterBuilder(1);
         AddClock(builder);
-        builder.Properties["DataDirectory"] = dataDirectory;
+        TestClusterStores.UseSqlite(builder, dataDirectory);
         builder.AddSiloBuilderConfigurator<SqliteSiloConfigurator>();
         return Task.FromResult(builder.Build());
     }
@@ -67,9 +67,7 @@ public class InterruptionClusterFixture() : ClusterFixture(new FakeTimeProvider(
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            var dataDirectory = siloBuilder.Configuration["DataDirectory"]!;
-            siloBuilder.Services.AddSqliteMarketplaceStore(o => o.DataDirectory = dataDirectory);
-            siloBuilder.AddSqliteGrainStorage(GrainStorage.Name);
+            TestClusterStores.AddStore(siloBuilder);
             Interrupt(siloBuilder);
         }
     }
@@ -80,17 +78,7 @@ public sealed class CosmosInterruptionClusterFixture : InterruptionClusterFixtur
 {
     private readonly CosmosServer _server = new();
 
-    protected override async Task<TestCluster> BuildAsync(string dataDirectory)
-    {
-        await _server.InitializeAsync();
-        var builder = new TestClusterBuilder(1);
-        AddClock(builder);
-        builder.Properties["CosmosEndpoint"] = _server.Endpoint;
-        builder.Properties["CosmosKey"] = _server.Key;
-        builder.Properties["CosmosDatabase"] = $"interruptions-{Guid.NewGuid():N}";
-        builder.AddSiloBuilderConfigurator<CosmosSiloConfigurator>();
-        return builder.Build();
-    }
+    protected override Task<TestCluster> BuildAsync(string dataDirectory) => BuildOnCosmosAsync<CosmosSiloConfigurator>(_server, silos: 1, "interruptions");
 
     public override async Task DisposeAsync()
     {
@@ -102,16 +90,7 @@ public sealed class CosmosInterruptionClusterFixture : InterruptionClusterFixtur
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            var c = siloBuilder.Configuration;
-            void Options(CosmosStoreOptions o)
-            {
-                o.Endpoint = c["CosmosEndpoint"]!;
-                o.Key = c["CosmosKey"]!;
-                o.Database = c["CosmosDatabase"]!;
-                o.AcceptAnyServerCertificate = true;
-            }
-            siloBuilder.Services.AddCosmosMarketplaceStore(Options);
-            siloBuilder.AddCosmosGrainStorage(GrainStorage.Name, Options);
+            TestClusterStores.AddStore(siloBuilder);
             Interrupt(siloBuilder);
         }
     }
