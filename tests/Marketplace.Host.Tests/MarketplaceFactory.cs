@@ -50,7 +50,7 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
     {
         get
         {
-            _ = Server; // the key is written when the host first starts
+            StartServer(); // the key is written when the host first starts (TestServer or Kestrel)
             return File.ReadAllText(Path.Combine(DataDirectory, "operator.key")).Trim();
         }
     }

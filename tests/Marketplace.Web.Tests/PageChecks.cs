@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>
+/// The checks every page a test visits must pass. The visitor's own page must have caused no console error and
+/// no failed request; then the same address is opened afresh in English and in Japanese (the visitor's cookies,
+/// with the language cookie set) and, at 1280×800 and at 390 px, shows no serious or critical accessibility
+/// violation and (at 390 px) no horizontal scrolling. Screenshots of the four go to artifacts/screenshots.
+/// </summary>
+public sealed class PageChecks(WebMarketplaceFixture fixture)
+{
+    /// <summary>ASP.NET Core's request-culture cookie; its value names the culture and the UI culture.</summary>
+    public const string CultureCookie = ".AspNetCore.Culture";
+
+    public static readonly string[] Languages = ["en", "ja"];
+
+    public async Task AssertSoundAsync(Visitor visitor, string name, int expectedStatus = 200)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        await visitor.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var problems = visitor.TakeProblems().Select(p => $"[{name}, as visited] {p}").ToList();
+        var url = visitor.Page.Url;
+        var cookies = (await visitor.Context.CookiesAsync()).Where(c => c.Name != CultureCookie).ToList();
+        foreach (var language in Languages)
+        {
+            await using var fresh = await Visitor.OpenAsync(fixture.Browser, fixture.BaseUrl, language == "ja" ? "ja-JP" : "en-US",
+                [.. cookies.Select(Copy), new Cookie { Name = CultureCookie, Value = $"c={language}|uic={language}", Url = fixture.BaseUrl }]);
+            fresh.Expect(url, expectedStatus);
+            var status = await fresh.OpenPageAsync(url);
+            if (status != expectedStatus)
+            {
+                problems.Add($"[{name}, {language}] {url} answered {status}, expected {expectedStatus}");
+            }
+            var lang = await fresh.Page.GetAttributeAsync("html", "lang");
+            if (lang is null || !lang.StartsWith(language, StringComparison.Ordinal))
+            {
+                problems.Add($"[{name}, {language}] <html lang> is \"{lang}\"");
+            }
+            foreach (var width in new[] { Visitor.Desktop, Visitor.Narrow })
+            {
+                problems.AddRange((await fresh.InspectAsync(width)).Select(p => $"[{name}, {language}] {p}"));
+                await fresh.Page.ScreenshotAsync(new()
+                {
+                    Path = Path.Combine(fixture.Screenshots, $"{name}.{language}.{(width == Visitor.Desktop ? "desktop" : "390")}.png"),
+                    FullPage = true,
+                });
+            }
+        }
+        Assert.True(problems.Count == 0, $"{url}:\n" + string.Join('\n', problems));
+    }
+
+    private static Cookie Copy(BrowserContextCookiesResult c) => new()
+    {
+        Name = c.Name,
+        Value = c.Value,
+        Domain = c.Domain,
+        Path = c.Path,
+        Expires = c.Expires,
+        HttpOnly = c.HttpOnly,
+        Secure = c.Secure,
+        SameSite = c.SameSite,
+    };
+}

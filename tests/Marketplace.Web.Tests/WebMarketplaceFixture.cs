@@ -1,0 +1,65 @@
+using Marketplace.Host.Tests;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>
+/// One marketplace on a real port, seeded through the public API, and one browser for the whole run; every test
+/// opens its own browser context (<see cref="VisitAsync"/>).
+/// </summary>
+public sealed class WebMarketplaceFixture : IAsyncLifetime
+{
+    private IPlaywright _playwright = null!;
+
+    public MarketplaceFactory Factory { get; } = new();
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public CatalogSeed Seed { get; private set; } = null!;
+
+    /// <summary>artifacts/screenshots at the repository root.</summary>
+    public string Screenshots { get; } = Path.Combine(HostProcess.FindRepositoryRoot(AppContext.BaseDirectory), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        Seed = await CatalogSeed.PlantAsync(new MarketplaceDriver(Factory));
+        Directory.CreateDirectory(Screenshots);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await Chromium.LaunchAsync(_playwright);
+    }
+
+    /// <summary>A new browser context (no cookies) whose browser asks for <paramref name="locale"/> first.</summary>
+    public Task<Visitor> VisitAsync(string locale = "en-US") => Visitor.OpenAsync(Browser, BaseUrl, locale);
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await Factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(Factory.DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WebMarketplaceCollection : ICollectionFixture<WebMarketplaceFixture>
+{
+    public const string Name = "web-marketplace";
+}
