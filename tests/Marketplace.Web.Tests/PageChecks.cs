@@ -22,6 +22,11 @@ public sealed class PageChecks(WebMarketplaceFixture fixture)
         var problems = visitor.TakeProblems().Select(p => $"[{name}, as visited] {p}").ToList();
         var url = visitor.Page.Url;
         var cookies = (await visitor.Context.CookiesAsync()).Where(c => c.Name != CultureCookie).ToList();
+        if (!fixture.CheckedPages.TryAdd(url + " " + string.Join(';', cookies.Select(c => $"{c.Name}={c.Value}").Order(StringComparer.Ordinal)), name))
+        {
+            Assert.True(problems.Count == 0, $"{url}:\n" + string.Join('\n', problems));
+            return;
+        }
         foreach (var language in Languages)
         {
             await using var fresh = await Visitor.OpenAsync(fixture.Browser, fixture.BaseUrl, language == "ja" ? "ja-JP" : "en-US",

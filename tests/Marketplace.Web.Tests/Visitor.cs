@@ -40,6 +40,7 @@ public sealed class Visitor : IAsyncDisposable
         {
             await context.AddCookiesAsync(cookies);
         }
+        context.SetDefaultTimeout(10_000); // a page that has not answered in 10 s has failed
         var page = await context.NewPageAsync();
         var visitor = new Visitor(context, page);
         page.Console += (_, message) =>

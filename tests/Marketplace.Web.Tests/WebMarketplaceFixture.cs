@@ -22,6 +22,9 @@ public sealed class WebMarketplaceFixture : IAsyncLifetime
 
     public CatalogSeed Seed { get; private set; } = null!;
 
+    /// <summary>Addresses (with the cookies they were opened with) whose page checks ran, and the check's name.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> CheckedPages { get; } = new(StringComparer.Ordinal);
+
     /// <summary>artifacts/screenshots at the repository root.</summary>
     public string Screenshots { get; } = Path.Combine(HostProcess.FindRepositoryRoot(AppContext.BaseDirectory), "artifacts", "screenshots");
 
