@@ -13,11 +13,13 @@ public sealed record CatalogSeed(Listing OpenData, Listing ListedPrivate, Listin
     /// <summary>A word of the open-data dataset's title that no other seeded offering has.</summary>
     public const string OpenDataWord = "bicycle";
 
+    public const string OpenDataTitle = "Bicycle parking 駐輪場";
+
     public static async Task<CatalogSeed> PlantAsync(MarketplaceDriver driver)
     {
         ArgumentNullException.ThrowIfNull(driver);
         var city = await driver.CreatePartyAsync("provider");
-        var openData = await ListAsync(driver, city, Dataset("bicycle-parking", "public", "Bicycle parking 駐輪場", ["TRAN"], "CC-BY-4.0"),
+        var openData = await ListAsync(driver, city, Dataset("bicycle-parking", "public", OpenDataTitle, ["TRAN"], "CC-BY-4.0"),
             "stop_id,name,district,lat\nB001,Station east,east,35.4541\nB002,Harbour west,west,35.4512\n",
             new { model = "free", currency = "JPY" }, visibility: "public", buyers: [], approval: "automatic");
         var listedPrivate = await ListAsync(driver, city, Dataset("footfall", "private", "Shopping street footfall 通行量", ["ECON"], "proprietary"),
