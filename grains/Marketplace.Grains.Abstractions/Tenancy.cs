@@ -30,31 +30,39 @@ public static class Tenancy
     public static bool IsOfferedTo(OfferingView offering, string buyerId)
     {
         ArgumentNullException.ThrowIfNull(offering);
-        return offering.Status == OfferingStatus.Listed
-            && (offering.Definition.Visibility == OfferingVisibility.Public || offering.Definition.Buyers.Contains(buyerId, StringComparer.Ordinal));
+        return IsOfferedToAll(offering)
+            || (offering.Status == OfferingStatus.Listed && offering.Definition.Buyers.Contains(buyerId, StringComparer.Ordinal));
     }
 
-    public static bool MaySee(ApiPrincipal caller, OfferingView offering)
+    /// <summary>A listed public offering exists for everyone, signed in or not (whatever the class of its data).</summary>
+    public static bool IsOfferedToAll(OfferingView offering)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(offering);
-        return MayManage(caller, offering.ProviderId) || (caller.Role == PartyRole.Buyer && IsOfferedTo(offering, caller.PartyId));
+        return offering.Status == OfferingStatus.Listed && offering.Definition.Visibility == OfferingVisibility.Public;
+    }
+
+    /// <summary>Whether <paramref name="caller"/> (null: an anonymous visitor) may see the offering; otherwise it answers as absent.</summary>
+    public static bool MaySee(ApiPrincipal? caller, OfferingView offering)
+    {
+        ArgumentNullException.ThrowIfNull(offering);
+        return caller is null
+            ? IsOfferedToAll(offering)
+            : MayManage(caller, offering.ProviderId) || (caller.Role == PartyRole.Buyer && IsOfferedTo(offering, caller.PartyId));
     }
 
     /// <summary>
     /// The offering as the caller may see it: a buyer named on a private offering learns that it is named, never
     /// who else is.
     /// </summary>
-    public static OfferingView AsSeenBy(ApiPrincipal caller, OfferingView offering)
+    public static OfferingView AsSeenBy(ApiPrincipal? caller, OfferingView offering)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(offering);
-        if (MayManage(caller, offering.ProviderId))
+        if (caller is not null && MayManage(caller, offering.ProviderId))
         {
             return offering;
         }
-        var named = offering.Definition.Buyers.Contains(caller.PartyId, StringComparer.Ordinal);
-        return offering with { Definition = offering.Definition with { Buyers = named ? [caller.PartyId] : [] } };
+        var named = caller is not null && offering.Definition.Buyers.Contains(caller.PartyId, StringComparer.Ordinal);
+        return offering with { Definition = offering.Definition with { Buyers = named ? [caller!.PartyId] : [] } };
     }
 
     /// <summary>The part the caller plays in a contract between <paramref name="buyerId"/> and <paramref name="providerId"/>, or null for none.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
+using Marketplace.Application.Catalog;
 using Marketplace.Application.Usage;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
@@ -13,6 +14,7 @@ using Marketplace.Host.Features.Parties;
 using Marketplace.Host.Features.Usage;
 using Marketplace.Host.Http;
 using Marketplace.Host.OpenApi;
+using Marketplace.Host.Web;
 using Marketplace.Storage.Cosmos;
 using Marketplace.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.Json;
@@ -81,6 +83,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<OperatorBootstrap>();
         builder.Services.AddSingleton<ContractScope>();
         builder.Services.AddSingleton<RevisionUpload>();
+        builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -93,6 +96,7 @@ public static class MarketplaceApp
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(Wire.EnumNaming)));
         builder.Services.AddMarketplaceRateLimits(options.RateLimits);
         builder.Services.AddMarketplaceOpenApi();
+        builder.Services.AddMarketplaceWeb();
         return builder;
     }
 
@@ -104,6 +108,7 @@ public static class MarketplaceApp
         app.UseResponseHygiene();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMarketplaceWebErrors();
         if (HttpsConfigured(app.Configuration))
         {
             app.UseHsts();
@@ -116,7 +121,6 @@ public static class MarketplaceApp
         app.MapOpenApi();
         app.MapScalarApiReference(ApiReference.Configure);
         app.MapGet("/health", () => TypedResults.Ok("ok")).WithName("Health").WithSummary("Liveness: answers once the silo is up.").ExcludeFromDescription();
-        app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
 
         app.MapPartyEndpoints();
         app.MapDatasetEndpoints();
@@ -125,6 +129,7 @@ public static class MarketplaceApp
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
+        app.MapMarketplaceWeb();
         return app;
     }
 

@@ -140,10 +140,18 @@ public sealed class BadInputTests(MarketplaceFixture fixture)
         var anonymous = fixture.Factory.CreateClient();
         var wrong = fixture.Factory.ClientWithKey("not-a-key");
 
-        var missing = await MarketplaceDriver.Problem(await anonymous.GetAsync("/api/v1/catalog"), HttpStatusCode.Unauthorized);
-        await MarketplaceDriver.Problem(await wrong.GetAsync("/api/v1/catalog"), HttpStatusCode.Unauthorized);
+        var missing = await MarketplaceDriver.Problem(await anonymous.GetAsync("/api/v1/contracts"), HttpStatusCode.Unauthorized);
+        await MarketplaceDriver.Problem(await wrong.GetAsync("/api/v1/contracts"), HttpStatusCode.Unauthorized);
 
         Assert.Contains("Bearer", missing.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_on_the_catalog_that_is_open_to_anyone_is_401_not_an_anonymous_answer()
+    {
+        var wrong = fixture.Factory.ClientWithKey("not-a-key");
+
+        await MarketplaceDriver.Problem(await wrong.GetAsync("/api/v1/catalog"), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

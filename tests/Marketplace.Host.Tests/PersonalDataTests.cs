@@ -11,7 +11,7 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
-    private static object HealthChecks(string id) => new
+    internal static object HealthChecks(string id) => new
     {
         id,
         @class = "personal",
@@ -33,7 +33,7 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
         },
     };
 
-    private static object Offering(string datasetId, string approval) => new
+    internal static object Offering(string datasetId, string approval) => new
     {
         id = MarketplaceDriver.UniqueId("off"),
         datasetId,

@@ -65,7 +65,7 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            statuses.Add((await anonymous.GetAsync("/api/v1/catalog")).StatusCode);
+            statuses.Add((await anonymous.GetAsync("/api/v1/parties/me")).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);

@@ -82,6 +82,13 @@ public static class Roles
 
 public static class PrincipalExtensions
 {
+    /// <summary>The calling party, or null for an anonymous caller (on the endpoints open to anyone).</summary>
+    public static ApiPrincipal? CallerOrAnonymous(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirstValue(ApiKeyAuthentication.PartyClaim) is null ? null : user.Caller();
+    }
+
     public static ApiPrincipal Caller(this ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -9,6 +9,12 @@ public static class Policies
     public const string Buyer = "buyer";
     public const string ProviderOrOperator = "provider-or-operator";
 
+    /// <summary>
+    /// Open to anyone without a key, but a key that is sent must be valid: a mistyped or revoked key answers 401
+    /// instead of quietly answering as anonymous (and showing less).
+    /// </summary>
+    public const string AnyoneOrValidKey = "anyone-or-valid-key";
+
     public static AuthorizationBuilder AddMarketplacePolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -17,6 +23,8 @@ public static class Policies
             // An information bank is a provider that may also hold personal data.
             .AddPolicy(Provider, p => p.RequireRole(Roles.Provider, Roles.InformationBank))
             .AddPolicy(Buyer, p => p.RequireRole(Roles.Buyer))
-            .AddPolicy(ProviderOrOperator, p => p.RequireRole(Roles.Provider, Roles.InformationBank, Roles.Operator));
+            .AddPolicy(ProviderOrOperator, p => p.RequireRole(Roles.Provider, Roles.InformationBank, Roles.Operator))
+            .AddPolicy(AnyoneOrValidKey, p => p.RequireAssertion(c =>
+                c.User.Identity?.IsAuthenticated == true || (c.Resource is HttpContext http && !http.Request.Headers.ContainsKey("Authorization"))));
     }
 }

@@ -15,6 +15,13 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        // The path asked for, not the error page's path the exception handler has already put in its place.
+        if (Web.WebPages.IsPagePath(httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path))
+        {
+            // A page's error is answered by the error page (in the visitor's language, never a stack trace); the
+            // exception handler logs it.
+            return false;
+        }
         var problem = Known(exception) switch
         {
             DomainException e => FromDomain(e),

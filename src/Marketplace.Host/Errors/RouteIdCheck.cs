@@ -15,6 +15,11 @@ public static class RouteIdCheck
     public static IApplicationBuilder UseRouteIdCheck(this IApplicationBuilder app) =>
         app.Use(static (context, next) =>
         {
+            if (Web.WebPages.IsPageRequest(context))
+            {
+                // A page answers its own not-found page for a malformed id (as for any id it cannot show).
+                return next(context);
+            }
             foreach (var (name, value) in context.Request.RouteValues)
             {
                 if (NamesResource(name) && value is string id && !Identifiers.IsValidSlug(id))

@@ -1,3 +1,4 @@
+using Marketplace.Host.Auth;
 using Marketplace.Host.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
@@ -67,7 +68,13 @@ public static class ApiDocument
         }
 
         var authorized = metadata.OfType<IAuthorizeData>().ToList();
-        if (authorized.Count > 0 && !metadata.OfType<IAllowAnonymous>().Any())
+        if (authorized.Any(a => a.Policy == Policies.AnyoneOrValidKey))
+        {
+            // An empty requirement next to the bearer one: the key is optional.
+            operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+            AddProblem(operation, context, "401", "A key was sent, but it is unknown, revoked or of a suspended party (send none to search as anyone).");
+        }
+        else if (authorized.Count > 0 && !metadata.OfType<IAllowAnonymous>().Any())
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
             AddProblem(operation, context, "401", "No API key, or one that is unknown, revoked or of a suspended party.");

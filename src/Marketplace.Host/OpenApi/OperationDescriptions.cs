@@ -9,7 +9,7 @@ public static class OperationDescriptions
 {
     private static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
     {
-        ["SearchCatalog"] = "Full-text and faceted search over listed offerings, for any party. A buyer also sees the private offerings made to it, and no other buyer's. Answers a page of items with facet counts.",
+        ["SearchCatalog"] = "Full-text and faceted search over listed offerings, open to anyone: without a key it answers every listed public offering (what the web catalog at / shows); a key that is sent must be valid. A buyer also sees the private offerings made to it, and no other buyer's. Answers a page of items with facet counts.",
         ["GetRecords"] = "The brokered read: the contract is checked (status, purpose, end date, quota), a page is read from the current revision (or the revision the cursor pages through), metered, and answered with a cursor for the next page. Units metered are the records returned for record-priced plans.",
         ["CreateParty"] = "Registers an organisation in a role (provider, information-bank, buyer or operator) and answers its first API key. The key is shown only in this answer; store it securely. Sending the same id, role and name again (a retry) answers 201 with another key; the same id with anything else is 409.",
         ["ListParties"] = "Every registered party with its role and status. Operator only.",

@@ -1,3 +1,4 @@
+using Marketplace.Application.Catalog;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
@@ -56,14 +57,10 @@ public static class OfferingEndpoints
         return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Where(v => Tenancy.MaySee(caller, v)).Select(v => Tenancy.AsSeenBy(caller, v).ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
-    private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, IGrainFactory grains)
-    {
-        var caller = http.User.Caller();
-        var view = await grains.GetGrain<IOfferingGrain>(id).Get();
-        return view is not null && Tenancy.MaySee(caller, view)
-            ? TypedResults.Ok(Tenancy.AsSeenBy(caller, view).ToResponse())
+    private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, CatalogBrowsing catalog) =>
+        await catalog.FindOfferingAsync(http.User.Caller(), id) is { } view
+            ? TypedResults.Ok(view.ToResponse())
             : throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
-    }
 
     private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<IOfferingGrain>(id).Publish(http.User.Caller())).ToResponse());
