@@ -97,6 +97,9 @@ public static class MarketplaceApp
         builder.Services.AddMarketplaceRateLimits(options.RateLimits);
         builder.Services.AddMarketplaceOpenApi();
         builder.Services.AddMarketplaceWeb();
+        // The stylesheet and scripts are served from the build output too (build.ps1 run, the tests), not only
+        // from a published app: without this, outside Development they answer 200 with an empty body.
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 
