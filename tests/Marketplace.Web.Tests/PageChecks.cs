@@ -27,32 +27,40 @@ public sealed class PageChecks(WebMarketplaceFixture fixture)
             Assert.True(problems.Count == 0, $"{url}:\n" + string.Join('\n', problems));
             return;
         }
-        foreach (var language in Languages)
+        // Both languages at once: two contexts of the one browser.
+        foreach (var found in await Task.WhenAll(Languages.Select(language => InspectInAsync(language, name, url, expectedStatus, cookies))))
         {
-            await using var fresh = await Visitor.OpenAsync(fixture.Browser, fixture.BaseUrl, language == "ja" ? "ja-JP" : "en-US",
-                [.. cookies.Select(Copy), new Cookie { Name = CultureCookie, Value = $"c={language}|uic={language}", Url = fixture.BaseUrl }]);
-            fresh.Expect(url, expectedStatus);
-            var status = await fresh.OpenPageAsync(url);
-            if (status != expectedStatus)
-            {
-                problems.Add($"[{name}, {language}] {url} answered {status}, expected {expectedStatus}");
-            }
-            var lang = await fresh.Page.GetAttributeAsync("html", "lang");
-            if (lang is null || !lang.StartsWith(language, StringComparison.Ordinal))
-            {
-                problems.Add($"[{name}, {language}] <html lang> is \"{lang}\"");
-            }
-            foreach (var width in new[] { Visitor.Desktop, Visitor.Narrow })
-            {
-                problems.AddRange((await fresh.InspectAsync(width)).Select(p => $"[{name}, {language}] {p}"));
-                await fresh.Page.ScreenshotAsync(new()
-                {
-                    Path = Path.Combine(fixture.Screenshots, $"{name}.{language}.{(width == Visitor.Desktop ? "desktop" : "390")}.png"),
-                    FullPage = true,
-                });
-            }
+            problems.AddRange(found);
         }
         Assert.True(problems.Count == 0, $"{url}:\n" + string.Join('\n', problems));
+    }
+
+    private async Task<List<string>> InspectInAsync(string language, string name, string url, int expectedStatus, List<BrowserContextCookiesResult> cookies)
+    {
+        var problems = new List<string>();
+        await using var fresh = await Visitor.OpenAsync(fixture.Browser, fixture.BaseUrl, language == "ja" ? "ja-JP" : "en-US",
+            [.. cookies.Select(Copy), new Cookie { Name = CultureCookie, Value = $"c={language}|uic={language}", Url = fixture.BaseUrl }]);
+        fresh.Expect(url, expectedStatus);
+        var status = await fresh.OpenPageAsync(url);
+        if (status != expectedStatus)
+        {
+            problems.Add($"[{name}, {language}] {url} answered {status}, expected {expectedStatus}");
+        }
+        var lang = await fresh.Page.GetAttributeAsync("html", "lang");
+        if (lang is null || !lang.StartsWith(language, StringComparison.Ordinal))
+        {
+            problems.Add($"[{name}, {language}] <html lang> is \"{lang}\"");
+        }
+        foreach (var width in new[] { Visitor.Desktop, Visitor.Narrow })
+        {
+            problems.AddRange((await fresh.InspectAsync(width)).Select(p => $"[{name}, {language}] {p}"));
+            await fresh.Page.ScreenshotAsync(new()
+            {
+                Path = Path.Combine(fixture.Screenshots, $"{name}.{language}.{(width == Visitor.Desktop ? "desktop" : "390")}.png"),
+                FullPage = true,
+            });
+        }
+        return problems;
     }
 
     private static Cookie Copy(BrowserContextCookiesResult c) => new()
