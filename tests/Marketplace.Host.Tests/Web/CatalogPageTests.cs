@@ -236,5 +236,6 @@ public sealed class CatalogPageTests(MarketplaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(".results", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
