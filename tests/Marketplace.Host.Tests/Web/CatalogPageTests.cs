@@ -70,6 +70,29 @@ public sealed class CatalogPageTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task Paging_links_carry_the_filters_to_the_next_page_and_back()
+    {
+        var listing = await OpenDataAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var offering = await MarketplaceDriver.CreateOfferingAsync(listing.Provider,
+                new { id = MarketplaceDriver.UniqueId("off"), datasetId = listing.DatasetId, pricing = new { model = "free", currency = "JPY" } });
+            await MarketplaceDriver.PublishAsync(listing.Provider, offering.Id);
+        }
+
+        var first = await Anonymous().GetStringAsync($"/?provider={listing.Provider.Id}");
+        var second = await Anonymous().GetStringAsync($"/?provider={listing.Provider.Id}&page=2");
+
+        Assert.Contains($"<a href=\"/?provider={listing.Provider.Id}&amp;page=2\" rel=\"next\">", first, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/?provider={listing.Provider.Id}\" rel=\"prev\">", second, StringComparison.Ordinal);
+        Assert.Equal(20, LinksToOfferings(first));
+        Assert.Equal(1, LinksToOfferings(second));
+    }
+
+    private static int LinksToOfferings(string html) =>
+        System.Text.RegularExpressions.Regex.Count(html, "<h3><a href=\"/offerings/");
+
+    [Fact]
     public async Task An_offering_private_to_a_named_buyer_is_invisible_to_anyone_else()
     {
         var buyer = await _driver.CreatePartyAsync("buyer");
@@ -236,5 +259,6 @@ public sealed class CatalogPageTests(MarketplaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(".results", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
