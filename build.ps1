@@ -151,7 +151,7 @@ function Invoke-Run {
         $seeded = $LASTEXITCODE
         $PSNativeCommandUseErrorActionPreference = $true
         if ($seeded -ne 0) { throw "Seeding stopped before the sample city was complete (exit code $seeded); run again to resume it." }
-        Write-Host ("Sample city ready after {0:N1} s. API reference: {1}/scalar  OpenAPI: {1}/openapi/v1.json" -f $watch.Elapsed.TotalSeconds, $Url)
+        Write-Host ("Sample city ready after {0:N1} s. Catalog: {1}/  API reference: {1}/scalar  OpenAPI: {1}/openapi/v1.json" -f $watch.Elapsed.TotalSeconds, $Url)
         Write-Host "Press Ctrl+C to stop."
         $process.WaitForExit()
     }

@@ -152,7 +152,7 @@ public sealed class CatalogPageTests(MarketplaceFixture fixture)
         var html = await Anonymous().GetStringAsync($"/offerings/{listing.OfferingId}");
 
         Assert.Contains("Every bus stop of the city with its position.", html, StringComparison.Ordinal);
-        Assert.Contains("<dd>TRAN</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd>交通</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\"><code>stop_id</code></th>", html, StringComparison.Ordinal);
         Assert.Contains("現在の版に3件", html, StringComparison.Ordinal);
         Assert.Contains("1件あたり ¥2", html, StringComparison.Ordinal);
