@@ -51,7 +51,8 @@ public static class WebPages
         return IsPagePath(http.Request.Path);
     }
 
-    public static bool IsPagePath(PathString path) => !(path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/scalar")
+    public static bool IsPagePath(PathString path) =>
+        !(path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/scalar")
             || path.StartsWithSegments("/health"));
 
     /// <summary>
@@ -60,6 +61,7 @@ public static class WebPages
     /// </summary>
     public static IApplicationBuilder UseMarketplaceWebErrors(this IApplicationBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.Use(static (http, next) =>
