@@ -211,7 +211,7 @@ public sealed class OfferingGrain(
         return new CatalogListing(Id, dataset.Id, S.ProviderId, providerName, d.Title, d.Description,
             m.Keywords, m.Themes, dataset.Definition.Class.ToString().ToLowerInvariant(), d.Pricing.PriceModelName,
             d.Pricing.IsFree, d.Pricing.Summary, d.Visibility == OfferingVisibility.Public, d.Buyers, m.Licence,
-            S.UpdatedAt);
+            S.UpdatedAt, d.Pricing.CatalogPriceMinor());
     }
 
     private HoldingEntry HoldingEntry() => new(Id, S.ProviderId, S.CreatedAt);

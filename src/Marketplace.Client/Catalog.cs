@@ -2,6 +2,7 @@ namespace Marketplace.Client;
 
 /// <param name="Page">From 1.</param>
 /// <param name="PageSize">1 to 100.</param>
+/// <param name="Sort">relevance (the default), newest or price (lowest <see cref="CatalogItem.PriceMinor"/> first).</param>
 public sealed record CatalogQuery(
     string? Text = null,
     string? Class = null,
@@ -10,8 +11,11 @@ public sealed record CatalogQuery(
     string? PriceModel = null,
     bool FreeOnly = false,
     int Page = 1,
-    int PageSize = 20);
+    int PageSize = 20,
+    string? Licence = null,
+    string? Sort = null);
 
+/// <param name="PriceMinor">What the first billable thing costs in minor units (0 free); null when not yet known.</param>
 public sealed record CatalogItem(
     string OfferingId,
     string DatasetId,
@@ -27,7 +31,8 @@ public sealed record CatalogItem(
     bool IsFree,
     string Visibility,
     string Licence,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long? PriceMinor);
 
 public sealed record FacetCount(string Value, long Count);
 
@@ -35,6 +40,7 @@ public sealed record CatalogFacets(
     IReadOnlyList<FacetCount> Classes,
     IReadOnlyList<FacetCount> Themes,
     IReadOnlyList<FacetCount> Providers,
-    IReadOnlyList<FacetCount> PriceModels);
+    IReadOnlyList<FacetCount> PriceModels,
+    IReadOnlyList<FacetCount> Licences);
 
 public sealed record CatalogPage(IReadOnlyList<CatalogItem> Items, long Total, int Page, int PageSize, CatalogFacets Facets);

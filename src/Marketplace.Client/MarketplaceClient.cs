@@ -111,6 +111,8 @@ public sealed class MarketplaceClient
         Append(path, "theme", query.Theme);
         Append(path, "provider", query.Provider);
         Append(path, "priceModel", query.PriceModel);
+        Append(path, "licence", query.Licence);
+        Append(path, "sort", query.Sort);
         if (query.FreeOnly)
         {
             path.Append("&free=true");

@@ -108,6 +108,12 @@ public interface IUsageLedger
 }
 
 /// <summary>A listed offering as the catalog shows it.</summary>
+/// <param name="PriceMinor">
+/// What the offering's first billable thing costs, in minor units (the plan's <c>CatalogPriceMinor</c>: 0 free,
+/// the flat fee, the price of one block, or the first priced tier's unit price), for sorting by price. Null is
+/// unknown: a listing stored before this field existed, which sorts after every priced one until it is next
+/// updated (any change to the offering re-lists it).
+/// </param>
 public sealed record CatalogListing(
     string OfferingId,
     string DatasetId,
@@ -124,7 +130,8 @@ public sealed record CatalogListing(
     bool IsPublic,
     IReadOnlyList<string> VisibleToBuyers,
     string Licence,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long? PriceMinor = null);
 
 /// <summary>
 /// A catalog search. <see cref="ViewerBuyerId"/> limits private listings to those offered to that buyer;
@@ -140,7 +147,24 @@ public sealed record CatalogQuery(
     string? ViewerBuyerId = null,
     bool ViewerSeesAll = false,
     int Page = 1,
-    int PageSize = 20);
+    int PageSize = 20,
+    string? Licence = null,
+    CatalogSort? Sort = null);
+
+/// <summary>
+/// The order of catalog results; every order ends with the title (ASCII case-insensitive) and the offering id.
+/// </summary>
+public enum CatalogSort
+{
+    /// <summary>Best text match first; without search text, by title. The default (null) is this.</summary>
+    Relevance,
+
+    /// <summary>Most recently updated first.</summary>
+    Newest,
+
+    /// <summary>Lowest <see cref="CatalogListing.PriceMinor"/> first; listings without one (stored before it existed) last.</summary>
+    Price,
+}
 
 public sealed record FacetCount(string Value, long Count);
 
@@ -148,7 +172,8 @@ public sealed record CatalogFacets(
     IReadOnlyList<FacetCount> Classes,
     IReadOnlyList<FacetCount> Themes,
     IReadOnlyList<FacetCount> Providers,
-    IReadOnlyList<FacetCount> PriceModels);
+    IReadOnlyList<FacetCount> PriceModels,
+    IReadOnlyList<FacetCount> Licences);
 
 public sealed record CatalogSearchResult(IReadOnlyList<CatalogListing> Items, long Total, int Page, int PageSize, CatalogFacets Facets);
 

@@ -66,6 +66,7 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(provider.ListOfferingsAsync());
         await Checked(provider.PublishOfferingAsync("wire-stops-per-record"));
         await Checked(buyer.SearchCatalogAsync(new CatalogQuery(Provider: "wire-provider")));
+        await Checked(buyer.SearchCatalogAsync(new CatalogQuery(Provider: "wire-provider", Sort: "price", Licence: "CC-BY-4.0")));
 
         var contract = await Checked(buyer.SubscribeAsync("wire-stops-per-record", "research"));
         await Checked(provider.ListContractsAsync(ContractStatuses.Requested, "wire-stops-per-record"));

@@ -33,6 +33,13 @@ public sealed class CatalogJourneyTests(WebMarketplaceFixture fixture)
             await ResultsAsync(page));
         await _checks.AssertSoundAsync(visitor, "catalog");
 
+        await page.Locator("select#sort").SelectOptionAsync("newest");
+        await FollowAsync(page, page.Locator("form.sort button[type=submit]"), "sort=newest");
+        Assert.Equal(new[] { _seed.OpenData.OfferingId, _seed.ListedPrivate.OfferingId, _seed.Personal.OfferingId }.Order(StringComparer.Ordinal),
+            await ResultsAsync(page));
+        Assert.Equal("newest", await page.Locator("select#sort").InputValueAsync());
+        await _checks.AssertSoundAsync(visitor, "catalog-newest");
+
         await FollowAsync(page, page.Locator(".facets a[href*=\"class=public\"]"), "class=public");
         Assert.Equal([_seed.OpenData.OfferingId], await ResultsAsync(page));
         await _checks.AssertSoundAsync(visitor, "catalog-public");
@@ -47,6 +54,7 @@ public sealed class CatalogJourneyTests(WebMarketplaceFixture fixture)
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.Contains("class=public", page.Url, StringComparison.Ordinal);
         Assert.Contains("free=1", page.Url, StringComparison.Ordinal);
+        Assert.Contains("sort=newest", page.Url, StringComparison.Ordinal);
         Assert.Equal([_seed.OpenData.OfferingId], await ResultsAsync(page));
         await _checks.AssertSoundAsync(visitor, "catalog-search");
 

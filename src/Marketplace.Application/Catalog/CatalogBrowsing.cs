@@ -4,7 +4,10 @@ using Marketplace.Storage;
 
 namespace Marketplace.Application.Catalog;
 
-/// <summary>A catalog search as a caller asks it; null filters are not applied.</summary>
+/// <summary>
+/// A catalog search as a caller asks it; null filters are not applied. <paramref name="Sort"/> null is
+/// <see cref="CatalogSort.Relevance"/> (the title order when there is no search text).
+/// </summary>
 public sealed record CatalogSearch(
     string? Text = null,
     DatasetClass? Class = null,
@@ -13,7 +16,9 @@ public sealed record CatalogSearch(
     PlanKind? PriceModel = null,
     bool FreeOnly = false,
     int Page = 1,
-    int PageSize = CatalogBrowsing.DefaultPageSize);
+    int PageSize = CatalogBrowsing.DefaultPageSize,
+    string? Licence = null,
+    CatalogSort? Sort = null);
 
 /// <summary>An offering as its catalog page shows it: its terms, its dataset's description and schema, and who provides it.</summary>
 public sealed record CatalogEntry(OfferingView Offering, DatasetView? Dataset, string ProviderName);
@@ -45,7 +50,9 @@ public sealed class CatalogBrowsing(ICatalogIndex catalog, GrainReferences grain
             ViewerBuyerId: viewerBuyerId,
             ViewerSeesAll: viewerSeesAll,
             Page: search.Page,
-            PageSize: search.PageSize);
+            PageSize: search.PageSize,
+            Licence: string.IsNullOrWhiteSpace(search.Licence) ? null : search.Licence.Trim(),
+            Sort: search.Sort);
         return catalog.SearchAsync(query, cancellationToken);
     }
 

@@ -42,6 +42,9 @@ internal sealed class CatalogDocument
 
     [JsonPropertyName("updatedAt")] public required string UpdatedAt { get; init; }
 
+    /// <summary>Absent (null) in documents written before it existed: an unknown price.</summary>
+    [JsonPropertyName("priceMinor")] public long? PriceMinor { get; init; }
+
     /// <summary>The short searchable fields (returned by searches, for ranking).</summary>
     [JsonPropertyName("s")] public required SearchFields Search { get; init; }
 
@@ -70,6 +73,7 @@ internal sealed class CatalogDocument
         VisibleTo = [.. listing.VisibleToBuyers],
         Licence = listing.Licence,
         UpdatedAt = listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+        PriceMinor = listing.PriceMinor,
         Search = new SearchFields
         {
             Title = CatalogText.ForIndex(listing.Title),
@@ -83,7 +87,7 @@ internal sealed class CatalogDocument
     public CatalogListing ToListing() => new(
         OfferingId, DatasetId, ProviderId, ProviderName, Title, Description, Keywords, Themes, DatasetClass, PriceModel,
         IsFree, PriceSummary, IsPublic, VisibleTo, Licence,
-        DateTimeOffset.Parse(UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+        DateTimeOffset.Parse(UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), PriceMinor);
 }
 
 internal sealed class SearchFields
@@ -113,6 +117,16 @@ internal sealed class CatalogHit
     [JsonPropertyName("providerId")] public string ProviderId { get; init; } = "";
 
     [JsonPropertyName("priceModel")] public string PriceModel { get; init; } = "";
+
+    [JsonPropertyName("licence")] public string Licence { get; init; } = "";
+
+    [JsonPropertyName("updatedAt")] public string UpdatedAt { get; init; } = "";
+
+    [JsonPropertyName("priceMinor")] public long? PriceMinor { get; init; }
+
+    /// <summary>The update instant to the millisecond (the precision the SQLite adapter orders by).</summary>
+    public long UpdatedAtMilliseconds =>
+        DateTimeOffset.TryParse(UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at.ToUnixTimeMilliseconds() : long.MinValue;
 
     [JsonPropertyName("s")] public SearchFields? Search { get; init; }
 }

@@ -61,9 +61,7 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex
             }
         }
 
-        var ordered = hits
-            .Select(hit => (Hit: hit, Score: Score(hit, terms)))
-            .OrderByDescending(h => h.Score)
+        var ordered = Sorted(hits.Select(hit => (Hit: hit, Score: Score(hit, terms))), query.Sort)
             .ThenBy(h => h.Hit.Title, AsciiCaseInsensitive.Instance)
             .ThenBy(h => h.Hit.OfferingId, StringComparer.Ordinal)
             .Select(h => h.Hit);
@@ -79,7 +77,8 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex
                 Facet(hits.Select(h => h.DatasetClass)),
                 Facet(hits.SelectMany(h => h.Themes.Distinct(StringComparer.Ordinal))),
                 Facet(hits.Select(h => h.ProviderId)),
-                Facet(hits.Select(h => h.PriceModel))));
+                Facet(hits.Select(h => h.PriceModel)),
+                Facet(hits.Select(h => h.Licence))));
     }
 
     private async Task<CatalogListing?> ReadListingAsync(Container container, CatalogHit hit, CancellationToken cancellationToken)
@@ -126,6 +125,11 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex
             Where("c.priceModel = @price", "@price", query.PriceModel);
         }
 
+        if (query.Licence is not null)
+        {
+            Where("c.licence = @licence", "@licence", query.Licence);
+        }
+
         if (query.FreeOnly)
         {
             conditions.Add("c.isFree = true");
@@ -150,7 +154,7 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex
         }
 
         // The short search fields come back only when there are terms to rank by.
-        var sql = new StringBuilder("SELECT c.id, c.offeringId, c.title, c.datasetClass, c.themes, c.providerId, c.priceModel")
+        var sql = new StringBuilder("SELECT c.id, c.offeringId, c.title, c.datasetClass, c.themes, c.providerId, c.priceModel, c.licence, c.updatedAt, c.priceMinor")
             .Append(terms.Length > 0 ? ", c.s FROM c" : " FROM c");
         if (conditions.Count > 0)
         {
@@ -165,6 +169,14 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex
 
         return definition;
     }
+
+    // As the SQLite adapter: newest by instant to the millisecond; unknown prices (null) after every known one.
+    private static IOrderedEnumerable<(CatalogHit Hit, int Score)> Sorted(IEnumerable<(CatalogHit Hit, int Score)> hits, CatalogSort? sort) => sort switch
+    {
+        CatalogSort.Newest => hits.OrderByDescending(h => h.Hit.UpdatedAtMilliseconds),
+        CatalogSort.Price => hits.OrderBy(h => h.Hit.PriceMinor is null).ThenBy(h => h.Hit.PriceMinor ?? 0),
+        _ => hits.OrderByDescending(h => h.Score),
+    };
 
     // Each term scores the weight of the best field it occurs in; a term that matched but is in none of the
     // returned fields was found in the description.

@@ -14,7 +14,8 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
 
     private const string ListingColumns = """
         l.offering_id, l.dataset_id, l.provider_id, l.provider_name, l.title, l.description, l.keywords, l.themes,
-        l.dataset_class, l.price_model, l.is_free, l.price_summary, l.is_public, l.visible_to, l.licence, l.updated_at
+        l.dataset_class, l.price_model, l.is_free, l.price_summary, l.is_public, l.visible_to, l.licence, l.updated_at,
+        l.price_minor
         """;
 
     // Title matches weigh most, then keywords, themes, provider and description (bm25: lower is better).
@@ -34,16 +35,25 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
           AND ($provider IS NULL OR l.provider_id = $provider)
           AND ($price IS NULL OR l.price_model = $price)
           AND ($free_only = 0 OR l.is_free = 1)
+          AND ($licence IS NULL OR l.licence = $licence)
           AND ($sees_all = 1 OR l.is_public = 1 OR EXISTS (SELECT 1 FROM json_each(l.visible_to) WHERE value = $buyer))
         """;
 
-    private const string PageOrder = " ORDER BY score, l.title COLLATE NOCASE, l.offering_id LIMIT $take OFFSET $skip";
+    // Every order ends with the title and the id, so pages are stable. Instants are compared as instants
+    // (julianday, to the millisecond), not as text: stored offsets may differ. Unknown prices (NULL) sort last.
+    private const string PageEnd = ", l.title COLLATE NOCASE, l.offering_id LIMIT $take OFFSET $skip";
 
-    private const string TextPageSql = "SELECT " + ListingColumns + ", " + TextScore + " AS score " + TextSource + Filters + PageOrder;
+    private const string ByRelevance = " ORDER BY score" + PageEnd;
 
-    private const string AllPageSql = "SELECT " + ListingColumns + ", 0 AS score" + AllSource + Filters + PageOrder;
+    private const string ByNewest = " ORDER BY julianday(l.updated_at) DESC" + PageEnd;
 
-    // Kind 0 is the total; 1-4 are the facets. One statement over one materialised filtered set.
+    private const string ByPrice = " ORDER BY l.price_minor IS NULL, l.price_minor" + PageEnd;
+
+    private const string TextPage = "SELECT " + ListingColumns + ", " + TextScore + " AS score " + TextSource + Filters;
+
+    private const string AllPage = "SELECT " + ListingColumns + ", 0 AS score" + AllSource + Filters;
+
+    // Kind 0 is the total; 1-5 are the facets. One statement over one materialised filtered set.
     private const string FacetSelect = """
 
         SELECT 0, NULL, COUNT(*) FROM hits
@@ -51,9 +61,10 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
         UNION ALL SELECT 2, t.value, COUNT(DISTINCT hits.listing_key) FROM hits, json_each(hits.themes) t GROUP BY t.value
         UNION ALL SELECT 3, provider_id, COUNT(*) FROM hits GROUP BY provider_id
         UNION ALL SELECT 4, price_model, COUNT(*) FROM hits GROUP BY price_model
+        UNION ALL SELECT 5, licence, COUNT(*) FROM hits GROUP BY licence
         """;
 
-    private const string FacetHitColumns = "SELECT l.listing_key, l.dataset_class, l.themes, l.provider_id, l.price_model ";
+    private const string FacetHitColumns = "SELECT l.listing_key, l.dataset_class, l.themes, l.provider_id, l.price_model, l.licence ";
 
     private const string TextFacetSql = "WITH hits AS MATERIALIZED (" + FacetHitColumns + TextSource + Filters + ")" + FacetSelect;
 
@@ -69,16 +80,18 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
             upsert.Transaction = transaction;
             upsert.CommandText = """
                 INSERT INTO catalog_listings (offering_id, dataset_id, provider_id, provider_name, title, description,
-                    keywords, themes, dataset_class, price_model, is_free, price_summary, is_public, visible_to, licence, updated_at)
+                    keywords, themes, dataset_class, price_model, is_free, price_summary, is_public, visible_to, licence, updated_at,
+                    price_minor)
                 VALUES ($offering, $dataset, $provider, $provider_name, $title, $description,
-                    $keywords, $themes, $class, $price, $free, $price_summary, $public, $visible_to, $licence, $updated)
+                    $keywords, $themes, $class, $price, $free, $price_summary, $public, $visible_to, $licence, $updated,
+                    $price_minor)
                 ON CONFLICT (offering_id) DO UPDATE SET
                     dataset_id = excluded.dataset_id, provider_id = excluded.provider_id,
                     provider_name = excluded.provider_name, title = excluded.title, description = excluded.description,
                     keywords = excluded.keywords, themes = excluded.themes, dataset_class = excluded.dataset_class,
                     price_model = excluded.price_model, is_free = excluded.is_free, price_summary = excluded.price_summary,
                     is_public = excluded.is_public, visible_to = excluded.visible_to, licence = excluded.licence,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, price_minor = excluded.price_minor
                 RETURNING listing_key
                 """;
             var p = upsert.Parameters;
@@ -98,6 +111,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
             p.AddWithValue("$visible_to", JsonSerializer.Serialize(listing.VisibleToBuyers));
             p.AddWithValue("$licence", listing.Licence);
             p.AddWithValue("$updated", listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+            p.AddWithValue("$price_minor", (object?)listing.PriceMinor ?? DBNull.Value);
             var key = (long)upsert.ExecuteScalar()!;
 
             using var text = connection.CreateCommand();
@@ -147,7 +161,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
 
         using var pageCommand = connection.CreateCommand();
         pageCommand.Transaction = transaction;
-        pageCommand.CommandText = match is null ? AllPageSql : TextPageSql;
+        pageCommand.CommandText = PageSql(match is not null, query.Sort);
         Bind(pageCommand, query, match);
         pageCommand.Parameters.AddWithValue("$take", pageSize);
         pageCommand.Parameters.AddWithValue("$skip", (long)(page - 1) * pageSize);
@@ -165,7 +179,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
         facetCommand.CommandText = match is null ? AllFacetSql : TextFacetSql;
         Bind(facetCommand, query, match);
         long total = 0;
-        var facets = new[] { new List<FacetCount>(), new List<FacetCount>(), new List<FacetCount>(), new List<FacetCount>() };
+        var facets = new[] { new List<FacetCount>(), new List<FacetCount>(), new List<FacetCount>(), new List<FacetCount>(), new List<FacetCount>() };
         using (var reader = await facetCommand.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -184,7 +198,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
 
         transaction.Commit();
         return new CatalogSearchResult(items, total, page, pageSize,
-            new CatalogFacets(Ordered(facets[0]), Ordered(facets[1]), Ordered(facets[2]), Ordered(facets[3])));
+            new CatalogFacets(Ordered(facets[0]), Ordered(facets[1]), Ordered(facets[2]), Ordered(facets[3]), Ordered(facets[4])));
     }
 
     private static void Bind(SqliteCommand command, CatalogQuery query, string? match)
@@ -200,9 +214,18 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
         p.AddWithValue("$provider", (object?)query.ProviderId ?? DBNull.Value);
         p.AddWithValue("$price", (object?)query.PriceModel ?? DBNull.Value);
         p.AddWithValue("$free_only", query.FreeOnly);
+        p.AddWithValue("$licence", (object?)query.Licence ?? DBNull.Value);
         p.AddWithValue("$sees_all", query.ViewerSeesAll);
         p.AddWithValue("$buyer", (object?)query.ViewerBuyerId ?? DBNull.Value);
     }
+
+    // Relevance without search text is the title order (every score is 0).
+    private static string PageSql(bool hasText, CatalogSort? sort) => (hasText ? TextPage : AllPage) + sort switch
+    {
+        CatalogSort.Newest => ByNewest,
+        CatalogSort.Price => ByPrice,
+        _ => ByRelevance,
+    };
 
     private static FacetCount[] Ordered(List<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
@@ -223,7 +246,8 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
         IsPublic: reader.GetBoolean(12),
         VisibleToBuyers: ReadList(reader.GetString(13)),
         Licence: reader.GetString(14),
-        UpdatedAt: DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+        UpdatedAt: DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        PriceMinor: reader.IsDBNull(16) ? null : reader.GetInt64(16));
 
     private static string[] ReadList(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
 }

@@ -56,6 +56,7 @@ public sealed class SqliteDatabase : IDisposable
         command.Transaction = transaction;
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
+        SqliteSchema.AddMissingColumns(connection, transaction);
         transaction.Commit();
 
         // Started last, so a constructor that throws leaves no thread behind. A background thread, so a database

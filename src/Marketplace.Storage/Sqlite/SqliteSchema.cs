@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Marketplace.Storage.Sqlite;
 
 // The whole schema of the embedded store, created idempotently at start-up.
@@ -66,7 +68,8 @@ internal static class SqliteSchema
             is_public     INTEGER NOT NULL,
             visible_to    TEXT NOT NULL,
             licence       TEXT NOT NULL,
-            updated_at    TEXT NOT NULL
+            updated_at    TEXT NOT NULL,
+            price_minor   INTEGER
         );
         CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5 (
             title, description, keywords, themes, provider_name,
@@ -137,4 +140,32 @@ internal static class SqliteSchema
             PRIMARY KEY (state_name, grain_id)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// Columns added after a table was first created, as (table, column, definition): a database made by an older
+    /// build gains them at start-up (SQLite has no ADD COLUMN IF NOT EXISTS); their rows read the column as NULL.
+    /// </summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("catalog_listings", "price_minor", "INTEGER"),
+    ];
+
+    public static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            using var probe = connection.CreateCommand();
+            probe.Transaction = transaction;
+            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
+            probe.Parameters.AddWithValue("$table", table);
+            probe.Parameters.AddWithValue("$column", column);
+            if ((long)probe.ExecuteScalar()! == 0)
+            {
+                using var alter = connection.CreateCommand();
+                alter.Transaction = transaction;
+                alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+                alter.ExecuteNonQuery();
+            }
+        }
+    }
 }

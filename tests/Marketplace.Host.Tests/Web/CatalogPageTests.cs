@@ -118,6 +118,126 @@ public sealed class CatalogPageTests(MarketplaceFixture fixture)
         Assert.Equal(listing.OfferingId, api.GetProperty("items")[0].GetProperty("offeringId").GetString());
     }
 
+    /// <summary>A provider's listing at ¥2 per record and a second, newer one of the same dataset at ¥1.</summary>
+    private async Task<(Listing Listing, string Cheaper)> TwoPricesAsync()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3, cls: "private");
+        fixture.Factory.Time.Advance(TimeSpan.FromSeconds(1));
+        var cheaper = MarketplaceDriver.UniqueId("off");
+        await MarketplaceDriver.CreateOfferingAsync(listing.Provider, new
+        {
+            id = cheaper,
+            datasetId = listing.DatasetId,
+            pricing = new { model = "per-unit", currency = "JPY", amount = 1, unit = "record" },
+            policy = new { purposes = new[] { "research" } },
+        });
+        await MarketplaceDriver.PublishAsync(listing.Provider, cheaper);
+        return (listing, cheaper);
+    }
+
+    private static string[] OfferingIds(JsonElement page) =>
+        [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("offeringId").GetString()!)];
+
+    [Fact]
+    public async Task The_api_sorts_by_price_lowest_first_and_answers_each_price_indicator()
+    {
+        var (listing, cheaper) = await TwoPricesAsync();
+
+        var api = await Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/catalog?provider={listing.Provider.Id}&sort=price");
+
+        Assert.Equal([cheaper, listing.OfferingId], OfferingIds(api));
+        Assert.Equal([1L, 2L], api.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("priceMinor").GetInt64()));
+    }
+
+    [Fact]
+    public async Task The_api_sorts_newest_first()
+    {
+        var (listing, cheaper) = await TwoPricesAsync();
+
+        var api = await Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/catalog?provider={listing.Provider.Id}&sort=newest");
+
+        Assert.Equal([cheaper, listing.OfferingId], OfferingIds(api));
+    }
+
+    [Fact]
+    public async Task An_unknown_sort_in_the_api_is_a_bad_request_naming_the_valid_sorts()
+    {
+        var response = await Anonymous().GetAsync("/api/v1/catalog?sort=cheapest");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("relevance, newest, price", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_counts_licences_and_filters_by_one()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3, cls: "private");
+
+        var all = await Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/catalog?provider={listing.Provider.Id}");
+        var other = await Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/catalog?provider={listing.Provider.Id}&licence=CC-BY-4.0");
+
+        var licence = Assert.Single(all.GetProperty("facets").GetProperty("licences").EnumerateArray());
+        Assert.Equal(("proprietary", 1L), (licence.GetProperty("value").GetString(), licence.GetProperty("count").GetInt64()));
+        Assert.Equal(0, other.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_sort_control_is_a_labelled_select_in_a_get_form_showing_the_chosen_sort()
+    {
+        var listing = await OpenDataAsync();
+
+        var html = await Anonymous().GetStringAsync($"/?provider={listing.Provider.Id}&sort=newest");
+
+        Assert.Contains("<label for=\"sort\">並べ替え</label>", html, StringComparison.Ordinal);
+        Assert.Contains("<select id=\"sort\" name=\"sort\">", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"newest\" selected>新着順</option>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_page_lists_by_the_chosen_sort()
+    {
+        var (listing, cheaper) = await TwoPricesAsync();
+
+        var byPrice = await Anonymous().GetStringAsync($"/?provider={listing.Provider.Id}&sort=price");
+
+        Assert.True(
+            byPrice.IndexOf($"/offerings/{cheaper}\"", StringComparison.Ordinal) < byPrice.IndexOf($"/offerings/{listing.OfferingId}\"", StringComparison.Ordinal),
+            "The cheaper offering is listed first.");
+    }
+
+    [Fact]
+    public async Task An_unknown_sort_on_the_page_falls_back_to_the_default()
+    {
+        var listing = await OpenDataAsync();
+
+        var response = await Anonymous().GetAsync($"/?provider={listing.Provider.Id}&sort=cheapest");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<option value=\"relevance\" selected>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"cheapest\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Facet_and_paging_links_carry_the_sort_and_the_licence()
+    {
+        var listing = await OpenDataAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var offering = await MarketplaceDriver.CreateOfferingAsync(listing.Provider,
+                new { id = MarketplaceDriver.UniqueId("off"), datasetId = listing.DatasetId, pricing = new { model = "free", currency = "JPY" } });
+            await MarketplaceDriver.PublishAsync(listing.Provider, offering.Id);
+        }
+
+        var html = await Anonymous().GetStringAsync($"/?provider={listing.Provider.Id}&licence=CC-BY-4.0&sort=newest");
+
+        Assert.Contains($"<a href=\"/?provider={listing.Provider.Id}&amp;licence=CC-BY-4.0&amp;sort=newest&amp;page=2\" rel=\"next\">", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/?class=public&amp;provider={listing.Provider.Id}&amp;licence=CC-BY-4.0&amp;sort=newest\"", html, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"hidden\" name=\"licence\" value=\"CC-BY-4.0\" />", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("off-does-not-exist")]
     [InlineData("NOT%20AN%20ID")]

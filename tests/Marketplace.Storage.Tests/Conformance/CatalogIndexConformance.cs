@@ -275,6 +275,105 @@ public abstract class CatalogIndexConformance
     }
 
     [Fact]
+    public async Task Newest_sorts_by_the_update_instant_most_recent_first_whatever_the_offset()
+    {
+        var index = await SeededAsync(
+            // 10:00 in Tokyo is 01:00 UTC: earlier than 02:00 UTC, though its text sorts later.
+            Listing("o-tokyo", title: "A", updatedAt: new DateTimeOffset(2025, 4, 1, 10, 0, 0, TimeSpan.FromHours(9))),
+            Listing("o-utc", title: "B", updatedAt: new DateTimeOffset(2025, 4, 1, 2, 0, 0, TimeSpan.Zero)),
+            Listing("o-old", title: "C", updatedAt: new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        var result = await index.SearchAsync(new CatalogQuery(Sort: CatalogSort.Newest));
+
+        Assert.Equal(["o-utc", "o-tokyo", "o-old"], Ids(result));
+    }
+
+    [Fact]
+    public async Task Price_sorts_lowest_first_with_unknown_prices_last_and_ties_by_title()
+    {
+        var index = await SeededAsync(
+            Listing("o-unknown", title: "A unknown", priceMinor: null),
+            Listing("o-dear", title: "B dear", priceMinor: 30_000),
+            Listing("o-free", title: "C free", isFree: true, priceMinor: 0),
+            Listing("o-cheap-d", title: "D cheap", priceMinor: 2),
+            Listing("o-cheap-c", title: "c cheap", priceMinor: 2));
+
+        var result = await index.SearchAsync(new CatalogQuery(Sort: CatalogSort.Price));
+
+        Assert.Equal(["o-free", "o-cheap-c", "o-cheap-d", "o-dear", "o-unknown"], Ids(result));
+    }
+
+    [Fact]
+    public async Task A_sort_applies_to_text_search_and_paging()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", title: "Noise measurements", priceMinor: 50),
+            Listing("o-2", title: "City data", description: "noise near schools", priceMinor: 10),
+            Listing("o-3", title: "Noise map", priceMinor: 20),
+            Listing("o-4", title: "Unrelated", priceMinor: 1));
+
+        var first = await index.SearchAsync(new CatalogQuery(Text: "noise", Sort: CatalogSort.Price, PageSize: 2));
+        var second = await index.SearchAsync(new CatalogQuery(Text: "noise", Sort: CatalogSort.Price, Page: 2, PageSize: 2));
+
+        Assert.Equal(["o-2", "o-3"], Ids(first));
+        Assert.Equal(["o-1"], Ids(second));
+        Assert.Equal(3, first.Total);
+    }
+
+    [Fact]
+    public async Task Relevance_sort_is_the_default_order()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", title: "City datasets", description: "Includes noise measurements near schools", priceMinor: 1),
+            Listing("o-2", title: "Noise measurements", description: "Street level sound", priceMinor: 9));
+
+        var byDefault = await index.SearchAsync(new CatalogQuery(Text: "noise"));
+        var byRelevance = await index.SearchAsync(new CatalogQuery(Text: "noise", Sort: CatalogSort.Relevance));
+
+        Assert.Equal(["o-2", "o-1"], Ids(byRelevance));
+        Assert.Equal(Ids(byRelevance), Ids(byDefault));
+    }
+
+    [Fact]
+    public async Task Licence_facet_counts_the_matching_listings_per_licence()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", licence: "CC-BY-4.0"),
+            Listing("o-2", licence: "CC-BY-4.0"),
+            Listing("o-3", licence: "ODbL-1.0"),
+            Listing("o-4", licence: "ODbL-1.0", isPublic: false));
+
+        var result = await index.SearchAsync(new CatalogQuery());
+
+        Assert.Equal([new FacetCount("CC-BY-4.0", 2), new FacetCount("ODbL-1.0", 1)], result.Facets.Licences);
+    }
+
+    [Fact]
+    public async Task Licence_filter_keeps_only_that_licence_and_narrows_the_other_facets()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", licence: "CC-BY-4.0", datasetClass: "public"),
+            Listing("o-2", licence: "ODbL-1.0", datasetClass: "private"),
+            Listing("o-3", licence: "ODbL-1.0", datasetClass: "private"));
+
+        var result = await index.SearchAsync(new CatalogQuery(Licence: "ODbL-1.0"));
+
+        Assert.Equal(["o-2", "o-3"], Ids(result));
+        Assert.Equal([new FacetCount("private", 2)], result.Facets.Classes);
+        Assert.Equal([new FacetCount("ODbL-1.0", 2)], result.Facets.Licences);
+    }
+
+    [Fact]
+    public async Task A_listing_without_a_price_reads_back_with_none()
+    {
+        var index = await SeededAsync(Listing("o-1", priceMinor: null));
+
+        var result = await index.SearchAsync(new CatalogQuery());
+
+        Assert.Null(Assert.Single(result.Items).PriceMinor);
+    }
+
+    [Fact]
     public async Task Removing_an_unknown_listing_does_nothing()
     {
         var index = await SeededAsync(Listing("o-1"));
@@ -296,10 +395,13 @@ public abstract class CatalogIndexConformance
         string priceModel = "PerRecord",
         bool isFree = false,
         bool isPublic = true,
-        string[]? visibleTo = null) =>
+        string[]? visibleTo = null,
+        string licence = "CC-BY-4.0",
+        DateTimeOffset? updatedAt = null,
+        long? priceMinor = 1) =>
         new(offeringId, $"d-{offeringId}", providerId, providerName, title, description, keywords ?? [], themes ?? [],
-            datasetClass, priceModel, isFree, isFree ? "Free" : "¥1 per record", isPublic, visibleTo ?? [], "CC-BY-4.0",
-            new DateTimeOffset(2025, 4, 1, 9, 30, 0, TimeSpan.FromHours(9)));
+            datasetClass, priceModel, isFree, isFree ? "Free" : "¥1 per record", isPublic, visibleTo ?? [], licence,
+            updatedAt ?? new DateTimeOffset(2025, 4, 1, 9, 30, 0, TimeSpan.FromHours(9)), priceMinor);
 
     private async Task<ICatalogIndex> SeededAsync(params CatalogListing[] listings)
     {

@@ -1,4 +1,5 @@
 using Marketplace.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Marketplace.Storage.Tests.Conformance;
 
 namespace Marketplace.Storage.Tests.Sqlite;
@@ -9,6 +10,29 @@ public sealed class SqliteCatalogIndexTests : CatalogIndexConformance, IAsyncLif
 
     protected override Task<ICatalogIndex> OpenIndexAsync() =>
         Task.FromResult<ICatalogIndex>(files.Open(database => new SqliteCatalogIndex(database)));
+
+    [Fact]
+    public async Task A_database_from_before_catalog_prices_gains_the_column_and_its_listings_sort_last_by_price()
+    {
+        string? path = null;
+        var before = files.Open(database => { path = database.FilePath; return new SqliteCatalogIndex(database); });
+        await before.UpsertAsync(Listing("o-old", title: "A old", priceMinor: null));
+        await files.CloseAsync(before);
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = "ALTER TABLE catalog_listings DROP COLUMN price_minor";
+            drop.ExecuteNonQuery();
+        }
+
+        var after = files.Open(database => new SqliteCatalogIndex(database));
+        await after.UpsertAsync(Listing("o-new", title: "B new", priceMinor: 500));
+        var result = await after.SearchAsync(new CatalogQuery(Sort: CatalogSort.Price));
+
+        Assert.Equal(["o-new", "o-old"], result.Items.Select(i => i.OfferingId));
+        Assert.Null(result.Items[1].PriceMinor);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -21,7 +21,8 @@ public sealed record CatalogItemResponse(
     bool IsFree,
     string Visibility,
     string Licence,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long? PriceMinor);
 
 public sealed record CatalogResponse(IReadOnlyList<CatalogItemResponse> Items, long Total, int Page, int PageSize, CatalogFacets Facets);
 
@@ -30,14 +31,15 @@ public static class CatalogEndpoints
     public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/catalog", Search).WithTags("Catalog").WithName("SearchCatalog")
-            .WithSummary("Search listed offerings, with or without a key: q (full text), class, theme, provider, priceModel, free=true, page, "
-                + "pageSize (1-100). Private offerings appear only to the buyers they were offered to.")
+            .WithSummary("Search listed offerings, with or without a key: q (full text), class, theme, provider, priceModel, free=true, licence, "
+                + "sort (relevance, newest, price), page, pageSize (1-100). Private offerings appear only to the buyers they were offered to.")
             .RequireAuthorization(Policies.AnyoneOrValidKey).ProducesProblem(400);
         return app;
     }
 
     private static async Task<Ok<CatalogResponse>> Search(
-        string? q, string? @class, string? theme, string? provider, string? priceModel, bool? free, int? page, int? pageSize,
+        string? q, string? @class, string? theme, string? provider, string? priceModel, bool? free, string? licence, string? sort,
+        int? page, int? pageSize,
         HttpContext http, CatalogBrowsing catalog)
     {
         var search = new CatalogSearch(
@@ -48,12 +50,14 @@ public static class CatalogEndpoints
             PriceModel: priceModel is null ? null : Wire.ParseEnum<PlanKind>(priceModel, "priceModel"),
             FreeOnly: free ?? false,
             Page: page ?? 1,
-            PageSize: pageSize ?? CatalogBrowsing.DefaultPageSize);
+            PageSize: pageSize ?? CatalogBrowsing.DefaultPageSize,
+            Licence: licence,
+            Sort: sort is null ? null : Wire.ParseEnum<CatalogSort>(sort, "sort"));
         var result = await catalog.SearchAsync(http.User.CallerOrAnonymous(), search, http.RequestAborted);
         return TypedResults.Ok(new CatalogResponse(
             [.. result.Items.Select(l => new CatalogItemResponse(l.OfferingId, l.DatasetId, l.ProviderId, l.ProviderName, l.Title,
                 l.Description, l.Keywords, l.Themes, l.DatasetClass, l.PriceModel, l.PriceSummary, l.IsFree,
-                l.IsPublic ? "public" : "private", l.Licence, l.UpdatedAt))],
+                l.IsPublic ? "public" : "private", l.Licence, l.UpdatedAt, l.PriceMinor))],
             result.Total, result.Page, result.PageSize, result.Facets));
     }
 }
