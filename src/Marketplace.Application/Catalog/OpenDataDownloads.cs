@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Marketplace.Domain;
+using Marketplace.Grains;
+using Marketplace.Storage;
+
+namespace Marketplace.Application.Catalog;
+
+/// <summary>The file formats open data downloads in.</summary>
+public enum DownloadFormat
+{
+    Csv,
+    JsonLines,
+}
+
+/// <summary>A download that may start: the offering, the revision it streams, and the field order of its CSV header.</summary>
+public sealed record OpenDataDownload(string OfferingId, string RevisionId, DatasetSchema Schema, DownloadFormat Format)
+{
+    public string FileName => $"{OfferingId}.{(Format == DownloadFormat.Csv ? "csv" : "jsonl")}";
+
+    public string ContentType => Format == DownloadFormat.Csv ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8";
+}
+
+/// <summary>An offering's download counts per billing day, oldest first.</summary>
+public sealed record DownloadCountReport(string OfferingId, long Total, IReadOnlyList<DailyDownloads> Days);
+
+/// <summary>
+/// Open data downloads: a listed public offering of public-class data, free and under an open licence, downloads
+/// whole without an account, streamed from its dataset's current revision a page at a time, counted per billing
+/// day and never metered or billed. What a caller may not see answers 404 exactly as the catalog does
+/// (<see cref="CatalogBrowsing"/> decides).
+/// </summary>
+public sealed class OpenDataDownloads(CatalogBrowsing catalog, GrainReferences grains, IRecordStore records, BillingCalendar calendar)
+{
+    /// <summary>Records read from the store per page while streaming.</summary>
+    public const int PageSize = 1_000;
+
+    /// <summary>The licence that is not open; any other stated licence is.</summary>
+    public const string ProprietaryLicence = "proprietary";
+
+    /// <summary>Whether the entry downloads as open data (the offering page shows its links exactly then).</summary>
+    public static bool IsDownloadable(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var offering = entry.Offering;
+        return Tenancy.IsOfferedToAll(offering)
+            && offering.DatasetClass == DatasetClass.Public
+            && offering.Definition.Pricing.IsFree
+            && entry.Dataset is { } dataset
+            && dataset.Definition.Class == DatasetClass.Public
+            && IsOpenLicence(dataset.Definition.Metadata.Licence)
+            && dataset.CurrentRevision is not null;
+    }
+
+    public static bool IsOpenLicence(string? licence) =>
+        !string.IsNullOrWhiteSpace(licence) && !string.Equals(licence.Trim(), ProprietaryLicence, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The format named in a request: "csv" or "jsonl" (any other answers 400).</summary>
+    public static DownloadFormat ParseFormat(string? format) => format?.Trim().ToLowerInvariant() switch
+    {
+        "csv" => DownloadFormat.Csv,
+        "jsonl" => DownloadFormat.JsonLines,
+        _ => throw new DomainException(DomainErrorCode.InvalidField("format"), "Ask for 'format=csv' or 'format=jsonl'."),
+    };
+
+    /// <summary>
+    /// Checks that the offering downloads and counts the download on today's billing day. Open data is the same
+    /// for everyone, so it is looked up as an anonymous visitor sees it, whoever asks: the 404 the catalog answers
+    /// when a visitor may not see it, and a 404 saying why when it is visible but not open data.
+    /// </summary>
+    public async Task<OpenDataDownload> StartAsync(string offeringId, DownloadFormat format)
+    {
+        var entry = await catalog.FindEntryAsync(null, offeringId)
+            ?? throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{offeringId}'.");
+        if (!IsDownloadable(entry))
+        {
+            throw new DomainException(ErrorCodes.OfferingNotDownloadable,
+                $"Offering '{offeringId}' has no open-data download: only free, public offerings of public data under an open licence with a published revision download without a contract. Subscribe to it instead.");
+        }
+        var dataset = entry.Dataset!;
+        var download = new OpenDataDownload(entry.Offering.Id, dataset.CurrentRevision!.RevisionId, dataset.Definition.Schema, format);
+        await grains.Get<IDownloadCounterGrain>(entry.Offering.Id).Count(BillingDayOf(calendar.Now));
+        return download;
+    }
+
+    /// <summary>Streams the whole revision to <paramref name="output"/> a page at a time; memory stays one page.</summary>
+    public async Task WriteAsync(OpenDataDownload download, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(download);
+        ArgumentNullException.ThrowIfNull(output);
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        var fields = download.Schema.Fields.Select(f => f.Name).ToArray();
+        if (download.Format == DownloadFormat.Csv)
+        {
+            CsvText.WriteRow(buffer, fields);
+        }
+        var after = 0L;
+        while (true)
+        {
+            var page = await records.ReadPageAsync(download.RevisionId, after, PageSize, [], cancellationToken);
+            foreach (var record in page.Records)
+            {
+                if (download.Format == DownloadFormat.Csv)
+                {
+                    CsvText.WriteRecord(buffer, fields, record.Json);
+                }
+                else
+                {
+                    Encoding.UTF8.GetBytes(record.Json, buffer);
+                    buffer.Write("\n"u8);
+                }
+            }
+            await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+            buffer.ResetWrittenCount();
+            if (page.NextAfterSequence is not { } next)
+            {
+                break;
+            }
+            after = next;
+        }
+        await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>An offering's downloads per billing day, for the operator and the providing party (others: 404).</summary>
+    public async Task<DownloadCountReport> CountsAsync(ApiPrincipal caller, string offeringId)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var offering = Identifiers.IsValidSlug(offeringId) ? await grains.Get<IOfferingGrain>(offeringId).Get() : null;
+        if (offering is null || !Tenancy.MayManage(caller, offering.ProviderId))
+        {
+            throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{offeringId}'.");
+        }
+        var days = await grains.Get<IDownloadCounterGrain>(offering.Id).Days();
+        return new DownloadCountReport(offering.Id, days.Sum(d => d.Downloads), days);
+    }
+
+    /// <summary>The billing day (a date in the billing time zone) an instant falls on.</summary>
+    public DateOnly BillingDayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, calendar.Zone).DateTime);
+}
+
+/// <summary>RFC 4180 CSV: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.</summary>
+internal static class CsvText
+{
+    public static void WriteRow(IBufferWriter<byte> output, IReadOnlyList<string> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(","u8);
+            }
+            WriteField(output, values[i]);
+        }
+        output.Write("\r\n"u8);
+    }
+
+    /// <summary>One record's values in the schema's field order; a missing or null value is an empty field.</summary>
+    public static void WriteRecord(IBufferWriter<byte> output, IReadOnlyList<string> fields, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var values = new string[fields.Count];
+        for (var i = 0; i < fields.Count; i++)
+        {
+            values[i] = document.RootElement.TryGetProperty(fields[i], out var value) ? TextOf(value) : "";
+        }
+        WriteRow(output, values);
+    }
+
+    private static string TextOf(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Null or JsonValueKind.Undefined => "",
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => value.GetRawText(),
+    };
+
+    private static void WriteField(IBufferWriter<byte> output, string value)
+    {
+        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            Encoding.UTF8.GetBytes(value, output);
+            return;
+        }
+        output.Write("\""u8);
+        Encoding.UTF8.GetBytes(value.Replace("\"", "\"\"", StringComparison.Ordinal), output);
+        output.Write("\""u8);
+    }
+}
