@@ -80,7 +80,7 @@ public sealed class OpenDataDownloads(CatalogBrowsing catalog, GrainReferences g
         }
         var dataset = entry.Dataset!;
         var download = new OpenDataDownload(entry.Offering.Id, dataset.CurrentRevision!.RevisionId, dataset.Definition.Schema, format);
-        await grains.Get<IDownloadCounterGrain>(entry.Offering.Id).Count(BillingDayOf(calendar.Now));
+        await grains.Get<IDownloadCounterGrain>(entry.Offering.Id).Count(calendar.DayOf(calendar.Now));
         return download;
     }
 
@@ -134,9 +134,6 @@ public sealed class OpenDataDownloads(CatalogBrowsing catalog, GrainReferences g
         var days = await grains.Get<IDownloadCounterGrain>(offering.Id).Days();
         return new DownloadCountReport(offering.Id, days.Sum(d => d.Downloads), days);
     }
-
-    /// <summary>The billing day (a date in the billing time zone) an instant falls on.</summary>
-    public DateOnly BillingDayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, calendar.Zone).DateTime);
 }
 
 /// <summary>RFC 4180 CSV: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.</summary>
