@@ -36,6 +36,19 @@ public sealed class OpenDataDownloadTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_download_doubles_quotes_keeps_japanese_and_leaves_a_missing_value_empty()
+    {
+        var listing = await OpenDataAsync();
+        await MarketplaceDriver.UploadCsvAsync(listing.Provider, listing.DatasetId,
+            "stop_id,name,district,lat\nS1,\"Say \"\"hi\"\"\",,35.5\nS2,駅前\\東口,\"line\nbreak\",36\n");
+        using var anonymous = fixture.Factory.CreateClient();
+
+        var body = await anonymous.GetStringAsync($"/api/v1/offerings/{listing.OfferingId}/download?format=csv");
+
+        Assert.Equal("stop_id,name,district,lat\r\nS1,\"Say \"\"hi\"\"\",,35.5\r\nS2,駅前\\東口,\"line\nbreak\",36\r\n", body);
+    }
+
+    [Fact]
     public async Task Json_lines_download_holds_one_record_object_a_line()
     {
         var listing = await OpenDataAsync();

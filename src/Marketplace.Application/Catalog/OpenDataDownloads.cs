@@ -90,20 +90,17 @@ public sealed class OpenDataDownloads(CatalogBrowsing catalog, GrainReferences g
         ArgumentNullException.ThrowIfNull(download);
         ArgumentNullException.ThrowIfNull(output);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        var fields = download.Schema.Fields.Select(f => f.Name).ToArray();
-        if (download.Format == DownloadFormat.Csv)
-        {
-            CsvText.WriteRow(buffer, fields);
-        }
+        var csv = download.Format == DownloadFormat.Csv ? new CsvText([.. download.Schema.Fields.Select(f => f.Name)]) : null;
+        csv?.WriteHeader(buffer);
         var after = 0L;
         while (true)
         {
             var page = await records.ReadPageAsync(download.RevisionId, after, PageSize, [], cancellationToken);
             foreach (var record in page.Records)
             {
-                if (download.Format == DownloadFormat.Csv)
+                if (csv is not null)
                 {
-                    CsvText.WriteRecord(buffer, fields, record.Json);
+                    csv.WriteRecord(buffer, record.Json);
                 }
                 else
                 {
@@ -136,52 +133,106 @@ public sealed class OpenDataDownloads(CatalogBrowsing catalog, GrainReferences g
     }
 }
 
-/// <summary>RFC 4180 CSV: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.</summary>
-internal static class CsvText
+/// <summary>
+/// RFC 4180 CSV: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled. A record's JSON
+/// is read with <see cref="Utf8JsonReader"/> straight into the output, without a document per row.
+/// </summary>
+internal sealed class CsvText(IReadOnlyList<string> fields)
 {
-    public static void WriteRow(IBufferWriter<byte> output, IReadOnlyList<string> values)
+    private readonly byte[][] _names = [.. fields.Select(f => Encoding.UTF8.GetBytes(f))];
+    private readonly (int Start, int Length)[] _slots = new (int, int)[fields.Count];
+    private byte[] _json = new byte[4096];
+    private byte[] _values = new byte[4096];
+
+    public void WriteHeader(IBufferWriter<byte> output)
     {
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < _names.Length; i++)
         {
             if (i > 0)
             {
                 output.Write(","u8);
             }
-            WriteField(output, values[i]);
+            WriteField(output, _names[i]);
         }
         output.Write("\r\n"u8);
     }
 
     /// <summary>One record's values in the schema's field order; a missing or null value is an empty field.</summary>
-    public static void WriteRecord(IBufferWriter<byte> output, IReadOnlyList<string> fields, string json)
+    public void WriteRecord(IBufferWriter<byte> output, string json)
     {
-        using var document = JsonDocument.Parse(json);
-        var values = new string[fields.Count];
-        for (var i = 0; i < fields.Count; i++)
+        var length = Encoding.UTF8.GetMaxByteCount(json.Length);
+        if (_json.Length < length)
         {
-            values[i] = document.RootElement.TryGetProperty(fields[i], out var value) ? TextOf(value) : "";
+            _json = new byte[length];
         }
-        WriteRow(output, values);
+        if (_values.Length < length)
+        {
+            _values = new byte[length];
+        }
+        var utf8 = _json.AsSpan(0, Encoding.UTF8.GetBytes(json, _json));
+        Array.Clear(_slots);
+        var used = 0;
+        var reader = new Utf8JsonReader(utf8);
+        reader.Read(); // the record's object
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = -1;
+            for (var i = 0; i < _names.Length && field < 0; i++)
+            {
+                field = reader.ValueTextEquals(_names[i]) ? i : -1;
+            }
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+            if (field < 0 || reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+            var written = reader.TokenType switch
+            {
+                JsonTokenType.String when !reader.ValueIsEscaped => Copy(reader.ValueSpan, used),
+                JsonTokenType.String => reader.CopyString(_values.AsSpan(used)),
+                JsonTokenType.EndObject or JsonTokenType.EndArray => Copy(utf8[start..(int)reader.BytesConsumed], used),
+                _ => Copy(reader.ValueSpan, used),
+            };
+            _slots[field] = (used, written);
+            used += written;
+        }
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(","u8);
+            }
+            WriteField(output, _values.AsSpan(_slots[i].Start, _slots[i].Length));
+        }
+        output.Write("\r\n"u8);
     }
 
-    private static string TextOf(JsonElement value) => value.ValueKind switch
+    private int Copy(ReadOnlySpan<byte> value, int at)
     {
-        JsonValueKind.String => value.GetString() ?? "",
-        JsonValueKind.Null or JsonValueKind.Undefined => "",
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => value.GetRawText(),
-    };
+        value.CopyTo(_values.AsSpan(at));
+        return value.Length;
+    }
 
-    private static void WriteField(IBufferWriter<byte> output, string value)
+    private static void WriteField(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
     {
-        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        if (value.IndexOfAny(",\"\r\n"u8) < 0)
         {
-            Encoding.UTF8.GetBytes(value, output);
+            output.Write(value);
             return;
         }
         output.Write("\""u8);
-        Encoding.UTF8.GetBytes(value.Replace("\"", "\"\"", StringComparison.Ordinal), output);
+        while (value.IndexOf((byte)'"') is var quote and >= 0)
+        {
+            output.Write(value[..(quote + 1)]);
+            output.Write("\""u8);
+            value = value[(quote + 1)..];
+        }
+        output.Write(value);
         output.Write("\""u8);
     }
 }
