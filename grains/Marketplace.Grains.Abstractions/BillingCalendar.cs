@@ -18,6 +18,9 @@ public sealed class BillingCalendar(TimeProvider time, TimeZoneInfo zone)
 
     public BillingPeriod CurrentPeriod() => PeriodOf(Now);
 
+    /// <summary>The billing day an instant falls on: its date in the billing time zone.</summary>
+    public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+
     public BillingPeriod PeriodOf(DateTimeOffset instant)
     {
         var recent = _recent;

@@ -88,4 +88,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode PricingInvalidPrice = new("pricing.invalid-price", ErrorKind.Invalid);
     public static readonly DomainErrorCode TextTooLong = new("text.too-long", ErrorKind.Invalid);
     public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
+    // h6: open data downloads.
+    public static readonly DomainErrorCode OfferingNotDownloadable = new("offering.not-downloadable", ErrorKind.NotFound);
 }

@@ -84,6 +84,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<ContractScope>();
         builder.Services.AddSingleton<RevisionUpload>();
         builder.Services.AddSingleton<CatalogBrowsing>();
+        builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -129,6 +130,7 @@ public static class MarketplaceApp
         app.MapDatasetEndpoints();
         app.MapOfferingEndpoints();
         app.MapCatalogEndpoints();
+        app.MapDownloadEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();

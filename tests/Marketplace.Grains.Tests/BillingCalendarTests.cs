@@ -20,6 +20,15 @@ public sealed class BillingCalendarTests
     }
 
     [Fact]
+    public void A_billing_day_begins_at_midnight_in_the_billing_time_zone_not_in_utc()
+    {
+        var calendar = new BillingCalendar(new FakeTimeProvider(NovemberEnd), BillingPeriod.DefaultZone);
+
+        Assert.Equal(new DateOnly(2026, 11, 30), calendar.DayOf(NovemberEnd.AddTicks(-1)));
+        Assert.Equal(new DateOnly(2026, 12, 1), calendar.DayOf(NovemberEnd));
+    }
+
+    [Fact]
     public void The_current_period_follows_the_clock_across_a_month_end()
     {
         var clock = new FakeTimeProvider(NovemberEnd.AddMinutes(-1));
