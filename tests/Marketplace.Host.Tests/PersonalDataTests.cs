@@ -11,7 +11,8 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
-    internal static object HealthChecks(string id) => new
+    /// <summary>A personal dataset as an information bank lists it (shared with the browser tests' catalog seed).</summary>
+    public static object HealthChecks(string id) => new
     {
         id,
         @class = "personal",

@@ -33,27 +33,8 @@ public sealed record CatalogSeed(Listing OpenData, Listing ListedPrivate, Listin
             new { model = "per-unit", currency = "JPY", amount = 5, unit = "record" }, visibility: "private", buyers: [buyer.Id], approval: "provider");
 
         var bank = await driver.CreatePartyAsync("information-bank");
-        var personal = await ListAsync(driver, bank, new
-        {
-            id = MarketplaceDriver.UniqueId("health-checks"),
-            @class = "personal",
-            title = "Health checks 健康診断",
-            description = "Yearly health check results of residents who consented.",
-            keywords = new[] { "health" },
-            themes = new[] { "HEAL" },
-            publisher = "Minato information bank",
-            licence = "proprietary",
-            language = "ja",
-            schema = new
-            {
-                fields = new object[]
-                {
-                    new { name = "resident_id", type = "string", required = true },
-                    new { name = "hba1c", type = "number", required = true },
-                },
-                subjectField = "resident_id",
-            },
-        }, "resident_id,hba1c\nr-1,5.4\nr-2,6.1\n",
+        var personal = await ListAsync(driver, bank, PersonalDataTests.HealthChecks(MarketplaceDriver.UniqueId("health-checks")),
+            "resident_id,hba1c\nr-1,5.4\nr-2,6.1\n",
             new { model = "per-unit", currency = "JPY", amount = 20, unit = "record" }, visibility: "public", buyers: [], approval: "provider");
 
         return new CatalogSeed(openData, listedPrivate, named, buyer, personal);
