@@ -1,0 +1,15 @@
+namespace Marketplace.Host.Web;
+
+/// <summary>
+/// Every resource pair of the pages (<c>X.resx</c> in English, <c>X.ja.resx</c> in Japanese), by its marker
+/// class. The shared strings are <see cref="Text"/>; an area with many strings of its own keeps them in its own
+/// pair, so that its strings stay together. A test checks both languages of every pair listed here and that
+/// no pair is missing from the list.
+/// </summary>
+public static class WebTextResources
+{
+    public static readonly IReadOnlyList<Type> All =
+    [
+        typeof(Text),
+    ];
+}
