@@ -90,4 +90,12 @@ public static class ErrorCodes
     public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
     // h6: open data downloads.
     public static readonly DomainErrorCode OfferingNotDownloadable = new("offering.not-downloadable", ErrorKind.NotFound);
+    // lead: people who sign in to the web front end.
+    public static readonly DomainErrorCode PersonInvalidSignIn = new("person.invalid-sign-in", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PersonWeakPassword = new("person.weak-password", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PersonInvalidName = new("person.invalid-name", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PersonExists = new("person.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PersonNotFound = new("person.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode PersonLimit = new("person.limit", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PersonWrongPassword = new("person.wrong-password", ErrorKind.Forbidden);
 }

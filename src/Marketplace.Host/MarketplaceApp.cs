@@ -1,11 +1,14 @@
 using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Catalog;
+using Marketplace.Application.Contracts;
+using Marketplace.Application.People;
 using Marketplace.Application.Usage;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Errors;
 using Marketplace.Host.Features.Access;
+using Marketplace.Host.Features.Account;
 using Marketplace.Host.Features.Catalog;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Datasets;
@@ -87,8 +90,14 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddSingleton<Subscriptions>();
+        builder.Services.AddSingleton<PersonPasswords>();
+        builder.Services.AddSingleton<PersonSignIn>();
+        builder.Services.AddSingleton<PeopleAdministration>();
+        builder.Services.AddPersistedDataProtection(options.DataDirectory);
+        builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddPersonCookie(HttpsConfigured(builder.Configuration));
         builder.Services.AddAuthorizationBuilder().AddMarketplacePolicies();
 
         builder.Services.AddProblemDetails();
@@ -127,6 +136,7 @@ public static class MarketplaceApp
         app.MapGet("/health", () => TypedResults.Ok("ok")).WithName("Health").WithSummary("Liveness: answers once the silo is up.").ExcludeFromDescription();
 
         app.MapPartyEndpoints();
+        app.MapPeopleEndpoints();
         app.MapDatasetEndpoints();
         app.MapOfferingEndpoints();
         app.MapCatalogEndpoints();
@@ -134,6 +144,7 @@ public static class MarketplaceApp
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
+        app.MapAccountEndpoints();
         app.MapMarketplaceWeb();
         return app;
     }

@@ -11,5 +11,7 @@ public static class WebTextResources
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(Text),
+        typeof(Features.Account.AccountText),
+        typeof(Features.Catalog.SubscribeText),
     ];
 }

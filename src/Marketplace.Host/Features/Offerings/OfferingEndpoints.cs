@@ -1,3 +1,4 @@
+using Marketplace.Application.Contracts;
 using Marketplace.Application.Catalog;
 using Marketplace.Domain;
 using Marketplace.Grains;
@@ -68,13 +69,9 @@ public static class OfferingEndpoints
     private static async Task<Ok<OfferingResponse>> Delist(string id, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<IOfferingGrain>(id).Delist(http.User.Caller())).ToResponse());
 
-    private static async Task<Created<ContractResponse>> Subscribe(string id, SubscribeRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Created<ContractResponse>> Subscribe(string id, SubscribeRequest request, HttpContext http, Subscriptions subscriptions)
     {
-        if (string.IsNullOrWhiteSpace(request.Purpose))
-        {
-            throw new DomainException(ErrorCodes.ContractPurposeMissing, "Declare the purpose you will use the data for, e.g. \"purpose\": \"research\".");
-        }
-        var contract = await grains.GetGrain<IOfferingGrain>(id).Subscribe(http.User.Caller().PartyId, request.Purpose);
+        var contract = await subscriptions.SubscribeAsync(http.User.Caller(), id, request.Purpose);
         return TypedResults.Created($"/api/v1/contracts/{contract.Id}", contract.ToResponse());
     }
 }
