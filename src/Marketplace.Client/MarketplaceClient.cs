@@ -52,6 +52,19 @@ public sealed class MarketplaceClient
     public Task<ApiKeyIssued> IssueKeyAsync(string partyId, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/keys", null, cancellationToken);
 
+    // People (who sign in to the web front end)
+
+    /// <summary>Enrols a person for a party (operator); the one-time password is shown only in this answer.</summary>
+    public Task<PersonWithPassword> EnrolPersonAsync(string partyId, EnrolPersonRequest person, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonWithPassword>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/people", Json(person), cancellationToken);
+
+    public Task<PersonList> ListPeopleAsync(string partyId, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonList>(HttpMethod.Get, $"api/v1/parties/{Escape(partyId)}/people", null, cancellationToken);
+
+    /// <summary>Replaces a person's password with a new one-time password (operator), shown only in this answer.</summary>
+    public Task<PersonWithPassword> ResetPersonPasswordAsync(string partyId, string signIn, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonWithPassword>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/people/{Escape(signIn)}/reset-password", null, cancellationToken);
+
     // Datasets
 
     public Task<Dataset> CreateDatasetAsync(CreateDatasetRequest dataset, CancellationToken cancellationToken = default) =>

@@ -46,6 +46,9 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(operatorClient.ListPartiesAsync());
         await Checked(provider.WhoAmIAsync());
         await Checked(operatorClient.IssueKeyAsync("wire-buyer"));
+        await Checked(operatorClient.EnrolPersonAsync("wire-buyer", new("wire@example.jp", "Wire person")));
+        await Checked(operatorClient.ResetPersonPasswordAsync("wire-buyer", "wire@example.jp"));
+        await Checked(operatorClient.ListPeopleAsync("wire-buyer"));
 
         await Checked(provider.CreateDatasetAsync(new(
             "wire-stops", "private", "Stops", "Every stop.", ["bus"], ["TRAN"], "City", "proprietary", "Minato-Mirai",
