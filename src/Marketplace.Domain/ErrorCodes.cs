@@ -90,4 +90,10 @@ public static class ErrorCodes
     public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
     // h6: open data downloads.
     public static readonly DomainErrorCode OfferingNotDownloadable = new("offering.not-downloadable", ErrorKind.NotFound);
+    // h1: offering previews and editing an offering's terms.
+    public static readonly DomainErrorCode OfferingPreviewPersonal = new("offering.preview-personal", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingNoPreview = new("offering.no-preview", ErrorKind.NotFound);
+    public static readonly DomainErrorCode OfferingDatasetFixed = new("offering.dataset-fixed", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingVersionStale = new("offering.version-stale", ErrorKind.PreconditionFailed);
+    public static readonly DomainErrorCode OfferingVersionRequired = new("offering.version-required", ErrorKind.PreconditionRequired);
 }

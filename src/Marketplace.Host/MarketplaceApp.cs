@@ -85,6 +85,8 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<RevisionUpload>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
+        builder.Services.AddSingleton<OfferingPreview>();
+        builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)

@@ -11,5 +11,6 @@ public static class WebTextResources
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(Text),
+        typeof(Features.Catalog.PreviewText),
     ];
 }
