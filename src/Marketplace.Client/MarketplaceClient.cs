@@ -106,6 +106,18 @@ public sealed class MarketplaceClient
     public Task<Offering> GetOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
         SendAsync<Offering>(HttpMethod.Get, $"api/v1/offerings/{Escape(offeringId)}", null, cancellationToken);
 
+    /// <summary>
+    /// Replaces the offering's terms if it is still at <paramref name="version"/> (its <see cref="Offering.Version"/>
+    /// as read); otherwise the marketplace answers 412 and changes nothing. Sending the same terms again is safe.
+    /// </summary>
+    public Task<Offering> ReviseOfferingAsync(string offeringId, ReviseOfferingRequest terms, long version, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, $"api/v1/offerings/{Escape(offeringId)}", Json(terms), cancellationToken, idempotencyKey: null, ReadAsync<Offering>,
+            ifMatch: string.Create(CultureInfo.InvariantCulture, $"\"{version}\""));
+
+    /// <summary>Up to 20 records of the offering, where its provider shows a preview; free, with or without a key.</summary>
+    public Task<OfferingPreview> GetOfferingPreviewAsync(string offeringId, CancellationToken cancellationToken = default) =>
+        SendAsync<OfferingPreview>(HttpMethod.Get, $"api/v1/offerings/{Escape(offeringId)}/preview", null, cancellationToken);
+
     public Task<Offering> PublishOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
         SendAsync<Offering>(HttpMethod.Post, $"api/v1/offerings/{Escape(offeringId)}/publish", null, cancellationToken);
 
@@ -257,7 +269,8 @@ public sealed class MarketplaceClient
         CancellationToken cancellationToken,
         string? idempotencyKey,
         Func<HttpResponseMessage, CancellationToken, Task<T>> read,
-        bool disposeContent = true)
+        bool disposeContent = true,
+        string? ifMatch = null)
     {
         // Only requests that are safe to repeat are retried: reads, and anything carrying an idempotency key.
         var tries = method == HttpMethod.Get || idempotencyKey is not null ? attempts : 1;
@@ -271,6 +284,11 @@ public sealed class MarketplaceClient
                 if (idempotencyKey is not null)
                 {
                     request.Headers.Add("Idempotency-Key", idempotencyKey);
+                }
+
+                if (ifMatch is not null)
+                {
+                    request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
                 }
 
                 HttpResponseMessage response;

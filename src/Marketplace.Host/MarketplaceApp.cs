@@ -88,6 +88,8 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<RevisionUpload>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
+        builder.Services.AddSingleton<OfferingPreview>();
+        builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddSingleton<Subscriptions>();
