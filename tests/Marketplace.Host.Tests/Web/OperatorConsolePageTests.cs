@@ -185,6 +185,21 @@ public sealed partial class OperatorConsolePageTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task Revoking_a_key_the_party_does_not_hold_is_refused_and_revokes_nothing()
+    {
+        var browser = await OperatorAsync();
+        var party = await _driver.CreatePartyAsync("buyer");
+        var other = await _driver.CreatePartyAsync("buyer");
+        var othersPrefix = other.Key.Substring(3, 12);
+
+        var response = await browser.PostFormAsync(PartyPage(party.Id), $"revoke-{othersPrefix}", new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("Exception", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await other.Client.GetAsync("/api/v1/parties/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Enrolling_a_person_shows_a_one_time_password_once_and_it_signs_in()
     {
         var browser = await OperatorAsync();
