@@ -96,6 +96,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<PersonPasswords>();
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
+        builder.Services.AddSingleton<PartyAdministration>();
         builder.Services.AddPersistedDataProtection(options.DataDirectory);
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)

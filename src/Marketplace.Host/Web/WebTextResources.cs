@@ -15,5 +15,6 @@ public static class WebTextResources
         typeof(Features.Catalog.SubscribeText),
         typeof(Features.Console.ConsoleText),
         typeof(Features.Catalog.PreviewText),
+        typeof(Features.Console.Operator.OperatorText),
     ];
 }
