@@ -15,7 +15,7 @@ namespace Marketplace.Benchmarks;
 /// </summary>
 public static class CatalogRender
 {
-    /// <summary>The query shapes: no query, a text search in each language, a facet filter, a deep page.</summary>
+    /// <summary>The query shapes: no query, a text search in each language, a facet filter, a deep page, another order.</summary>
     public static readonly (string Name, string PathAndQuery)[] Shapes =
     [
         ("no query", "/"),
@@ -23,6 +23,7 @@ public static class CatalogRender
         ("text search \"駐車場\"", "/?q=" + Uri.EscapeDataString("駐車場")),
         ("facets class + theme", "/?class=public&theme=TRAN"),
         ("page 50", "/?page=50"),
+        ("newest first", "/?sort=newest"),
     ];
 
     private const int SeedConcurrency = 64;

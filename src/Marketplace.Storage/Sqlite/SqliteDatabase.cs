@@ -57,6 +57,8 @@ public sealed class SqliteDatabase : IDisposable
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
         SqliteSchema.AddMissingColumns(connection, transaction);
+        command.CommandText = SqliteSchema.CreateOnAddedColumns;
+        command.ExecuteNonQuery();
         SqliteSchema.FillCatalogFacetCounts(connection, transaction);
         transaction.Commit();
 

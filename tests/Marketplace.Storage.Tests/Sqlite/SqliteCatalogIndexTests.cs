@@ -22,7 +22,8 @@ public sealed class SqliteCatalogIndexTests : CatalogIndexConformance, IAsyncLif
         {
             connection.Open();
             using var drop = connection.CreateCommand();
-            drop.CommandText = "ALTER TABLE catalog_listings DROP COLUMN price_minor";
+            // As such a database was: neither the column nor the index on it.
+            drop.CommandText = "DROP INDEX catalog_listings_by_price; ALTER TABLE catalog_listings DROP COLUMN price_minor";
             drop.ExecuteNonQuery();
         }
 
