@@ -418,6 +418,18 @@ public abstract class CatalogIndexConformance
         Assert.Equal(Counted(seen.Select(l => l.Licence)), result.Facets.Licences);
     }
 
+    [Fact]
+    public async Task A_theme_named_twice_by_one_listing_counts_it_once_in_a_search()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", themes: ["TRAN", "TRAN", "ENVI"]),
+            Listing("o-2", themes: ["TRAN"]));
+
+        var result = await index.SearchAsync(new CatalogQuery(Text: "sensors"));
+
+        Assert.Equal([new FacetCount("TRAN", 2), new FacetCount("ENVI", 1)], result.Facets.Themes);
+    }
+
     /// <summary>Facet counts as every index orders them: most first, then by value.</summary>
     protected static FacetCount[] Counted(IEnumerable<string> values) =>
         [.. values.CountBy(v => v).Select(c => new FacetCount(c.Key, c.Value)).OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
