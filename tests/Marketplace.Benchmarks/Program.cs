@@ -12,9 +12,9 @@ var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], Culture
 // Listings the growth stage creates (issue 6: the 50,000th must cost what the 50th did); 0 skips it.
 var listings = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_LISTINGS") ?? "50000", CultureInfo.InvariantCulture);
 // Catalog sizes the catalog page is rendered at (ascending; "0" skips it), and "catalog" to run only that stage.
-var catalogSizes = (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_CATALOG") ?? "1000,100000")
-    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-    .Select(s => int.Parse(s, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).Where(n => n > 0).Order().ToArray();
+// The local Cosmos server answers a search by sending every hit, seconds a page at 10,000: it stops there.
+var catalogSizes = Sizes("MARKETPLACE_BENCH_CATALOG", "1000,100000");
+var cosmosCatalogSizes = Sizes("MARKETPLACE_BENCH_CATALOG_COSMOS", "1000,10000");
 var catalogOnly = Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "catalog";
 const int Connections = 32;
 var results = new List<LoadResult>();
@@ -50,14 +50,18 @@ if (!catalogOnly)
 // 3. The catalog page's render time as the catalog grows, on each store.
 if (catalogSizes.Length > 0)
 {
-    await MeasureCatalogAsync("sqlite", b => { });
-    if (!string.IsNullOrEmpty(cosmosEndpoint))
-    {
-        await MeasureCatalogAsync("cosmos (local server)", OnCosmos);
-    }
+    await MeasureCatalogAsync("sqlite", catalogSizes, b => { });
+}
+if (cosmosCatalogSizes.Length > 0 && !string.IsNullOrEmpty(cosmosEndpoint))
+{
+    await MeasureCatalogAsync("cosmos (local server)", cosmosCatalogSizes, OnCosmos);
 }
 
-async Task MeasureCatalogAsync(string store, Action<WebApplicationBuilder> configureStore)
+static int[] Sizes(string variable, string fallback) => [.. (Environment.GetEnvironmentVariable(variable) ?? fallback)
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Select(s => int.Parse(s, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).Where(n => n > 0).Order()];
+
+async Task MeasureCatalogAsync(string store, int[] sizes, Action<WebApplicationBuilder> configureStore)
 {
     var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
     await using (var market = await StartMarketAsync(data, b =>
@@ -70,7 +74,7 @@ async Task MeasureCatalogAsync(string store, Action<WebApplicationBuilder> confi
     {
         Console.WriteLine($"catalog page render [{store}], sequential, request to last byte:");
         var seeded = 0;
-        foreach (var size in catalogSizes)
+        foreach (var size in sizes)
         {
             await CatalogRender.SeedAsync(market.App.Services, seeded, size);
             seeded = size;
