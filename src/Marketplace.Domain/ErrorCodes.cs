@@ -90,4 +90,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
     // h6: open data downloads.
     public static readonly DomainErrorCode OfferingNotDownloadable = new("offering.not-downloadable", ErrorKind.NotFound);
+    // h2: the city evaluation.
+    public static readonly DomainErrorCode EvaluationSeriesNotFound = new("evaluation.series-not-found", ErrorKind.NotFound);
 }

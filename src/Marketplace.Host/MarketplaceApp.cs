@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Catalog;
+using Marketplace.Application.Evaluation;
 using Marketplace.Application.Usage;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
@@ -9,6 +10,7 @@ using Marketplace.Host.Features.Access;
 using Marketplace.Host.Features.Catalog;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Datasets;
+using Marketplace.Host.Features.Evaluation;
 using Marketplace.Host.Features.Offerings;
 using Marketplace.Host.Features.Parties;
 using Marketplace.Host.Features.Usage;
@@ -85,6 +87,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<RevisionUpload>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
+        builder.Services.AddSingleton<CityEvaluation>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -134,6 +137,7 @@ public static class MarketplaceApp
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
+        app.MapEvaluationEndpoints();
         app.MapMarketplaceWeb();
         return app;
     }

@@ -11,5 +11,7 @@ public static class WebTextResources
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(Text),
+        typeof(Charts.ChartText),
+        typeof(Features.Evaluation.EvaluationText),
     ];
 }
