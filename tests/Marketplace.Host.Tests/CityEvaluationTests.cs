@@ -12,10 +12,9 @@ namespace Marketplace.Host.Tests;
 /// <summary>
 /// The city evaluation over the API: what each series counts, the ranges it accepts, and its CSV. The marketplace
 /// is shared with other tests (run one at a time in this collection), so a test compares before and after its
-/// own action, or looks for its own dataset.
+/// own action, or looks for its own dataset. Runs on both stores.
 /// </summary>
-[Collection(MarketplaceCollection.Name)]
-public sealed class CityEvaluationTests(MarketplaceFixture fixture)
+public abstract class CityEvaluationTests(MarketplaceFixture fixture)
 {
     private static readonly object Free = new { model = "free", currency = "JPY" };
 
@@ -252,3 +251,9 @@ public sealed class CityEvaluationTests(MarketplaceFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, buyerStatus);
     }
 }
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class SqliteCityEvaluationTests(MarketplaceFixture fixture) : CityEvaluationTests(fixture);
+
+[Collection(CosmosMarketplaceCollection.Name)]
+public sealed class CosmosCityEvaluationTests(CosmosMarketplaceFixture fixture) : CityEvaluationTests(fixture);

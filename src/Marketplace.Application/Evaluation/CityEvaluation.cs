@@ -11,14 +11,13 @@ namespace Marketplace.Application.Evaluation;
 /// dataset class.
 /// </summary>
 /// <remarks>
-/// Everything is read from the stores' existing ports, each once, a page at a time; memory holds aggregates only.
-/// The cost grows with: the usage ledger's events in the billing months the range touches (one sequential read
-/// per month, <see cref="IUsageLedger.StreamPeriodAsync"/>, at most <see cref="MaxDays"/> / 28 + 1 months), every
-/// contract in the contract index (one read, for each contract's offering and status), the offerings created in
-/// the range (one range read of the holdings index, from the range's first instant), one offering grain call per
-/// offering named by those, one dataset grain call per dataset with usage, and one download counter grain call per
-/// listed open-data offering (at most <see cref="MaxOpenDataOfferings"/>). A daily usage roll-up kept by the ledger
-/// would take the first term down to (contracts × days); it is not needed at this marketplace's size.
+/// Everything is read from the stores' ports, each once, a page at a time; memory holds aggregates only. The cost
+/// grows with: the (contract, hour) pairs with usage in the billing months the range touches (the ledger's hourly
+/// sums, <see cref="IUsageLedger.ReadHoursAsync"/>, at most 744 per contract and month, whatever the number of
+/// events), every contract in the contract index (one read, for each contract's offering and status), the
+/// offerings created in the range (one range read of the holdings index, from the range's first instant), one
+/// offering grain call per offering named by those, one dataset grain call per dataset with usage, and one
+/// download counter grain call per listed open-data offering (at most <see cref="MaxOpenDataOfferings"/>).
 /// </remarks>
 public sealed class CityEvaluation(IUsageLedger ledger, IHoldingsIndex holdings, ICatalogIndex catalog, GrainReferences grains, BillingCalendar calendar)
 {
@@ -178,23 +177,26 @@ public sealed class CityEvaluation(IUsageLedger ledger, IHoldingsIndex holdings,
         return contracts;
     }
 
-    /// <summary>Units and events per (contract, billing day) in the range, from the ledger's months the range touches.</summary>
+    /// <summary>
+    /// Units and events per (contract, billing day) in the range, from the ledger's hourly sums of the months the
+    /// range touches. An hour belongs to the billing day it starts on: exact in a zone with a whole-hour offset (Tokyo).
+    /// </summary>
     private async Task<Dictionary<(string ContractId, DateOnly Day), (long Units, long Events)>> ReadUsageAsync(EvaluationRange range, CancellationToken cancellationToken)
     {
         var usage = new Dictionary<(string, DateOnly), (long, long)>();
         var last = PeriodId(range.To);
         for (var month = new DateOnly(range.From.Year, range.From.Month, 1); string.CompareOrdinal(PeriodId(month), last) <= 0; month = month.AddMonths(1))
         {
-            await foreach (var record in ledger.StreamPeriodAsync(PeriodId(month), cancellationToken))
+            foreach (var hour in await ledger.ReadHoursAsync(PeriodId(month), cancellationToken))
             {
-                var day = calendar.DayOf(record.OccurredAt);
+                var day = calendar.DayOf(hour.Hour);
                 if (!range.Contains(day))
                 {
                     continue;
                 }
-                var key = (record.ContractId, day);
+                var key = (hour.ContractId, day);
                 var (units, events) = usage.GetValueOrDefault(key);
-                usage[key] = (checked(units + record.Units), events + 1);
+                usage[key] = (checked(units + hour.Units), checked(events + hour.Events));
             }
         }
         return usage;
