@@ -74,8 +74,9 @@ public sealed class CityEvaluation(IUsageLedger ledger, IHoldingsIndex holdings,
         ArgumentNullException.ThrowIfNull(range);
         try
         {
-            var contracts = await ReadContractsAsync(cancellationToken);
             var usage = await ReadUsageAsync(range, cancellationToken);
+            var used = usage.Keys.Select(k => k.ContractId).ToHashSet(StringComparer.Ordinal);
+            var contracts = await ReadContractsAsync(used, cancellationToken);
             var created = await ReadNewOfferingsAsync(range, cancellationToken);
             var offerings = await OfferingsAsync(
                 contracts.Values.Where(c => c.Status == ActiveStatus).Select(c => c.OfferingId)
@@ -159,15 +160,18 @@ public sealed class CityEvaluation(IUsageLedger ledger, IHoldingsIndex holdings,
         return [.. range.EachDay().Select((day, i) => new DailyClassCounts(day, sums[i, 0], sums[i, 1], sums[i, 2]))];
     }
 
-    /// <summary>Every contract's offering and stored status, from one read of the contract index.</summary>
-    private async Task<Dictionary<string, (string OfferingId, string Status)>> ReadContractsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The offering and stored status of every active contract and of every contract in <paramref name="used"/>, from
+    /// one read of the contract index; memory holds only those.
+    /// </summary>
+    private async Task<Dictionary<string, (string OfferingId, string Status)>> ReadContractsAsync(HashSet<string> used, CancellationToken cancellationToken)
     {
         var contracts = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         IndexPosition? after = null;
         do
         {
             var page = await holdings.ListContractsAsync(new ContractQuery(), after, IndexLimits.MaxPageSize, cancellationToken);
-            foreach (var entry in page.Items)
+            foreach (var entry in page.Items.Where(e => e.Status == ActiveStatus || used.Contains(e.ContractId)))
             {
                 contracts[entry.ContractId] = (entry.OfferingId, entry.Status);
             }
