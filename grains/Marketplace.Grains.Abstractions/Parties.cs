@@ -38,6 +38,24 @@ public interface IPartyGrain : IGrainWithStringKey
     [Alias("GetProfile")]
     Task<PartyProfile?> GetProfile();
 
+    /// <summary>Lists a person of this party and enrols them (<see cref="IPersonGrain.Enrol"/>) with a hashed password.</summary>
+    [Alias("AddPerson")]
+    Task<PartyPerson> AddPerson(string signIn, string displayName, string passwordHash);
+
+    [Alias("ListPeople"), Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<PartyPerson>> ListPeople();
+
+    /// <summary>Replaces a person's password (an operator's reset); the person must be one of this party's.</summary>
+    [Alias("ResetPersonPassword")]
+    Task<PartyPerson> ResetPersonPassword(string signIn, string passwordHash);
+
+    [Alias("SetPersonDisabled")]
+    Task<PartyPerson> SetPersonDisabled(string signIn, bool disabled);
+
+    /// <summary>Brings the party's list and the person grain in step after an enrolment that stopped half-way.</summary>
+    [Alias("SettlePerson")]
+    Task SettlePerson(string signIn);
+
     /// <summary>Records a new key of this party (at most <see cref="PartyKeys.MaxActive"/> active) and issues it.</summary>
     [Alias("AddKey")]
     Task<PartyKey> AddKey(string keyPrefix, byte[] secretHash);

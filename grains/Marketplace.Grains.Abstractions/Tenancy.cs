@@ -45,9 +45,9 @@ public static class Tenancy
     public static bool MaySee(ApiPrincipal? caller, OfferingView offering)
     {
         ArgumentNullException.ThrowIfNull(offering);
-        return caller is null
-            ? IsOfferedToAll(offering)
-            : MayManage(caller, offering.ProviderId) || (caller.Role == PartyRole.Buyer && IsOfferedTo(offering, caller.PartyId));
+        // Whoever signs in never sees less than a visitor: another provider browsing the catalog sees what is offered to all.
+        return IsOfferedToAll(offering)
+            || (caller is not null && (MayManage(caller, offering.ProviderId) || (caller.Role == PartyRole.Buyer && IsOfferedTo(offering, caller.PartyId))));
     }
 
     /// <summary>

@@ -8,10 +8,11 @@ namespace Marketplace.Grains;
 /// catalog) follow from its stored state, or one key of a party (<see cref="KeyPrefix"/>), whose two halves (the
 /// party's list and the key grain) must agree.
 /// </summary>
-public sealed record Reconciliation(string Grain, string Key, string? KeyPrefix = null)
+public sealed record Reconciliation(string Grain, string Key, string? KeyPrefix = null, string? Person = null)
 {
     public const string Party = "party";
     public const string PartyKey = "party-key";
+    public const string PartyPerson = "party-person";
     public const string Dataset = "dataset";
     public const string Offering = "offering";
     public const string Contract = "contract";

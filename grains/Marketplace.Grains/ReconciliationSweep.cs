@@ -73,6 +73,7 @@ public sealed partial class ReconciliationSweep(IOutbox outbox, IGrainFactory gr
     {
         Reconciliation.Party => grains.GetGrain<IPartyGrain>(what.Key).Reconcile(),
         Reconciliation.PartyKey => grains.GetGrain<IPartyGrain>(what.Key).SettleKey(what.KeyPrefix ?? throw new FormatException("A key reconciliation names no key.")),
+        Reconciliation.PartyPerson => grains.GetGrain<IPartyGrain>(what.Key).SettlePerson(what.Person ?? throw new FormatException("A person reconciliation names no person.")),
         Reconciliation.Dataset => grains.GetGrain<IDatasetGrain>(what.Key).Reconcile(),
         Reconciliation.Offering => grains.GetGrain<IOfferingGrain>(what.Key).Reconcile(),
         Reconciliation.Contract => grains.GetGrain<IContractGrain>(what.Key).Reconcile(),

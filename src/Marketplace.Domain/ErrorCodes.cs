@@ -90,6 +90,20 @@ public static class ErrorCodes
     public static readonly DomainErrorCode ListTooLong = new("list.too-long", ErrorKind.Invalid);
     // h6: open data downloads.
     public static readonly DomainErrorCode OfferingNotDownloadable = new("offering.not-downloadable", ErrorKind.NotFound);
+    // lead: people who sign in to the web front end.
+    public static readonly DomainErrorCode PersonInvalidSignIn = new("person.invalid-sign-in", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PersonWeakPassword = new("person.weak-password", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PersonInvalidName = new("person.invalid-name", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PersonExists = new("person.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PersonNotFound = new("person.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode PersonLimit = new("person.limit", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PersonWrongPassword = new("person.wrong-password", ErrorKind.Forbidden);
+    // h1: offering previews and editing an offering's terms.
+    public static readonly DomainErrorCode OfferingPreviewPersonal = new("offering.preview-personal", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingNoPreview = new("offering.no-preview", ErrorKind.NotFound);
+    public static readonly DomainErrorCode OfferingDatasetFixed = new("offering.dataset-fixed", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingVersionStale = new("offering.version-stale", ErrorKind.PreconditionFailed);
+    public static readonly DomainErrorCode OfferingVersionRequired = new("offering.version-required", ErrorKind.PreconditionRequired);
     // h2: the city evaluation.
     public static readonly DomainErrorCode EvaluationSeriesNotFound = new("evaluation.series-not-found", ErrorKind.NotFound);
 }

@@ -1,12 +1,15 @@
 using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Catalog;
+using Marketplace.Application.Contracts;
 using Marketplace.Application.Evaluation;
+using Marketplace.Application.People;
 using Marketplace.Application.Usage;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Errors;
 using Marketplace.Host.Features.Access;
+using Marketplace.Host.Features.Account;
 using Marketplace.Host.Features.Catalog;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Datasets;
@@ -87,11 +90,19 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<RevisionUpload>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
+        builder.Services.AddSingleton<OfferingPreview>();
+        builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
         builder.Services.AddSingleton<CityEvaluation>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddSingleton<Subscriptions>();
+        builder.Services.AddSingleton<PersonPasswords>();
+        builder.Services.AddSingleton<PersonSignIn>();
+        builder.Services.AddSingleton<PeopleAdministration>();
+        builder.Services.AddPersistedDataProtection(options.DataDirectory);
+        builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddPersonCookie(HttpsConfigured(builder.Configuration));
         builder.Services.AddAuthorizationBuilder().AddMarketplacePolicies();
 
         builder.Services.AddProblemDetails();
@@ -130,6 +141,7 @@ public static class MarketplaceApp
         app.MapGet("/health", () => TypedResults.Ok("ok")).WithName("Health").WithSummary("Liveness: answers once the silo is up.").ExcludeFromDescription();
 
         app.MapPartyEndpoints();
+        app.MapPeopleEndpoints();
         app.MapDatasetEndpoints();
         app.MapOfferingEndpoints();
         app.MapCatalogEndpoints();
@@ -137,6 +149,7 @@ public static class MarketplaceApp
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
+        app.MapAccountEndpoints();
         app.MapEvaluationEndpoints();
         app.MapMarketplaceWeb();
         return app;

@@ -28,6 +28,14 @@ public sealed class MarketplaceDriver(MarketplaceFactory factory)
         return new Party(created.Id, created.ApiKey, factory.ClientWithKey(created.ApiKey));
     }
 
+    /// <summary>Enrols a person for the party (as the operator) and answers their sign-in and one-time password.</summary>
+    public async Task<PersonWithPasswordResponse> EnrolPersonAsync(string partyId, string? signIn = null)
+    {
+        signIn ??= $"{UniqueId("person")}@example.jp";
+        var response = await Operator.PostAsJsonAsync($"/api/v1/parties/{partyId}/people", new { signIn, displayName = "山田 花子" });
+        return await Ok<PersonWithPasswordResponse>(response, HttpStatusCode.Created);
+    }
+
     public static object BusStopsDataset(string id, string cls = "public") => new
     {
         id,
@@ -81,7 +89,7 @@ public sealed class MarketplaceDriver(MarketplaceFactory factory)
 
     /// <summary>A provider with a listed offering of a bus-stop dataset holding <paramref name="records"/> records.</summary>
     public async Task<Listing> ListedOfferingAsync(int records, object? pricing = null, object? policy = null,
-        string approval = "automatic", string cls = "private", string visibility = "public", string[]? buyers = null)
+        string approval = "automatic", string cls = "private", string visibility = "public", string[]? buyers = null, bool? preview = null)
     {
         var provider = await CreatePartyAsync("provider");
         var datasetId = UniqueId("ds");
@@ -97,6 +105,7 @@ public sealed class MarketplaceDriver(MarketplaceFactory factory)
             visibility,
             buyers = buyers ?? [],
             approval,
+            preview,
         });
         await PublishAsync(provider, offeringId);
         return new Listing(provider, datasetId, offeringId);

@@ -74,6 +74,16 @@ public sealed class Visitor : IAsyncDisposable
         return response?.Status ?? 0;
     }
 
+    /// <summary>Signs in on the sign-in page, as a person types it, and waits for the console it lands on.</summary>
+    public async Task SignInAsync(string signIn, string password)
+    {
+        await OpenPageAsync("/signin");
+        await Page.Locator("#signin-name").FillAsync(signIn);
+        await Page.Locator("#signin-password").FillAsync(password);
+        await Page.Locator("form.stacked-form button[type=submit]").ClickAsync();
+        await Page.WaitForURLAsync(url => url.Contains("/console/", StringComparison.Ordinal));
+    }
+
     /// <summary>Everything recorded so far, then emptied.</summary>
     public IReadOnlyList<string> TakeProblems()
     {

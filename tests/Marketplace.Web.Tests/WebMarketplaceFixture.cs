@@ -34,7 +34,7 @@ public sealed class WebMarketplaceFixture : IAsyncLifetime
         Factory.StartServer();
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-        Seed = await CatalogSeed.PlantAsync(new MarketplaceDriver(Factory));
+        Seed = await CatalogSeed.PlantAsync(Driver);
         Directory.CreateDirectory(Screenshots);
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
@@ -42,6 +42,24 @@ public sealed class WebMarketplaceFixture : IAsyncLifetime
 
     /// <summary>A new browser context (no cookies) whose browser asks for <paramref name="locale"/> first.</summary>
     public Task<Visitor> VisitAsync(string locale = "en-US") => Visitor.OpenAsync(Browser, BaseUrl, locale);
+
+    /// <summary>The marketplace's API as its operator, for arranging what a journey starts from.</summary>
+    public MarketplaceDriver Driver => _driver ??= new MarketplaceDriver(Factory);
+
+    private MarketplaceDriver? _driver;
+
+    /// <summary>
+    /// A new browser context with a person of <paramref name="party"/> signed in through the sign-in page (enrolled
+    /// by the operator first, as the console would).
+    /// </summary>
+    public async Task<Visitor> SignInAsync(Party party, string locale = "en-US")
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        var person = await Driver.EnrolPersonAsync(party.Id);
+        var visitor = await VisitAsync(locale);
+        await visitor.SignInAsync(person.SignIn, person.OneTimePassword);
+        return visitor;
+    }
 
     public async Task DisposeAsync()
     {

@@ -20,4 +20,8 @@ public static class Formats
     /// <summary>The calendar date of <paramref name="instant"/> where the marketplace bills (ISO 8601, the same in both languages).</summary>
     public static string Date(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Date and time of day where the marketplace bills, to the minute (ISO 8601 style, the same in both languages).</summary>
+    public static string DateTime(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

@@ -63,6 +63,16 @@ public static class WebPages
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.Use(static (http, next) =>
+        {
+            // The error page is rendered for a failed form post too: as a GET, or it would be a form post itself
+            // (and fail again on the very antiforgery token that may have caused the error).
+            if (http.Features.Get<IExceptionHandlerFeature>() is not null && http.Request.Path == "/error")
+            {
+                http.Request.Method = HttpMethods.Get;
+            }
+            return next(http);
+        });
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.Use(static (http, next) =>
         {

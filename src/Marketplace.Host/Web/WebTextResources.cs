@@ -11,6 +11,9 @@ public static class WebTextResources
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(Text),
+        typeof(Features.Account.AccountText),
+        typeof(Features.Catalog.SubscribeText),
+        typeof(Features.Catalog.PreviewText),
         typeof(Charts.ChartText),
         typeof(Features.Evaluation.EvaluationText),
     ];

@@ -39,6 +39,12 @@ public sealed class PopulatedMarketplace
     /// </summary>
     public required Party Spare { get; init; }
 
+    /// <summary>A person of <see cref="Spare"/>, whom the sweep may reset, disable and enable.</summary>
+    public required string SparePerson { get; init; }
+
+    /// <summary>A person of <see cref="OtherProvider"/>.</summary>
+    public required string OtherPerson { get; init; }
+
     /// <summary>The public prefix of <see cref="Spare"/>'s key (mk_{prefix}_{secret}).</summary>
     public string SpareKeyPrefix => Spare.Key.Split('_')[1];
 
@@ -86,6 +92,7 @@ public sealed class PopulatedMarketplace
         var (datasetId, revisionId, offerings) = await ListAsync(driver, provider, 3);
         var otherProvider = await driver.CreatePartyAsync("provider");
         var otherBuyer = await driver.CreatePartyAsync("buyer");
+        var spare = await driver.CreatePartyAsync("buyer");
         var (otherDatasetId, otherRevisionId, otherOfferings) = await ListAsync(driver, otherProvider, 1);
         return new PopulatedMarketplace(driver)
         {
@@ -94,7 +101,9 @@ public sealed class PopulatedMarketplace
             Provider = provider,
             Buyer = buyer,
             Bank = await driver.CreatePartyAsync("information-bank"),
-            Spare = await driver.CreatePartyAsync("buyer"),
+            Spare = spare,
+            SparePerson = (await driver.EnrolPersonAsync(spare.Id)).SignIn,
+            OtherPerson = (await driver.EnrolPersonAsync(otherProvider.Id)).SignIn,
             OtherProvider = otherProvider,
             OtherBuyer = otherBuyer,
             DatasetId = datasetId,
@@ -120,6 +129,7 @@ public sealed class PopulatedMarketplace
             "revisions" => RevisionId,
             "offerings" => OfferingId,
             "keys" => SpareKeyPrefix,
+            "people" => SparePerson,
             "parties" when ChangesStanding(operation) => Spare.Id,
             "parties" => Provider.Id,
             "contracts" when operation.Method == HttpMethod.Post && operation.PathTemplate.EndsWith("/usage", StringComparison.Ordinal) => UsageContractId,
@@ -133,6 +143,7 @@ public sealed class PopulatedMarketplace
     /// <summary>Operations on a party's keys or standing act on <see cref="Spare"/>, never on a caller.</summary>
     private static bool ChangesStanding(ApiOperation operation) =>
         operation.PathTemplate.Contains("/keys", StringComparison.Ordinal)
+        || operation.PathTemplate.Contains("/people", StringComparison.Ordinal)
         || operation.PathTemplate.EndsWith("/suspend", StringComparison.Ordinal)
         || operation.PathTemplate.EndsWith("/reinstate", StringComparison.Ordinal);
 
@@ -146,6 +157,7 @@ public sealed class PopulatedMarketplace
             "revisions" => OtherRevisionId,
             "offerings" => OtherOfferingId,
             "keys" => OtherProvider.Key.Split('_')[1],
+            "people" => OtherPerson,
             "parties" => OtherProvider.Id,
             _ when parameter == "series" => "top-datasets", // series belong to no tenant; only the operator may read any
             _ => OtherContractId,
@@ -179,7 +191,18 @@ public sealed class PopulatedMarketplace
                 ["buyers"] = new JsonArray(Buyer.Id),
                 ["approval"] = "automatic",
             },
+            "ReviseOffering" => new JsonObject
+            {
+                ["title"] = "Sweep revision",
+                ["pricing"] = new JsonObject { ["model"] = "per-unit", ["currency"] = "JPY", ["amount"] = 2, ["unit"] = "record" },
+                ["policy"] = new JsonObject { ["purposes"] = new JsonArray("research") },
+                ["visibility"] = "public",
+                ["buyers"] = new JsonArray(),
+                ["approval"] = "automatic",
+                ["preview"] = true,
+            },
             "Subscribe" => new JsonObject { ["purpose"] = "research" },
+            "EnrolPerson" => new JsonObject { ["signIn"] = $"{fresh}@example.jp", ["displayName"] = "Sweep person" },
             "ReportUsage" => new JsonObject
             {
                 ["events"] = new JsonArray(new JsonObject
