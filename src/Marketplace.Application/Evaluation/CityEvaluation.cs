@@ -126,7 +126,7 @@ public sealed class CityEvaluation(IUsageLedger ledger, IHoldingsIndex holdings,
                 byClass[(int)dataset.DatasetClass] = checked(byClass[(int)dataset.DatasetClass] + dataset.Units);
             }
 
-            return new CityEvaluationReport(
+            var report = new CityEvaluationReport(
                 range.From, range.To, calendar.Zone.Id, calendar.Now,
                 new ClassCounts(active[0], active[1], active[2]),
                 new ClassCounts(byClass[0], byClass[1], byClass[2]),
@@ -135,6 +135,11 @@ public sealed class CityEvaluation(IUsageLedger ledger, IHoldingsIndex holdings,
                 [.. top.Take(TopCount)],
                 newListings,
                 await DownloadsAsync(range, cancellationToken));
+            // Every total the report derives, summed here once so that an overflow is refused now rather than
+            // failing while the answer is written.
+            _ = (report.ActiveContracts.Total, report.UsageByClass.Total, report.DownloadsTotal, report.NewListingsTotal);
+            _ = report.UsagePerDay.Aggregate(0L, (sum, d) => checked(sum + d.Total));
+            return report;
         }
         catch (OverflowException)
         {
