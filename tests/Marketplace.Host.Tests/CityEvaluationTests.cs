@@ -203,6 +203,14 @@ public abstract class CityEvaluationTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_series_name_that_is_not_a_slug_answers_400()
+    {
+        var problem = await MarketplaceDriver.Problem(await Driver.Operator.GetAsync("/api/v1/evaluation/Top-Datasets.csv"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("series.invalid", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_series_answers_404_naming_the_series()
     {
         var problem = await MarketplaceDriver.Problem(await Driver.Operator.GetAsync("/api/v1/evaluation/everything.csv"), HttpStatusCode.NotFound);

@@ -40,9 +40,17 @@ public static class EvaluationCsv
 
     public static string NameOf(EvaluationSeries series) => Names.First(n => n.Series == series).Name;
 
-    /// <summary>The series a URL names; any other name answers 404 listing the valid ones.</summary>
+    /// <summary>
+    /// The series a URL names. A name that is not even a slug answers 400 as a malformed id does on every route;
+    /// another name answers 404 listing the valid ones.
+    /// </summary>
     public static EvaluationSeries Parse(string? name)
     {
+        if (!Identifiers.IsValidSlug(name))
+        {
+            throw new DomainException(DomainErrorCode.InvalidField("series"),
+                $"A series is named in lower-case letters and hyphens: {string.Join(", ", Names.Select(n => n.Name))}.");
+        }
         foreach (var (series, known) in Names)
         {
             if (string.Equals(name, known, StringComparison.Ordinal))
