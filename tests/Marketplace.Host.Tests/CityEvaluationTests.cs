@@ -236,14 +236,6 @@ public abstract class CityEvaluationTests(MarketplaceFixture fixture)
     }
 
     [Fact]
-    public async Task The_operator_console_links_the_evaluation_page()
-    {
-        var html = await (await SignedInAsync()).GetStringAsync("/console/operator");
-
-        Assert.Contains("<a href=\"/console/operator/evaluation\">都市データ活用の評価</a>", html, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task The_evaluation_page_says_when_a_range_cannot_be_shown()
     {
         var html = await (await SignedInAsync()).GetStringAsync("/console/operator/evaluation?from=2026-11-05&to=2026-11-01");

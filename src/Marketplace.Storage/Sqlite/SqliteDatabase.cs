@@ -58,6 +58,9 @@ public sealed class SqliteDatabase : IDisposable
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
         SqliteSchema.AddMissingColumns(connection, transaction);
+        command.CommandText = SqliteSchema.CreateOnAddedColumns;
+        command.ExecuteNonQuery();
+        SqliteSchema.FillCatalogFacetCounts(connection, transaction);
         if (!hadUsageHours)
         {
             SqliteSchema.FillUsageHours(connection, transaction);
