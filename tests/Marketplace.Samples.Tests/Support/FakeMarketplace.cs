@@ -152,6 +152,9 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             {
                 o["providerId"] = caller;
                 o["status"] = "draft";
+                // As the marketplace answers: the effective preview (the class's default unless set) and a version.
+                o["preview"] = (bool?)o["preview"] ?? (datasets.TryGetValue((string)o["datasetId"]!, out var d) && (string?)d["class"] == "public");
+                o["version"] = 1;
             }),
             ("POST", ["offerings", var id, "publish"]) => Publish(offerings[id]),
             ("POST", ["offerings", var offering, "contracts"]) => Subscribe(caller, offering, (string)JsonNode.Parse(body)!["purpose"]!),
