@@ -11,6 +11,7 @@ using Marketplace.Host.Errors;
 using Marketplace.Host.Features.Access;
 using Marketplace.Host.Features.Account;
 using Marketplace.Host.Features.Catalog;
+using Marketplace.Host.Features.Console;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Datasets;
 using Marketplace.Host.Features.Evaluation;
@@ -96,6 +97,7 @@ public static class MarketplaceApp
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddSingleton<Subscriptions>();
+        builder.Services.AddSingleton<Features.Console.BuyerContracts>();
         builder.Services.AddSingleton<PersonPasswords>();
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
@@ -154,6 +156,7 @@ public static class MarketplaceApp
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
         app.MapAccountEndpoints();
+        app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
         app.MapMarketplaceWeb();
         return app;

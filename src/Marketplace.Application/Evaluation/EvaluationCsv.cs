@@ -123,11 +123,7 @@ public static class EvaluationCsv
     }
 
     /// <summary>A text cell as a spreadsheet will read it: never as a formula.</summary>
-    public static string Text(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
-    }
+    public static string Text(string value) => CsvRows.Text(value);
 
     private static void ClassRows(StringBuilder csv, ClassCounts counts)
     {
@@ -137,26 +133,7 @@ public static class EvaluationCsv
         Row(csv, "total", N(counts.Total));
     }
 
-    private static void Row(StringBuilder csv, params string[] cells)
-    {
-        for (var i = 0; i < cells.Length; i++)
-        {
-            if (i > 0)
-            {
-                csv.Append(',');
-            }
-            var cell = cells[i];
-            if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
-            {
-                csv.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else
-            {
-                csv.Append(cell);
-            }
-        }
-        csv.Append("\r\n");
-    }
+    private static void Row(StringBuilder csv, params string[] cells) => CsvRows.Append(csv, cells);
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -32,6 +32,38 @@ public sealed class BuyerConsoleTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task The_usage_chart_has_its_numbers_as_csv_and_a_table_and_a_hostile_title_stays_text()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 5);
+        var (buyer, browser) = await SignedInBuyerAsync();
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+        (await buyer.Client.GetAsync($"/api/v1/contracts/{contract.Id}/records?limit=2")).EnsureSuccessStatusCode();
+
+        var html = await browser.Client.GetStringAsync("/console/buyer");
+        var csv = await browser.Client.GetAsync("/console/buyer/usage.csv");
+        var text = await csv.Content.ReadAsStringAsync();
+
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/console/buyer/usage.csv\"", html, StringComparison.Ordinal);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("period,contract_id,offering,purpose,status,units,unit,events,charge,currency\r\n", text, StringComparison.Ordinal);
+        Assert.Contains($",{contract.Id},", text, StringComparison.Ordinal);
+        Assert.Contains(",research,active,2,record,1,4,JPY\r\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_usage_csv_is_for_signed_in_buyers_only()
+    {
+        var visitor = new PageSession(fixture.Factory);
+        var keyed = await _driver.CreatePartyAsync("buyer");
+
+        Assert.Equal(HttpStatusCode.Redirect, (await visitor.Client.GetAsync("/console/buyer/usage.csv")).StatusCode);
+        // A key opens no page: the page sends the caller to sign in.
+        var withKey = await keyed.Client.GetAsync("/console/buyer/usage.csv");
+        Assert.Equal("/signin", withKey.RequestMessage?.RequestUri?.AbsolutePath);
+    }
+
+    [Fact]
     public async Task A_buyer_never_sees_another_buyers_contract_in_the_list_or_by_its_address()
     {
         var listing = await _driver.ListedOfferingAsync(records: 3);
