@@ -86,6 +86,10 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<OperatorBootstrap>();
         builder.Services.AddSingleton<ContractScope>();
         builder.Services.AddSingleton<RevisionUpload>();
+        // h4: the provider console's services, shared with the API.
+        builder.Services.AddSingleton<Marketplace.Application.Holdings.DatasetHoldings>();
+        builder.Services.AddSingleton<Marketplace.Application.Holdings.OfferingHoldings>();
+        builder.Services.AddSingleton<Marketplace.Application.Holdings.ContractDecisions>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddHostedService<MarketplaceStartup>();

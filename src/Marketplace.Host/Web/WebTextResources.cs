@@ -13,5 +13,6 @@ public static class WebTextResources
         typeof(Text),
         typeof(Features.Account.AccountText),
         typeof(Features.Catalog.SubscribeText),
+        typeof(Features.ProviderConsole.ProviderText),
     ];
 }
