@@ -24,6 +24,10 @@ public enum OfferingStatus
     Delisted,
 }
 
+/// <param name="Preview">
+/// Whether the offering's page shows a sample of its records; null is the dataset class's default
+/// (<see cref="RecordPreview"/>: on for public data, off for private, never for personal).
+/// </param>
 [GenerateSerializer, Immutable, Alias("Marketplace.OfferingDefinition")]
 public sealed record OfferingDefinition(
     [property: Id(0)] string DatasetId,
@@ -33,8 +37,13 @@ public sealed record OfferingDefinition(
     [property: Id(4)] UsagePolicy Policy,
     [property: Id(5)] OfferingVisibility Visibility,
     [property: Id(6)] IReadOnlyList<string> Buyers,
-    [property: Id(7)] ApprovalMode Approval);
+    [property: Id(7)] ApprovalMode Approval,
+    [property: Id(8)] bool? Preview = null);
 
+/// <param name="Version">
+/// Counts the offering's changes (create, terms, listing): what an edit names to be sure it changes what its
+/// author read. Offerings stored before versions existed start at 0.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Marketplace.OfferingView")]
 public sealed record OfferingView(
     [property: Id(0)] string Id,
@@ -43,8 +52,11 @@ public sealed record OfferingView(
     [property: Id(3)] OfferingStatus Status,
     [property: Id(4)] DatasetClass DatasetClass,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset UpdatedAt)
+    [property: Id(6)] DateTimeOffset UpdatedAt,
+    [property: Id(7)] long Version = 0)
 {
+    /// <summary>Whether the offering's page shows a preview of its records: the provider's setting, or its data class's default.</summary>
+    public bool ShowsPreview => RecordPreview.IsShown(DatasetClass, Definition.Preview);
 }
 
 /// <summary>An offering of a dataset (key: offering id): price, policy, visibility, approval, listing status.</summary>
@@ -62,6 +74,15 @@ public interface IOfferingGrain : IGrainWithStringKey
 
     [Alias("Delist")]
     Task<OfferingView> Delist(ApiPrincipal actor);
+
+    /// <summary>
+    /// Replaces the offering's terms (everything but its dataset) with <paramref name="definition"/>, checked as on
+    /// create, if the offering is still at <paramref name="expectedVersion"/> (null: whatever version it is at). The
+    /// same terms again change nothing and are answered as stored. Contracts keep the terms they were made under; a
+    /// listed offering's catalog entry follows the new ones.
+    /// </summary>
+    [Alias("Revise")]
+    Task<OfferingView> Revise(ApiPrincipal actor, long? expectedVersion, OfferingDefinition definition);
 
     /// <summary>Opens a contract for the buyer under the offering's current terms (snapshot).</summary>
     [Alias("Subscribe")]

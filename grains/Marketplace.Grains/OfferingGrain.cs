@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.Domain;
 using Marketplace.Storage;
 
@@ -13,6 +14,8 @@ public sealed class OfferingState
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
     [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
     // [Id(6)] held the offering's contracts; they live in IHoldingsIndex now. Never reuse the number.
+    /// <summary>Counts every stored change; 0 for an offering stored before versions existed.</summary>
+    [Id(7)] public long Version { get; set; }
 }
 
 public sealed class OfferingGrain(
@@ -51,6 +54,7 @@ public sealed class OfferingGrain(
         S.Status = OfferingStatus.Draft;
         S.DatasetClass = dataset.Definition.Class;
         S.CreatedAt = S.UpdatedAt = calendar.Now;
+        S.Version = 1;
         await state.WriteStateAsync();
         await holdings.AddOfferingAsync(HoldingEntry());
         await journal.EndAsync(intent);
@@ -119,6 +123,7 @@ public sealed class OfferingGrain(
         var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
         S.Status = OfferingStatus.Listed;
         S.UpdatedAt = calendar.Now;
+        S.Version++;
         await state.WriteStateAsync();
         var provider = await GrainFactory.GetGrain<IPartyGrain>(S.ProviderId).GetProfile();
         await catalog.UpsertAsync(CatalogListingOf(dataset, provider?.Name ?? S.ProviderId));
@@ -133,8 +138,47 @@ public sealed class OfferingGrain(
         var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
         S.Status = OfferingStatus.Delisted;
         S.UpdatedAt = calendar.Now;
+        S.Version++;
         await state.WriteStateAsync();
         await catalog.RemoveAsync(Id);
+        await journal.EndAsync(intent);
+        return View();
+    }
+
+    public async Task<OfferingView> Revise(ApiPrincipal actor, long? expectedVersion, OfferingDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        EnsureManageableBy(actor);
+        var datasetId = S.Definition!.DatasetId;
+        if (!string.Equals(definition.DatasetId, datasetId, StringComparison.Ordinal))
+        {
+            throw new DomainException(ErrorCodes.OfferingDatasetFixed,
+                $"Offering '{Id}' offers dataset '{datasetId}', and an offering's dataset cannot change; create a new offering for '{definition.DatasetId}'.");
+        }
+        var dataset = await GrainFactory.GetGrain<IDatasetGrain>(datasetId).Get()
+            ?? throw new DomainException(ErrorCodes.DatasetNotFound, $"The dataset '{datasetId}' of offering '{Id}' no longer exists.");
+        // The same checks as on create, in their one home.
+        var revised = OfferingRules.Normalize(definition, dataset);
+        if (SameDefinition.Of(S.Definition, revised))
+        {
+            // The same terms again: a retry whose answer was lost (its version is stale by its own change), or a form
+            // saved without changes. Nothing is lost by answering what is stored, so nothing is written; the catalog is
+            // brought in step in case the first attempt stopped before it.
+            await FollowInCatalogAsync();
+            return View();
+        }
+        if (expectedVersion is { } expected && expected != S.Version)
+        {
+            throw new DomainException(ErrorCodes.OfferingVersionStale, string.Create(CultureInfo.InvariantCulture,
+                $"Offering '{Id}' changed since you read it (you sent version {expected}; it is at version {S.Version}). Nothing was changed: read it again, reapply your edit and send it with the new version."));
+        }
+        // Contracts already signed keep the terms they snapshot; only subscriptions from now on get these.
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
+        S.Definition = revised;
+        S.UpdatedAt = calendar.Now;
+        S.Version++;
+        await state.WriteStateAsync();
+        await FollowInCatalogAsync();
         await journal.EndAsync(intent);
         return View();
     }
@@ -217,7 +261,7 @@ public sealed class OfferingGrain(
     private HoldingEntry HoldingEntry() => new(Id, S.ProviderId, S.CreatedAt);
 
     private OfferingView View() =>
-        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt);
+        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt, S.Version);
 }
 
 internal static class OfferingRules
@@ -248,6 +292,7 @@ internal static class OfferingRules
         {
             Title = title,
             Description = description,
+            Preview = RecordPreview.Check(dataset.Definition.Class, definition.Preview),
             Buyers = [.. definition.Buyers.Select(b => b.Trim()).Distinct(StringComparer.Ordinal)],
         };
     }

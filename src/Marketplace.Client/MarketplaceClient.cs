@@ -52,6 +52,19 @@ public sealed class MarketplaceClient
     public Task<ApiKeyIssued> IssueKeyAsync(string partyId, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/keys", null, cancellationToken);
 
+    // People (who sign in to the web front end)
+
+    /// <summary>Enrols a person for a party (operator); the one-time password is shown only in this answer.</summary>
+    public Task<PersonWithPassword> EnrolPersonAsync(string partyId, EnrolPersonRequest person, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonWithPassword>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/people", Json(person), cancellationToken);
+
+    public Task<PersonList> ListPeopleAsync(string partyId, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonList>(HttpMethod.Get, $"api/v1/parties/{Escape(partyId)}/people", null, cancellationToken);
+
+    /// <summary>Replaces a person's password with a new one-time password (operator), shown only in this answer.</summary>
+    public Task<PersonWithPassword> ResetPersonPasswordAsync(string partyId, string signIn, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonWithPassword>(HttpMethod.Post, $"api/v1/parties/{Escape(partyId)}/people/{Escape(signIn)}/reset-password", null, cancellationToken);
+
     // Datasets
 
     public Task<Dataset> CreateDatasetAsync(CreateDatasetRequest dataset, CancellationToken cancellationToken = default) =>
@@ -92,6 +105,18 @@ public sealed class MarketplaceClient
 
     public Task<Offering> GetOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
         SendAsync<Offering>(HttpMethod.Get, $"api/v1/offerings/{Escape(offeringId)}", null, cancellationToken);
+
+    /// <summary>
+    /// Replaces the offering's terms if it is still at <paramref name="version"/> (its <see cref="Offering.Version"/>
+    /// as read); otherwise the marketplace answers 412 and changes nothing. Sending the same terms again is safe.
+    /// </summary>
+    public Task<Offering> ReviseOfferingAsync(string offeringId, ReviseOfferingRequest terms, long version, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, $"api/v1/offerings/{Escape(offeringId)}", Json(terms), cancellationToken, idempotencyKey: null, ReadAsync<Offering>,
+            ifMatch: string.Create(CultureInfo.InvariantCulture, $"\"{version}\""));
+
+    /// <summary>Up to 20 records of the offering, where its provider shows a preview; free, with or without a key.</summary>
+    public Task<OfferingPreview> GetOfferingPreviewAsync(string offeringId, CancellationToken cancellationToken = default) =>
+        SendAsync<OfferingPreview>(HttpMethod.Get, $"api/v1/offerings/{Escape(offeringId)}/preview", null, cancellationToken);
 
     public Task<Offering> PublishOfferingAsync(string offeringId, CancellationToken cancellationToken = default) =>
         SendAsync<Offering>(HttpMethod.Post, $"api/v1/offerings/{Escape(offeringId)}/publish", null, cancellationToken);
@@ -244,7 +269,8 @@ public sealed class MarketplaceClient
         CancellationToken cancellationToken,
         string? idempotencyKey,
         Func<HttpResponseMessage, CancellationToken, Task<T>> read,
-        bool disposeContent = true)
+        bool disposeContent = true,
+        string? ifMatch = null)
     {
         // Only requests that are safe to repeat are retried: reads, and anything carrying an idempotency key.
         var tries = method == HttpMethod.Get || idempotencyKey is not null ? attempts : 1;
@@ -258,6 +284,11 @@ public sealed class MarketplaceClient
                 if (idempotencyKey is not null)
                 {
                     request.Headers.Add("Idempotency-Key", idempotencyKey);
+                }
+
+                if (ifMatch is not null)
+                {
+                    request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
                 }
 
                 HttpResponseMessage response;

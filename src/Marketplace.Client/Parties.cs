@@ -21,3 +21,13 @@ public sealed record PartyWithKey(string Id, string Role, string Name, string Ap
 public sealed record PartyList(IReadOnlyList<Party> Items, string? Next = null);
 
 public sealed record ApiKeyIssued(string PartyId, string ApiKey);
+
+public sealed record EnrolPersonRequest(string SignIn, string DisplayName);
+
+/// <summary>A person who signs in for a party to the web front end.</summary>
+public sealed record Person(string SignIn, string DisplayName, DateTimeOffset AddedAt, bool Disabled);
+
+public sealed record PersonList(IReadOnlyList<Person> Items);
+
+/// <summary>A person just enrolled (or reset) with the one-time password to hand over, shown only this once.</summary>
+public sealed record PersonWithPassword(string PartyId, string SignIn, string DisplayName, string OneTimePassword);

@@ -30,6 +30,12 @@ public enum ErrorKind
 
     /// <summary>A store or dependency is unavailable for now; retrying later is safe (503).</summary>
     Unavailable,
+
+    /// <summary>The change was based on a version that is no longer current (412): read again and reapply.</summary>
+    PreconditionFailed,
+
+    /// <summary>A change that must name the version it was based on did not (428).</summary>
+    PreconditionRequired,
 }
 
 /// <summary>A stable, machine-readable error code and its kind. Every code lives in <see cref="ErrorCodes"/>.</summary>

@@ -98,4 +98,10 @@ public static class ErrorCodes
     public static readonly DomainErrorCode PersonNotFound = new("person.not-found", ErrorKind.NotFound);
     public static readonly DomainErrorCode PersonLimit = new("person.limit", ErrorKind.Conflict);
     public static readonly DomainErrorCode PersonWrongPassword = new("person.wrong-password", ErrorKind.Forbidden);
+    // h1: offering previews and editing an offering's terms.
+    public static readonly DomainErrorCode OfferingPreviewPersonal = new("offering.preview-personal", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingNoPreview = new("offering.no-preview", ErrorKind.NotFound);
+    public static readonly DomainErrorCode OfferingDatasetFixed = new("offering.dataset-fixed", ErrorKind.Invalid);
+    public static readonly DomainErrorCode OfferingVersionStale = new("offering.version-stale", ErrorKind.PreconditionFailed);
+    public static readonly DomainErrorCode OfferingVersionRequired = new("offering.version-required", ErrorKind.PreconditionRequired);
 }

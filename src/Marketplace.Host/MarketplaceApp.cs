@@ -92,6 +92,8 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<Marketplace.Application.Holdings.ContractDecisions>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
+        builder.Services.AddSingleton<OfferingPreview>();
+        builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddSingleton<Subscriptions>();

@@ -46,6 +46,9 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(operatorClient.ListPartiesAsync());
         await Checked(provider.WhoAmIAsync());
         await Checked(operatorClient.IssueKeyAsync("wire-buyer"));
+        await Checked(operatorClient.EnrolPersonAsync("wire-buyer", new("wire@example.jp", "Wire person")));
+        await Checked(operatorClient.ResetPersonPasswordAsync("wire-buyer", "wire@example.jp"));
+        await Checked(operatorClient.ListPeopleAsync("wire-buyer"));
 
         await Checked(provider.CreateDatasetAsync(new(
             "wire-stops", "private", "Stops", "Every stop.", ["bus"], ["TRAN"], "City", "proprietary", "Minato-Mirai",
@@ -61,10 +64,14 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(provider.CreateOfferingAsync(new(
             "wire-stops-per-record", "wire-stops", "Stops per record", "¥2 a record.",
             new Pricing("per-unit", "JPY", Amount: 2, Unit: "record"), new UsagePolicy(["research"], MaxUnitsPerPeriod: 100),
-            "public", [], "provider")));
+            "public", [], "provider", Preview: true)));
         await Checked(provider.GetOfferingAsync("wire-stops-per-record"));
         await Checked(provider.ListOfferingsAsync());
         await Checked(provider.PublishOfferingAsync("wire-stops-per-record"));
+        var listed = await Checked(provider.GetOfferingAsync("wire-stops-per-record"));
+        var revised = await Checked(provider.ReviseOfferingAsync(
+            "wire-stops-per-record", ReviseOfferingRequest.From(listed) with { Title = "Stops, per record" }, listed.Version));
+        var preview = await Checked(buyer.GetOfferingPreviewAsync("wire-stops-per-record"));
         await Checked(buyer.SearchCatalogAsync(new CatalogQuery(Provider: "wire-provider")));
         await Checked(buyer.SearchCatalogAsync(new CatalogQuery(Provider: "wire-provider", Sort: "price", Licence: "CC-BY-4.0")));
 
@@ -84,6 +91,8 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(provider.DelistOfferingAsync("wire-stops-per-record"));
 
         Assert.True(differences.Count == 0, string.Join("\n", differences));
+        Assert.Equal(("Stops, per record", listed.Version + 1, true), (revised.Title, revised.Version, revised.Preview));
+        Assert.Equal((3, 3L, "S1"), (preview.Rows.Count, preview.Records, preview.Rows[0].GetProperty("stop_id").GetString()));
         Assert.Equal((2, false, 2), (first.Count, first.Replayed, first.Records.Count));
         Assert.Equal((first.NextCursor, true), (replay.NextCursor, replay.Replayed));
         Assert.Equal("S3", Assert.Single(filtered.Records).GetProperty("stop_id").GetString());

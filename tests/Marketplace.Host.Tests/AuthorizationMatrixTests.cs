@@ -29,7 +29,8 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
     private static readonly Caller[] Parties = [Caller.Operator, Caller.OwnerProvider, Caller.OtherProvider, Caller.OwnerBuyer, Caller.OtherBuyer];
 
     /// <param name="Anonymous">What a caller without a key gets: 401, except on what is open to anyone. A bad key is always 401.</param>
-    private sealed record Row(string Method, string Route, Func<World, Task<(string Url, HttpContent? Body)>> Request, int[] Expected, int Anonymous = 401);
+    /// <param name="IfMatch">The If-Match header sent, for the changes that require one.</param>
+    private sealed record Row(string Method, string Route, Func<World, Task<(string Url, HttpContent? Body)>> Request, int[] Expected, int Anonymous = 401, string? IfMatch = null);
 
     // Expected statuses in the order of Parties: operator, owner provider, other provider, owner buyer, other buyer.
     private static readonly Row[] Rows =
@@ -59,6 +60,16 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("POST", "/api/v1/offerings/", w => Body("/api/v1/offerings", new { id = MarketplaceDriver.UniqueId("off"), datasetId = w.DatasetId, pricing = new { model = "free", currency = "JPY" } }), [403, Ok, 404, 403, 403]),
         new("GET", "/api/v1/offerings/", _ => Url("/api/v1/offerings"), [Ok, Ok, Ok, 403, 403]),
         new("GET", "/api/v1/offerings/{id}", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}"), [Ok, Ok, 404, Ok, 404]),
+        new("PUT", "/api/v1/offerings/{id}", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true)}", Json(new
+        {
+            title = "Revised",
+            pricing = new { model = "per-unit", currency = "JPY", amount = 3, unit = "record" },
+            policy = new { purposes = new[] { "research" } },
+            visibility = "public",
+            approval = "automatic",
+        })), [Ok, Ok, 404, 403, 403], IfMatch: "\"2\""),
+        new("GET", "/api/v1/offerings/{id}/preview", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true, privateTo: w.OwnerBuyer.Id, preview: true)}/preview", null),
+            [Ok, Ok, 404, Ok, 404], Anonymous: 404),
         new("POST", "/api/v1/offerings/{id}/publish", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: false)}/publish", null), [Ok, Ok, 404, 403, 403]),
         new("POST", "/api/v1/offerings/{id}/delist", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true)}/delist", null), [Ok, Ok, 404, 403, 403]),
         new("POST", "/api/v1/offerings/{id}/contracts", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true, privateTo: w.OwnerBuyer.Id)}/contracts", Json(new { purpose = "research" })), [403, 403, 403, Ok, 404]),
@@ -106,6 +117,10 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             };
             var (url, body) = await row.Request(world);
             using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = body };
+            if (row.IfMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", row.IfMatch);
+            }
             var response = await world.ClientFor(caller).SendAsync(request);
             var actual = (int)response.StatusCode;
             var matches = expected == Ok ? actual is >= 200 and < 300 : actual == expected;
@@ -283,7 +298,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             return (id, revision.RevisionId);
         }
 
-        public async Task<string> FreshOfferingAsync(bool publish, string? privateTo = null, string approval = "automatic")
+        public async Task<string> FreshOfferingAsync(bool publish, string? privateTo = null, string approval = "automatic", bool? preview = null)
         {
             var id = MarketplaceDriver.UniqueId("off");
             await MarketplaceDriver.CreateOfferingAsync(OwnerProvider, new
@@ -295,6 +310,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
                 visibility = privateTo is null ? "public" : "private",
                 buyers = privateTo is null ? Array.Empty<string>() : [privateTo],
                 approval,
+                preview,
             });
             if (publish)
             {

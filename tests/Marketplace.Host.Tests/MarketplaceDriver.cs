@@ -89,7 +89,7 @@ public sealed class MarketplaceDriver(MarketplaceFactory factory)
 
     /// <summary>A provider with a listed offering of a bus-stop dataset holding <paramref name="records"/> records.</summary>
     public async Task<Listing> ListedOfferingAsync(int records, object? pricing = null, object? policy = null,
-        string approval = "automatic", string cls = "private", string visibility = "public", string[]? buyers = null)
+        string approval = "automatic", string cls = "private", string visibility = "public", string[]? buyers = null, bool? preview = null)
     {
         var provider = await CreatePartyAsync("provider");
         var datasetId = UniqueId("ds");
@@ -105,6 +105,7 @@ public sealed class MarketplaceDriver(MarketplaceFactory factory)
             visibility,
             buyers = buyers ?? [],
             approval,
+            preview,
         });
         await PublishAsync(provider, offeringId);
         return new Listing(provider, datasetId, offeringId);

@@ -93,7 +93,7 @@ public sealed class SeederTests : IDisposable
     }
 
     [Fact]
-    public async Task The_keys_file_exports_the_operator_and_every_party_key_in_order()
+    public async Task The_keys_file_exports_the_operator_and_every_party_key_in_order_then_the_demo_peoples_passwords()
     {
         using var marketplace = new FakeMarketplace();
 
@@ -109,8 +109,18 @@ public sealed class SeederTests : IDisposable
             "export MOBILITY_KEY=key_mobility_startup",
             "export UNIVERSITY_KEY=key_minato_university",
             "export INSURER_KEY=key_sakura_insurance",
+            "export MARKETPLACE_OPERATOR_PASSWORD=one-time-0",
+            "export CITY_PASSWORD=one-time-1",
+            "export RAIL_PASSWORD=one-time-2",
+            "export RETAIL_PASSWORD=one-time-3",
+            "export INFOBANK_PASSWORD=one-time-4",
+            "export MOBILITY_PASSWORD=one-time-5",
+            "export UNIVERSITY_PASSWORD=one-time-6",
+            "export INSURER_PASSWORD=one-time-7",
         ];
         Assert.Equal(expected, await File.ReadAllLinesAsync(KeysFile));
+        Assert.Contains(output.ToString().Split('\n'), line =>
+            line.StartsWith("mobility-startup ", StringComparison.Ordinal) && line.Contains(" demo@mobility-startup.example.jp ", StringComparison.Ordinal) && line.TrimEnd().EndsWith(" one-time-5", StringComparison.Ordinal));
         Assert.EndsWith($"source {KeysFile} to use them\n{Seeder.ReadyLine}", output.ToString().TrimEnd().ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 

@@ -11,8 +11,8 @@ namespace Marketplace.Samples.Tests;
 /// </summary>
 public sealed class SeedingResumeTests : IDisposable
 {
-    /// <summary>7 parties, 6 datasets and their revisions, 6 offerings and their publication, 2 contracts, 1 approval.</summary>
-    private const int StateChanges = 34;
+    /// <summary>7 parties, 8 demo people (one per party and the operator's), 6 datasets and their revisions, 6 offerings and their publication, 2 contracts, 1 approval.</summary>
+    private const int StateChanges = 42;
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), "smart-city-resume-" + Guid.NewGuid().ToString("N"));
 
@@ -152,6 +152,9 @@ public sealed class SeedingResumeTests : IDisposable
         var keys = SmartCity.Seeding.KeysFile.Load(KeysFile);
         Assert.All(SampleCity.Parties, p => Assert.Equal(p.Id, marketplace.PartyOf(keys[p.KeyVariable] ?? "")));
         Assert.Equal(FakeMarketplace.OperatorKey, keys[SampleCity.OperatorKeyVariable]);
+        // And every demo person's saved password is the one they sign in with.
+        Assert.All(SampleCity.Parties.Select(p => (Id: p.Id, KeyVariable: p.KeyVariable)).Prepend((Id: "operator", KeyVariable: SampleCity.OperatorKeyVariable)), p =>
+            Assert.Equal(marketplace.PasswordOf(DemoPeople.SignInOf(p.Id)), keys[DemoPeople.PasswordVariable(p.KeyVariable)]));
     }
 
     /// <summary>What an uninterrupted run leaves, computed once for every case.</summary>

@@ -47,11 +47,12 @@ internal sealed class KeysFile(string path)
 
     public void Forget(string variable) => keys.Remove(variable);
 
-    /// <summary>The operator's key first, then the parties' in the sample city's order; keys not held yet are left out.</summary>
+    /// <summary>The operator's key first, then the parties' in the sample city's order, then the demo people's passwords; what is not held yet is left out.</summary>
     public string Render()
     {
         var text = new StringBuilder();
-        foreach (var variable in SampleCity.Parties.Select(p => p.KeyVariable).Prepend(SampleCity.OperatorKeyVariable))
+        var keyVariables = SampleCity.Parties.Select(p => p.KeyVariable).Prepend(SampleCity.OperatorKeyVariable).ToList();
+        foreach (var variable in keyVariables.Concat(keyVariables.Select(DemoPeople.PasswordVariable)))
         {
             if (keys.TryGetValue(variable, out var key))
             {

@@ -14,6 +14,9 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
 {
     public const string ReadyLine = "The sample city is ready.";
 
+    /// <summary>The operator party the marketplace registers on its first start.</summary>
+    private const string OperatorId = "operator";
+
     // The role each party holds in this marketplace (an information bank may hold the provider role).
     private readonly Dictionary<string, string> roles = new(StringComparer.Ordinal);
 
@@ -25,6 +28,12 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
         foreach (var party in SampleCity.Parties)
         {
             await EnsurePartyAsync(party, keys, cancellationToken);
+        }
+
+        await DemoPeople.EnsureAsync(marketplace, keys, OperatorId, SampleCity.OperatorKeyVariable, "運営担当 (Operator)", cancellationToken);
+        foreach (var party in SampleCity.Parties)
+        {
+            await DemoPeople.EnsureAsync(marketplace, keys, party.Id, party.KeyVariable, "デモ担当 (Demo)", cancellationToken);
         }
 
         foreach (var dataset in SampleCity.Datasets)
@@ -42,6 +51,7 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
             await EnsureSubscriptionAsync(keys, subscription, cancellationToken);
         }
 
+        WriteSignInTable(keys);
         WriteKeyTable(keys);
         output.WriteLine($"source {keys.Path} to use them");
         output.WriteLine(ReadyLine);
@@ -216,6 +226,25 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
         {
             return await read();
         }
+    }
+
+    /// <summary>The demo people's sign-ins for the web front end, one per party, with the console each lands on.</summary>
+    private void WriteSignInTable(KeysFile keys)
+    {
+        var rows = SampleCity.Parties.Select(p => (Party: p.Id, Variable: p.KeyVariable))
+            .Prepend((Party: OperatorId, Variable: SampleCity.OperatorKeyVariable))
+            .Select(r => (r.Party, SignIn: DemoPeople.SignInOf(r.Party), Password: keys[DemoPeople.PasswordVariable(r.Variable)] ?? ""))
+            .ToList();
+        var partyWidth = rows.Max(r => r.Party.Length);
+        var signInWidth = rows.Max(r => r.SignIn.Length);
+        output.WriteLine();
+        output.WriteLine("Sign in to the web front end (/signin) as:");
+        output.WriteLine($"{"party".PadRight(partyWidth)}  {"sign-in".PadRight(signInWidth)}  password");
+        foreach (var row in rows)
+        {
+            output.WriteLine($"{row.Party.PadRight(partyWidth)}  {row.SignIn.PadRight(signInWidth)}  {row.Password}");
+        }
+        output.WriteLine();
     }
 
     private void WriteKeyTable(KeysFile keys)

@@ -86,6 +86,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         ErrorKind.UnsupportedMediaType => 415,
         ErrorKind.Unprocessable => 422,
         ErrorKind.Unavailable => 503,
+        ErrorKind.PreconditionFailed => 412,
+        ErrorKind.PreconditionRequired => 428,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An error kind without an HTTP status."),
     };
 
@@ -106,6 +108,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         403 => "Not allowed",
         404 => "Not found",
         409 => "Conflict with the current state",
+        412 => "Changed since you read it",
+        428 => "Say which version you change",
         413 => "Too large",
         415 => "Unsupported media type",
         422 => "The content does not fit",

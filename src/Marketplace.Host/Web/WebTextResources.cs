@@ -13,6 +13,7 @@ public static class WebTextResources
         typeof(Text),
         typeof(Features.Account.AccountText),
         typeof(Features.Catalog.SubscribeText),
+        typeof(Features.Catalog.PreviewText),
         typeof(Features.ProviderConsole.ProviderText),
     ];
 }

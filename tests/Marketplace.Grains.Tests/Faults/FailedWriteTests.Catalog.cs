@@ -91,6 +91,23 @@ public abstract partial class FailedWriteTests
     [Theory]
     [InlineData(Fault.StoreError)]
     [InlineData(Fault.Outage)]
+    public async Task A_revision_of_the_terms_that_failed_to_store_keeps_the_old_terms_and_version_and_its_retry_applies_them(Fault fault)
+    {
+        var (provider, offering) = await OfferingAsync(listed: true);
+        var before = (await offering.Get())!;
+        var revised = before.Definition with { Title = "Revised terms" };
+
+        await FailsOnItsWrite(fault, "offering", offering, () => offering.Revise(provider, before.Version, revised));
+
+        var kept = (await offering.Get())!;
+        Assert.Equal((before.Definition.Title, before.Version), (kept.Definition.Title, kept.Version));
+        var applied = await offering.Revise(provider, before.Version, revised);
+        Assert.Equal(("Revised terms", before.Version + 1), (applied.Definition.Title, applied.Version));
+    }
+
+    [Theory]
+    [InlineData(Fault.StoreError)]
+    [InlineData(Fault.Outage)]
     public async Task A_subscription_whose_contract_failed_to_store_leaves_no_contract_and_its_retry_subscribes(Fault fault)
     {
         var (_, offering) = await OfferingAsync(listed: true);

@@ -31,6 +31,10 @@ public sealed class CrossGrainRetryTests(InterruptionClusterFixture fixture)
         RetriedAfterEveryWriteAsync(CrossGrainScenarios.Delist);
 
     [Fact]
+    public Task Revising_an_offering_interrupted_after_any_write_and_retried_ends_as_if_never_interrupted() =>
+        RetriedAfterEveryWriteAsync(CrossGrainScenarios.Revise);
+
+    [Fact]
     public Task Subscribing_interrupted_after_any_write_and_retried_makes_one_contract_as_if_never_interrupted() =>
         RetriedAfterEveryWriteAsync(CrossGrainScenarios.Subscribe);
 

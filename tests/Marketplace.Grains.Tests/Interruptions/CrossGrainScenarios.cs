@@ -99,6 +99,13 @@ public static class CrossGrainScenarios
         run => run.Grains.GetGrain<IOfferingGrain>(run.Id("off")).Delist(new ApiPrincipal(run.Id("prov"), PartyRole.Provider)),
         (run, _) => ListingAsync(run));
 
+    /// <summary>The provider edits a listed offering's terms with the version it read: the catalog must follow the new title.</summary>
+    public static readonly CrossGrainScenario Revise = new("Offering.Revise",
+        ListedOfferingAsync,
+        run => run.Grains.GetGrain<IOfferingGrain>(run.Id("off")).Revise(new ApiPrincipal(run.Id("prov"), PartyRole.Provider), 2,
+            Offering(run, ApprovalMode.Automatic) with { Title = "Bus stops, revised" }),
+        (run, _) => ListingAsync(run));
+
     public static readonly CrossGrainScenario Subscribe = new("Offering.Subscribe",
         ListedOfferingAsync,
         run => run.Grains.GetGrain<IOfferingGrain>(run.Id("off")).Subscribe(run.Id("buyer"), "research"),

@@ -33,6 +33,10 @@ public abstract class CrossGrainSweepTests(InterruptionClusterFixture fixture)
         SweptAfterEveryWriteAsync(CrossGrainScenarios.Delist);
 
     [Fact]
+    public Task Revising_an_offering_interrupted_after_any_write_is_completed_by_the_sweep() =>
+        SweptAfterEveryWriteAsync(CrossGrainScenarios.Revise);
+
+    [Fact]
     public Task Subscribing_interrupted_after_any_write_is_completed_by_the_sweep() =>
         SweptAfterEveryWriteAsync(CrossGrainScenarios.Subscribe);
 

@@ -127,6 +127,11 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
         {
             request.Headers.TryAddWithoutValidation("Idempotency-Key", hostile.IdempotencyKey);
         }
+        if (method == HttpMethod.Put)
+        {
+            // A replacement needs If-Match (428 without it): "*" lets the hostile bodies reach the checks of the terms.
+            request.Headers.TryAddWithoutValidation("If-Match", "*");
+        }
         var watch = Stopwatch.StartNew();
         HttpResponseMessage response;
         try

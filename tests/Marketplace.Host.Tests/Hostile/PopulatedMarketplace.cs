@@ -189,6 +189,16 @@ public sealed class PopulatedMarketplace
                 ["buyers"] = new JsonArray(Buyer.Id),
                 ["approval"] = "automatic",
             },
+            "ReviseOffering" => new JsonObject
+            {
+                ["title"] = "Sweep revision",
+                ["pricing"] = new JsonObject { ["model"] = "per-unit", ["currency"] = "JPY", ["amount"] = 2, ["unit"] = "record" },
+                ["policy"] = new JsonObject { ["purposes"] = new JsonArray("research") },
+                ["visibility"] = "public",
+                ["buyers"] = new JsonArray(),
+                ["approval"] = "automatic",
+                ["preview"] = true,
+            },
             "Subscribe" => new JsonObject { ["purpose"] = "research" },
             "EnrolPerson" => new JsonObject { ["signIn"] = $"{fresh}@example.jp", ["displayName"] = "Sweep person" },
             "ReportUsage" => new JsonObject

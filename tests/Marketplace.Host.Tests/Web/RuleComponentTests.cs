@@ -107,7 +107,7 @@ public sealed class RuleComponentTests
     private static Task<string> RenderPolicy(UsagePolicy policy, UsageUnit unit, string language) =>
         Render<PolicySentences>(language, new() { [nameof(PolicySentences.Policy)] = policy, [nameof(PolicySentences.Unit)] = unit });
 
-    private static async Task<string> Render<TComponent>(string language, Dictionary<string, object?> parameters) where TComponent : IComponent
+    internal static async Task<string> Render<TComponent>(string language, Dictionary<string, object?> parameters) where TComponent : IComponent
     {
         var services = new ServiceCollection()
             .AddLogging()

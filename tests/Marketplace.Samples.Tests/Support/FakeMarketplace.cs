@@ -20,6 +20,7 @@ internal sealed class FakeMarketplace : HttpMessageHandler
     private readonly Dictionary<string, JsonObject> datasets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> offerings = new(StringComparer.Ordinal);
     private readonly List<JsonObject> contracts = [];
+    private readonly Dictionary<string, (string PartyId, string Password)> people = new(StringComparer.Ordinal);
     private int changes;
     private bool cutOff;
 
@@ -60,7 +61,11 @@ internal sealed class FakeMarketplace : HttpMessageHandler
         parties.Values.Select(p => $"party {p["id"]} {p["role"]} {p["name"]}").Order(StringComparer.Ordinal)
             .Concat(datasets.Values.Select(d => $"dataset {d["id"]} of {d["providerId"]} {d["class"]}, {d["revisions"]!.AsArray().Count} revision(s)").Order(StringComparer.Ordinal))
             .Concat(offerings.Values.Select(o => $"offering {o["id"]} {o["status"]}").Order(StringComparer.Ordinal))
-            .Concat(contracts.Select(c => $"contract {c["buyerId"]} {c["offeringId"]} {c["purpose"]} {c["status"]}").Order(StringComparer.Ordinal)));
+            .Concat(contracts.Select(c => $"contract {c["buyerId"]} {c["offeringId"]} {c["purpose"]} {c["status"]}").Order(StringComparer.Ordinal))
+            .Concat(people.Select(p => $"person {p.Key} of {p.Value.PartyId}").Order(StringComparer.Ordinal)));
+
+    /// <summary>The password a person signs in with now, if they are enrolled.</summary>
+    public string? PasswordOf(string signIn) => people.TryGetValue(signIn, out var person) ? person.Password : null;
 
     /// <summary>The party a key authenticates, if any.</summary>
     public string? PartyOf(string key) => keys.GetValueOrDefault(key);
@@ -121,6 +126,15 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             ("POST", ["parties", var id, "keys"]) => parties.ContainsKey(id)
                 ? Answer(HttpStatusCode.Created, new { partyId = id, apiKey = Issue(id) })
                 : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
+            ("POST", ["parties", var id, "people"]) => Enrol(id, JsonNode.Parse(body)!.AsObject()),
+            ("GET", ["parties", var id, "people"]) => Answer(HttpStatusCode.OK, new JsonObject
+            {
+                ["items"] = new JsonArray([.. people.Where(p => p.Value.PartyId == id)
+                    .Select(p => new JsonObject { ["signIn"] = p.Key, ["displayName"] = "Demo", ["addedAt"] = "2026-11-30T00:00:00Z", ["disabled"] = false })]),
+            }),
+            ("POST", ["parties", var id, "people", var signIn, "reset-password"]) => people.TryGetValue(Uri.UnescapeDataString(signIn), out var held) && held.PartyId == id
+                ? Answer(HttpStatusCode.OK, PersonAnswer(id, Uri.UnescapeDataString(signIn), people[Uri.UnescapeDataString(signIn)] = (id, $"reset-{people.Count}-{changes}")))
+                : Problem(HttpStatusCode.NotFound, "Not found", $"Party '{id}' has no person '{signIn}'.", "person.not-found"),
             ("GET", ["datasets", var id]) => datasets.TryGetValue(id, out var d) && (string)d["providerId"]! == caller
                 ? Answer(HttpStatusCode.OK, d)
                 : Problem(HttpStatusCode.NotFound, "Not found", $"There is no dataset '{id}'.", "dataset.not-found"),
@@ -151,6 +165,31 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             ("POST", ["contracts", var id, "approve"]) => Approve(contracts.Single(c => (string)c["id"]! == id)),
             _ => new HttpResponseMessage(HttpStatusCode.NotFound),
         };
+
+    private HttpResponseMessage Enrol(string partyId, JsonObject person)
+    {
+        var signIn = (string)person["signIn"]!;
+        if (partyId != "operator" && !parties.ContainsKey(partyId))
+        {
+            return Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{partyId}'.", "party.not-found");
+        }
+
+        if (people.ContainsKey(signIn))
+        {
+            return Problem(HttpStatusCode.Conflict, "Conflict", $"'{signIn}' already signs in to the marketplace.", "person.exists");
+        }
+
+        people[signIn] = (partyId, $"one-time-{people.Count}");
+        return Answer(HttpStatusCode.Created, PersonAnswer(partyId, signIn, people[signIn]));
+    }
+
+    private static JsonObject PersonAnswer(string partyId, string signIn, (string PartyId, string Password) person) => new()
+    {
+        ["partyId"] = partyId,
+        ["signIn"] = signIn,
+        ["displayName"] = "Demo",
+        ["oneTimePassword"] = person.Password,
+    };
 
     private HttpResponseMessage RegisterParty(JsonObject party)
     {

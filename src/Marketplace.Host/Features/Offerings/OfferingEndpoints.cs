@@ -1,6 +1,7 @@
 using Marketplace.Application.Contracts;
 using Marketplace.Application.Catalog;
 using Marketplace.Application.Holdings;
+using Marketplace.Application.Offerings;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
@@ -27,6 +28,12 @@ public static class OfferingEndpoints
         group.MapGet("/{id}", GetOffering).WithName("GetOffering")
             .WithSummary("One offering. A private offering is invisible (404) to buyers it was not offered to.")
             .RequireAuthorization().ProducesProblem(404);
+        group.MapPut("/{id}", ReviseOffering).WithName("ReviseOffering")
+            .WithSummary("Replace the offering's terms (its provider or the operator): send If-Match with the ETag of GET; the dataset cannot change.")
+            .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(428);
+        group.MapGet("/{id}/preview", Preview).WithName("GetOfferingPreview")
+            .WithSummary("Up to 20 records of the offering's current revision, with or without a key, where its provider allows a preview (never for personal data). Free; not metered.")
+            .RequireAuthorization(Policies.AnyoneOrValidKey).ProducesProblem(404);
         group.MapPost("/{id}/publish", Publish).WithName("PublishOffering")
             .WithSummary("List the offering in the catalog.")
             .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(404).ProducesProblem(409);
@@ -53,10 +60,26 @@ public static class OfferingEndpoints
         return TypedResults.Ok(new OfferingListResponse([.. page.Items.Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
-    private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, CatalogBrowsing catalog) =>
-        await catalog.FindOfferingAsync(http.User.Caller(), id) is { } view
-            ? TypedResults.Ok(view.ToResponse())
-            : throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
+    private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, CatalogBrowsing catalog)
+    {
+        var view = await catalog.FindOfferingAsync(http.User.Caller(), id)
+            ?? throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
+        http.Response.Headers.ETag = OfferingETag.Of(view.Version);
+        return TypedResults.Ok(view.ToResponse());
+    }
+
+    private static async Task<Ok<OfferingResponse>> ReviseOffering(string id, ReviseOfferingRequest request, HttpContext http, OfferingTerms terms)
+    {
+        var caller = http.User.Caller();
+        var expected = OfferingETag.ExpectedVersion(http.Request, id);
+        var current = await terms.FindForEditingAsync(caller, id);
+        var view = await terms.ReviseAsync(caller, id, expected, request.ToDefinition(current.Definition.DatasetId));
+        http.Response.Headers.ETag = OfferingETag.Of(view.Version);
+        return TypedResults.Ok(view.ToResponse());
+    }
+
+    private static async Task<Ok<OfferingPreviewResponse>> Preview(string id, HttpContext http, OfferingPreview previews) =>
+        TypedResults.Ok((await previews.ReadAsync(http.User.CallerOrAnonymous(), id, http.RequestAborted)).ToResponse());
 
     private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, OfferingHoldings offerings) =>
         TypedResults.Ok((await offerings.PublishAsync(http.User.Caller(), id)).ToResponse());

@@ -32,8 +32,28 @@ public sealed record CreateOfferingRequest(
     PolicyWire? Policy,
     string? Visibility,
     IReadOnlyList<string>? Buyers,
-    string? Approval);
+    string? Approval,
+    bool? Preview = null);
 
+/// <summary>
+/// An offering's whole terms, replacing the stored ones (PUT): what GET answers may be sent back changed. Pricing,
+/// policy, visibility and approval must be present, so that leaving one out never makes an offering free, open or
+/// public by accident; an empty title or description takes the dataset's, as on create; <c>preview</c> left out is
+/// the dataset class's default. <c>datasetId</c> may be left out; if sent it must be the offering's own.
+/// </summary>
+public sealed record ReviseOfferingRequest(
+    string? DatasetId,
+    string? Title,
+    string? Description,
+    PricingWire? Pricing,
+    PolicyWire? Policy,
+    string? Visibility,
+    IReadOnlyList<string>? Buyers,
+    string? Approval,
+    bool? Preview = null);
+
+/// <param name="Preview">Whether the offering's page shows a preview of its records (the provider's setting or its class's default).</param>
+/// <param name="Version">Counts the offering's changes; its ETag is this number in quotes, which PUT sends back in If-Match.</param>
 public sealed record OfferingResponse(
     string Id,
     string ProviderId,
@@ -48,7 +68,17 @@ public sealed record OfferingResponse(
     string Approval,
     string Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool Preview,
+    long Version);
+
+/// <summary>Up to 20 records of the offering's current revision, as they are stored; <c>revisionId</c> is null (and no rows) before one is published.</summary>
+public sealed record OfferingPreviewResponse(
+    string OfferingId,
+    string? RevisionId,
+    long Records,
+    IReadOnlyList<Datasets.SchemaFieldWire> Fields,
+    IReadOnlyList<System.Text.Json.Nodes.JsonObject> Rows);
 
 /// <summary>A page of offerings; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
 public sealed record OfferingListResponse(IReadOnlyList<OfferingResponse> Items, string? Next);
@@ -74,7 +104,30 @@ public static class OfferingMapping
         var visibility = Wire.ParseEnumOr(r.Visibility, "visibility", OfferingVisibility.Public);
         var approval = Wire.ParseEnumOr(r.Approval, "approval", ApprovalMode.Automatic);
         return new OfferingDefinition(r.DatasetId.Trim(), r.Title ?? "", r.Description ?? "",
-            ToPlan(r.Pricing ?? new PricingWire("free", "JPY")), ToPolicy(r.Policy), visibility, Wire.Entries(r.Buyers, "buyers"), approval);
+            ToPlan(r.Pricing ?? new PricingWire("free", "JPY")), ToPolicy(r.Policy), visibility, Wire.Entries(r.Buyers, "buyers"), approval,
+            r.Preview);
+    }
+
+    /// <summary>The terms of a PUT, read exactly as on create once every term that must be sent is there.</summary>
+    public static OfferingDefinition ToDefinition(this ReviseOfferingRequest r, string offeringDatasetId)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        Require(r.Pricing, "pricing");
+        Require(r.Policy, "policy");
+        Require(r.Visibility, "visibility");
+        Require(r.Approval, "approval");
+        var datasetId = string.IsNullOrWhiteSpace(r.DatasetId) ? offeringDatasetId : r.DatasetId;
+        return new CreateOfferingRequest(null, datasetId, r.Title, r.Description, r.Pricing, r.Policy, r.Visibility, r.Buyers, r.Approval, r.Preview)
+            .ToDefinition();
+    }
+
+    private static void Require(object? term, string field)
+    {
+        if (term is null || (term is string text && string.IsNullOrWhiteSpace(text)))
+        {
+            throw new DomainException(DomainErrorCode.InvalidField(field),
+                $"Send the offering's whole terms: '{field}' is missing. A PUT replaces every term; GET the offering for its current ones.");
+        }
     }
 
     public static PricingPlan ToPlan(PricingWire p)
@@ -117,6 +170,15 @@ public static class OfferingMapping
         var d = v.Definition;
         return new OfferingResponse(v.Id, v.ProviderId, d.DatasetId, Wire.Name(v.DatasetClass), d.Title, d.Description,
             d.Pricing.ToWire(), d.Policy.ToWire(), Wire.Name(d.Visibility), d.Buyers, Wire.Name(d.Approval), Wire.Name(v.Status),
-            v.CreatedAt, v.UpdatedAt);
+            v.CreatedAt, v.UpdatedAt, v.ShowsPreview, v.Version);
+    }
+
+    public static OfferingPreviewResponse ToResponse(this Application.Catalog.RecordSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return new OfferingPreviewResponse(sample.OfferingId, sample.RevisionId, sample.Records,
+            [.. sample.Schema.Fields.Select(f => new Datasets.SchemaFieldWire(f.Name, Wire.Name(f.Type), f.Required))],
+            // JsonObject rather than JsonElement: the API description then says each row is an object.
+            [.. sample.Rows.Select(r => System.Text.Json.Nodes.JsonObject.Create(r)!)]);
     }
 }
