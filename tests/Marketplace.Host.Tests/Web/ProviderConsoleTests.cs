@@ -131,6 +131,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, (await other.Client.GetAsync($"/console/provider/datasets/{listing.DatasetId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.Client.GetAsync($"/console/provider/offerings/{listing.OfferingId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Client.GetAsync($"/console/provider/offerings/{listing.OfferingId}/edit")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.Client.GetAsync("/console/provider/datasets/NOT%20AN%20ID")).StatusCode);
     }
 
@@ -161,7 +162,8 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         var buyer = await SignedInAsync(await _driver.CreatePartyAsync("buyer"));
 
         foreach (var page in new[] { "/console/provider", "/console/provider/requests", "/console/provider/offerings/new",
-                     $"/console/provider/datasets/{listing.DatasetId}", $"/console/provider/offerings/{listing.OfferingId}" })
+                     $"/console/provider/datasets/{listing.DatasetId}", $"/console/provider/offerings/{listing.OfferingId}",
+                     $"/console/provider/offerings/{listing.OfferingId}/edit" })
         {
             var response = await buyer.Client.GetAsync(page);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -195,7 +197,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
             ["DatasetId"] = listing.DatasetId, ["Id"] = id, ["Title"] = "Stops for planners", ["Description"] = "All stops.",
             ["Model"] = "per-unit", ["Amount"] = "3", ["Unit"] = "record", ["UnitBlock"] = "",
             ["Purposes"] = "research, planning", ["TermDays"] = "30", ["MaxUnits"] = "1000", ["NoRedistribution"] = "on",
-            ["Visibility"] = "public", ["Buyers"] = "", ["Approval"] = "provider",
+            ["Visibility"] = "public", ["Buyers"] = "", ["Approval"] = "provider", ["Preview"] = "on",
         });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -208,6 +210,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         Assert.True(offering.Policy.RedistributionProhibited);
         Assert.Equal(3, offering.Pricing.Amount);
         Assert.Equal("provider", offering.Approval);
+        Assert.True(offering.Preview);
     }
 
     [Fact]
@@ -280,5 +283,51 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         Assert.Contains($"あなたの提供に契約 {contract.Id} はありません。", html, StringComparison.Ordinal);
         var after = (await theirs.Provider.Client.GetFromJsonAsync<ContractResponse>($"/api/v1/contracts/{contract.Id}", MarketplaceDriver.Json))!;
         Assert.Equal("requested", after.Status);
+    }
+
+    private static Dictionary<string, string> EditedTerms(long version) => new()
+    {
+        ["Version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Title"] = "Stops, edited", ["Description"] = "",
+        ["Model"] = "per-unit", ["Amount"] = "5", ["Unit"] = "record", ["UnitBlock"] = "", ["Purposes"] = "research",
+        ["TermDays"] = "", ["MaxUnits"] = "", ["Visibility"] = "public", ["Buyers"] = "", ["Approval"] = "automatic", ["Preview"] = "",
+    };
+
+    private static async Task<OfferingResponse> OfferingAsync(Listing listing) =>
+        (await listing.Provider.Client.GetFromJsonAsync<OfferingResponse>($"/api/v1/offerings/{listing.OfferingId}", MarketplaceDriver.Json))!;
+
+    [Fact]
+    public async Task The_edit_form_replaces_the_terms_as_the_apis_put_does()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3);
+        var before = await OfferingAsync(listing);
+        var browser = await SignedInAsync(listing.Provider);
+
+        var response = await browser.PostFormAsync($"/console/provider/offerings/{listing.OfferingId}/edit", "edit-offering", EditedTerms(before.Version));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var after = await OfferingAsync(listing);
+        Assert.Equal("Stops, edited", after.Title);
+        Assert.Equal(5, after.Pricing.Amount);
+        Assert.True(after.Version > before.Version);
+        Assert.Contains("新しい条件を保存しました。", await browser.Client.GetStringAsync(response.Headers.Location), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_edit_over_a_change_made_meanwhile_is_refused_and_shows_the_current_terms()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3);
+        var read = await OfferingAsync(listing);
+        var browser = await SignedInAsync(listing.Provider);
+        await browser.PostFormAsync($"/console/provider/offerings/{listing.OfferingId}/edit", "edit-offering", EditedTerms(read.Version));
+        var meanwhile = await OfferingAsync(listing);
+
+        var stale = EditedTerms(read.Version);
+        stale["Title"] = "Overwritten unseen";
+        var html = await (await browser.PostFormAsync($"/console/provider/offerings/{listing.OfferingId}/edit", "edit-offering", stale)).Content.ReadAsStringAsync();
+
+        Assert.Contains("開いた後にこの提供が変更されました。", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Stops, edited\"", html, StringComparison.Ordinal);
+        Assert.Equal(meanwhile.Version, (await OfferingAsync(listing)).Version);
+        Assert.Equal("Stops, edited", (await OfferingAsync(listing)).Title);
     }
 }
