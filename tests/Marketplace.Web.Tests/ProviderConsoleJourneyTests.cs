@@ -53,6 +53,15 @@ public sealed class ProviderConsoleJourneyTests(WebMarketplaceFixture fixture)
         Assert.Contains("?published=rev-", visitor.Page.Url, StringComparison.Ordinal);
         Assert.Equal(0, await visitor.Page.Locator("#upload-errors").CountAsync());
         await checks.AssertSoundAsync(visitor, "console-provider-dataset-published");
+
+        // The offering's own page and its editor, once there is data to offer.
+        var offeringId = MarketplaceDriver.UniqueId("off");
+        await MarketplaceDriver.CreateOfferingAsync(provider, new { id = offeringId, datasetId, pricing = new { model = "free", currency = "JPY" } });
+        await visitor.OpenPageAsync($"/console/provider/offerings/{offeringId}");
+        await checks.AssertSoundAsync(visitor, "console-provider-offering");
+        await visitor.Page.GetByRole(AriaRole.Link, new() { Name = "Edit the terms" }).ClickAsync();
+        await visitor.Page.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal));
+        await checks.AssertSoundAsync(visitor, "console-provider-offering-edit");
     }
 
     private static async Task UploadAsync(IPage page, string csv)
