@@ -56,7 +56,9 @@ Tasks:
           -Store Cosmos  run on Cosmos instead, against the local Cosmos server (started and stopped here)
   emulator  the local Cosmos-protocol server on https://127.0.0.1:<-Port> (default 8081) until Ctrl+C
   bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
-          provider usage ingest, on SQLite and on the local Cosmos server; -Seconds <n> per scenario (default 10)
+          provider usage ingest, on SQLite and on the local Cosmos server; -Seconds <n> per scenario (default 10);
+          then the catalog page's render time at 1,000 and 100,000 listings (MARKETPLACE_BENCH_CATALOG=1000,100000;
+          on Cosmos MARKETPLACE_BENCH_CATALOG_COSMOS=1000,10000; MARKETPLACE_BENCH_ONLY=catalog runs only that)
 '@ | Write-Host
 }
 

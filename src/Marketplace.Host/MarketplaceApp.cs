@@ -100,6 +100,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<PersonPasswords>();
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
+        builder.Services.AddSingleton<PartyAdministration>();
         builder.Services.AddPersistedDataProtection(options.DataDirectory);
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
@@ -116,6 +117,9 @@ public static class MarketplaceApp
         // The stylesheet and scripts are served from the build output too (build.ps1 run, the tests), not only
         // from a published app: without this, outside Development they answer 200 with an empty body.
         builder.WebHost.UseStaticWebAssets();
+        // Served from a build's manifest, MapStaticAssets would otherwise reload edited files at run time and answer
+        // every asset with no-cache; off, fingerprinted URLs (@Assets[...]) are cached for a year, immutable, as published.
+        builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         return builder;
     }
 

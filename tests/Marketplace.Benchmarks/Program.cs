@@ -11,46 +11,95 @@ using Marketplace.Host;
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
 // Listings the growth stage creates (issue 6: the 50,000th must cost what the 50th did); 0 skips it.
 var listings = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_LISTINGS") ?? "50000", CultureInfo.InvariantCulture);
+// Catalog sizes the catalog page is rendered at (ascending; "0" skips it), and "catalog" to run only that stage.
+// The local Cosmos server answers a search by sending every hit, seconds a page at 10,000: it stops there.
+var catalogSizes = Sizes("MARKETPLACE_BENCH_CATALOG", "1000,100000");
+var cosmosCatalogSizes = Sizes("MARKETPLACE_BENCH_CATALOG_COSMOS", "1000,10000");
+var catalogOnly = Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "catalog";
 const int Connections = 32;
 var results = new List<LoadResult>();
+var renders = new List<RenderResult>();
+var cosmosEndpoint = Environment.GetEnvironmentVariable("MARKETPLACE_COSMOS_ENDPOINT");
+void OnCosmos(WebApplicationBuilder b)
+{
+    b.Configuration["Marketplace:Store"] = "Cosmos";
+    b.Configuration["Marketplace:Cosmos:Endpoint"] = cosmosEndpoint;
+    b.Configuration["Marketplace:Cosmos:Key"] = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA==";
+    b.Configuration["Marketplace:Cosmos:Database"] = $"bench-{Guid.NewGuid():N}";
+    b.Configuration["Marketplace:Cosmos:AcceptAnyServerCertificate"] = "true";
+}
 
 // 1. Baseline: bare Kestrel minimal API answering a 10-record JSON body.
 var baselineRecords = Enumerable.Range(1, 10).Select(i => new { stop_id = $"S{i:D5}", name = $"Stop {i}", district = "east", lat = 35.0 + (i / 1000.0) }).ToArray();
-await using (var bare = await StartAsync(b => { }, app => app.MapGet("/records", () => Results.Json(new { records = baselineRecords }))))
+if (!catalogOnly)
 {
-    results.Add(await LoadGenerator.RunAsync("bare Kestrel, 10 records", bare.Uri, Connections, duration,
-        async (c, _, _) => (await c.GetAsync("/records")).IsSuccessStatusCode));
+    await using (var bare = await StartAsync(b => { }, app => app.MapGet("/records", () => Results.Json(new { records = baselineRecords }))))
+    {
+        results.Add(await LoadGenerator.RunAsync("bare Kestrel, 10 records", bare.Uri, Connections, duration,
+            async (c, _, _) => (await c.GetAsync("/records")).IsSuccessStatusCode));
+    }
+
+    // 2. The marketplace: a checked, metered brokered fetch of 10 records per request, on each store.
+    await MeasureMarketplaceAsync("sqlite", b => { });
+    if (!string.IsNullOrEmpty(cosmosEndpoint))
+    {
+        await MeasureMarketplaceAsync("cosmos (local server)", OnCosmos);
+    }
 }
 
-// 2. The marketplace: a checked, metered brokered fetch of 10 records per request, on each store.
-var cosmosEndpoint = Environment.GetEnvironmentVariable("MARKETPLACE_COSMOS_ENDPOINT");
-await MeasureMarketplaceAsync("sqlite", b => { });
-if (!string.IsNullOrEmpty(cosmosEndpoint))
+// 3. The catalog page's render time as the catalog grows, on each store.
+if (catalogSizes.Length > 0)
 {
-    await MeasureMarketplaceAsync("cosmos (local server)", b =>
-    {
-        b.Configuration["Marketplace:Store"] = "Cosmos";
-        b.Configuration["Marketplace:Cosmos:Endpoint"] = cosmosEndpoint;
-        b.Configuration["Marketplace:Cosmos:Key"] = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA==";
-        b.Configuration["Marketplace:Cosmos:Database"] = $"bench-{Guid.NewGuid():N}";
-        b.Configuration["Marketplace:Cosmos:AcceptAnyServerCertificate"] = "true";
-    });
+    await MeasureCatalogAsync("sqlite", catalogSizes, b => { });
 }
+if (cosmosCatalogSizes.Length > 0 && !string.IsNullOrEmpty(cosmosEndpoint))
+{
+    await MeasureCatalogAsync("cosmos (local server)", cosmosCatalogSizes, OnCosmos);
+}
+
+static int[] Sizes(string variable, string fallback) => [.. (Environment.GetEnvironmentVariable(variable) ?? fallback)
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Select(s => int.Parse(s, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).Where(n => n > 0).Order()];
+
+async Task MeasureCatalogAsync(string store, int[] sizes, Action<WebApplicationBuilder> configureStore)
+{
+    var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
+    await using (var market = await StartMarketAsync(data, b =>
+    {
+        // One address asks for every page; the per-address limit for anonymous visitors is not what is measured.
+        b.Configuration["Marketplace:RateLimits:PerAddress:Burst"] = "1000000";
+        b.Configuration["Marketplace:RateLimits:PerAddress:TokensPerPeriod"] = "1000000";
+        configureStore(b);
+    }))
+    {
+        Console.WriteLine($"catalog page render [{store}], sequential, request to last byte:");
+        var seeded = 0;
+        foreach (var size in sizes)
+        {
+            await CatalogRender.SeedAsync(market.App.Services, seeded, size);
+            seeded = size;
+            renders.AddRange(await CatalogRender.MeasureAsync(market.Uri, string.Create(CultureInfo.InvariantCulture, $"{store}, {size:N0}"), duration));
+        }
+    }
+    Directory.Delete(data, recursive: true);
+}
+
+static Task<RunningApp> StartMarketAsync(string data, Action<WebApplicationBuilder> configureStore) => StartAsync(
+    b =>
+    {
+        b.Configuration["Marketplace:DataDirectory"] = data;
+        b.Configuration["Marketplace:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        b.Configuration["Marketplace:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        configureStore(b);
+        b.Logging.SetMinimumLevel(LogLevel.Warning);
+        b.AddMarketplace();
+    },
+    app => app.UseMarketplace());
 
 async Task MeasureMarketplaceAsync(string store, Action<WebApplicationBuilder> configureStore)
 {
     var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
-    await using (var market = await StartAsync(
-        b =>
-        {
-            b.Configuration["Marketplace:DataDirectory"] = data;
-            b.Configuration["Marketplace:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-            b.Configuration["Marketplace:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-            configureStore(b);
-            b.Logging.SetMinimumLevel(LogLevel.Warning);
-            b.AddMarketplace();
-        },
-        app => app.UseMarketplace()))
+    await using (var market = await StartMarketAsync(data, configureStore))
     {
         var (buyerKey, providerKey, contractId) = await ArrangeAsync(market.Uri, data);
         Console.WriteLine($"[{store}]");
@@ -106,7 +155,18 @@ foreach (var r in results)
 {
     table.AppendLine(CultureInfo.InvariantCulture, $"{r.Name,-58} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Failures,6}");
 }
-table.AppendLine(CultureInfo.InvariantCulture, $"brokered (sqlite) / bare = {results[1].RequestsPerSecond / results[0].RequestsPerSecond:P0} (target: at least 50%)");
+if (results.Count > 1)
+{
+    table.AppendLine(CultureInfo.InvariantCulture, $"brokered (sqlite) / bare = {results[1].RequestsPerSecond / results[0].RequestsPerSecond:P0} (target: at least 50%)");
+}
+if (renders.Count > 0)
+{
+    table.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"{"catalog page render (sequential)",-58} {"p50 ms",10} {"p95 ms",8} {"KB",6}");
+    foreach (var r in renders)
+    {
+        table.AppendLine(CultureInfo.InvariantCulture, $"{r.Name,-58} {r.P50Ms,10:N1} {r.P95Ms,8:N1} {r.Bytes / 1024.0,6:N1}");
+    }
+}
 Console.WriteLine(table);
 
 static async Task<RunningApp> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)

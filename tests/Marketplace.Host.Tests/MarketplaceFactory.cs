@@ -69,6 +69,8 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
         // In-process clients share one (absent) address: tests must not throttle each other unless they mean to.
         builder.UseSetting("Marketplace:RateLimits:PerAddress:Burst", "1000000");
         builder.UseSetting("Marketplace:RateLimits:PerAddress:TokensPerPeriod", "1000000");
+        builder.UseSetting("Marketplace:RateLimits:SignInPerAddress:Burst", "1000000");
+        builder.UseSetting("Marketplace:RateLimits:SignInPerAddress:TokensPerPeriod", "1000000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -71,3 +71,33 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
     }
 }
+
+/// <summary>A marketplace that allows three password attempts an hour per address, and nothing else lower than usual.</summary>
+public sealed class SignInRateLimitFixture : MarketplaceFixture
+{
+    protected override Task<MarketplaceFactory> CreateFactoryAsync() => Task.FromResult(new MarketplaceFactory(settings: new Dictionary<string, string>
+    {
+        ["Marketplace:RateLimits:SignInPerAddress:Burst"] = "3",
+        ["Marketplace:RateLimits:SignInPerAddress:TokensPerPeriod"] = "3",
+        ["Marketplace:RateLimits:SignInPerAddress:Period"] = "01:00:00",
+    }));
+}
+
+public sealed class SignInRateLimitTests(SignInRateLimitFixture fixture) : IClassFixture<SignInRateLimitFixture>
+{
+    [Fact]
+    public async Task Password_attempts_from_one_address_are_limited_whatever_the_name_tried()
+    {
+        using var client = fixture.Factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["SignInName"] = $"person{i}@example.jp", ["Password"] = "guess guess guess" });
+            statuses.Add((await client.PostAsync("/signin", form)).StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(3));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
+    }
+
+}

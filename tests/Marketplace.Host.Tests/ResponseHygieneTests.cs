@@ -62,6 +62,19 @@ public sealed partial class ResponseHygieneTests(MarketplaceFixture fixture)
         Assert.Equal("no-store", Header(response, "Cache-Control"));
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/no-such-page")]
+    public async Task A_page_is_kept_by_no_shared_cache_and_asked_for_again_each_time(string path)
+    {
+        using var client = fixture.Factory.CreateClient();
+
+        var response = await client.GetAsync(path);
+
+        var cacheControl = response.Headers.CacheControl;
+        Assert.True(cacheControl is { Private: true, NoCache: true, NoStore: false, Public: false }, $"Cache-Control: {cacheControl}");
+    }
+
     [Fact]
     public async Task Anonymous_public_answers_may_be_cached()
     {

@@ -45,7 +45,7 @@ public sealed class Visitor : IAsyncDisposable
         var visitor = new Visitor(context, page);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && !visitor.IsExpectedLoadFailure(message) && !IsBrowserOwnRequest(StripPosition(message.Location)))
+            if (message.Type == "error" && !visitor.IsExpectedLoadFailure(message))
             {
                 visitor._problems.Enqueue($"console error: {message.Text} ({message.Location})");
             }
@@ -54,8 +54,7 @@ public sealed class Visitor : IAsyncDisposable
         page.RequestFailed += (_, request) => visitor._problems.Enqueue($"request failed: {request.Method} {request.Url}: {request.Failure}");
         page.Response += (_, response) =>
         {
-            if (response.Status >= 400 && !(visitor._expected.TryGetValue(response.Url, out var status) && status == response.Status)
-                && !IsBrowserOwnRequest(response.Url))
+            if (response.Status >= 400 && !(visitor._expected.TryGetValue(response.Url, out var status) && status == response.Status))
             {
                 visitor._problems.Enqueue($"request answered {response.Status}: {response.Request.Method} {response.Url}");
             }
@@ -121,13 +120,6 @@ public sealed class Visitor : IAsyncDisposable
         problems.AddRange(TakeProblems());
         return problems;
     }
-
-    /// <summary>
-    /// The icon Chromium asks for by itself at /favicon.ico when a page names none: no page asked for it, and
-    /// whether its 404 shows up depends on timing. An icon a page names elsewhere is checked like any request.
-    /// </summary>
-    private static bool IsBrowserOwnRequest(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/favicon.ico";
 
     private bool IsExpectedLoadFailure(IConsoleMessage message) =>
         message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)

@@ -29,6 +29,12 @@ public sealed class RateLimitOptions
 
     /// <summary>Per client address, for requests without a valid key (browsing the catalog, a wrong key).</summary>
     public RateLimitRule PerAddress { get; set; } = new() { Burst = 200, TokensPerPeriod = 100 };
+
+    /// <summary>
+    /// Password attempts per client address (sign-in and password change posts), on top of the per-person lockout:
+    /// the lockout stops guessing one person's password, this stops trying one password on many people.
+    /// </summary>
+    public RateLimitRule SignInPerAddress { get; set; } = new() { Burst = 20, TokensPerPeriod = 20, Period = TimeSpan.FromMinutes(1) };
 }
 
 /// <summary>
@@ -44,7 +50,11 @@ public static class RateLimits
         ArgumentNullException.ThrowIfNull(limits);
         return services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            var signIns = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                IsPasswordAttempt(http.Request)
+                    ? RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown address", _ => Bucket(limits.SignInPerAddress))
+                    : RateLimitPartition.GetNoLimiter(""));
+            var requests = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
                 // Key prefixes (12 letters and digits) and addresses (with '.' or ':') never look alike, so each
                 // is its own partition key as it is: nothing is allocated per request to name the partition.
@@ -53,8 +63,17 @@ public static class RateLimits
                     ? RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(limits.PerKey))
                     : RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown address", _ => Bucket(limits.PerAddress));
             });
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(requests, signIns);
             o.OnRejected = RejectAsync;
         });
+    }
+
+    /// <summary>A form post that checks a password: the sign-in page's and the password change's.</summary>
+    public static bool IsPasswordAttempt(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HttpMethods.IsPost(request.Method)
+            && (request.Path.Equals("/signin", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/account/password", StringComparison.OrdinalIgnoreCase));
     }
 
     private static TokenBucketRateLimiterOptions Bucket(RateLimitRule rule) => new()

@@ -6,7 +6,9 @@ namespace Marketplace.Host.Http;
 /// Headers every answer carries: no content sniffing, a Content-Security-Policy strict enough for the coming
 /// server-rendered pages (scripts and styles from this host only, no inline script, never framed), and
 /// <c>Cache-Control: no-store</c> on anything personal: every answer to an authenticated request and every
-/// endpoint marked <see cref="NoStore"/>.
+/// endpoint marked <see cref="NoStore"/>. Any other page (HTML) is <c>private, no-cache</c>: it speaks the
+/// visitor's language (a cookie) and is never kept by a shared cache, and the browser asks again each time.
+/// Static assets keep the headers MapStaticAssets gives them (fingerprinted: a year, immutable).
 /// </summary>
 public static class ResponseHygiene
 {
@@ -37,6 +39,10 @@ public static class ResponseHygiene
             if (http.User.Identity?.IsAuthenticated == true || http.GetEndpoint()?.Metadata.GetMetadata<NoStore>() is not null)
             {
                 headers.CacheControl = "no-store";
+            }
+            else if (headers.CacheControl.Count == 0 && http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                headers.CacheControl = "private, no-cache";
             }
             return Task.CompletedTask;
         }, http);

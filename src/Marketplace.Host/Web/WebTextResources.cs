@@ -13,7 +13,9 @@ public static class WebTextResources
         typeof(Text),
         typeof(Features.Account.AccountText),
         typeof(Features.Catalog.SubscribeText),
+        typeof(Features.Console.ConsoleText),
         typeof(Features.Catalog.PreviewText),
+        typeof(Features.Console.Operator.OperatorText),
         typeof(Features.ProviderConsole.ProviderText),
     ];
 }

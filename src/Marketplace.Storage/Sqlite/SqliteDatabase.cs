@@ -57,6 +57,9 @@ public sealed class SqliteDatabase : IDisposable
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
         SqliteSchema.AddMissingColumns(connection, transaction);
+        command.CommandText = SqliteSchema.CreateOnAddedColumns;
+        command.ExecuteNonQuery();
+        SqliteSchema.FillCatalogFacetCounts(connection, transaction);
         transaction.Commit();
 
         // Started last, so a constructor that throws leaves no thread behind. A background thread, so a database

@@ -75,6 +75,24 @@ internal static class SqliteSchema
             title, description, keywords, themes, provider_name,
             tokenize = 'unicode61 remove_diacritics 2'
         );
+        -- The three browse orders read from indexes, so a page of the catalog without search text reads its own rows
+        -- (and those it skips) instead of sorting every listing; each matches its ORDER BY exactly.
+        CREATE INDEX IF NOT EXISTS catalog_listings_by_title ON catalog_listings (title COLLATE NOCASE, offering_id);
+        CREATE INDEX IF NOT EXISTS catalog_listings_by_newest
+            ON catalog_listings (julianday(updated_at) DESC, title COLLATE NOCASE, offering_id);
+        -- (catalog_listings_by_price: see CreateOnAddedColumns.)
+        -- Listings offered to named buyers only: the few a buyer's facets count one by one.
+        CREATE INDEX IF NOT EXISTS catalog_listings_restricted ON catalog_listings (listing_key) WHERE is_public = 0;
+        -- How many listings carry each facet value (kind 0 the total, 1 class, 2 theme, 3 provider, 4 price model,
+        -- 5 licence), apart for public and restricted listings; kept by every write of a listing, in its transaction,
+        -- so the unfiltered catalog's facets are a read of this small table rather than a count of every listing.
+        CREATE TABLE IF NOT EXISTS catalog_facet_counts (
+            kind      INTEGER NOT NULL,
+            value     TEXT NOT NULL,
+            is_public INTEGER NOT NULL,
+            listings  INTEGER NOT NULL,
+            PRIMARY KEY (kind, value, is_public)
+        ) WITHOUT ROWID;
 
         -- Outbox. Instants are UTC round-trip text (fixed width, so text order is time order). Claiming is a
         -- range scan of (status, due_at) that skips rows whose lease is still running; operators list by age.
@@ -149,6 +167,24 @@ internal static class SqliteSchema
     [
         ("catalog_listings", "price_minor", "INTEGER"),
     ];
+
+    /// <summary>Indexes on columns of <see cref="AddedColumns"/>: created once those exist.</summary>
+    public const string CreateOnAddedColumns = """
+        CREATE INDEX IF NOT EXISTS catalog_listings_by_price
+            ON catalog_listings (price_minor IS NULL, price_minor, title COLLATE NOCASE, offering_id);
+        """;
+
+    /// <summary>
+    /// Counts the facets of the listings of a database made before <c>catalog_facet_counts</c> existed (its table
+    /// is then empty while listings are not); a no-op otherwise.
+    /// </summary>
+    public static void FillCatalogFacetCounts(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteCatalogIndex.FillFacetCounts;
+        command.ExecuteNonQuery();
+    }
 
     public static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
     {

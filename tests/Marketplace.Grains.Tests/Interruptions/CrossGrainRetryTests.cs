@@ -47,6 +47,10 @@ public sealed class CrossGrainRetryTests(InterruptionClusterFixture fixture)
         RetriedAfterEveryWriteAsync(CrossGrainScenarios.AddKey);
 
     [Fact]
+    public Task Enrolling_a_person_interrupted_after_any_write_and_retried_ends_as_if_never_interrupted() =>
+        RetriedAfterEveryWriteAsync(CrossGrainScenarios.AddPerson);
+
+    [Fact]
     public Task Revoking_a_key_interrupted_after_any_write_and_retried_ends_as_if_never_interrupted() =>
         RetriedAfterEveryWriteAsync(CrossGrainScenarios.RevokeKey);
 

@@ -137,6 +137,22 @@ public static class CrossGrainScenarios
         run => run.Grains.GetGrain<IPartyGrain>(run.Id("party")).RevokeKey(KeyPrefix(run)),
         (run, _) => KeysAsync(run));
 
+    public static readonly CrossGrainScenario AddPerson = new("Party.AddPerson",
+        run => run.Grains.GetGrain<IPartyGrain>(run.Id("party")).Register(PartyRole.Buyer, "Person holder"),
+        run => run.Grains.GetGrain<IPartyGrain>(run.Id("party")).AddPerson(SignIn(run), "山田 花子", "hash-" + run.Suffix),
+        (run, _) => PeopleAsync(run),
+        // A person whose enrolment stopped half-way never got the password: the sweep drops them.
+        SweepUndoes: true);
+
+    private static async Task<string> PeopleAsync(ScenarioRun run)
+    {
+        var people = await run.Grains.GetGrain<IPartyGrain>(run.Id("party")).ListPeople();
+        var credential = await run.Grains.GetGrain<IPersonGrain>(SignIn(run)).GetCredential();
+        return run.Neutral($"people [{string.Join(", ", people.Select(p => $"{p.SignIn} {p.DisplayName}"))}]; signs in for: {credential?.PartyId ?? "nobody"}");
+    }
+
+    private static string SignIn(ScenarioRun run) => $"person-{run.Suffix}@example.jp";
+
     private static async Task<string> ProfileAsync(ScenarioRun run, string partyId)
     {
         var profile = await run.Grains.GetGrain<IPartyGrain>(partyId).GetProfile();

@@ -49,6 +49,10 @@ public abstract class CrossGrainSweepTests(InterruptionClusterFixture fixture)
         SweptAfterEveryWriteAsync(CrossGrainScenarios.AddKey);
 
     [Fact]
+    public Task Enrolling_a_person_interrupted_half_way_is_undone_by_the_sweep() =>
+        SweptAfterEveryWriteAsync(CrossGrainScenarios.AddPerson);
+
+    [Fact]
     public Task Revoking_a_key_interrupted_after_any_write_is_completed_by_the_sweep() =>
         SweptAfterEveryWriteAsync(CrossGrainScenarios.RevokeKey);
 

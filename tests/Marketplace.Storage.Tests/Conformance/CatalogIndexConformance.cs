@@ -383,6 +383,57 @@ public abstract class CatalogIndexConformance
         Assert.Equal(["o-1"], Ids(await index.SearchAsync(new CatalogQuery())));
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("buyer-1", false)]
+    [InlineData("buyer-2", false)]
+    [InlineData(null, true)]
+    public async Task The_whole_catalog_s_total_and_facets_follow_every_change_and_removal(string? buyer, bool seesAll)
+    {
+        var index = await SeededAsync(
+            Listing("o-1", datasetClass: "Public", themes: ["TRAN", "ENVI"], providerId: "p-1", licence: "CC0-1.0"),
+            Listing("o-2", datasetClass: "Private", themes: ["TRAN"], providerId: "p-2", isPublic: false, visibleTo: ["buyer-1"]),
+            Listing("o-3", datasetClass: "Personal", themes: ["HEAL"], providerId: "p-2", priceModel: "Free", isFree: true),
+            Listing("o-4", datasetClass: "Public", themes: ["ENVI"], providerId: "p-3", isPublic: false, visibleTo: ["buyer-2"]));
+        CatalogListing[] now =
+        [
+            Listing("o-1", datasetClass: "Private", themes: ["ECON"], providerId: "p-2", licence: "ODbL-1.0", isPublic: false, visibleTo: ["buyer-1"]),
+            Listing("o-3", datasetClass: "Personal", themes: ["HEAL"], providerId: "p-2", priceModel: "Free", isFree: true),
+            Listing("o-4", datasetClass: "Public", themes: ["ENVI"], providerId: "p-3", isPublic: false, visibleTo: ["buyer-2"]),
+            Listing("o-5", datasetClass: "Public", themes: ["TRAN", "TRAN"], providerId: "p-1"),
+        ];
+
+        await index.UpsertAsync(now[0]); // every facet value and the visibility change
+        await index.UpsertAsync(now[1]); // stored again unchanged
+        await index.RemoveAsync("o-2");
+        await index.UpsertAsync(now[3]);
+        var result = await index.SearchAsync(new CatalogQuery(ViewerBuyerId: buyer, ViewerSeesAll: seesAll));
+
+        var seen = now.Where(l => seesAll || l.IsPublic || (buyer is not null && l.VisibleToBuyers.Contains(buyer))).ToArray();
+        Assert.Equal(seen.Length, result.Total);
+        Assert.Equal(Counted(seen.Select(l => l.DatasetClass)), result.Facets.Classes);
+        Assert.Equal(Counted(seen.SelectMany(l => l.Themes.Distinct())), result.Facets.Themes);
+        Assert.Equal(Counted(seen.Select(l => l.ProviderId)), result.Facets.Providers);
+        Assert.Equal(Counted(seen.Select(l => l.PriceModel)), result.Facets.PriceModels);
+        Assert.Equal(Counted(seen.Select(l => l.Licence)), result.Facets.Licences);
+    }
+
+    [Fact]
+    public async Task A_theme_named_twice_by_one_listing_counts_it_once_in_a_search()
+    {
+        var index = await SeededAsync(
+            Listing("o-1", themes: ["TRAN", "TRAN", "ENVI"]),
+            Listing("o-2", themes: ["TRAN"]));
+
+        var result = await index.SearchAsync(new CatalogQuery(Text: "sensors"));
+
+        Assert.Equal([new FacetCount("TRAN", 2), new FacetCount("ENVI", 1)], result.Facets.Themes);
+    }
+
+    /// <summary>Facet counts as every index orders them: most first, then by value.</summary>
+    protected static FacetCount[] Counted(IEnumerable<string> values) =>
+        [.. values.CountBy(v => v).Select(c => new FacetCount(c.Key, c.Value)).OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
+
     protected static CatalogListing Listing(
         string offeringId,
         string title = "City sensors",

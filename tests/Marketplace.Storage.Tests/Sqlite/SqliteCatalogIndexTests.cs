@@ -22,7 +22,8 @@ public sealed class SqliteCatalogIndexTests : CatalogIndexConformance, IAsyncLif
         {
             connection.Open();
             using var drop = connection.CreateCommand();
-            drop.CommandText = "ALTER TABLE catalog_listings DROP COLUMN price_minor";
+            // As such a database was: neither the column nor the index on it.
+            drop.CommandText = "DROP INDEX catalog_listings_by_price; ALTER TABLE catalog_listings DROP COLUMN price_minor";
             drop.ExecuteNonQuery();
         }
 
@@ -32,6 +33,32 @@ public sealed class SqliteCatalogIndexTests : CatalogIndexConformance, IAsyncLif
 
         Assert.Equal(["o-new", "o-old"], result.Items.Select(i => i.OfferingId));
         Assert.Null(result.Items[1].PriceMinor);
+    }
+
+    [Fact]
+    public async Task A_database_from_before_kept_facet_counts_counts_its_listings_when_opened()
+    {
+        string? path = null;
+        var before = files.Open(database => { path = database.FilePath; return new SqliteCatalogIndex(database); });
+        await before.UpsertAsync(Listing("o-1", themes: ["TRAN"], providerId: "p-1"));
+        await before.UpsertAsync(Listing("o-2", themes: ["TRAN", "ENVI"], providerId: "p-2"));
+        await before.UpsertAsync(Listing("o-3", providerId: "p-2", isPublic: false, visibleTo: ["buyer-1"]));
+        await files.CloseAsync(before);
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE catalog_facet_counts";
+            drop.ExecuteNonQuery();
+        }
+
+        var after = files.Open(database => new SqliteCatalogIndex(database));
+        await after.RemoveAsync("o-1");
+        var result = await after.SearchAsync(new CatalogQuery(ViewerSeesAll: true));
+
+        Assert.Equal(2, result.Total);
+        Assert.Equal([new FacetCount("p-2", 2)], result.Facets.Providers);
+        Assert.Equal([new FacetCount("ENVI", 1), new FacetCount("TRAN", 1)], result.Facets.Themes);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -1,7 +1,6 @@
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
-using Marketplace.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Parties;
@@ -56,23 +55,17 @@ public static class PartyEndpoints
         return app;
     }
 
-    private static async Task<Created<PartyWithKeyResponse>> CreateParty(CreatePartyRequest request, IGrainFactory grains, ApiKeyIssuer keys)
+    private static async Task<Created<PartyWithKeyResponse>> CreateParty(CreatePartyRequest request, PartyAdministration parties)
     {
-        var role = Wire.ParseEnum<PartyRole>(request.Role, "role");
-        var id = string.IsNullOrWhiteSpace(request.Id) ? Identifiers.NewId(role.ToString().ToLowerInvariant()) : request.Id.Trim();
-        Wire.EnsureSlug(id, "id");
-        var profile = await grains.GetGrain<IPartyGrain>(id).Register(role, request.Name ?? "");
-        var key = await keys.IssueAsync(new ApiPrincipal(id, role));
-        return TypedResults.Created($"/api/v1/parties/{id}", new PartyWithKeyResponse(id, Wire.Name(role), profile.Name, key));
+        var created = await parties.RegisterAsync(request.Id, request.Role, request.Name);
+        var profile = created.Profile;
+        return TypedResults.Created($"/api/v1/parties/{profile.Id}", new PartyWithKeyResponse(profile.Id, Wire.Name(profile.Role), profile.Name, created.ApiKey));
     }
 
-    private static async Task<Ok<PartyListResponse>> ListParties(string? cursor, string? pageSize, HttpContext http, IPartyDirectory directory, IGrainFactory grains)
+    private static async Task<Ok<PartyListResponse>> ListParties(string? cursor, string? pageSize, HttpContext http, PartyAdministration parties)
     {
-        var request = ListPaging.Parse(cursor, pageSize);
-        var page = await directory.ListAsync(request.After, request.PageSize, http.RequestAborted);
-        // The directory orders and pages; each party's own grain has the last word on its status.
-        var profiles = await Task.WhenAll(page.Items.Select(e => grains.GetGrain<IPartyGrain>(e.PartyId).GetProfile()));
-        return TypedResults.Ok(new PartyListResponse([.. profiles.OfType<PartyProfile>().Select(ToResponse)], ListPaging.Next(http, page.Next)));
+        var page = await parties.ListAsync(ListPaging.Parse(cursor, pageSize), http.RequestAborted);
+        return TypedResults.Ok(new PartyListResponse([.. page.Items.Select(ToResponse)], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<PartyResponse>> Me(HttpContext http, IGrainFactory grains)
@@ -83,65 +76,23 @@ public static class PartyEndpoints
         return TypedResults.Ok(ToResponse(profile));
     }
 
-    private static async Task<Created<ApiKeyResponse>> IssueKey(string id, IGrainFactory grains, ApiKeyIssuer keys)
-    {
-        var profile = await Existing(id, grains);
-        var key = await keys.IssueAsync(new ApiPrincipal(id, profile.Role));
-        return TypedResults.Created($"/api/v1/parties/{id}/keys", new ApiKeyResponse(id, key));
-    }
+    private static async Task<Created<ApiKeyResponse>> IssueKey(string id, PartyAdministration parties) =>
+        TypedResults.Created($"/api/v1/parties/{id}/keys", new ApiKeyResponse(id, await parties.IssueKeyAsync(id)));
 
-    private static async Task<Ok<PartyKeyListResponse>> ListKeys(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<PartyKeyListResponse>> ListKeys(string id, HttpContext http, PartyAdministration parties)
     {
-        var party = await OperatorOrSelf(id, http, grains);
-        var keys = await party.ListKeys();
+        var keys = await parties.ListKeysAsync(http.User.Caller(), id);
         return TypedResults.Ok(new PartyKeyListResponse([.. keys.Select(ToResponse)]));
     }
 
-    private static async Task<Ok<PartyKeyResponse>> RevokeKey(string id, string prefix, HttpContext http, IGrainFactory grains, ApiKeyCache cache)
-    {
-        var party = await OperatorOrSelf(id, http, grains);
-        if (!ApiKeyIssuer.IsPrefix(prefix))
-        {
-            throw new DomainException(ErrorCodes.ApikeyNotFound, $"Party '{id}' has no key '{prefix}'.");
-        }
-        var key = await party.RevokeKey(prefix);
-        cache.Forget(prefix);
-        return TypedResults.Ok(ToResponse(key));
-    }
+    private static async Task<Ok<PartyKeyResponse>> RevokeKey(string id, string prefix, HttpContext http, PartyAdministration parties) =>
+        TypedResults.Ok(ToResponse(await parties.RevokeKeyAsync(http.User.Caller(), id, prefix)));
 
-    private static async Task<Ok<PartyResponse>> Suspend(string id, SuspendPartyRequest request, HttpContext http, IGrainFactory grains, ApiKeyCache cache)
-    {
-        await Existing(id, grains);
-        var profile = await grains.GetGrain<IPartyGrain>(id).Suspend(request.Reason ?? "", http.User.Caller().PartyId);
-        foreach (var prefix in profile.KeyPrefixes)
-        {
-            cache.Forget(prefix);
-        }
-        return TypedResults.Ok(ToResponse(profile));
-    }
+    private static async Task<Ok<PartyResponse>> Suspend(string id, SuspendPartyRequest request, HttpContext http, PartyAdministration parties) =>
+        TypedResults.Ok(ToResponse(await parties.SuspendAsync(http.User.Caller(), id, request.Reason)));
 
-    private static async Task<Ok<PartyResponse>> Reinstate(string id, IGrainFactory grains)
-    {
-        await Existing(id, grains);
-        return TypedResults.Ok(ToResponse(await grains.GetGrain<IPartyGrain>(id).Reinstate()));
-    }
-
-    /// <summary>The party if the caller is an operator or the party itself; any other caller learns nothing (the same 404 as an unknown id).</summary>
-    private static async Task<IPartyGrain> OperatorOrSelf(string id, HttpContext http, IGrainFactory grains)
-    {
-        var caller = http.User.Caller();
-        if (caller.Role != PartyRole.Operator && caller.PartyId != id)
-        {
-            throw UnknownParty(id);
-        }
-        await Existing(id, grains);
-        return grains.GetGrain<IPartyGrain>(id);
-    }
-
-    private static async Task<PartyProfile> Existing(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IPartyGrain>(id).GetProfile() ?? throw UnknownParty(id);
-
-    private static DomainException UnknownParty(string id) => new(ErrorCodes.PartyNotFound, $"There is no party '{id}'.");
+    private static async Task<Ok<PartyResponse>> Reinstate(string id, PartyAdministration parties) =>
+        TypedResults.Ok(ToResponse(await parties.ReinstateAsync(id)));
 
     private static PartyResponse ToResponse(PartyProfile p) =>
         new(p.Id, Wire.Name(p.Role), p.Name, p.CreatedAt, Wire.Name(p.Status), p.SuspensionReason);
