@@ -90,6 +90,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<Marketplace.Application.Holdings.DatasetHoldings>();
         builder.Services.AddSingleton<Marketplace.Application.Holdings.OfferingHoldings>();
         builder.Services.AddSingleton<Marketplace.Application.Holdings.ContractDecisions>();
+        builder.Services.AddSingleton<Features.ProviderConsole.UploadRejections>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddSingleton<OfferingPreview>();
@@ -155,6 +156,7 @@ public static class MarketplaceApp
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
         app.MapAccountEndpoints();
+        Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         app.MapMarketplaceWeb();
         return app;
     }

@@ -44,7 +44,8 @@ public sealed class ProviderConsoleJourneyTests(WebMarketplaceFixture fixture)
         Assert.Equal("lat", await row.Locator("td").Nth(1).InnerTextAsync());
         Assert.True(await visitor.Page.EvaluateAsync<bool>("() => window.stillThisPage === true"));
         Assert.Equal(0, await visitor.Page.Locator("tbody tr", new() { HasText = "rev-" }).CountAsync());
-        await checks.AssertSoundAsync(visitor, "console-provider-dataset");
+        Assert.Contains("?rejected=", visitor.Page.Url, StringComparison.Ordinal);
+        await checks.AssertSoundAsync(visitor, "console-provider-dataset-rejected");
 
         await UploadAsync(visitor.Page, bad.Replace("west,north", "west,35.2", StringComparison.Ordinal));
         var status = visitor.Page.Locator("#revision-status");

@@ -22,20 +22,23 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         return await new PageSession(fixture.Factory).SignedInAsync(person.SignIn, person.OneTimePassword);
     }
 
-    /// <summary>Opens the dataset's page and posts its upload form with <paramref name="csv"/> as the file, as a browser does.</summary>
-    private static async Task<HttpResponseMessage> UploadAsync(PageSession browser, string datasetId, string csv, string fileName = "stops.csv")
+    /// <summary>Opens the dataset's page and posts its upload form with <paramref name="csv"/> as the file, as a browser does (token first).</summary>
+    private static async Task<HttpResponseMessage> UploadAsync(PageSession browser, string datasetId, string csv, string fileName = "stops.csv", string? tokenFrom = null)
     {
-        var page = $"/console/provider/datasets/{datasetId}";
-        var token = PageSession.TokenIn(await browser.Client.GetStringAsync(page));
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent("upload"), "_handler" },
-        };
+        var token = PageSession.TokenIn(await browser.Client.GetStringAsync(tokenFrom ?? $"/console/provider/datasets/{datasetId}"));
+        using var form = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
         var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
         file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, "Records", fileName);
-        return await browser.Client.PostAsync(page, form);
+        return await browser.Client.PostAsync($"/console/provider/datasets/{datasetId}/revisions", form);
+    }
+
+    /// <summary>Uploads, follows the redirect to the dataset's page and answers that page.</summary>
+    private static async Task<string> UploadAndShowAsync(PageSession browser, string datasetId, string csv, string fileName = "stops.csv")
+    {
+        var response = await UploadAsync(browser, datasetId, csv, fileName);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return await browser.Client.GetStringAsync(response.Headers.Location);
     }
 
     private static async Task<DatasetResponse> DatasetAsync(Listing listing) =>
@@ -71,7 +74,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         var dataset = await DatasetAsync(listing);
         Assert.Equal(2, dataset.Revisions.Count);
         Assert.Equal(5, dataset.Revisions[^1].Records);
-        Assert.Equal($"http://localhost/console/provider/datasets/{listing.DatasetId}?published={dataset.Revisions[^1].RevisionId}", response.Headers.Location?.ToString());
+        Assert.Equal($"/console/provider/datasets/{listing.DatasetId}?published={dataset.Revisions[^1].RevisionId}", response.Headers.Location?.ToString());
         var shown = await browser.Client.GetStringAsync(response.Headers.Location);
         Assert.Contains($"版 {dataset.Revisions[^1].RevisionId} を公開しました（5 レコード）", shown, StringComparison.Ordinal);
     }
@@ -83,10 +86,8 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         var browser = await SignedInAsync(listing.Provider);
         var csv = "stop_id,name,district,lat\nS1,First,east,35.1\nS2,,west,north\n";
 
-        var response = await UploadAsync(browser, listing.DatasetId, csv);
-        var html = await response.Content.ReadAsStringAsync();
+        var html = await UploadAndShowAsync(browser, listing.DatasetId, csv);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("id=\"upload-errors\"", html, StringComparison.Ordinal);
         Assert.Contains("<td class=\"number\">3</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>name</td>", html, StringComparison.Ordinal);
@@ -102,7 +103,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         var listing = await _driver.ListedOfferingAsync(records: 3);
         var browser = await SignedInAsync(listing.Provider);
 
-        var html = await (await UploadAsync(browser, listing.DatasetId, "stop_id\tname\n", "stops.xlsx")).Content.ReadAsStringAsync();
+        var html = await UploadAndShowAsync(browser, listing.DatasetId, "stop_id\tname\n", "stops.xlsx");
 
         Assert.Contains("CSV ファイル（.csv）か JSON Lines ファイル（.jsonl）をアップロードしてください。", html, StringComparison.Ordinal);
         Assert.Single((await DatasetAsync(listing)).Revisions);
@@ -136,23 +137,46 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
     }
 
     [Fact]
-    public async Task An_upload_to_another_providers_dataset_publishes_nothing()
+    public async Task An_upload_to_another_providers_dataset_is_not_found_and_publishes_nothing()
     {
         var listing = await _driver.ListedOfferingAsync(records: 3);
         var other = await SignedInAsync(await _driver.CreatePartyAsync("provider"));
-        var token = PageSession.TokenIn(await other.Client.GetStringAsync("/console/provider"));
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent("upload"), "_handler" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(MarketplaceDriver.BusStopsCsv(2))), "Records", "stops.csv" },
-        };
 
-        var response = await other.Client.PostAsync($"/console/provider/datasets/{listing.DatasetId}", form);
+        var response = await UploadAsync(other, listing.DatasetId, MarketplaceDriver.BusStopsCsv(2), tokenFrom: "/console/provider");
 
-        // Their dataset's page is a not-found page for this provider: it holds no upload form to post to.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Client.GetAsync(response.Headers.Location)).StatusCode);
+        Assert.Single((await DatasetAsync(listing)).Revisions);
+    }
+
+    [Fact]
+    public async Task An_upload_without_the_forms_token_is_refused_and_publishes_nothing()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3);
+        var browser = await SignedInAsync(listing.Provider);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(MarketplaceDriver.BusStopsCsv(2))), "Records", "stops.csv" } };
+
+        var response = await browser.Client.PostAsync($"/console/provider/datasets/{listing.DatasetId}/revisions", form);
+
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Single((await DatasetAsync(listing)).Revisions);
+    }
+
+    [Fact]
+    public async Task Another_provider_cannot_read_the_lines_of_a_rejected_upload()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3);
+        var browser = await SignedInAsync(listing.Provider);
+        var rejected = (await UploadAsync(browser, listing.DatasetId, "stop_id,name,district,lat\nS1,,east,35.1\n")).Headers.Location!.ToString();
+        var sameParty = await SignedInAsync(listing.Provider);
+        var ownView = await sameParty.Client.GetStringAsync(rejected);
+        var otherProvider = await SignedInAsync(await _driver.CreatePartyAsync("provider"));
+
+        var other = await otherProvider.Client.GetAsync(rejected);
+
+        Assert.Contains("id=\"upload-errors\"", ownView, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.DoesNotContain("upload-errors", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
