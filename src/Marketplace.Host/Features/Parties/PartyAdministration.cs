@@ -45,9 +45,10 @@ public sealed class PartyAdministration(IGrainFactory grains, IPartyDirectory di
         return await grains.GetGrain<IPartyGrain>(id).GetProfile() ?? throw UnknownParty(id);
     }
 
-    /// <summary>Another key for the party; the key is shown once.</summary>
-    public async Task<string> IssueKeyAsync(string id)
+    /// <summary>Another key for the party (by the operator, or by the party itself, e.g. from its console); the key is shown once.</summary>
+    public async Task<string> IssueKeyAsync(ApiPrincipal caller, string id)
     {
+        await OperatorOrSelfAsync(caller, id);
         var profile = await GetAsync(id);
         return await keys.IssueAsync(new ApiPrincipal(id, profile.Role));
     }

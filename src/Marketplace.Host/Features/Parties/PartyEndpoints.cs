@@ -38,8 +38,8 @@ public static class PartyEndpoints
         group.MapGet("/me", Me).WithName("WhoAmI").WithSummary("The party the API key belongs to.")
             .RequireAuthorization();
         group.MapPost("/{id}/keys", IssueKey).WithName("IssueApiKey")
-            .WithSummary("Issue another API key for a party (operator); the key is shown once.")
-            .RequireAuthorization(Policies.Operator).ProducesProblem(404).ProducesProblem(409).WithMetadata(new NoStore());
+            .WithSummary("Issue another API key for a party (operator, or the party itself for its own); the key is shown once.")
+            .RequireAuthorization().ProducesProblem(404).ProducesProblem(409).WithMetadata(new NoStore());
         group.MapGet("/{id}/keys", ListKeys).WithName("ListApiKeys")
             .WithSummary("A party's API keys: prefixes, when each was issued and whether it is revoked (operator, or the party itself).")
             .RequireAuthorization().ProducesProblem(404).WithMetadata(new NoStore());
@@ -76,8 +76,8 @@ public static class PartyEndpoints
         return TypedResults.Ok(ToResponse(profile));
     }
 
-    private static async Task<Created<ApiKeyResponse>> IssueKey(string id, PartyAdministration parties) =>
-        TypedResults.Created($"/api/v1/parties/{id}/keys", new ApiKeyResponse(id, await parties.IssueKeyAsync(id)));
+    private static async Task<Created<ApiKeyResponse>> IssueKey(string id, HttpContext http, PartyAdministration parties) =>
+        TypedResults.Created($"/api/v1/parties/{id}/keys", new ApiKeyResponse(id, await parties.IssueKeyAsync(http.User.Caller(), id)));
 
     private static async Task<Ok<PartyKeyListResponse>> ListKeys(string id, HttpContext http, PartyAdministration parties)
     {
