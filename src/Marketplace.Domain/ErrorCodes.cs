@@ -104,4 +104,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode OfferingDatasetFixed = new("offering.dataset-fixed", ErrorKind.Invalid);
     public static readonly DomainErrorCode OfferingVersionStale = new("offering.version-stale", ErrorKind.PreconditionFailed);
     public static readonly DomainErrorCode OfferingVersionRequired = new("offering.version-required", ErrorKind.PreconditionRequired);
+    // h2: the city evaluation.
+    public static readonly DomainErrorCode EvaluationSeriesNotFound = new("evaluation.series-not-found", ErrorKind.NotFound);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Catalog;
 using Marketplace.Application.Contracts;
+using Marketplace.Application.Evaluation;
 using Marketplace.Application.People;
 using Marketplace.Application.Usage;
 using Marketplace.Grains;
@@ -12,6 +13,7 @@ using Marketplace.Host.Features.Account;
 using Marketplace.Host.Features.Catalog;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Datasets;
+using Marketplace.Host.Features.Evaluation;
 using Marketplace.Host.Features.Offerings;
 using Marketplace.Host.Features.Parties;
 using Marketplace.Host.Features.Usage;
@@ -95,6 +97,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddSingleton<OfferingPreview>();
         builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
+        builder.Services.AddSingleton<CityEvaluation>();
         builder.Services.AddHostedService<MarketplaceStartup>();
 
         builder.Services.AddSingleton<Subscriptions>();
@@ -156,6 +159,7 @@ public static class MarketplaceApp
         app.MapRecordEndpoints();
         app.MapUsageEndpoints();
         app.MapAccountEndpoints();
+        app.MapEvaluationEndpoints();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         app.MapMarketplaceWeb();
         return app;

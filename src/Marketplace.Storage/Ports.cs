@@ -60,6 +60,9 @@ public sealed record UsageRecord(
 
 public sealed record UsageTotals(string ContractId, string Period, long Units, long Events);
 
+/// <summary>A contract's usage that occurred in one UTC hour (<see cref="Hour"/>: its start, offset zero).</summary>
+public sealed record UsageHour(string ContractId, DateTimeOffset Hour, long Units, long Events);
+
 /// <summary>
 /// What the ledger holds for one appended record. <see cref="Inserted"/> when this append stored it; otherwise the
 /// ledger already held an event with the same id and <see cref="Stored"/> is that earlier record (its units and
@@ -105,6 +108,14 @@ public interface IUsageLedger
 
     /// <summary>Every record of a period in arrival order, for billing and reconciliation.</summary>
     IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A period's usage summed per contract and UTC hour of occurrence, for daily views (a billing day in a zone
+    /// with a whole-hour offset is 24 of these hours). Kept up to date as events are counted, so a read costs the
+    /// (contract, hour) pairs with usage, at most 744 per contract and month, never the events themselves. An event
+    /// is in it once counted, exactly as in <see cref="GetTotalsAsync"/>; in no particular order.
+    /// </summary>
+    Task<IReadOnlyList<UsageHour>> ReadHoursAsync(string period, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A listed offering as the catalog shows it.</summary>

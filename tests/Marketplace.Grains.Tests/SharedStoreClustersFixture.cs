@@ -108,6 +108,9 @@ public abstract class SharedStoreClustersFixture : IAsyncLifetime
 
         public IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, CancellationToken cancellationToken = default) =>
             inner.StreamPeriodAsync(period, cancellationToken);
+
+        public Task<IReadOnlyList<UsageHour>> ReadHoursAsync(string period, CancellationToken cancellationToken = default) =>
+            inner.ReadHoursAsync(period, cancellationToken);
     }
 }
 

@@ -87,6 +87,8 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/contracts/{id}/usage", w => Url($"/api/v1/contracts/{w.ContractId}/usage"), [Ok, Ok, 404, Ok, 404]),
         new("GET", "/api/v1/usage", _ => Url("/api/v1/usage"), [Ok, Ok, Ok, Ok, Ok]),
         new("POST", "/api/v1/usage", w => Body("/api/v1/usage", new { events = new[] { new { eventId = Guid.NewGuid().ToString(), contractId = w.ContractId, units = 1, occurredAt = w.Now } } }), [403, Ok, Ok, 403, 403]),
+        new("GET", "/api/v1/evaluation/", _ => Url("/api/v1/evaluation"), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/evaluation/{series}.csv", _ => Url("/api/v1/evaluation/downloads.csv"), [Ok, 403, 403, 403, 403]),
     ];
 
     public static TheoryData<string, string> Endpoints()

@@ -49,6 +49,8 @@ public static class OperationDescriptions
         ["GetUsage"] = "Units used and the charge per contract for a billing period (a calendar month in the marketplace's time zone; default the current one).",
         ["ReportUsage"] = "For providers serving data themselves: reports usage events against their contracts. Each event is idempotent by its eventId; events that cannot be accepted are listed with the reason and the rest are recorded.",
         ["GetContractUsage"] = "Units used and the charge of one contract for a billing period, computed with the contract's pricing plan.",
+        ["GetCityEvaluation"] = "How the marketplace served the city over a range of billing days (from and to as yyyy-MM-dd in the billing time zone, both included; default the last 30 days ending today; at most 366 days; a range ending after today or reversed answers 400): active contracts now by dataset class, metered usage per day by class and per dataset per day (units in each plan's base quantity, and events), the top 10 datasets by usage, offerings created per day by class, and open-data downloads per day. Daily series list every day of the range, zero where nothing happened. Operator only.",
+        ["DownloadCityEvaluationSeries"] = "One series of the city evaluation as CSV (UTF-8, a header row, ISO dates, integers without separators, RFC 4180 quoting), over the same range as GetCityEvaluation: usage-per-day, usage-per-dataset, usage-by-class, top-datasets, active-contracts, new-listings or downloads; a name that is not lower-case letters, digits and hyphens answers 400 series.invalid, another name 404 evaluation.series-not-found. Text cells a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage return) start with an apostrophe. Operator only.",
     };
 
     private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
@@ -56,6 +58,7 @@ public static class OperationDescriptions
         ["Access"] = "Brokered, metered reads of records under a contract.",
         ["Catalog"] = "Search the listed offerings.",
         ["Contracts"] = "Contracts between buyers and providers, and their lifecycle.",
+        ["Evaluation"] = "The city's evaluation of its marketplace: usage, contracts, listings and open-data downloads per day, for operators.",
         ["Datasets"] = "Datasets, their schemas and record revisions.",
         ["Offerings"] = "Offerings of datasets under pricing and policy terms, and subscriptions to them.",
         ["Parties"] = "Providers, information banks, buyers and operators; their API keys and standing.",

@@ -16,6 +16,8 @@ public static class WebTextResources
         typeof(Features.Console.ConsoleText),
         typeof(Features.Catalog.PreviewText),
         typeof(Features.Console.Operator.OperatorText),
+        typeof(Charts.ChartText),
+        typeof(Features.Evaluation.EvaluationText),
         typeof(Features.ProviderConsole.ProviderText),
     ];
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Azure.Cosmos;
@@ -141,6 +142,39 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                 }
             }
         }
+    }
+
+    /// <remarks>
+    /// One cross-partition query for the period's totals documents (one per contract with usage in it), each
+    /// carrying its hourly sums. A document counted before hourly sums existed is summed from its events once per read.
+    /// </remarks>
+    public async Task<IReadOnlyList<UsageHour>> ReadHoursAsync(string period, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(period);
+        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'totals' AND c.period = @period").WithParameter("@period", period);
+        var documents = new List<UsageTotalsDocument>();
+        using (var iterator = container.GetItemQueryIterator<UsageTotalsDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 }))
+        {
+            while (iterator.HasMoreResults)
+            {
+                documents.AddRange(await store.Retry.ExecuteAsync("read usage hours", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var hours = new List<UsageHour>();
+        foreach (var totals in documents)
+        {
+            var sums = totals.HoursComplete
+                ? totals.Hours ?? []
+                : (await ReadAsync(totals.ContractId, period, cancellationToken: cancellationToken).ConfigureAwait(false))
+                    .GroupBy(r => UsageTotalsDocument.HourOf(r.OccurredAt), StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => new[] { g.Sum(r => r.Units), (long)g.Count() }, StringComparer.Ordinal);
+            hours.AddRange(sums.Where(h => h.Value[1] > 0).Select(h => new UsageHour(totals.ContractId,
+                DateTimeOffset.Parse(h.Key, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), h.Value[0], h.Value[1])));
+        }
+
+        return hours;
     }
 
     /// <summary>Stops accepting appends and waits for the commits already running.</summary>

@@ -102,6 +102,7 @@ internal sealed class UsageCounting(CosmosStore store, Container container)
         var now = store.Time.GetUtcNow();
         var pending = new Dictionary<string, PendingUsage>(current.Pending, StringComparer.Ordinal);
         var (units, events, changed) = (current.Units, current.Events, false);
+        var hours = new Dictionary<string, long[]>(current.Hours ?? [], StringComparer.Ordinal);
         foreach (var (id, entry) in current.Pending)
         {
             WrittenEvent? stored;
@@ -127,13 +128,17 @@ internal sealed class UsageCounting(CosmosStore store, Container container)
             {
                 units += stored.Units;
                 events++;
+                // A new array, never a change to the current document's: a failed replace retries from a fresh read.
+                var hour = UsageTotalsDocument.HourOf(stored.Stored.OccurredAt);
+                var sums = hours.GetValueOrDefault(hour) ?? [0, 0];
+                hours[hour] = [sums[0] + stored.Units, sums[1] + 1];
             }
 
             pending.Remove(id);
             changed = true;
         }
 
-        return changed ? current with { Units = units, Events = events, Pending = pending } : null;
+        return changed ? current with { Units = units, Events = events, Pending = pending, Hours = hours } : null;
     }
 
     /// <summary>True while an event's document exists but its append has not counted it: readers skip it.</summary>

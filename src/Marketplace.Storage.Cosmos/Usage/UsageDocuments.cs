@@ -91,6 +91,19 @@ internal sealed record UsageTotalsDocument
 
     [JsonPropertyName("events")] public long Events { get; init; }
 
+    /// <summary>
+    /// Counted units and events per UTC hour of occurrence ("yyyy-MM-ddTHH:00:00Z" → [units, events]), at most 744
+    /// entries a month. Null in a document counted before it existed; readers then sum that partition's events.
+    /// </summary>
+    [JsonPropertyName("hours")] public Dictionary<string, long[]>? Hours { get; init; }
+
+    /// <summary>Whether <see cref="Hours"/> holds every counted event.</summary>
+    public bool HoursComplete => (Hours?.Values.Sum(h => h[1]) ?? 0) == Events;
+
+    /// <summary>The UTC hour an event occurred in, as <see cref="Hours"/> keys it.</summary>
+    public static string HourOf(DateTimeOffset occurredAt) =>
+        occurredAt.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':00:00Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Uncounted events by document id.</summary>
     [JsonPropertyName("pending")] public Dictionary<string, PendingUsage> Pending { get; init; } = new(StringComparer.Ordinal);
 

@@ -54,12 +54,17 @@ public sealed class SqliteDatabase : IDisposable
         // failing to upgrade a read lock.
         using var transaction = connection.BeginTransaction(deferred: false);
         command.Transaction = transaction;
+        var hadUsageHours = SqliteSchema.HasUsageHours(connection, transaction);
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
         SqliteSchema.AddMissingColumns(connection, transaction);
         command.CommandText = SqliteSchema.CreateOnAddedColumns;
         command.ExecuteNonQuery();
         SqliteSchema.FillCatalogFacetCounts(connection, transaction);
+        if (!hadUsageHours)
+        {
+            SqliteSchema.FillUsageHours(connection, transaction);
+        }
         transaction.Commit();
 
         // Started last, so a constructor that throws leaves no thread behind. A background thread, so a database

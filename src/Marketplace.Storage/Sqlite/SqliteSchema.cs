@@ -49,6 +49,17 @@ internal static class SqliteSchema
             PRIMARY KEY (contract_id, period)
         ) WITHOUT ROWID;
 
+        -- Usage per contract and UTC hour of occurrence (IUsageLedger.ReadHoursAsync), written by the group commit in
+        -- the transaction of the events it sums, so it never disagrees with the ledger. hour is 'yyyy-MM-ddTHH:00:00Z'.
+        CREATE TABLE IF NOT EXISTS usage_hours (
+            period      TEXT NOT NULL,
+            contract_id TEXT NOT NULL,
+            hour        TEXT NOT NULL,
+            units       INTEGER NOT NULL,
+            events      INTEGER NOT NULL,
+            PRIMARY KEY (period, contract_id, hour)
+        ) WITHOUT ROWID;
+
         -- Catalog. listing_key is an explicit INTEGER PRIMARY KEY because it is the FTS row's rowid:
         -- an implicit rowid may be renumbered by VACUUM, which would silently unlink the two tables.
         CREATE TABLE IF NOT EXISTS catalog_listings (
@@ -185,6 +196,35 @@ internal static class SqliteSchema
         command.CommandText = SqliteCatalogIndex.FillFacetCounts;
         command.ExecuteNonQuery();
     }
+
+    /// <summary>Whether the hourly usage table exists yet (false in a database made by an older build, or a new one).</summary>
+    public static bool HasUsageHours(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'usage_hours'";
+        return (long)probe.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>
+    /// Fills the hourly usage table from the ledger when it was just created next to a ledger an older build wrote
+    /// (once, in the start-up transaction; a new database has nothing to sum). SQLite's strftime reads the stored
+    /// round-trip instants with their offsets and answers UTC, the same hour the writer computes.
+    /// </summary>
+    public static void FillUsageHours(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var fill = connection.CreateCommand();
+        fill.Transaction = transaction;
+        fill.CommandText = $"""
+            INSERT INTO usage_hours (period, contract_id, hour, units, events)
+            SELECT period, contract_id, {HourOf("occurred_at")}, SUM(units), COUNT(*) FROM usage_ledger
+            GROUP BY period, contract_id, {HourOf("occurred_at")}
+            """;
+        fill.ExecuteNonQuery();
+    }
+
+    /// <summary>The UTC hour of a stored instant, as the usage_hours table keys it.</summary>
+    public static string HourOf(string column) => $"strftime('%Y-%m-%dT%H:00:00Z', {column})";
 
     public static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
     {

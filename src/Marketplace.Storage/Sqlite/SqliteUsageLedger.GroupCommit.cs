@@ -84,6 +84,7 @@ public sealed partial class SqliteUsageLedger
         // (contract_id, event_id) ignores an id already stored, by this batch, an earlier one or another process.
         // (Generated ids are outside the index; the batch still answers a repeat of one within itself.)
         var added = new Dictionary<(string ContractId, string Period), (long Units, long Events)>();
+        var hours = new Dictionary<(string ContractId, string Period, string Hour), (long Units, long Events)>();
         foreach (var pending in batch)
         {
             for (var i = 0; i < pending.Records.Length; i++)
@@ -94,6 +95,9 @@ public sealed partial class SqliteUsageLedger
                 {
                     var (units, events) = added.GetValueOrDefault(key);
                     added[key] = (units + record.Units, events + 1);
+                    var hour = (record.ContractId, record.Period, HourOf(record.OccurredAt));
+                    var (hourUnits, hourEvents) = hours.GetValueOrDefault(hour);
+                    hours[hour] = (hourUnits + record.Units, hourEvents + 1);
                     pending.Results[i] = new UsageAppendResult(record, Inserted: true);
                 }
                 else
@@ -101,6 +105,11 @@ public sealed partial class SqliteUsageLedger
                     pending.Results[i] = new UsageAppendResult(statements.Find(record.ContractId, record.EventId), Inserted: false);
                 }
             }
+        }
+
+        foreach (var ((contract, period, hour), (units, events)) in hours)
+        {
+            statements.AddToHour(contract, period, hour, units, events);
         }
 
         var totals = new Dictionary<(string ContractId, string Period), UsageTotals>();
@@ -130,6 +139,10 @@ public sealed partial class SqliteUsageLedger
         }
     }
 
+    /// <summary>The UTC hour an event occurred in, as usage_hours keys it (SqliteSchema.HourOf computes the same in SQL).</summary>
+    internal static string HourOf(DateTimeOffset occurredAt) =>
+        occurredAt.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':00:00Z'", CultureInfo.InvariantCulture);
+
     private sealed record PendingAppend(UsageRecord[] Records)
     {
         public TaskCompletionSource<UsageAppend> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -147,6 +160,7 @@ public sealed partial class SqliteUsageLedger
         private readonly SqliteCommand find;
         private readonly SqliteCommand addToTotals;
         private readonly SqliteCommand readTotals;
+        private readonly SqliteCommand addToHour;
 
         public CommitStatements(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -167,6 +181,10 @@ public sealed partial class SqliteUsageLedger
                 """, ("$contract", SqliteType.Text), ("$period", SqliteType.Text), ("$units", SqliteType.Integer), ("$events", SqliteType.Integer));
             readTotals = Prepare(connection, transaction, "SELECT units, events FROM usage_totals WHERE contract_id = $contract AND period = $period",
                 ("$contract", SqliteType.Text), ("$period", SqliteType.Text));
+            addToHour = Prepare(connection, transaction, """
+                INSERT INTO usage_hours (period, contract_id, hour, units, events) VALUES ($period, $contract, $hour, $units, $events)
+                ON CONFLICT (period, contract_id, hour) DO UPDATE SET units = units + excluded.units, events = events + excluded.events
+                """, ("$period", SqliteType.Text), ("$contract", SqliteType.Text), ("$hour", SqliteType.Text), ("$units", SqliteType.Integer), ("$events", SqliteType.Integer));
         }
 
         /// <summary>True when the record was stored; false when its id was already there.</summary>
@@ -206,6 +224,17 @@ public sealed partial class SqliteUsageLedger
             return new UsageTotals(contractId, period, reader.GetInt64(0), reader.GetInt64(1));
         }
 
+        public void AddToHour(string contractId, string period, string hour, long units, long events)
+        {
+            var p = addToHour.Parameters;
+            p[0].Value = period;
+            p[1].Value = contractId;
+            p[2].Value = hour;
+            p[3].Value = units;
+            p[4].Value = events;
+            addToHour.ExecuteNonQuery();
+        }
+
         public UsageTotals Totals(string contractId, string period)
         {
             readTotals.Parameters[0].Value = contractId;
@@ -222,6 +251,7 @@ public sealed partial class SqliteUsageLedger
             find.Dispose();
             addToTotals.Dispose();
             readTotals.Dispose();
+            addToHour.Dispose();
         }
 
         private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, SqliteType Type)[] parameters)

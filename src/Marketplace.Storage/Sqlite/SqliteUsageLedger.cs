@@ -120,6 +120,26 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
         }
     }
 
+    public async Task<IReadOnlyList<UsageHour>> ReadHoursAsync(string period, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(period);
+        await SqliteDatabase.LeaveGrainScheduler();
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT contract_id, hour, units, events FROM usage_hours WHERE period = $period";
+        command.Parameters.AddWithValue("$period", period);
+        var hours = new List<UsageHour>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            hours.Add(new UsageHour(reader.GetString(0),
+                DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return hours;
+    }
+
     /// <summary>Stops accepting appends, lets the writer commit everything already queued, then stops it.</summary>
     public async ValueTask DisposeAsync()
     {

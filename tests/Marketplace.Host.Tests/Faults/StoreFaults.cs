@@ -163,6 +163,12 @@ internal sealed class FaultyUsageLedger(IUsageLedger inner, StoreFaults faults) 
         faults.ThrowIfUnavailable();
         return inner.StreamPeriodAsync(period, cancellationToken);
     }
+
+    public Task<IReadOnlyList<UsageHour>> ReadHoursAsync(string period, CancellationToken cancellationToken = default)
+    {
+        faults.ThrowIfUnavailable();
+        return inner.ReadHoursAsync(period, cancellationToken);
+    }
 }
 
 internal sealed class FaultyCatalogIndex(ICatalogIndex inner, StoreFaults faults) : ICatalogIndex

@@ -135,6 +135,7 @@ public sealed class PopulatedMarketplace
             "contracts" when operation.Method == HttpMethod.Post && operation.PathTemplate.EndsWith("/usage", StringComparison.Ordinal) => UsageContractId,
             "contracts" when operation.Method == HttpMethod.Post => ActionContractId,
             "contracts" => ContractId,
+            _ when parameter == "series" => "downloads", // an evaluation series: /evaluation/{series}.csv
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }
@@ -158,6 +159,7 @@ public sealed class PopulatedMarketplace
             "keys" => OtherProvider.Key.Split('_')[1],
             "people" => OtherPerson,
             "parties" => OtherProvider.Id,
+            _ when parameter == "series" => "top-datasets", // series belong to no tenant; only the operator may read any
             _ => OtherContractId,
         };
     }

@@ -267,6 +267,51 @@ public abstract class UsageLedgerConformance
         Assert.Equal(0, (await ledger.GetTotalsAsync("c-1", "2025-04")).Events);
     }
 
+    [Fact]
+    public async Task Hours_sum_each_contracts_usage_by_the_utc_hour_it_occurred_in()
+    {
+        var ledger = await OpenLedgerAsync();
+
+        await ledger.AppendAsync([
+            Usage("c-1", "2025-04", "e-1", 5),
+            Usage("c-1", "2025-04", "e-2", 7) with { OccurredAt = Noon.AddMinutes(59) },
+            Usage("c-1", "2025-04", "e-3", 11) with { OccurredAt = Noon.AddHours(1) },
+            Usage("c-2", "2025-04", "e-1", 100),
+        ]);
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-4", 1) with { OccurredAt = Noon.AddMinutes(30) }]);
+
+        var hours = await ledger.ReadHoursAsync("2025-04");
+
+        var threeUtc = new DateTimeOffset(2025, 4, 1, 3, 0, 0, TimeSpan.Zero); // noon in Tokyo
+        Assert.Equal(
+            [new UsageHour("c-1", threeUtc, 13, 3), new UsageHour("c-1", threeUtc.AddHours(1), 11, 1), new UsageHour("c-2", threeUtc, 100, 1)],
+            hours.OrderBy(h => h.ContractId, StringComparer.Ordinal).ThenBy(h => h.Hour));
+        Assert.All(hours, h => Assert.Equal(TimeSpan.Zero, h.Hour.Offset));
+    }
+
+    [Fact]
+    public async Task Hours_count_a_resent_event_once_and_keep_to_their_period()
+    {
+        var ledger = await OpenLedgerAsync();
+
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 5), Usage("c-1", "2025-04", "e-1", 5)]);
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 5), Usage("c-1", "2025-05", "e-9", 3) with { OccurredAt = Noon.AddMonths(1) }]);
+
+        Assert.Equal([new UsageHour("c-1", new DateTimeOffset(2025, 4, 1, 3, 0, 0, TimeSpan.Zero), 5, 1)], await ledger.ReadHoursAsync("2025-04"));
+        Assert.Empty(await ledger.ReadHoursAsync("2025-06"));
+    }
+
+    [Fact]
+    public async Task Hours_survive_a_restart()
+    {
+        var ledger = await OpenLedgerAsync();
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 5)]);
+
+        var reopened = await ReopenLedgerAsync(ledger);
+
+        Assert.Equal(5, (await reopened.ReadHoursAsync("2025-04")).Single().Units);
+    }
+
     protected static UsageRecord Usage(string contractId, string period, string eventId, long units) =>
         new(eventId, contractId, period, units, Noon, Noon.AddSeconds(1), "gateway", null);
 }
