@@ -57,12 +57,21 @@ public sealed class ProviderConsoleJourneyTests(WebMarketplaceFixture fixture)
 
         // The offering's own page and its editor, once there is data to offer.
         var offeringId = MarketplaceDriver.UniqueId("off");
-        await MarketplaceDriver.CreateOfferingAsync(provider, new { id = offeringId, datasetId, pricing = new { model = "free", currency = "JPY" } });
+        await MarketplaceDriver.CreateOfferingAsync(provider, new { id = offeringId, datasetId, pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" } });
         await visitor.OpenPageAsync($"/console/provider/offerings/{offeringId}");
         await checks.AssertSoundAsync(visitor, "console-provider-offering");
         await visitor.Page.GetByRole(AriaRole.Link, new() { Name = "Edit the terms" }).ClickAsync();
         await visitor.Page.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal));
         await checks.AssertSoundAsync(visitor, "console-provider-offering-edit");
+
+        // Once a buyer has used the data, the overview charts this period's earnings per offering.
+        await MarketplaceDriver.PublishAsync(provider, offeringId);
+        var buyer = await fixture.Driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, offeringId, "research");
+        (await buyer.Client.GetAsync($"/api/v1/contracts/{contract.Id}/records?limit=3")).EnsureSuccessStatusCode();
+        await visitor.OpenPageAsync("/console/provider#usage-heading");
+        Assert.Contains("¥6", await visitor.Page.Locator("section[aria-labelledby=usage-heading]").InnerTextAsync(), StringComparison.Ordinal);
+        await checks.AssertSoundAsync(visitor, "console-provider-earnings");
     }
 
     private static async Task UploadAsync(IPage page, string csv)

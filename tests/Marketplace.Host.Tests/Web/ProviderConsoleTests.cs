@@ -60,6 +60,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         Assert.Contains("掲載中", html, StringComparison.Ordinal);
         Assert.Contains("3件", html, StringComparison.Ordinal);
         Assert.Contains("¥6", html, StringComparison.Ordinal);
+        Assert.Contains("提供ごとのこれまでの料金", html, StringComparison.Ordinal);
     }
 
     [Fact]
