@@ -89,6 +89,11 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<OperatorBootstrap>();
         builder.Services.AddSingleton<ContractScope>();
         builder.Services.AddSingleton<RevisionUpload>();
+        // h4: the provider console's services, shared with the API.
+        builder.Services.AddSingleton<Marketplace.Application.Holdings.DatasetHoldings>();
+        builder.Services.AddSingleton<Marketplace.Application.Holdings.OfferingHoldings>();
+        builder.Services.AddSingleton<Marketplace.Application.Holdings.ContractDecisions>();
+        builder.Services.AddSingleton<Features.ProviderConsole.UploadRejections>();
         builder.Services.AddSingleton<CatalogBrowsing>();
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddSingleton<OfferingPreview>();
@@ -158,6 +163,7 @@ public static class MarketplaceApp
         app.MapAccountEndpoints();
         app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
+        Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         app.MapMarketplaceWeb();
         return app;
     }

@@ -18,5 +18,6 @@ public static class WebTextResources
         typeof(Features.Console.Operator.OperatorText),
         typeof(Charts.ChartText),
         typeof(Features.Evaluation.EvaluationText),
+        typeof(Features.ProviderConsole.ProviderText),
     ];
 }

@@ -1,3 +1,4 @@
+using Marketplace.Application.Holdings;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
@@ -28,8 +29,8 @@ public static class ContractEndpoints
     private static void MapTransition(RouteGroupBuilder group, string verb, ContractAction action, string summary)
     {
         var name = string.Concat(char.ToUpperInvariant(verb[0]), verb[1..]) + "Contract";
-        group.MapPost($"/{{id}}/{verb}", (string id, ContractActionRequest? request, HttpContext http, IGrainFactory grains) =>
-                Transition(id, action, request, http, grains))
+        group.MapPost($"/{{id}}/{verb}", (string id, ContractActionRequest? request, HttpContext http, ContractDecisions decisions) =>
+                Transition(id, action, request, http, decisions))
             .WithName(name).WithSummary(summary)
             .RequireAuthorization().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
     }
@@ -52,9 +53,9 @@ public static class ContractEndpoints
         TypedResults.Ok((await scope.GetAsync(id, http.User.Caller())).ToResponse());
 
     private static async Task<Ok<ContractResponse>> Transition(
-        string id, ContractAction action, ContractActionRequest? request, HttpContext http, IGrainFactory grains)
+        string id, ContractAction action, ContractActionRequest? request, HttpContext http, ContractDecisions decisions)
     {
-        var view = await grains.GetGrain<IContractGrain>(id).Transition(action, http.User.Caller(), request?.Reason);
+        var view = await decisions.TakeAsync(http.User.Caller(), id, action, request?.Reason);
         return TypedResults.Ok(view.ToResponse());
     }
 }

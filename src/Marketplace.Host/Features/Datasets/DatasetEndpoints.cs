@@ -1,7 +1,7 @@
+using Marketplace.Application.Holdings;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
-using Marketplace.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Datasets;
@@ -40,44 +40,25 @@ public static class DatasetEndpoints
         return TypedResults.Created($"/api/v1/datasets/{id}", view.ToResponse());
     }
 
-    private static async Task<Ok<DatasetListResponse>> ListDatasets(
-        string? cursor, string? pageSize, HttpContext http, IGrainFactory grains, IHoldingsIndex holdings)
+    private static async Task<Ok<DatasetListResponse>> ListDatasets(string? cursor, string? pageSize, HttpContext http, DatasetHoldings datasets)
     {
-        var caller = http.User.Caller();
         var request = ListPaging.Parse(cursor, pageSize);
-        var page = await holdings.ListDatasetsAsync(Tenancy.HoldingsOwnerFor(caller), request.After, request.PageSize, http.RequestAborted);
-        var views = await Task.WhenAll(page.Items.Select(d => grains.GetGrain<IDatasetGrain>(d.ItemId).Get()));
-        return TypedResults.Ok(new DatasetListResponse([.. views.OfType<DatasetView>().Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
+        var page = await datasets.PageAsync(http.User.Caller(), request.After, request.PageSize, http.RequestAborted);
+        return TypedResults.Ok(new DatasetListResponse([.. page.Items.Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
-    private static async Task<Ok<DatasetResponse>> GetDataset(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok((await OwnedDataset(id, http.User.Caller(), grains)).ToResponse());
+    private static async Task<Ok<DatasetResponse>> GetDataset(string id, HttpContext http, DatasetHoldings datasets) =>
+        TypedResults.Ok((await datasets.OwnedAsync(http.User.Caller(), id)).ToResponse());
 
     private static async Task<Created<RevisionResponse>> UploadRevision(
-        string id, HttpContext http, IGrainFactory grains, RevisionUpload upload, CancellationToken ct)
+        string id, HttpContext http, DatasetHoldings datasets, RevisionUpload upload, CancellationToken ct)
     {
         var caller = http.User.Caller();
-        var dataset = await OwnedDataset(id, caller, grains);
+        var dataset = await datasets.OwnedAsync(caller, id);
         var revision = await upload.UploadAsync(caller.PartyId, dataset, http.Request, ct);
         return TypedResults.Created($"/api/v1/datasets/{id}", revision.ToResponse());
     }
 
-    private static async Task<Ok<DatasetResponse>> RetireRevision(string id, string revisionId, HttpContext http, IGrainFactory grains)
-    {
-        var caller = http.User.Caller();
-        await OwnedDataset(id, caller, grains);
-        var view = await grains.GetGrain<IDatasetGrain>(id).RetireRevision(caller.PartyId, revisionId);
-        return TypedResults.Ok(view.ToResponse());
-    }
-
-    /// <summary>The dataset if the caller may manage it; otherwise it answers as missing.</summary>
-    internal static async Task<DatasetView> OwnedDataset(string id, ApiPrincipal caller, IGrainFactory grains)
-    {
-        var view = await grains.GetGrain<IDatasetGrain>(id).Get();
-        if (view is null || !Tenancy.MayManage(caller, view.ProviderId))
-        {
-            throw new DomainException(ErrorCodes.DatasetNotFound, $"There is no dataset '{id}' of yours.");
-        }
-        return view;
-    }
+    private static async Task<Ok<DatasetResponse>> RetireRevision(string id, string revisionId, HttpContext http, DatasetHoldings datasets) =>
+        TypedResults.Ok((await datasets.RetireRevisionAsync(http.User.Caller(), id, revisionId)).ToResponse());
 }

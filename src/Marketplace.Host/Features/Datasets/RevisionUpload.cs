@@ -19,20 +19,32 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
     private const int BatchSize = 1_000;
     private const int MaxListedErrors = 100;
 
-    public async Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, HttpRequest request, CancellationToken ct)
+    /// <summary>An upload sent as the whole request body (the API), typed by its Content-Type.</summary>
+    public Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, HttpRequest request, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(request);
-        var format = FormatOf(request.ContentType);
-        var limit = options.Value.MaxUploadBytes;
-        if (request.ContentLength > limit)
-        {
-            throw TooLarge(limit);
-        }
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
-            sizeFeature.MaxRequestBodySize = limit + 1;
+            sizeFeature.MaxRequestBodySize = options.Value.MaxUploadBytes + 1;
+        }
+        return UploadAsync(providerId, dataset, request.Body, request.ContentType, request.ContentLength, ct);
+    }
+
+    /// <summary>
+    /// An upload from any stream (the API's body, or a file the provider console's form sent) typed by
+    /// <paramref name="contentType"/>: the one path every revision takes. Throws <see cref="ApiProblemException"/>
+    /// with the listed line errors when any row does not fit; nothing is then stored.
+    /// </summary>
+    public async Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, Stream body, string? contentType, long? length, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(body);
+        var format = FormatOf(contentType);
+        var limit = options.Value.MaxUploadBytes;
+        if (length > limit)
+        {
+            throw TooLarge(limit);
         }
 
         var file = new UploadSpool(options.Value.DataDirectory).Create();
@@ -42,7 +54,7 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
             long bytes;
             await using (file)
             {
-                bytes = await SpoolAsync(request.Body, file, limit, ct);
+                bytes = await SpoolAsync(body, file, limit, ct);
             }
             var revisionId = Identifiers.NewId("rev");
             var count = await LoadAsync(dataset, revisionId, spool, format, ct);

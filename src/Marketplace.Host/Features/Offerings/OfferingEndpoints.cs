@@ -1,11 +1,11 @@
 using Marketplace.Application.Contracts;
 using Marketplace.Application.Catalog;
+using Marketplace.Application.Holdings;
 using Marketplace.Application.Offerings;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Features.Contracts;
-using Marketplace.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Offerings;
@@ -46,23 +46,18 @@ public static class OfferingEndpoints
         return app;
     }
 
-    private static async Task<Created<OfferingResponse>> CreateOffering(CreateOfferingRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Created<OfferingResponse>> CreateOffering(CreateOfferingRequest request, HttpContext http, OfferingHoldings offerings)
     {
-        var caller = http.User.Caller();
-        var id = string.IsNullOrWhiteSpace(request.Id) ? Identifiers.NewId("off") : request.Id.Trim();
-        Wire.EnsureSlug(id, "id");
-        var view = await grains.GetGrain<IOfferingGrain>(id).Create(caller.PartyId, request.ToDefinition());
-        return TypedResults.Created($"/api/v1/offerings/{id}", view.ToResponse());
+        var view = await offerings.CreateAsync(http.User.Caller(), OfferingMapping.IdOf(request), request.ToDefinition());
+        return TypedResults.Created($"/api/v1/offerings/{view.Id}", view.ToResponse());
     }
 
     private static async Task<Ok<OfferingListResponse>> ListOfferings(
-        string? cursor, string? pageSize, HttpContext http, IGrainFactory grains, IHoldingsIndex holdings)
+        string? cursor, string? pageSize, HttpContext http, OfferingHoldings offerings)
     {
-        var caller = http.User.Caller();
         var request = ListPaging.Parse(cursor, pageSize);
-        var page = await holdings.ListOfferingsAsync(Tenancy.HoldingsOwnerFor(caller), request.After, request.PageSize, http.RequestAborted);
-        var views = await Task.WhenAll(page.Items.Select(o => grains.GetGrain<IOfferingGrain>(o.ItemId).Get()));
-        return TypedResults.Ok(new OfferingListResponse([.. views.OfType<OfferingView>().Where(v => Tenancy.MaySee(caller, v)).Select(v => Tenancy.AsSeenBy(caller, v).ToResponse())], ListPaging.Next(http, page.Next)));
+        var page = await offerings.PageAsync(http.User.Caller(), request.After, request.PageSize, http.RequestAborted);
+        return TypedResults.Ok(new OfferingListResponse([.. page.Items.Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
     private static async Task<Ok<OfferingResponse>> GetOffering(string id, HttpContext http, CatalogBrowsing catalog)
@@ -86,11 +81,11 @@ public static class OfferingEndpoints
     private static async Task<Ok<OfferingPreviewResponse>> Preview(string id, HttpContext http, OfferingPreview previews) =>
         TypedResults.Ok((await previews.ReadAsync(http.User.CallerOrAnonymous(), id, http.RequestAborted)).ToResponse());
 
-    private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok((await grains.GetGrain<IOfferingGrain>(id).Publish(http.User.Caller())).ToResponse());
+    private static async Task<Ok<OfferingResponse>> Publish(string id, HttpContext http, OfferingHoldings offerings) =>
+        TypedResults.Ok((await offerings.PublishAsync(http.User.Caller(), id)).ToResponse());
 
-    private static async Task<Ok<OfferingResponse>> Delist(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok((await grains.GetGrain<IOfferingGrain>(id).Delist(http.User.Caller())).ToResponse());
+    private static async Task<Ok<OfferingResponse>> Delist(string id, HttpContext http, OfferingHoldings offerings) =>
+        TypedResults.Ok((await offerings.DelistAsync(http.User.Caller(), id)).ToResponse());
 
     private static async Task<Created<ContractResponse>> Subscribe(string id, SubscribeRequest request, HttpContext http, Subscriptions subscriptions)
     {

@@ -85,6 +85,15 @@ public sealed record OfferingListResponse(IReadOnlyList<OfferingResponse> Items,
 
 public static class OfferingMapping
 {
+    /// <summary>The offering's chosen id (a slug), or a new one when none is chosen.</summary>
+    public static string IdOf(CreateOfferingRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var id = string.IsNullOrWhiteSpace(r.Id) ? Identifiers.NewId("off") : r.Id.Trim();
+        Wire.EnsureSlug(id, "id");
+        return id;
+    }
+
     public static OfferingDefinition ToDefinition(this CreateOfferingRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
