@@ -103,6 +103,7 @@ public static class MarketplaceApp
 
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddSingleton<Features.Console.BuyerContracts>();
+        builder.Services.AddSingleton<Features.ProviderConsole.ProviderEarnings>();
         builder.Services.AddSingleton<PersonPasswords>();
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
@@ -164,6 +165,7 @@ public static class MarketplaceApp
         app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
+        Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         app.MapMarketplaceWeb();
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -46,7 +47,7 @@ public sealed class BuyerJourneyTests(WebMarketplaceFixture fixture)
         var contractId = contractPath!["/console/buyer/contracts/".Length..];
         Assert.Contains("Awaiting approval", await page.Locator("main table").InnerTextAsync(), StringComparison.Ordinal);
         await _checks.AssertSoundAsync(visitor, "console-buyer-contracts");
-        await ApproveAsProviderAsync(listing.Provider, contractId);
+        await ApproveInTheProviderConsoleAsync(listing.Provider, contractId);
 
         await FollowAsync(page, () => contractLink.ClickAsync(), contractPath);
         var curl = await page.Locator("section[aria-labelledby=fetch-heading] pre code").InnerTextAsync();
@@ -82,11 +83,15 @@ public sealed class BuyerJourneyTests(WebMarketplaceFixture fixture)
         Assert.Empty(visitor.TakeProblems());
     }
 
-    /// <summary>The provider approves the request (the provider console's journey walks its page).</summary>
-    private static async Task ApproveAsProviderAsync(Marketplace.Host.Tests.Party provider, string contractId)
+    /// <summary>The provider signs in and approves the request on its console's requests page.</summary>
+    private async Task ApproveInTheProviderConsoleAsync(Marketplace.Host.Tests.Party provider, string contractId)
     {
-        var response = await provider.Client.PostAsync($"/api/v1/contracts/{contractId}/approve", null);
-        response.EnsureSuccessStatusCode();
+        await using var providerVisitor = await fixture.SignInAsync(provider);
+        Assert.Equal(200, await providerVisitor.OpenPageAsync("/console/provider/requests"));
+        await providerVisitor.Page.Locator($"button[name=Approve][value=\"{contractId}\"]").ClickAsync();
+        await providerVisitor.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.Equal("active", (await provider.Client.GetFromJsonAsync<JsonElement>($"/api/v1/contracts/{contractId}")).GetProperty("status").GetString());
+        Assert.Empty(providerVisitor.TakeProblems());
     }
 
     /// <summary>Runs the curl line as a person pastes it into bash, with their key in MARKETPLACE_KEY.</summary>

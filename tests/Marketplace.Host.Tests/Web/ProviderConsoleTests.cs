@@ -355,4 +355,24 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
         Assert.Equal(meanwhile.Version, (await OfferingAsync(listing)).Version);
         Assert.Equal("Stops, edited", (await OfferingAsync(listing)).Title);
     }
+
+    [Fact]
+    public async Task The_earnings_chart_has_its_numbers_as_csv_for_the_provider_alone()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 5);
+        var buyer = await _driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+        (await buyer.Client.GetAsync($"/api/v1/contracts/{contract.Id}/records?limit=3")).EnsureSuccessStatusCode();
+        var provider = await SignedInAsync(listing.Provider);
+        var other = await SignedInAsync(await _driver.CreatePartyAsync("provider"));
+
+        var html = await provider.Client.GetStringAsync("/console/provider");
+        var csv = await (await provider.Client.GetAsync("/console/provider/earnings.csv")).Content.ReadAsStringAsync();
+        var othersCsv = await (await other.Client.GetAsync("/console/provider/earnings.csv")).Content.ReadAsStringAsync();
+
+        Assert.Contains("href=\"/console/provider/earnings.csv\"", html, StringComparison.Ordinal);
+        Assert.StartsWith("period,offering_id,contracts,units,unit,events,earnings,currency\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains($",{listing.OfferingId},1,3,record,1,6,JPY\r\n", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(listing.OfferingId, othersCsv, StringComparison.Ordinal);
+    }
 }
