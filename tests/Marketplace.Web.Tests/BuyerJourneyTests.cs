@@ -45,7 +45,7 @@ public sealed class BuyerJourneyTests(WebMarketplaceFixture fixture)
         var contractLink = page.Locator("a[href^=\"/console/buyer/contracts/\"]");
         var contractPath = await contractLink.GetAttributeAsync("href");
         var contractId = contractPath!["/console/buyer/contracts/".Length..];
-        Assert.Contains("Awaiting approval", await page.Locator("main table").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Awaiting approval", await page.GetByRole(AriaRole.Table, new() { Name = "Your contracts" }).InnerTextAsync(), StringComparison.Ordinal);
         await _checks.AssertSoundAsync(visitor, "console-buyer-contracts");
         await ApproveInTheProviderConsoleAsync(listing.Provider, contractId);
 
