@@ -6,7 +6,7 @@ namespace Marketplace.Web.Tests;
 /// The checks every page a test visits must pass. The visitor's own page must have caused no console error and
 /// no failed request; then the same address is opened afresh in English and in Japanese (the visitor's cookies,
 /// with the language cookie set) and, at 1280×800 and at 390 px, shows no serious or critical accessibility
-/// violation and (at 390 px) no horizontal scrolling. Screenshots of the four go to artifacts/screenshots.
+/// violation and (at 390 px) no horizontal scrolling, and the Japanese page's language switch leads back to the same address in English. Screenshots of the four go to artifacts/screenshots.
 /// </summary>
 public sealed class PageChecks(WebMarketplaceFixture fixture)
 {
@@ -60,6 +60,31 @@ public sealed class PageChecks(WebMarketplaceFixture fixture)
                 FullPage = true,
             });
         }
+        if (language == "ja")
+        {
+            problems.AddRange(await SwitchToEnglishAsync(fresh, name, url));
+        }
+        return problems;
+    }
+
+    /// <summary>The language switch on the page leads back to the same address, now in English.</summary>
+    private static async Task<List<string>> SwitchToEnglishAsync(Visitor visitor, string name, string url)
+    {
+        var problems = new List<string>();
+        await visitor.Page.Locator("nav.language-switch a[hreflang=en]").ClickAsync();
+        await visitor.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // A fragment never reaches the server, so the switch cannot keep it; the address itself must come back.
+        static string WithoutFragment(string address) => address.Split('#')[0];
+        if (WithoutFragment(visitor.Page.Url) != WithoutFragment(url))
+        {
+            problems.Add($"[{name}] the language switch led to {visitor.Page.Url}, not back to {url}");
+        }
+        var lang = await visitor.Page.GetAttributeAsync("html", "lang");
+        if (lang is null || !lang.StartsWith("en", StringComparison.Ordinal))
+        {
+            problems.Add($"[{name}] after switching to English, <html lang> is \"{lang}\"");
+        }
+        problems.AddRange(visitor.TakeProblems().Select(p => $"[{name}, switching language] {p}"));
         return problems;
     }
 

@@ -27,4 +27,19 @@ public sealed class SignInJourneyTests(WebMarketplaceFixture fixture)
         await visitor.OpenPageAsync("/signin");
         await new PageChecks(fixture).AssertSoundAsync(visitor, "signin");
     }
+
+    [Fact]
+    public async Task The_password_page_and_the_forbidden_page_pass_the_page_checks()
+    {
+        var buyer = await fixture.Driver.CreatePartyAsync("buyer");
+        await using var visitor = await fixture.SignInAsync(buyer);
+
+        Assert.Equal(200, await visitor.OpenPageAsync("/account/password"));
+        await new PageChecks(fixture).AssertSoundAsync(visitor, "account-password");
+
+        visitor.Expect($"{fixture.BaseUrl}/forbidden?returnUrl=%2Fconsole%2Foperator", 403);
+        Assert.Equal(403, await visitor.OpenPageAsync("/console/operator"));
+        Assert.Contains("/forbidden", visitor.Page.Url, StringComparison.Ordinal);
+        await new PageChecks(fixture).AssertSoundAsync(visitor, "forbidden", expectedStatus: 403);
+    }
 }
