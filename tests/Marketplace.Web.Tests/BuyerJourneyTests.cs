@@ -14,13 +14,6 @@ public sealed class BuyerJourneyTests(WebMarketplaceFixture fixture)
 {
     private readonly PageChecks _checks = new(fixture);
 
-    private static async Task FollowAsync(IPage page, Func<Task> act, string expectedInUrl)
-    {
-        await act();
-        await page.WaitForURLAsync(url => url.Contains(expectedInUrl, StringComparison.Ordinal));
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-    }
-
     [Fact]
     public async Task A_buyer_subscribes_from_the_catalog_and_after_approval_fetches_records_with_the_shown_curl_line()
     {
@@ -32,7 +25,7 @@ public sealed class BuyerJourneyTests(WebMarketplaceFixture fixture)
 
         // The catalog shows the offering made for this buyer; its page offers the subscription.
         Assert.Equal(200, await visitor.OpenPageAsync($"/?provider={listing.Provider.Id}"));
-        await FollowAsync(page, () => page.Locator($"ul.results a[href=\"/offerings/{listing.OfferingId}\"]").ClickAsync(), $"/offerings/{listing.OfferingId}");
+        await Visitor.FollowAsync(page, page.Locator($"ul.results a[href=\"/offerings/{listing.OfferingId}\"]"), $"/offerings/{listing.OfferingId}");
         await _checks.AssertSoundAsync(visitor, "offering-signed-in-buyer");
         await page.Locator("#subscribe-purpose").SelectOptionAsync("service-improvement");
         await page.Locator("section[aria-labelledby=subscribe-heading] button[type=submit]").ClickAsync();
@@ -49,12 +42,12 @@ public sealed class BuyerJourneyTests(WebMarketplaceFixture fixture)
         await _checks.AssertSoundAsync(visitor, "console-buyer-contracts");
         await ApproveInTheProviderConsoleAsync(listing.Provider, contractId);
 
-        await FollowAsync(page, () => contractLink.ClickAsync(), contractPath);
+        await Visitor.FollowAsync(page, contractLink, contractPath);
         var curl = await page.Locator("section[aria-labelledby=fetch-heading] pre code").InnerTextAsync();
         await _checks.AssertSoundAsync(visitor, "console-buyer-contract");
 
         // A key of its own, shown once, then the very curl line the page shows.
-        await FollowAsync(page, () => page.Locator("a[href=\"/console/keys\"]").First.ClickAsync(), "/console/keys");
+        await Visitor.FollowAsync(page, page.Locator("a[href=\"/console/keys\"]").First, "/console/keys");
         await page.Locator("form button[type=submit]", new() { HasText = "Create a key" }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var key = (await page.Locator("#new-key").InnerTextAsync()).Trim();

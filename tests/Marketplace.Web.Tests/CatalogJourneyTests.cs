@@ -22,13 +22,6 @@ public sealed class CatalogJourneyTests(WebMarketplaceFixture fixture)
         Assert.DoesNotContain(_seed.NamedPrivate.OfferingId, results);
     }
 
-    private static async Task FollowAsync(IPage page, ILocator link, string expectedInUrl)
-    {
-        await link.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains(expectedInUrl, StringComparison.Ordinal));
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-    }
-
     [Fact]
     public async Task An_anonymous_visitor_finds_the_open_data_through_the_facets_and_search_and_opens_its_page()
     {
@@ -40,16 +33,16 @@ public sealed class CatalogJourneyTests(WebMarketplaceFixture fixture)
         await _checks.AssertSoundAsync(visitor, "catalog");
 
         await page.Locator("select#sort").SelectOptionAsync("newest");
-        await FollowAsync(page, page.Locator("form.sort button[type=submit]"), "sort=newest");
+        await Visitor.FollowAsync(page, page.Locator("form.sort button[type=submit]"), "sort=newest");
         await AssertSeededListingsAsync(page);
         Assert.Equal("newest", await page.Locator("select#sort").InputValueAsync());
         await _checks.AssertSoundAsync(visitor, "catalog-newest");
 
-        await FollowAsync(page, page.Locator(".facets a[href*=\"class=public\"]"), "class=public");
+        await Visitor.FollowAsync(page, page.Locator(".facets a[href*=\"class=public\"]"), "class=public");
         Assert.Equal([_seed.OpenData.OfferingId], await ResultsAsync(page));
         await _checks.AssertSoundAsync(visitor, "catalog-public");
 
-        await FollowAsync(page, page.Locator(".facets a[href*=\"free=1\"]"), "free=1");
+        await Visitor.FollowAsync(page, page.Locator(".facets a[href*=\"free=1\"]"), "free=1");
         Assert.Contains("class=public", page.Url, StringComparison.Ordinal);
         Assert.Equal([_seed.OpenData.OfferingId], await ResultsAsync(page));
 
@@ -63,7 +56,7 @@ public sealed class CatalogJourneyTests(WebMarketplaceFixture fixture)
         Assert.Equal([_seed.OpenData.OfferingId], await ResultsAsync(page));
         await _checks.AssertSoundAsync(visitor, "catalog-search");
 
-        await FollowAsync(page, page.Locator($"ul.results > li a[href=\"/offerings/{_seed.OpenData.OfferingId}\"]"), "/offerings/");
+        await Visitor.FollowAsync(page, page.Locator($"ul.results > li a[href=\"/offerings/{_seed.OpenData.OfferingId}\"]"), "/offerings/");
         Assert.EndsWith("/offerings/" + _seed.OpenData.OfferingId, page.Url, StringComparison.Ordinal);
         Assert.Contains(CatalogSeed.OpenDataTitle, await page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         await _checks.AssertSoundAsync(visitor, "offering-open-data");

@@ -9,13 +9,6 @@ public sealed class DownloadJourneyTests(WebMarketplaceFixture fixture)
     private readonly PageChecks _checks = new(fixture);
     private readonly CatalogSeed _seed = fixture.Seed;
 
-    private static async Task FollowAsync(IPage page, ILocator link, string expectedInUrl)
-    {
-        await link.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains(expectedInUrl, StringComparison.Ordinal));
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-    }
-
     private static async Task<string> DownloadAsync(IPage page, string linkText, string expectedFileName)
     {
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = linkText, Exact = true }).ClickAsync());
@@ -30,11 +23,11 @@ public sealed class DownloadJourneyTests(WebMarketplaceFixture fixture)
         await using var visitor = await fixture.VisitAsync();
         var page = visitor.Page;
         Assert.Equal(200, await visitor.OpenPageAsync("/"));
-        await FollowAsync(page, page.Locator(".facets a[href*=\"class=public\"]"), "class=public");
-        await FollowAsync(page, page.Locator(".facets a[href*=\"free=1\"]"), "free=1");
+        await Visitor.FollowAsync(page, page.Locator(".facets a[href*=\"class=public\"]"), "class=public");
+        await Visitor.FollowAsync(page, page.Locator(".facets a[href*=\"free=1\"]"), "free=1");
         Assert.Equal([_seed.OpenData.OfferingId], await CatalogJourneyTests.ResultsAsync(page));
         await _checks.AssertSoundAsync(visitor, "catalog-public-free");
-        await FollowAsync(page, page.Locator($"ul.results > li a[href=\"/offerings/{_seed.OpenData.OfferingId}\"]"), "/offerings/");
+        await Visitor.FollowAsync(page, page.Locator($"ul.results > li a[href=\"/offerings/{_seed.OpenData.OfferingId}\"]"), "/offerings/");
         await _checks.AssertSoundAsync(visitor, "offering-open-data");
 
         var csv = await DownloadAsync(page, "Download CSV", $"{_seed.OpenData.OfferingId}.csv");

@@ -12,13 +12,6 @@ public sealed class OperatorConsoleJourneyTests(WebMarketplaceFixture fixture)
 {
     private readonly PageChecks _checks = new(fixture);
 
-    private static async Task FollowAsync(IPage page, ILocator link, string expectedInUrl)
-    {
-        await link.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains(expectedInUrl, StringComparison.Ordinal));
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-    }
-
     [Fact]
     public async Task The_operator_registers_a_buyer_enrols_a_person_and_the_person_signs_in_with_the_one_time_password()
     {
@@ -28,10 +21,10 @@ public sealed class OperatorConsoleJourneyTests(WebMarketplaceFixture fixture)
         Assert.EndsWith("/console/operator", page.Url, StringComparison.Ordinal);
         await _checks.AssertSoundAsync(operatorVisitor, "console-operator");
 
-        await FollowAsync(page, page.Locator("main a[href=\"/console/operator/contracts\"]"), "/console/operator/contracts");
+        await Visitor.FollowAsync(page, page.Locator("main a[href=\"/console/operator/contracts\"]"), "/console/operator/contracts");
         await _checks.AssertSoundAsync(operatorVisitor, "console-operator-contracts");
-        await FollowAsync(page, page.Locator(".breadcrumbs a[href=\"/console/operator\"]"), "/console/operator");
-        await FollowAsync(page, page.Locator("main a[href=\"/console/operator/parties\"]"), "/console/operator/parties");
+        await Visitor.FollowAsync(page, page.Locator(".breadcrumbs a[href=\"/console/operator\"]"), "/console/operator");
+        await Visitor.FollowAsync(page, page.Locator("main a[href=\"/console/operator/parties\"]"), "/console/operator/parties");
         await _checks.AssertSoundAsync(operatorVisitor, "console-operator-parties");
 
         var buyerId = MarketplaceDriver.UniqueId("buyer");
@@ -43,7 +36,7 @@ public sealed class OperatorConsoleJourneyTests(WebMarketplaceFixture fixture)
         Assert.StartsWith("mk_", key, StringComparison.Ordinal);
         Assert.Contains("shown only this once", await page.Locator(".secret-once").InnerTextAsync(), StringComparison.Ordinal);
 
-        await FollowAsync(page, page.Locator($"main a[href=\"/console/operator/parties/{buyerId}\"]").First, $"/console/operator/parties/{buyerId}");
+        await Visitor.FollowAsync(page, page.Locator($"main a[href=\"/console/operator/parties/{buyerId}\"]").First, $"/console/operator/parties/{buyerId}");
         Assert.DoesNotContain(key, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await _checks.AssertSoundAsync(operatorVisitor, "console-operator-party");
 

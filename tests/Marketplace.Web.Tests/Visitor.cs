@@ -73,6 +73,16 @@ public sealed class Visitor : IAsyncDisposable
         return response?.Status ?? 0;
     }
 
+    /// <summary>Clicks <paramref name="link"/> (or a form's button) and waits for the page it leads to.</summary>
+    public static async Task FollowAsync(IPage page, ILocator link, string expectedInUrl)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(link);
+        await link.ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains(expectedInUrl, StringComparison.Ordinal));
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
     /// <summary>Signs in on the sign-in page, as a person types it, and waits for the console it lands on.</summary>
     public async Task SignInAsync(string signIn, string password)
     {

@@ -8,12 +8,7 @@ public sealed class BuyerConsoleTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
-    private async Task<(Party Buyer, PageSession Browser)> SignedInBuyerAsync()
-    {
-        var buyer = await _driver.CreatePartyAsync("buyer");
-        var person = await _driver.EnrolPersonAsync(buyer.Id);
-        return (buyer, await new PageSession(fixture.Factory).SignedInAsync(person.SignIn, person.OneTimePassword));
-    }
+    private Task<(Party Party, PageSession Browser)> SignedInBuyerAsync() => PageSession.ForNewPartyAsync(fixture, "buyer");
 
     [Fact]
     public async Task The_console_lists_the_buyers_contracts_with_use_and_charge_this_period()

@@ -9,12 +9,7 @@ public sealed partial class KeysPageTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
-    private async Task<(Party Buyer, PageSession Browser)> SignedInBuyerAsync()
-    {
-        var buyer = await _driver.CreatePartyAsync("buyer");
-        var person = await _driver.EnrolPersonAsync(buyer.Id);
-        return (buyer, await new PageSession(fixture.Factory).SignedInAsync(person.SignIn, person.OneTimePassword));
-    }
+    private Task<(Party Party, PageSession Browser)> SignedInBuyerAsync() => PageSession.ForNewPartyAsync(fixture, "buyer");
 
     private static string KeyIn(string html) =>
         NewKey().Match(html) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException("No new key on the page.");

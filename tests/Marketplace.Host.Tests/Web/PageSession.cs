@@ -39,6 +39,23 @@ public sealed partial class PageSession(MarketplaceFactory factory)
         return this;
     }
 
+    /// <summary>A new party of <paramref name="role"/> with a person enrolled for it and signed in.</summary>
+    public static async Task<(Party Party, PageSession Browser)> ForNewPartyAsync(MarketplaceFixture fixture, string role)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var party = await fixture.Driver.CreatePartyAsync(role);
+        return (party, await ForPartyAsync(fixture, party));
+    }
+
+    /// <summary>A person enrolled for <paramref name="party"/> and signed in.</summary>
+    public static async Task<PageSession> ForPartyAsync(MarketplaceFixture fixture, Party party)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        ArgumentNullException.ThrowIfNull(party);
+        var person = await fixture.Driver.EnrolPersonAsync(party.Id);
+        return await new PageSession(fixture.Factory).SignedInAsync(person.SignIn, person.OneTimePassword);
+    }
+
     public static string TokenIn(string html)
     {
         var match = TokenPattern().Match(html);

@@ -16,11 +16,7 @@ public sealed class ProviderConsoleTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
-    private async Task<PageSession> SignedInAsync(Party party)
-    {
-        var person = await _driver.EnrolPersonAsync(party.Id);
-        return await new PageSession(fixture.Factory).SignedInAsync(person.SignIn, person.OneTimePassword);
-    }
+    private Task<PageSession> SignedInAsync(Party party) => PageSession.ForPartyAsync(fixture, party);
 
     /// <summary>Opens the dataset's page and posts its upload form with <paramref name="csv"/> as the file, as a browser does (token first).</summary>
     private static async Task<HttpResponseMessage> UploadAsync(PageSession browser, string datasetId, string csv, string fileName = "stops.csv", string? tokenFrom = null)

@@ -13,8 +13,7 @@ public sealed class SubscribePageTests(MarketplaceFixture fixture)
     private async Task<(Party Party, PageSession Browser)> SignedInAsync(string role, Party? party = null)
     {
         party ??= await _driver.CreatePartyAsync(role);
-        var person = await _driver.EnrolPersonAsync(party.Id);
-        return (party, await new PageSession(fixture.Factory).SignedInAsync(person.SignIn, person.OneTimePassword));
+        return (party, await PageSession.ForPartyAsync(fixture, party));
     }
 
     [Fact]
