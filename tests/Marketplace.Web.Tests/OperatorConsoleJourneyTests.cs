@@ -55,4 +55,26 @@ public sealed class OperatorConsoleJourneyTests(WebMarketplaceFixture fixture)
         Assert.Contains("Minato Mirai Café", await person.Page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(person.TakeProblems());
     }
+
+    [Fact]
+    public async Task The_operator_suspends_a_contract_with_a_reason_on_its_page()
+    {
+        var buyer = await fixture.Driver.CreatePartyAsync("buyer");
+        var named = await fixture.Driver.ListedOfferingAsync(records: 2, visibility: "private", buyers: [buyer.Id]);
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, named.OfferingId, "research");
+        var operatorParty = new Party("operator", fixture.Factory.OperatorKey, fixture.Driver.Operator);
+        await using var visitor = await fixture.SignInAsync(operatorParty);
+        var page = visitor.Page;
+
+        Assert.Equal(200, await visitor.OpenPageAsync($"/console/operator/contracts/{contract.Id}"));
+        await _checks.AssertSoundAsync(visitor, "console-operator-contract");
+        await page.Locator("#contract-reason").FillAsync("billing dispute under review");
+        await page.Locator("button[name=Action][value=suspend]").ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        Assert.Contains("billing dispute under review", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        var stored = await buyer.Client.GetStringAsync($"/api/v1/contracts/{contract.Id}");
+        Assert.Contains("\"status\":\"suspended\"", stored, StringComparison.Ordinal);
+        Assert.Empty(visitor.TakeProblems());
+    }
 }
