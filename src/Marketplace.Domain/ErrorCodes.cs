@@ -106,4 +106,14 @@ public static class ErrorCodes
     public static readonly DomainErrorCode OfferingVersionRequired = new("offering.version-required", ErrorKind.PreconditionRequired);
     // h2: the city evaluation.
     public static readonly DomainErrorCode EvaluationSeriesNotFound = new("evaluation.series-not-found", ErrorKind.NotFound);
+    // lead (issue 9): billing.
+    public static readonly DomainErrorCode BillingRateInvalid = new("billing.rate-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode InvoiceRegistrationInvalid = new("billing.registration-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PeriodNotEnded = new("billing.period-not-ended", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PeriodOutOfOrder = new("billing.period-out-of-order", ErrorKind.Conflict);
+    public static readonly DomainErrorCode InvoiceNotFound = new("billing.invoice-not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode ReconciliationNotFound = new("billing.reconciliation-not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode PeriodNotClosed = new("billing.period-not-closed", ErrorKind.Conflict);
+    public static readonly DomainErrorCode WebhookRejected = new("billing.webhook-rejected", ErrorKind.Invalid);
+    public static readonly DomainErrorCode BillingAmountOverflow = new("billing.amount-overflow", ErrorKind.Unprocessable);
 }

@@ -1,0 +1,70 @@
+namespace Marketplace.Domain;
+
+/// <summary>A recipient's claim on an invoice: its weight is what it earns of the lines, before tax.</summary>
+public sealed record ShareClaim(ShareKind Kind, string PartyId, Int128 Weight);
+
+/// <summary>
+/// Splits an invoice total among its recipients in proportion to their claims, by the largest-remainder method:
+/// each gets the whole minor units of its exact part, and the units left over go one each to the largest
+/// fractions (ties to the earlier claim). Every minor unit of the total goes to exactly one share.
+/// </summary>
+public static class RevenueSplit
+{
+    /// <summary>
+    /// Shares of <paramref name="totalMinor"/>, one per distinct (kind, party) claim, in the order first claimed.
+    /// A negative total (a credit note) is split as its absolute value and negated. Without any positive weight
+    /// the whole total goes to <paramref name="fallback"/> (rounding that no line earned).
+    /// </summary>
+    public static IReadOnlyList<RevenueShare> Allocate(long totalMinor, IReadOnlyList<ShareClaim> claims, ShareClaim fallback)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(fallback);
+        var merged = new List<ShareClaim>();
+        foreach (var claim in claims)
+        {
+            if (claim.Weight < 0)
+            {
+                throw new ArgumentException("A share's weight cannot be negative.", nameof(claims));
+            }
+            var at = merged.FindIndex(m => m.Kind == claim.Kind && m.PartyId == claim.PartyId);
+            if (at < 0)
+            {
+                merged.Add(claim);
+            }
+            else
+            {
+                merged[at] = merged[at] with { Weight = merged[at].Weight + claim.Weight };
+            }
+        }
+        Int128 weights = 0;
+        foreach (var claim in merged)
+        {
+            weights += claim.Weight;
+        }
+        if (weights == 0)
+        {
+            return totalMinor == 0 && merged.Count > 0
+                ? [.. merged.Select(c => new RevenueShare(c.Kind, c.PartyId, 0))]
+                : [new RevenueShare(fallback.Kind, fallback.PartyId, totalMinor)];
+        }
+
+        var sign = totalMinor < 0 ? -1 : 1;
+        Int128 total = totalMinor < 0 ? -(Int128)totalMinor : totalMinor;
+        var whole = new Int128[merged.Count];
+        var remainders = new Int128[merged.Count];
+        Int128 assigned = 0;
+        for (var i = 0; i < merged.Count; i++)
+        {
+            var exact = total * merged[i].Weight;
+            whole[i] = exact / weights;
+            remainders[i] = exact % weights;
+            assigned += whole[i];
+        }
+        var leftover = (int)(total - assigned); // fewer than the number of claims
+        foreach (var i in Enumerable.Range(0, merged.Count).OrderByDescending(i => remainders[i]).ThenBy(i => i).Take(leftover))
+        {
+            whole[i]++;
+        }
+        return [.. merged.Select((c, i) => new RevenueShare(c.Kind, c.PartyId, sign * checked((long)whole[i])))];
+    }
+}
