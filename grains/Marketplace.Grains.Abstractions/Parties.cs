@@ -19,7 +19,22 @@ public sealed record PartyProfile(
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] IReadOnlyList<string> KeyPrefixes,
     [property: Id(20)] PartyStatus Status = PartyStatus.Active,
-    [property: Id(21)] string? SuspensionReason = null);
+    [property: Id(21)] string? SuspensionReason = null,
+    [property: Id(22)] PartyBilling? Billing = null);
+
+/// <summary>
+/// How a party is invoiced and paid: a provider's or buyer's qualified-invoice registration number (T + 13 digits),
+/// whether a buyer is a service app (it pays the connection fee per active contract), and the connected account a
+/// provider's payouts go to.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.PartyBilling")]
+public sealed record PartyBilling(
+    [property: Id(0)] string? InvoiceRegistration,
+    [property: Id(1)] bool ServiceApp,
+    [property: Id(2)] string? PayoutAccount)
+{
+    public static PartyBilling None { get; } = new(null, false, null);
+}
 
 /// <summary>The authenticated caller: who they are and in which role.</summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.ApiPrincipal")]
@@ -88,6 +103,10 @@ public interface IPartyGrain : IGrainWithStringKey
     /// </summary>
     [Alias("SettleKey")]
     Task SettleKey(string keyPrefix);
+
+    /// <summary>Replaces how the party is invoiced and paid (validated by the caller's application service).</summary>
+    [Alias("SetBilling")]
+    Task<PartyProfile> SetBilling(PartyBilling billing);
 
 }
 

@@ -71,7 +71,7 @@ public sealed partial class PartyGrain(
     private PartyEntry DirectoryEntry() => new(this.GetPrimaryKeyString(), S.Role.ToString(), S.Name, S.CreatedAt);
 
     private PartyProfile Profile() =>
-        new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason);
+        new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason, S.Billing);
 
     private Task Save() => state.WriteStateAsync();
 

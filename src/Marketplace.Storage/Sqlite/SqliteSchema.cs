@@ -160,6 +160,25 @@ internal static class SqliteSchema
             created_at TEXT NOT NULL
         ) WITHOUT ROWID;
 
+        -- Invoices and credit notes (BillingPorts.cs), keyed like the other indexes by (issue time, id).
+        CREATE TABLE IF NOT EXISTS invoice_index (
+            sort_key    TEXT PRIMARY KEY,
+            invoice_id  TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            period      TEXT NOT NULL,
+            contract_id TEXT NOT NULL,
+            buyer_id    TEXT NOT NULL,
+            provider_id TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            total_minor INTEGER NOT NULL,
+            currency    TEXT NOT NULL,
+            issued_at   TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS invoice_index_by_period ON invoice_index (period, sort_key);
+        CREATE INDEX IF NOT EXISTS invoice_index_by_buyer ON invoice_index (buyer_id, sort_key);
+        CREATE INDEX IF NOT EXISTS invoice_index_by_provider ON invoice_index (provider_id, sort_key);
+        CREATE INDEX IF NOT EXISTS invoice_index_by_contract ON invoice_index (contract_id, sort_key);
+
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,

@@ -30,6 +30,8 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<IHoldingsIndex>(sp => sp.GetRequiredService<SqliteHoldingsIndex>());
         services.TryAddSingleton<SqlitePartyDirectory>();
         services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<SqlitePartyDirectory>());
+        services.TryAddSingleton<SqliteInvoiceIndex>();
+        services.TryAddSingleton<IInvoiceIndex>(sp => sp.GetRequiredService<SqliteInvoiceIndex>());
         return services;
     }
 
