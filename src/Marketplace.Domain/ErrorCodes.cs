@@ -116,4 +116,7 @@ public static class ErrorCodes
     public static readonly DomainErrorCode PeriodNotClosed = new("billing.period-not-closed", ErrorKind.Conflict);
     public static readonly DomainErrorCode WebhookRejected = new("billing.webhook-rejected", ErrorKind.Invalid);
     public static readonly DomainErrorCode BillingAmountOverflow = new("billing.amount-overflow", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode StatementsNotForBuyers = new("billing.statements-not-for-buyers", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode BillingServiceAppByOperator = new("billing.service-app-by-operator", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode BillingPayoutAccountInvalid = new("billing.payout-account-invalid", ErrorKind.Invalid);
 }

@@ -5,11 +5,13 @@ using Marketplace.Application.Contracts;
 using Marketplace.Application.Evaluation;
 using Marketplace.Application.People;
 using Marketplace.Application.Usage;
+using Marketplace.Billing;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Host.Errors;
 using Marketplace.Host.Features.Access;
 using Marketplace.Host.Features.Account;
+using Marketplace.Host.Features.Billing;
 using Marketplace.Host.Features.Catalog;
 using Marketplace.Host.Features.Console;
 using Marketplace.Host.Features.Contracts;
@@ -108,6 +110,9 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
         builder.Services.AddSingleton<PartyAdministration>();
+        // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
+        builder.Services.AddMarketplaceBilling(builder.Configuration);
+        builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
         builder.Services.AddPersistedDataProtection(options.DataDirectory);
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
@@ -147,6 +152,7 @@ public static class MarketplaceApp
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseRouteIdCheck();
+        app.UseMarketplaceDashboard();
 
         app.MapOpenApi();
         app.MapScalarApiReference(ApiReference.Configure);
@@ -164,6 +170,7 @@ public static class MarketplaceApp
         app.MapAccountEndpoints();
         app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
+        app.MapBillingEndpoints();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         app.MapMarketplaceWeb();

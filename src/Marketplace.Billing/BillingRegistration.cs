@@ -1,0 +1,32 @@
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Parties;
+using Marketplace.Billing.Periods;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Marketplace.Billing;
+
+public static class BillingRegistration
+{
+    /// <summary>The billing use cases (period close, invoices, statements, billing profiles) and their options.</summary>
+    public static IServiceCollection AddMarketplaceBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<BillingOptions>()
+            .Bind(configuration.GetSection(BillingOptions.Section))
+            .Validate(o =>
+            {
+                _ = o.NormalisedIssuerRegistration();
+                new Marketplace.Domain.BillingRates(o.TaxRateBasisPoints, 0, o.ConnectionFeeMinor).Validate();
+                return o.GraceWindow >= TimeSpan.Zero && o.DaysUntilDue is > 0 and <= 365 && o.CloseParallelism is > 0 and <= 64;
+            }, "Marketplace:Billing is invalid: the grace window must not be negative, DaysUntilDue 1-365, CloseParallelism 1-64.")
+            .ValidateOnStart();
+        services.TryAddSingleton<PeriodClosing>();
+        services.TryAddSingleton<InvoiceQueries>();
+        services.TryAddSingleton<PartyBillingProfiles>();
+        services.TryAddTransient<BillingJobs>();
+        return services;
+    }
+}

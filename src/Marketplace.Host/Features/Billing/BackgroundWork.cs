@@ -1,0 +1,83 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Marketplace.Billing;
+using Marketplace.Grains;
+using Marketplace.Host.Auth;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Host.Features.Billing;
+
+/// <summary>The "Marketplace:Jobs" section: whether this host runs background jobs, and with how many workers.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Marketplace:Jobs";
+
+    /// <summary>Whether this host runs a Hangfire server (every host may; jobs are idempotent). Off, jobs wait for a host that does.</summary>
+    public bool RunServer { get; set; } = true;
+
+    public int Workers { get; set; } = 2;
+}
+
+/// <summary>
+/// Hangfire in the host: storage, server, the recurring billing jobs and the dashboard at /hangfire (signed-in
+/// operators only). The embedded default keeps Hangfire's storage in memory (Hangfire.InMemory, the official
+/// package): everything a job acts on lives in the marketplace's own store (closed periods, invoices, the
+/// outbox), and the recurring jobs are registered at every start, so losing Hangfire's storage with the process
+/// delays work and never loses it. That avoids Hangfire.Storage.SQLite, which would raise SQLitePCLRaw for the
+/// whole app. A cluster shares one Redis (Hangfire.Redis.StackExchange) so that hosts share one schedule.
+/// </summary>
+public static class BackgroundWork
+{
+    public const string DashboardPath = "/hangfire";
+
+    public static IServiceCollection AddMarketplaceBackgroundWork(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        // Each host its own storage, registered before AddHangfire so that it is not JobStorage.Current (a static
+        // several hosts in one process, such as tests, would share).
+        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(7) }));
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        if (options.RunServer)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Clamp(options.Workers, 1, 20);
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            });
+        }
+        services.AddHostedService<RecurringBillingJobs>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseMarketplaceDashboard(this IApplicationBuilder app) =>
+        app.UseHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new SignedInOperators()],
+            DisplayStorageConnectionString = false,
+            AppPath = "/console/operator",
+            DashboardTitle = "Marketplace jobs",
+        });
+
+    /// <summary>The dashboard is for operators signed in to the web front end (or calling with an operator key).</summary>
+    private sealed class SignedInOperators : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Operator);
+    }
+
+    /// <summary>Registers the recurring jobs at every start: the schedule is configuration, not state to lose.</summary>
+    private sealed class RecurringBillingJobs(IRecurringJobManager recurring, IOptions<BillingOptions> billing, BillingCalendar calendar) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            recurring.AddOrUpdate<BillingJobs>(BillingJobs.CloseDuePeriodsId, jobs => jobs.CloseDuePeriodsAsync(CancellationToken.None),
+                billing.Value.CloseSchedule, new RecurringJobOptions { TimeZone = calendar.Zone });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
