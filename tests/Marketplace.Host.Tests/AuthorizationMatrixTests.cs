@@ -87,6 +87,12 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/contracts/{id}/usage", w => Url($"/api/v1/contracts/{w.ContractId}/usage"), [Ok, Ok, 404, Ok, 404]),
         new("GET", "/api/v1/usage", _ => Url("/api/v1/usage"), [Ok, Ok, Ok, Ok, Ok]),
         new("POST", "/api/v1/usage", w => Body("/api/v1/usage", new { events = new[] { new { eventId = Guid.NewGuid().ToString(), contractId = w.ContractId, units = 1, occurredAt = w.Now } } }), [403, Ok, Ok, 403, 403]),
+        new("GET", "/api/v1/billing/periods", _ => Url("/api/v1/billing/periods"), [Ok, 403, 403, 403, 403]),
+        new("POST", "/api/v1/billing/periods/{period}/close", async w => { await w.InvoicedOctoberAsync(); return ("/api/v1/billing/periods/2026-10/close", null); }, [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/billing/periods/{period}/invoices", async w => { await w.InvoicedOctoberAsync(); return await Url("/api/v1/billing/periods/2026-10/invoices"); }, [Ok, Ok, Ok, Ok, Ok]),
+        new("GET", "/api/v1/billing/periods/{period}/statements", async w => { await w.InvoicedOctoberAsync(); return await Url("/api/v1/billing/periods/2026-10/statements"); }, [Ok, Ok, Ok, 403, 403]),
+        new("GET", "/api/v1/invoices/{id}", async w => await Url($"/api/v1/invoices/{await w.InvoicedOctoberAsync()}"), [Ok, Ok, 404, Ok, 404]),
+        new("PUT", "/api/v1/parties/{id}/billing", w => Body($"/api/v1/parties/{w.OwnerBuyer.Id}/billing", new { invoiceRegistration = "T1234567890123" }), [Ok, 404, 404, Ok, 404]),
         new("GET", "/api/v1/evaluation/", _ => Url("/api/v1/evaluation"), [Ok, 403, 403, 403, 403]),
         new("GET", "/api/v1/evaluation/{series}.csv", _ => Url("/api/v1/evaluation/downloads.csv"), [Ok, 403, 403, 403, 403]),
     ];
@@ -284,6 +290,42 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             Caller.OwnerBuyer => OwnerBuyer.Client,
             _ => _otherBuyer.Client,
         };
+
+        private string? _octoberInvoice;
+
+        /// <summary>
+        /// Once: usage of the contract in October, and October closed (it ended before the fixture's clock), so an
+        /// invoice exists. Every billing row waits for it, so whichever runs first the invoice is there.
+        /// </summary>
+        public async Task<string> InvoicedOctoberAsync()
+        {
+            await Gate.WaitAsync();
+            try
+            {
+                if (_octoberInvoice is null)
+                {
+                    // The contract began in November, so October has no usage of it; its invoice is issued directly,
+                    // as the close would, and October is closed (nothing else of it to bill).
+                    var close = await _driver.Operator.PostAsync("/api/v1/billing/periods/2026-10/close", null);
+                    Assert.Equal(HttpStatusCode.OK, close.StatusCode);
+                    var id = $"inv-2026-10-{ContractId}";
+                    var computed = Marketplace.Domain.InvoiceCalculation.Compute(new Marketplace.Domain.InvoiceBasis(
+                        Marketplace.Domain.PricingPlan.Flat(new Marketplace.Domain.Money(1_000, Marketplace.Domain.Currency.Parse("JPY"))),
+                        "2026-10", 0, true, [], false, new Marketplace.Domain.BillingRates(1000, 1500, 0), OwnerProvider.Id, "marketplace"));
+                    var party = (string partyId) => new Marketplace.Grains.InvoiceParty(partyId, partyId, null);
+                    await _driver.Factory.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Marketplace.Grains.IInvoiceGrain>(id).Issue(new Marketplace.Grains.Invoice(
+                        id, Marketplace.Grains.InvoiceKind.Invoice, "2026-10", ContractId, "off", "Bus stops", Marketplace.Domain.Currency.Parse("JPY"), Now,
+                        party(OwnerBuyer.Id), party(OwnerProvider.Id), party("marketplace"), false, computed.Lines, computed.Taxes,
+                        computed.NetMinor, computed.TaxMinor, computed.TotalMinor, computed.Shares, 1500));
+                    _octoberInvoice = id;
+                }
+                return _octoberInvoice;
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
 
         public async Task<string> FreshKeyPrefixAsync()
         {

@@ -136,6 +136,8 @@ public sealed class PopulatedMarketplace
             "contracts" when operation.Method == HttpMethod.Post => ActionContractId,
             "contracts" => ContractId,
             _ when parameter == "series" => "downloads", // an evaluation series: /evaluation/{series}.csv
+            _ when parameter == "period" => "2026-11", // the current billing period: it cannot close yet (the matrix closes 2026-10)
+            "invoices" => $"inv-2026-11-{ContractId}",
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }
