@@ -120,7 +120,7 @@ public sealed class CosmosStore : IDisposable
         outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/lastError/?" });
         yield return outbox;
 
-        // Holdings and the party directory (IndexPorts.cs): pages filter on kind and order by k.
+        // Holdings, the party directory and invoices (IndexPorts.cs, BillingPorts.cs): pages filter on kind and order by k.
         yield return new ContainerProperties(IndexesContainer, "/pk");
     }
 

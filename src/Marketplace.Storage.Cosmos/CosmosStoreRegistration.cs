@@ -18,8 +18,8 @@ public static class CosmosStoreRegistration
     /// <summary>
     /// Registers the Cosmos store: one <see cref="CosmosStore"/> (database and containers created at start-up,
     /// or when first used) and the Cosmos adapters of <see cref="IRecordStore"/>, <see cref="IUsageLedger"/>,
-    /// <see cref="ICatalogIndex"/>, <see cref="IOutbox"/> (its container likewise), <see cref="IHoldingsIndex"/> and
-    /// <see cref="IPartyDirectory"/>, all singletons.
+    /// <see cref="ICatalogIndex"/>, <see cref="IOutbox"/> (its container likewise), <see cref="IHoldingsIndex"/>,
+    /// <see cref="IPartyDirectory"/> and <see cref="IInvoiceIndex"/>, all singletons.
     /// </summary>
     public static IServiceCollection AddCosmosMarketplaceStore(this IServiceCollection services, Action<CosmosStoreOptions>? configure = null)
     {
@@ -37,6 +37,8 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton<IHoldingsIndex>(sp => sp.GetRequiredService<CosmosHoldingsIndex>());
         services.TryAddSingleton<CosmosPartyDirectory>();
         services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<CosmosPartyDirectory>());
+        services.TryAddSingleton<CosmosInvoiceIndex>();
+        services.TryAddSingleton<IInvoiceIndex>(sp => sp.GetRequiredService<CosmosInvoiceIndex>());
         return services;
     }
 
