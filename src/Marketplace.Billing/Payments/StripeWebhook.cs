@@ -30,7 +30,7 @@ internal static class StripeWebhook
         {
             throw new PaymentWebhookRejected($"The webhook's signature was not accepted ({e.Message}). Check that Marketplace:Stripe:WebhookSecret is this endpoint's secret and that the server clock is right.", e);
         }
-        catch (Newtonsoft.Json.JsonException e)
+        catch (Exception e) when (e is System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
         {
             throw new PaymentWebhookRejected($"The webhook's body is not a Stripe event: {e.Message}", e);
         }
