@@ -189,7 +189,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
                 if (!present.Contains(index))
                 {
                     await client.V1.InvoiceItems.CreateAsync(
-                        await InvoiceItemAsync(request, draft.Id, request.Lines[n], index, idempotencyKey, ct),
+                        await InvoiceItemAsync(request, draft.Id, request.Lines[n], index, ct),
                         Key($"{idempotencyKey}:item:{index}"),
                         ct);
                 }
@@ -265,7 +265,8 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
                     decimal.ToInt64(summary.AggregatedValue)));
             }
 
-            return days;
+            // Stripe's order is not part of its contract; ours is ascending.
+            return days.OrderBy(d => d.Start).ToList();
         }, ct);
 
     public PaymentWebhookEvent ParseWebhook(string json, string signatureHeader) =>
@@ -287,7 +288,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
     }
 
     private async Task<InvoiceItemCreateOptions> InvoiceItemAsync(
-        PaymentInvoiceRequest request, string invoiceId, PaymentInvoiceLine line, string index, string idempotencyKey, CancellationToken ct)
+        PaymentInvoiceRequest request, string invoiceId, PaymentInvoiceLine line, string index, CancellationToken ct)
     {
         var item = new InvoiceItemCreateOptions
         {
@@ -298,7 +299,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
         };
         if (line.TaxRateBasisPoints is { } rate)
         {
-            item.TaxRates = [await TaxRateAsync(rate, idempotencyKey, ct)];
+            item.TaxRates = [await TaxRateAsync(rate, ct)];
         }
 
         // Stripe takes a product price only for non-negative unit amounts; a credit line goes as a bare amount.
@@ -321,7 +322,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
         return item;
     }
 
-    private async Task<string> TaxRateAsync(int basisPoints, string idempotencyKey, CancellationToken ct)
+    private async Task<string> TaxRateAsync(int basisPoints, CancellationToken ct)
     {
         if (taxRates.TryGetValue(basisPoints, out var known))
         {
@@ -329,6 +330,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
         }
 
         var tag = basisPoints.ToString(CultureInfo.InvariantCulture);
+        // The key names the rate, not the invoice: two invoices racing to create it get one object.
         await foreach (var rate in client.V1.TaxRates.ListAutoPagingAsync(new TaxRateListOptions { Active = true, Inclusive = false }, null, ct))
         {
             if (rate.Metadata is not null && rate.Metadata.TryGetValue(RateMetadataKey, out var found) && found == tag && rate.Country == "JP")
@@ -348,7 +350,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
                 TaxType = "jct",
                 Metadata = new() { [RateMetadataKey] = tag },
             },
-            Key($"{idempotencyKey}:tax-rate:{tag}"),
+            Key($"marketplace:tax-rate:jp:{tag}:exclusive"),
             ct);
         return taxRates.GetOrAdd(basisPoints, created.Id);
     }
