@@ -185,6 +185,17 @@ internal sealed class FakeStripeState(TimeProvider time)
             }
 
             var grouped = query.Text("value_grouping_window") is not null;
+            if (start.ToUnixTimeSeconds() % 60 != 0 || end.ToUnixTimeSeconds() % 60 != 0 || start >= end)
+            {
+                throw FakeStripeError.Invalid("start_time and end_time must be aligned with minute boundaries, start before end.", "start_time");
+            }
+
+            // Day windows are UTC days: a window that does not start and end on one cannot be grouped by day.
+            if (grouped && (start != DayStart(start) || end != DayStart(end)))
+            {
+                throw FakeStripeError.Invalid("With value_grouping_window=day, start_time and end_time must be at 00:00 UTC.", "start_time");
+            }
+
             var summaries = meterEvents
                 .Where(e => e.MeterId == meterId && e.CustomerId == customer && e.Timestamp >= start && e.Timestamp < end)
                 .GroupBy(e => grouped ? DayStart(e.Timestamp) : start)
@@ -192,8 +203,8 @@ internal sealed class FakeStripeState(TimeProvider time)
                 .Select(g => new Summary(
                     $"mtrusg_{meter.Id}_{g.Key.ToUnixTimeSeconds()}",
                     meter.Id,
-                    g.Key < start ? start : g.Key,
-                    grouped && g.Key.AddDays(1) < end ? g.Key.AddDays(1) : end,
+                    g.Key,
+                    grouped ? g.Key.AddDays(1) : end,
                     g.Sum(e => e.Value)));
             return Page(summaries, s => s.Id, s => s.Json(), query, $"/v1/billing/meters/{meterId}/event_summaries");
         }

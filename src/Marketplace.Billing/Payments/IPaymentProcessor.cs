@@ -32,7 +32,8 @@ public interface IPaymentProcessor
     /// Moves money to a connected account; returns "tr_…".
     Task<string> TransferAsync(PaymentTransfer transfer, string idempotencyKey, CancellationToken ct = default);
 
-    /// value_grouping_window=day, all pages, in Stripe's order (ascending start).
+    /// value_grouping_window=day, all pages, ascending by start. Stripe's day windows are UTC days: pass start and
+    /// end at 00:00 UTC (not Tokyo midnight). Days without events may be absent.
     Task<IReadOnlyList<MeterDaySummary>> ReadMeterSummariesAsync(string meterId, string customerId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default);
 
     /// Verifies the Stripe-Signature header (300 s tolerance against the injected TimeProvider) and parses the

@@ -49,4 +49,16 @@ public sealed class StripeMeterTests : StripeRig
         Assert.Equal(12, days.Count); // more than Stripe's default page of 10
         Assert.Equal(Enumerable.Range(0, 12).Select(d => new MeterDaySummary(firstDay.AddDays(d), firstDay.AddDays(d + 1), d + 1 + 100)), days);
     }
+
+    [Fact]
+    public async Task Day_summaries_for_a_window_that_is_not_whole_utc_days_are_rejected()
+    {
+        var customer = await CustomerAsync();
+        var meter = await Stripe.EnsureMeterAsync("mib", "meter:mib");
+        // Midnight in Japan is 15:00 UTC: Stripe's day windows are UTC days.
+        var tokyoMidnight = new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.FromHours(9));
+
+        await Assert.ThrowsAsync<PaymentRejectedException>(
+            () => Stripe.ReadMeterSummariesAsync(meter.MeterId, customer, tokyoMidnight, tokyoMidnight.AddDays(1)));
+    }
 }
