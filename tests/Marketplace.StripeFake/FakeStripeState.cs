@@ -227,6 +227,11 @@ internal sealed class FakeStripeState(TimeProvider time)
                 throw FakeStripeError.Invalid("This fake only creates invoices with pending_invoice_items_behavior=exclude.", "pending_invoice_items_behavior");
             }
 
+            if (form.Text("collection_method") == "send_invoice" && form.Integer("days_until_due") is null && form.Integer("due_date") is null)
+            {
+                throw FakeStripeError.Invalid("Invoices with collection_method=send_invoice need days_until_due or due_date.", "days_until_due");
+            }
+
             var invoice = new Invoice(NextId("in"), customer, form.Text("currency") ?? "jpy", form.Map("metadata"), Now())
             {
                 Description = form.Text("description"),

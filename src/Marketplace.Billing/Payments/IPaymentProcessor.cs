@@ -10,6 +10,9 @@ public interface IPaymentProcessor
     /// False in the default ledger-only run (no API key): callers leave outbox items waiting.
     bool IsConfigured { get; }
 
+    /// Payouts can be sent as transfers (Stripe is configured and the account has Connect); otherwise payout items wait.
+    bool TransfersEnabled => IsConfigured;
+
     /// Creates the buyer's customer; returns "cus_…". Callers store the id: a second customer appears only if
     /// the same buyer is ensured again under another key after Stripe forgot the first (24 hours).
     Task<string> EnsureCustomerAsync(PaymentCustomer customer, string idempotencyKey, CancellationToken ct = default);

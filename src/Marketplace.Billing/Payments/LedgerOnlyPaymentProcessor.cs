@@ -7,6 +7,8 @@ public sealed class LedgerOnlyPaymentProcessor : IPaymentProcessor
 
     public bool IsConfigured => false;
 
+    public bool TransfersEnabled => false;
+
     public Task<string> EnsureCustomerAsync(PaymentCustomer customer, string idempotencyKey, CancellationToken ct = default) => throw new InvalidOperationException(NotConfigured);
 
     public Task<string> EnsureProductAsync(PaymentProduct product, string idempotencyKey, CancellationToken ct = default) => throw new InvalidOperationException(NotConfigured);

@@ -17,6 +17,14 @@ internal static class StripeFailure
             return new PaymentUnavailableException($"Stripe could not be reached ({said}); the call will be retried.", null, null, e);
         }
 
+        // A refused key or permission is the operator's to fix; until then the work waits rather than failing for good.
+        if (status is (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden)
+        {
+            return new PaymentUnavailableException(
+                $"Stripe refused the API key ({status}: {said}). Check Marketplace:Stripe:ApiKey (a secret key with access to billing and Connect); waiting work resumes once it is right.",
+                status, null, e);
+        }
+
         // 409 is a concurrent request under the same idempotency key (or a lock): the first one's answer comes on retry.
         if (status == (int)HttpStatusCode.TooManyRequests || status == (int)HttpStatusCode.Conflict || status >= 500)
         {

@@ -50,7 +50,6 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
 
     public bool IsConfigured => true;
 
-    /// Payouts can go out as transfers (the account has Connect).
     public bool TransfersEnabled => options.ConnectedAccountsEnabled;
 
     public Task<string> EnsureCustomerAsync(PaymentCustomer customer, string idempotencyKey, CancellationToken ct = default)
@@ -343,7 +342,7 @@ public sealed class StripePaymentProcessor : IPaymentProcessor
             new TaxRateCreateOptions
             {
                 DisplayName = "消費税",
-                Description = $"Japanese consumption tax {basisPoints / 100m:0.##}%",
+                Description = string.Create(CultureInfo.InvariantCulture, $"Japanese consumption tax {basisPoints / 100m:0.##}%"),
                 Percentage = basisPoints / 100m,
                 Inclusive = false,
                 Country = "JP",

@@ -74,4 +74,17 @@ public sealed class StripeFaultTests : StripeRig
 
         Assert.Single(Fake.Requests);
     }
+
+    [Fact]
+    public async Task A_refused_api_key_is_unavailable_with_what_to_fix_so_the_work_waits()
+    {
+        var options = Options();
+        options.ApiKey = "sk_live_not_for_the_fake";
+
+        var unavailable = await Assert.ThrowsAsync<PaymentUnavailableException>(
+            () => new StripePaymentProcessor(options, Time).EnsureCustomerAsync(Buyer, "customer:1"));
+
+        Assert.Equal(401, unavailable.StatusCode);
+        Assert.Contains("Marketplace:Stripe:ApiKey", unavailable.Message, StringComparison.Ordinal);
+    }
 }
