@@ -160,3 +160,27 @@ public interface IBillingPeriodsGrain : IGrainWithStringKey
     [Alias("List"), Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<PeriodClose>> List();
 }
+
+/// <summary>
+/// The payment processor's id for one of our things (key: <see cref="PaymentLinkKeys"/>, e.g. a buyer's customer):
+/// stored once it exists so that it is found again after the processor forgets its idempotency keys (24 hours).
+/// </summary>
+[Alias("Marketplace.IPaymentLinkGrain")]
+public interface IPaymentLinkGrain : IGrainWithStringKey
+{
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<string?> Get();
+
+    /// <summary>Stores the id if none is stored; answers the stored one (the first wins).</summary>
+    [Alias("Set")]
+    Task<string> Set(string paymentId);
+}
+
+public static class PaymentLinkKeys
+{
+    public static string Customer(string buyerId) => $"customer-{buyerId}";
+
+    public static string Product(string offeringId) => $"product-{offeringId}";
+
+    public static string Meter(string unit) => $"meter-{unit}";
+}

@@ -1,4 +1,6 @@
 using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Outbox;
+using Marketplace.Billing.Payments;
 using Marketplace.Billing.Parties;
 using Marketplace.Billing.Periods;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +29,9 @@ public static class BillingRegistration
         services.TryAddSingleton<InvoiceQueries>();
         services.TryAddSingleton<PartyBillingProfiles>();
         services.TryAddTransient<BillingJobs>();
+        services.AddStripePayments(configuration.GetSection(StripeOptions.SectionName));
+        services.TryAddSingleton<PaymentLinks>();
+        services.TryAddSingleton<PaymentOutboxSweep>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ public static class PaymentsServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="StripeOptions"/> (bound from <paramref name="section"/>, normally "Marketplace:Stripe")
     /// and one <see cref="IPaymentProcessor"/>: <see cref="StripePaymentProcessor"/> when an API key is set,
-    /// <see cref="LedgerOnlyPaymentProcessor"/> otherwise. Uses the registered <see cref="TimeProvider"/> (or the system one).
+    /// <see cref="LedgerOnlyPaymentProcessor"/> otherwise. Uses the marketplace's clock (BillingCalendar) when registered, else the registered <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddStripePayments(this IServiceCollection services, IConfiguration section)
     {
@@ -21,7 +21,7 @@ public static class PaymentsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         if (options.IsConfigured)
         {
-            services.AddSingleton<IPaymentProcessor>(sp => new StripePaymentProcessor(options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IPaymentProcessor>(sp => new StripePaymentProcessor(options, sp.GetService<Marketplace.Grains.BillingCalendar>()?.Time ?? sp.GetRequiredService<TimeProvider>()));
         }
         else
         {

@@ -75,6 +75,8 @@ public static class BackgroundWork
         {
             recurring.AddOrUpdate<BillingJobs>(BillingJobs.CloseDuePeriodsId, jobs => jobs.CloseDuePeriodsAsync(CancellationToken.None),
                 billing.Value.CloseSchedule, new RecurringJobOptions { TimeZone = calendar.Zone });
+            recurring.AddOrUpdate<BillingJobs>(BillingJobs.SweepPaymentsId, jobs => jobs.SweepPaymentsAsync(CancellationToken.None),
+                billing.Value.SweepSchedule, new RecurringJobOptions { TimeZone = calendar.Zone });
             return Task.CompletedTask;
         }
 
