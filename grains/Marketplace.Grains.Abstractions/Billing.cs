@@ -65,8 +65,12 @@ public sealed record Invoice(
     [property: Id(20)] DateTimeOffset? StatusAt = null,
     [property: Id(21)] string? PaymentInvoiceId = null,
     [property: Id(22)] string? CreditsInvoiceId = null,
-    [property: Id(23)] string? PaymentChargeId = null)
+    [property: Id(23)] string? PaymentChargeId = null,
+    [property: Id(24)] string? PayoutTransferId = null)
 {
+    /// <summary>The provider's share of the total (what its payout transfers).</summary>
+    public long ProviderShareMinor => Shares.Where(s => s.Kind == ShareKind.Provider && s.PartyId == Provider.Id).Sum(s => s.AmountMinor);
+
     /// <summary>The contract's units this document bills for <paramref name="period"/> (its own period's usage or an adjustment).</summary>
     public long UnitsBilledFor(string period) =>
         Lines.Where(l => l.UsagePeriod == period && l.Kind is InvoiceLineKind.Usage or InvoiceLineKind.FlatFee or InvoiceLineKind.Adjustment)
@@ -99,6 +103,10 @@ public interface IInvoiceGrain : IGrainWithStringKey
     /// <summary>Records a payment notice if it moves the invoice forward; a repeated or older one changes nothing.</summary>
     [Alias("RecordPayment")]
     Task<Invoice> RecordPayment(PaymentNotice notice);
+
+    /// <summary>Records the transfer that paid the provider its share; the first recorded stays.</summary>
+    [Alias("RecordPayout")]
+    Task<Invoice> RecordPayout(string transferId);
 }
 
 public static class InvoiceIds
@@ -183,4 +191,28 @@ public static class PaymentLinkKeys
     public static string Product(string offeringId) => $"product-{offeringId}";
 
     public static string Meter(string unit) => $"meter-{unit}";
+}
+
+/// <summary>The outbox items that carry invoices and credit notes to the payment processor.</summary>
+public static class PaymentOutbox
+{
+    public const string InvoiceMessage = "payment.invoice";
+
+    public const string CreditNoteMessage = "payment.credit-note";
+
+    public const string PayoutMessage = "payment.transfer";
+
+    public static string PayoutIdFor(string invoiceId) => $"payout:{invoiceId}";
+
+    public static string IdFor(Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return $"payment:{invoice.Id}";
+    }
+
+    public static string KindFor(Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return invoice.Kind == InvoiceKind.CreditNote ? CreditNoteMessage : InvoiceMessage;
+    }
 }

@@ -9,26 +9,6 @@ public sealed class InvoiceState
     [Id(0)] public Invoice? Invoice { get; set; }
 }
 
-/// <summary>The outbox items that carry invoices and credit notes to the payment processor.</summary>
-public static class PaymentOutbox
-{
-    public const string InvoiceMessage = "payment.invoice";
-
-    public const string CreditNoteMessage = "payment.credit-note";
-
-    public static string IdFor(Invoice invoice)
-    {
-        ArgumentNullException.ThrowIfNull(invoice);
-        return $"payment:{invoice.Id}";
-    }
-
-    public static string KindFor(Invoice invoice)
-    {
-        ArgumentNullException.ThrowIfNull(invoice);
-        return invoice.Kind == InvoiceKind.CreditNote ? CreditNoteMessage : InvoiceMessage;
-    }
-}
-
 public sealed class InvoiceGrain(
     [PersistentState("invoice", GrainStorage.Name)] IPersistentState<InvoiceState> state,
     IInvoiceIndex index,
@@ -80,6 +60,19 @@ public sealed class InvoiceGrain(
         };
         await state.WriteStateAsync();
         await index.PutAsync(Entry(state.State.Invoice));
+        return state.State.Invoice;
+    }
+
+    public async Task<Invoice> RecordPayout(string transferId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(transferId);
+        var invoice = state.State.Invoice
+            ?? throw new DomainException(ErrorCodes.InvoiceNotFound, $"There is no invoice '{this.GetPrimaryKeyString()}'.");
+        if (invoice.PayoutTransferId is null)
+        {
+            state.State.Invoice = invoice with { PayoutTransferId = transferId };
+            await state.WriteStateAsync();
+        }
         return state.State.Invoice;
     }
 

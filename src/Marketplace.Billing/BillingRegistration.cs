@@ -32,6 +32,10 @@ public static class BillingRegistration
         services.AddStripePayments(configuration.GetSection(StripeOptions.SectionName));
         services.TryAddSingleton<PaymentLinks>();
         services.TryAddSingleton<PaymentOutboxSweep>();
+        services.TryAddSingleton<PaymentEvents>();
+        services.AddSingleton<IPaymentWork, InvoicePaymentWork>();
+        services.AddSingleton<IPaymentWork, CreditNotePaymentWork>();
+        services.AddSingleton<IPaymentWork, PayoutWork>();
         return services;
     }
 }

@@ -119,4 +119,5 @@ public static class ErrorCodes
     public static readonly DomainErrorCode StatementsNotForBuyers = new("billing.statements-not-for-buyers", ErrorKind.Forbidden);
     public static readonly DomainErrorCode BillingServiceAppByOperator = new("billing.service-app-by-operator", ErrorKind.Forbidden);
     public static readonly DomainErrorCode BillingPayoutAccountInvalid = new("billing.payout-account-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode WebhookTooLarge = new("billing.webhook-too-large", ErrorKind.TooLarge);
 }

@@ -15,6 +15,9 @@ namespace Marketplace.Host.OpenApi;
 public static class ApiDocument
 {
     public const string BearerScheme = "bearer";
+
+    /// <summary>The payment processor's webhooks authenticate each delivery by its signature header, not a key.</summary>
+    public const string WebhookSignatureScheme = "stripeSignature";
     private const string ProblemSchema = "ProblemDetails";
     private const string ProblemJson = "application/problem+json";
 
@@ -48,6 +51,14 @@ public static class ApiDocument
             Description = "A marketplace API key. The operator's first key is written to {DataDirectory}/operator.key; "
                 + "the operator issues keys to parties with POST /api/v1/parties and POST /api/v1/parties/{id}/keys.",
         };
+        document.Components.SecuritySchemes[WebhookSignatureScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "Stripe-Signature",
+            Description = "Stripe's signature of the delivery (t=<unix time>,v1=<HMAC-SHA256 of the payload>) with the endpoint's signing secret "
+                + "(Marketplace:Stripe:WebhookSecret); deliveries more than 300 seconds old are refused.",
+        };
         var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
             .Select(t => t.Name).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(used.Select(name => new OpenApiTag { Name = name, Description = OperationDescriptions.OfTag(name) }));
@@ -68,7 +79,11 @@ public static class ApiDocument
         }
 
         var authorized = metadata.OfType<IAuthorizeData>().ToList();
-        if (authorized.Any(a => a.Policy == Policies.AnyoneOrValidKey))
+        if (context.Description.RelativePath?.StartsWith("webhooks/", StringComparison.Ordinal) == true)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(WebhookSignatureScheme, context.Document)] = [] }];
+        }
+        else if (authorized.Any(a => a.Policy == Policies.AnyoneOrValidKey))
         {
             // An empty requirement next to the bearer one: the key is optional.
             operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
