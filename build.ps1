@@ -133,8 +133,11 @@ function Invoke-Run {
     $seeder = Join-Path $Root "samples/Marketplace.Samples.SmartCity/bin/$Configuration/net10.0/Marketplace.Samples.SmartCity.dll"
 
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    # The sample city is a rehearsal marketplace: its test clock lets the operator take it through a month end, and
+    # its invoices are issued in the name of a fictional operator with a fictional registration number.
     $hostArgs = @((Join-Path $hostDir 'Marketplace.Host.dll'), '--urls', $Url, '--contentRoot', $hostDir,
-        "--Marketplace:DataDirectory=$data")
+        "--Marketplace:DataDirectory=$data", '--Marketplace:TestClock:Enabled=true',
+        '--Marketplace:Billing:IssuerName=港未来市データ取引所 (Minato-Mirai Data Exchange)', '--Marketplace:Billing:IssuerRegistration=T9000000000009')
     $emulator = $null
     if ($Store -eq 'Cosmos') {
         # The local server keeps everything in memory: the city is seeded afresh on every run.

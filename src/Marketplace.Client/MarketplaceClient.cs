@@ -231,6 +231,28 @@ public sealed class MarketplaceClient
     public Task<UsageReportResult> ReportUsageAsync(UsageReportRequest report, CancellationToken cancellationToken = default) =>
         SendAsync<UsageReportResult>(HttpMethod.Post, "api/v1/usage", Json(report), cancellationToken);
 
+    // Billing
+
+    /// <summary>Sets how a party is invoiced and paid (the party itself, or the operator; only the operator sets ServiceApp).</summary>
+    public Task<PartyBilling> SetPartyBillingAsync(string partyId, PartyBillingRequest billing, CancellationToken cancellationToken = default) =>
+        SendAsync<PartyBilling>(HttpMethod.Put, $"api/v1/parties/{Escape(partyId)}/billing", Json(billing), cancellationToken);
+
+    public Task<PeriodList> ListPeriodsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<PeriodList>(HttpMethod.Get, "api/v1/billing/periods", null, cancellationToken);
+
+    /// <summary>Closes a billing period (operator); closing again answers the same close.</summary>
+    public Task<PeriodClose> ClosePeriodAsync(string period, CancellationToken cancellationToken = default) =>
+        SendAsync<PeriodClose>(HttpMethod.Post, $"api/v1/billing/periods/{Escape(period)}/close", null, cancellationToken);
+
+    public Task<InvoiceList> ListInvoicesAsync(string period, CancellationToken cancellationToken = default) =>
+        SendAsync<InvoiceList>(HttpMethod.Get, $"api/v1/billing/periods/{Escape(period)}/invoices", null, cancellationToken);
+
+    public Task<Invoice> GetInvoiceAsync(string invoiceId, CancellationToken cancellationToken = default) =>
+        SendAsync<Invoice>(HttpMethod.Get, $"api/v1/invoices/{Escape(invoiceId)}", null, cancellationToken);
+
+    public Task<StatementList> ListStatementsAsync(string period, CancellationToken cancellationToken = default) =>
+        SendAsync<StatementList>(HttpMethod.Get, $"api/v1/billing/periods/{Escape(period)}/statements", null, cancellationToken);
+
     private Task<Contract> TransitionAsync(string contractId, string verb, string? reason, CancellationToken cancellationToken) =>
         SendAsync<Contract>(
             HttpMethod.Post, $"api/v1/contracts/{Escape(contractId)}/{verb}", Json(new ContractActionRequest(reason)), cancellationToken);

@@ -120,4 +120,5 @@ public static class ErrorCodes
     public static readonly DomainErrorCode BillingServiceAppByOperator = new("billing.service-app-by-operator", ErrorKind.Forbidden);
     public static readonly DomainErrorCode BillingPayoutAccountInvalid = new("billing.payout-account-invalid", ErrorKind.Invalid);
     public static readonly DomainErrorCode WebhookTooLarge = new("billing.webhook-too-large", ErrorKind.TooLarge);
+    public static readonly DomainErrorCode TestClockBackwards = new("billing.test-clock-backwards", ErrorKind.Invalid);
 }

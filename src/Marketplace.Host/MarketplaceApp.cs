@@ -67,6 +67,13 @@ public static class MarketplaceApp
                 o.DataDirectory = options.DataDirectory;
             });
         }
+        if (builder.Configuration.GetValue<bool>("Marketplace:TestClock:Enabled"))
+        {
+            // A rehearsal marketplace: business time is the test clock (registered first, so the grains' calendar uses it).
+            var clock = new TestClock(TimeProvider.System, options.DataDirectory);
+            builder.Services.AddSingleton(clock);
+            builder.Services.AddSingleton(new BillingCalendar(clock, TimeZoneInfo.FindSystemTimeZoneById(options.BillingTimeZone)));
+        }
         builder.Services.AddMarketplaceGrainServices(options.BillingTimeZone);
         builder.UseOrleans(silo =>
         {
@@ -172,6 +179,7 @@ public static class MarketplaceApp
         app.MapEvaluationEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhook();
+        app.MapTestClock();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         app.MapMarketplaceWeb();

@@ -90,12 +90,22 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(buyer.TerminateContractAsync(contract.Id, "done"));
         await Checked(provider.DelistOfferingAsync("wire-stops-per-record"));
 
+        await Checked(provider.SetPartyBillingAsync("wire-provider", new PartyBillingRequest(InvoiceRegistration: "T1234567890123", PayoutAccount: "acct_1Wire")));
+        await Checked(operatorClient.SetPartyBillingAsync("wire-buyer", new PartyBillingRequest(ServiceApp: true)));
+        factory.Time.SetUtcNow(new DateTimeOffset(2026, 11, 30, 16, 0, 0, TimeSpan.Zero));
+        await Checked(operatorClient.ClosePeriodAsync("2026-11"));
+        await Checked(operatorClient.ListPeriodsAsync());
+        var invoices = await Checked(buyer.ListInvoicesAsync("2026-11"));
+        var invoice = await Checked(buyer.GetInvoiceAsync(invoices.Items[0].Id));
+        await Checked(provider.ListStatementsAsync("2026-11"));
+
         Assert.True(differences.Count == 0, string.Join("\n", differences));
         Assert.Equal(("Stops, per record", listed.Version + 1, true), (revised.Title, revised.Version, revised.Preview));
         Assert.Equal((3, 3L, "S1"), (preview.Rows.Count, preview.Records, preview.Rows[0].GetProperty("stop_id").GetString()));
         Assert.Equal((2, false, 2), (first.Count, first.Replayed, first.Records.Count));
         Assert.Equal((first.NextCursor, true), (replay.NextCursor, replay.Replayed));
         Assert.Equal("S3", Assert.Single(filtered.Records).GetProperty("stop_id").GetString());
+        Assert.Equal((true, "T1234567890123"), (invoice.Qualified || invoice.Issuer.Registration is null, invoice.Provider.Registration));
     }
 
     [Fact]

@@ -34,7 +34,10 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Calls);
-        host = await HostProcess.StartAsync(Path.Combine(work, "data"));
+        // As build.ps1 run starts it: a rehearsal marketplace with a test clock and a (fictional) registered issuer.
+        host = await HostProcess.StartAsync(Path.Combine(work, "data"),
+            ["--Marketplace:TestClock:Enabled=true", "--Marketplace:Billing:IssuerName=港未来市データ取引所 (Minato-Mirai Data Exchange)",
+             "--Marketplace:Billing:IssuerRegistration=T9000000000009"]);
     }
 
     public async Task DisposeAsync()
@@ -66,6 +69,10 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         var echoed = Regex.Match(walk.Output, "contract (ctr-[a-z0-9]+)\n");
         Assert.True(echoed.Success, walk.Output);
         var contract = echoed.Groups[1].Value;
+        // The billing period the walk-through closes: the month the marketplace is in, in Tokyo.
+        var tokyo = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
+        var period = tokyo.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var next = tokyo.AddMonths(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var expected = new (string Call, int Status, Action<Call> Check)[]
         {
             ("POST /api/v1/datasets", 201, c => Assert.Equal(("platform-crowding", "private"), (c.Text("id"), c.Text("class")))),
@@ -131,6 +138,21 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
                 var line = UsageOf(c, contract);
                 Assert.Equal((8, 24), (line.GetProperty("units").GetInt64(), line.GetProperty("charge").GetProperty("minorUnits").GetInt64()));
             }),
+            ($"POST /api/v1/billing/periods/{period}/close", 409, c => Assert.Contains("can be closed from", c.Text("detail"), StringComparison.Ordinal)),
+            ("POST /api/v1/test-clock/advance", 200, c => Assert.StartsWith(next, c.Text("currentPeriod"), StringComparison.Ordinal)),
+            ($"POST /api/v1/billing/periods/{period}/close", 200, c => Assert.Equal("closed", c.Text("status"))),
+            ($"GET /api/v1/billing/periods/{period}/invoices", 200, c =>
+                Assert.Equal([$"inv-{period}-{contract}"], c.Items().Select(i => i.GetProperty("id").GetString()))),
+            ($"GET /api/v1/invoices/inv-{period}-{contract}", 200, c =>
+            {
+                // "¥24 plus 10 % consumption tax, rounded down once (¥2): ¥26", a qualified invoice on Minato Rail's behalf.
+                Assert.Equal((24, 2, 26), (c.Json.GetProperty("netMinor").GetInt64(), c.Json.GetProperty("taxMinor").GetInt64(), c.Json.GetProperty("totalMinor").GetInt64()));
+                Assert.True(c.Json.GetProperty("qualified").GetBoolean());
+                Assert.Equal(("T9000000000009", "T2000000000002"), (c.Json.GetProperty("issuer").GetProperty("registration").GetString(), c.Json.GetProperty("provider").GetProperty("registration").GetString()));
+                Assert.Equal(26, c.Json.GetProperty("shares").EnumerateArray().Sum(s => s.GetProperty("amountMinor").GetInt64()));
+            }),
+            ($"GET /api/v1/billing/periods/{period}/statements", 200, c =>
+                Assert.Equal(("minato-rail", 26), (Assert.Single(c.Items()).GetProperty("providerId").GetString(), Assert.Single(c.Items()).GetProperty("billedMinor").GetInt64()))),
         };
 
         Assert.Equal(expected.Select(e => $"{e.Call} → {e.Status}"), calls.Select(c => $"{c.Request} → {c.Status}"));

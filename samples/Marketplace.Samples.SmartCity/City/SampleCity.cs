@@ -25,6 +25,19 @@ public static partial class SampleCity
         new("mobility-startup", "bus-stops-open", "service-improvement"),
     ];
 
+    /// <summary>
+    /// How the parties are invoiced (fictional registration numbers): the city, the rail company and the information
+    /// bank are registered issuers, so invoices on their data are qualified invoices; Harbor Retail is not, so its
+    /// are not; Mobility Lab is a service app connected to the city's platform and pays the connection fee.
+    /// </summary>
+    public static IReadOnlyList<(string PartyId, string? InvoiceRegistration, bool ServiceApp)> Billing { get; } =
+    [
+        ("city-of-minato-mirai", "T1000000000001", false),
+        ("minato-rail", "T2000000000002", false),
+        ("minato-infobank", "T3000000000003", false),
+        ("mobility-startup", null, true),
+    ];
+
     public static SampleParty Party(string id) => Parties.Single(p => p.Id == id);
 
     public static SampleDataset Dataset(string id) => Datasets.Single(d => d.Id == id);

@@ -30,6 +30,13 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
             await EnsurePartyAsync(party, keys, cancellationToken);
         }
 
+        foreach (var (partyId, registration, serviceApp) in SampleCity.Billing)
+        {
+            // A PUT of the whole profile: repeating it changes nothing.
+            await marketplace.SetPartyBillingAsync(partyId, new PartyBillingRequest(registration ?? "", serviceApp), cancellationToken);
+        }
+        output.WriteLine($"  billing profiles of {SampleCity.Billing.Count} parties");
+
         await DemoPeople.EnsureAsync(marketplace, keys, OperatorId, SampleCity.OperatorKeyVariable, "運営担当 (Operator)", cancellationToken);
         foreach (var party in SampleCity.Parties)
         {

@@ -62,7 +62,21 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             .Concat(datasets.Values.Select(d => $"dataset {d["id"]} of {d["providerId"]} {d["class"]}, {d["revisions"]!.AsArray().Count} revision(s)").Order(StringComparer.Ordinal))
             .Concat(offerings.Values.Select(o => $"offering {o["id"]} {o["status"]}").Order(StringComparer.Ordinal))
             .Concat(contracts.Select(c => $"contract {c["buyerId"]} {c["offeringId"]} {c["purpose"]} {c["status"]}").Order(StringComparer.Ordinal))
-            .Concat(people.Select(p => $"person {p.Key} of {p.Value.PartyId}").Order(StringComparer.Ordinal)));
+            .Concat(people.Select(p => $"person {p.Key} of {p.Value.PartyId}").Order(StringComparer.Ordinal))
+            .Concat(billing.Select(b => $"billing {b.Key} {b.Value}").Order(StringComparer.Ordinal)));
+
+    private readonly Dictionary<string, string> billing = new(StringComparer.Ordinal);
+    private bool lastPutChanged;
+
+    private HttpResponseMessage SetBilling(string partyId, JsonObject request)
+    {
+        var registration = request["invoiceRegistration"]?.GetValue<string>();
+        var serviceApp = request["serviceApp"]?.GetValue<bool>() ?? false;
+        var profile = $"{(string.IsNullOrEmpty(registration) ? "unregistered" : registration)} service-app={serviceApp}";
+        lastPutChanged = billing.GetValueOrDefault(partyId) != profile;
+        billing[partyId] = profile;
+        return Answer(HttpStatusCode.OK, new { partyId, invoiceRegistration = string.IsNullOrEmpty(registration) ? null : registration, serviceApp, payoutAccount = (string?)null });
+    }
 
     /// <summary>The password a person signs in with now, if they are enrolled.</summary>
     public string? PasswordOf(string signIn) => people.TryGetValue(signIn, out var person) ? person.Password : null;
@@ -79,7 +93,7 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             throw new HttpRequestException("The connection was cut (test).");
         }
 
-        var changing = method == "POST" && path != FailingPath;
+        var changing = method is "POST" or "PUT" && path != FailingPath;
         if (changing && changes + 1 == CutAtChange && !LoseAnswer)
         {
             cutOff = true;
@@ -108,7 +122,8 @@ internal sealed class FakeMarketplace : HttpMessageHandler
         }
 
         var response = Handle(method, path.Split('/')[2..], request.RequestUri.Query, caller, body, request.Content?.Headers.ContentType?.MediaType);
-        if (changing && response.IsSuccessStatusCode && ++changes == CutAtChange)
+        // A PUT that finds the state as it asks (a repeated billing profile) changes nothing.
+        if (changing && response.IsSuccessStatusCode && (method != "PUT" || lastPutChanged) && ++changes == CutAtChange)
         {
             cutOff = true;
             throw new HttpRequestException("The connection was cut after the change (test).");
@@ -127,6 +142,8 @@ internal sealed class FakeMarketplace : HttpMessageHandler
                 ? Answer(HttpStatusCode.Created, new { partyId = id, apiKey = Issue(id) })
                 : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
             ("POST", ["parties", var id, "people"]) => Enrol(id, JsonNode.Parse(body)!.AsObject()),
+            ("PUT", ["parties", var id, "billing"]) => parties.ContainsKey(id) ? SetBilling(id, JsonNode.Parse(body)!.AsObject())
+                : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
             ("GET", ["parties", var id, "people"]) => Answer(HttpStatusCode.OK, new JsonObject
             {
                 ["items"] = new JsonArray([.. people.Where(p => p.Value.PartyId == id)
