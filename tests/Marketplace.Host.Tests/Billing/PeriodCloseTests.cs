@@ -10,20 +10,24 @@ namespace Marketplace.Host.Tests.Billing;
 /// Closing billing periods through the API, each test on a marketplace and clock of its own (they move time):
 /// invoices once per contract and period, tax and split, late usage as adjustments, order and grace.
 /// </summary>
-public sealed class PeriodCloseTests : IAsyncLifetime
+public class PeriodCloseTests : IAsyncLifetime
 {
-    private readonly MarketplaceFactory _factory = new(settings: new Dictionary<string, string>
+    protected static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
     {
         ["Marketplace:Billing:IssuerName"] = "Sample City Data Exchange",
         ["Marketplace:Billing:IssuerRegistration"] = "T9999999999999",
         ["Marketplace:Jobs:RunServer"] = "false",
-    });
+    };
 
+    private MarketplaceFactory _factory = null!;
     private MarketplaceDriver _driver = null!;
     private HttpClient _operator = null!;
 
+    protected virtual MarketplaceFactory CreateFactory() => new(settings: Settings);
+
     public Task InitializeAsync()
     {
+        _factory = CreateFactory();
         _ = _factory.Server;
         _driver = new MarketplaceDriver(_factory);
         _operator = _factory.ClientWithKey(_factory.OperatorKey);
@@ -203,4 +207,10 @@ public sealed class PeriodCloseTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, (await buyer.Client.PostAsync("/api/v1/billing/periods/2026-11/close", null)).StatusCode);
     }
+}
+
+/// <summary>The same closes on the Cosmos store (grain state and the invoice index on the local Cosmos server).</summary>
+public sealed class CosmosPeriodCloseTests(CosmosServerFixture server) : PeriodCloseTests, IClassFixture<CosmosServerFixture>
+{
+    protected override MarketplaceFactory CreateFactory() => new(cosmos: server.Server, settings: Settings);
 }
