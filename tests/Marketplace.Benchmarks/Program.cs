@@ -16,6 +16,10 @@ var listings = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_L
 var catalogSizes = Sizes("MARKETPLACE_BENCH_CATALOG", "1000,100000");
 var cosmosCatalogSizes = Sizes("MARKETPLACE_BENCH_CATALOG_COSMOS", "1000,10000");
 var catalogOnly = Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "catalog";
+// "billing" runs only the period-close stage; its sizes are "contracts:events" pairs.
+var billingOnly = Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "billing";
+var closeSizes = (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_CLOSE") ?? "10:1000,1000:1000000")
+    .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (Contracts: int.Parse(p[0], CultureInfo.InvariantCulture), Events: long.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
 const int Connections = 32;
 var results = new List<LoadResult>();
 var renders = new List<RenderResult>();
@@ -31,7 +35,7 @@ void OnCosmos(WebApplicationBuilder b)
 
 // 1. Baseline: bare Kestrel minimal API answering a 10-record JSON body.
 var baselineRecords = Enumerable.Range(1, 10).Select(i => new { stop_id = $"S{i:D5}", name = $"Stop {i}", district = "east", lat = 35.0 + (i / 1000.0) }).ToArray();
-if (!catalogOnly)
+if (!catalogOnly && !billingOnly)
 {
     await using (var bare = await StartAsync(b => { }, app => app.MapGet("/records", () => Results.Json(new { records = baselineRecords }))))
     {
@@ -47,12 +51,35 @@ if (!catalogOnly)
     }
 }
 
+// Billing: period close of many contracts and a million usage events (issue 9: close and reconciliation under 10 s).
+if (!catalogOnly && closeSizes.Count > 0)
+{
+    Console.WriteLine("period close [sqlite], usage appended to the ledger, then the month closed:");
+    foreach (var (contracts, events) in closeSizes)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
+        await using (var market = await StartMarketAsync(data, b =>
+        {
+            b.Configuration["Marketplace:TestClock:Enabled"] = "true";
+            b.Configuration["Marketplace:Jobs:RunServer"] = "false";
+            b.Configuration["Marketplace:RateLimits:PerAddress:Burst"] = "1000000";
+            b.Configuration["Marketplace:RateLimits:PerAddress:TokensPerPeriod"] = "1000000";
+            b.Configuration["Marketplace:RateLimits:PerKey:Burst"] = "1000000";
+            b.Configuration["Marketplace:RateLimits:PerKey:TokensPerPeriod"] = "1000000";
+        }))
+        {
+            Console.WriteLine(PeriodCloseBench.Describe(await PeriodCloseBench.RunAsync(market.App.Services, market.Uri, data, contracts, events)));
+        }
+        Directory.Delete(data, recursive: true);
+    }
+}
+
 // 3. The catalog page's render time as the catalog grows, on each store.
-if (catalogSizes.Length > 0)
+if (catalogSizes.Length > 0 && !billingOnly)
 {
     await MeasureCatalogAsync("sqlite", catalogSizes, b => { });
 }
-if (cosmosCatalogSizes.Length > 0 && !string.IsNullOrEmpty(cosmosEndpoint))
+if (cosmosCatalogSizes.Length > 0 && !string.IsNullOrEmpty(cosmosEndpoint) && !billingOnly)
 {
     await MeasureCatalogAsync("cosmos (local server)", cosmosCatalogSizes, OnCosmos);
 }

@@ -23,6 +23,22 @@ public sealed class BadInputTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_price_tier_without_its_unit_price_is_refused_not_taken_as_free()
+    {
+        var provider = await _driver.CreatePartyAsync("provider");
+        var datasetId = MarketplaceDriver.UniqueId("ds");
+        await _driver.CreateDatasetAsync(provider, MarketplaceDriver.BusStopsDataset(datasetId));
+
+        var problem = await MarketplaceDriver.Problem(await provider.Client.PostAsJsonAsync("/api/v1/offerings", new
+        {
+            datasetId,
+            pricing = new { model = "tiered", currency = "JPY", unit = "record", tiers = new object[] { new { upTo = 400, unitPrice = 2 }, new { amount = 1 } } },
+        }), HttpStatusCode.BadRequest);
+
+        Assert.Contains("tier 2", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_dataset_class_lists_the_choices()
     {
         var provider = await _driver.CreatePartyAsync("provider");

@@ -16,6 +16,7 @@ namespace Marketplace.Billing.Periods;
 public sealed partial class PeriodClosing(
     GrainReferences grains,
     IHoldingsIndex holdings,
+    IUsageLedger ledger,
     BillingCalendar calendar,
     IOptions<BillingOptions> options,
     ILogger<PeriodClosing> logger)
@@ -125,9 +126,9 @@ public sealed partial class PeriodClosing(
         {
             return null;
         }
-        var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(contract.Id));
-        var units = (await meter.GetTotals(period.Id)).Units;
-        var late = await LateUsageAsync(contract.Id, meter, period);
+        // The ledger, not a meter's memory, is the source of truth for what was used.
+        var units = (await ledger.GetTotalsAsync(contract.Id, period.Id)).Units;
+        var late = await LateUsageAsync(contract.Id, period);
         var buyer = await ProfileAsync(contract.BuyerId);
         var provider = await ProfileAsync(contract.Terms.ProviderId);
         var basis = new InvoiceBasis(
@@ -175,7 +176,7 @@ public sealed partial class PeriodClosing(
     /// Usage of the periods before <paramref name="period"/> that can still grow, with what their invoices (and the
     /// adjustments on later ones) billed so far. Reads the invoices themselves, so it holds after any crash.
     /// </summary>
-    private async Task<IReadOnlyList<LateUsage>> LateUsageAsync(string contractId, IUsageMeterGrain meter, BillingPeriod period)
+    private async Task<IReadOnlyList<LateUsage>> LateUsageAsync(string contractId, BillingPeriod period)
     {
         var late = new List<LateUsage>();
         var earlier = new List<BillingPeriod>();
@@ -185,7 +186,7 @@ public sealed partial class PeriodClosing(
         }
         foreach (var q in earlier)
         {
-            var units = (await meter.GetTotals(q.Id)).Units;
+            var units = (await ledger.GetTotalsAsync(contractId, q.Id)).Units;
             if (units == 0)
             {
                 continue;

@@ -49,7 +49,7 @@ public sealed class ConservationPropertyTests
         object[] plans =
         [
             new { model = "per-unit", currency = "JPY", amount = 3, unit = "record", unitBlock = 10 },
-            new { model = "tiered", currency = "JPY", unit = "record", includedUnits = 50, tiers = new object[] { new { upTo = 400, amount = 2 }, new { amount = 1 } } },
+            new { model = "tiered", currency = "JPY", unit = "record", includedUnits = 50, tiers = new object[] { new { upTo = 400, unitPrice = 2 }, new { unitPrice = 1 } } },
             new { model = "flat", currency = "JPY", amount = 12_000 },
         ];
         var contracts = new List<(Listing Listing, string ContractId)>();

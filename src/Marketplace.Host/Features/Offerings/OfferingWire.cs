@@ -3,7 +3,8 @@ using Marketplace.Grains;
 
 namespace Marketplace.Host.Features.Offerings;
 
-public sealed record PriceTierWire(long? UpTo, long UnitPrice);
+/// <param name="UnitPrice">Minor units per unit in this tier; required (a tier without one is refused, never taken as free).</param>
+public sealed record PriceTierWire(long? UpTo, long? UnitPrice);
 
 /// <summary>Prices are integer minor units of <c>currency</c> (JPY has none: 1 = ¥1).</summary>
 public sealed record PricingWire(
@@ -142,7 +143,9 @@ public static class OfferingMapping
             PlanKind.Flat => PricingPlan.Flat(new Money(p.Amount ?? 0, currency)),
             PlanKind.PerUnit => PricingPlan.PerUnit(new Money(p.Amount ?? 0, currency), unit, p.UnitBlock ?? 1),
             _ => PricingPlan.Tiered(currency, unit, p.IncludedUnits ?? 0,
-                [.. Wire.Entries(p.Tiers, "pricing.tiers").Select(t => new PriceTier(t.UpTo, t.UnitPrice))]),
+                [.. Wire.Entries(p.Tiers, "pricing.tiers").Select((t, i) => new PriceTier(t.UpTo, t.UnitPrice
+                    ?? throw new DomainException(DomainErrorCode.InvalidField("pricing.tiers"),
+                        $"Price tier {i + 1} has no unitPrice; give each tier its price per unit in minor units, e.g. {{ \"upTo\": 1000, \"unitPrice\": 2 }}.")))]),
         };
     }
 
