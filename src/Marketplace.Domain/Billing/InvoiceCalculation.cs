@@ -4,7 +4,11 @@ namespace Marketplace.Domain;
 /// The marketplace's rates: consumption tax on data services, the platform's fee on data (basis points of each
 /// line, by dataset class) and the monthly connection fee a service app pays per active contract.
 /// </summary>
-public sealed record BillingRates(int TaxRateBasisPoints, int PlatformFeeBasisPoints, long ConnectionFeeMinor)
+[GenerateSerializer, Immutable, Alias("Marketplace.BillingRates")]
+public sealed record BillingRates(
+    [property: Id(0)] int TaxRateBasisPoints,
+    [property: Id(1)] int PlatformFeeBasisPoints,
+    [property: Id(2)] long ConnectionFeeMinor)
 {
     public void Validate()
     {
@@ -25,31 +29,34 @@ public sealed record BillingRates(int TaxRateBasisPoints, int PlatformFeeBasisPo
 /// Usage of an earlier period that was already invoiced: <see cref="BilledUnits"/> were billed then (on its own
 /// invoice and on earlier adjustments), <see cref="Units"/> is what the ledger holds for it now.
 /// </summary>
-public sealed record LateUsage(string Period, long BilledUnits, long Units);
+[GenerateSerializer, Immutable, Alias("Marketplace.LateUsage")]
+public sealed record LateUsage([property: Id(0)] string Period, [property: Id(1)] long BilledUnits, [property: Id(2)] long Units);
 
 /// <summary>Everything a contract's invoice for one period depends on.</summary>
 /// <param name="Units">The period's metered units, as the ledger holds them at the close.</param>
 /// <param name="ActiveInPeriod">Whether the contract was active at some instant of the period (flat and connection fees).</param>
 /// <param name="ServiceApp">Whether the buyer is registered as a service app (it pays the connection fee).</param>
+[GenerateSerializer, Immutable, Alias("Marketplace.InvoiceBasis")]
 public sealed record InvoiceBasis(
-    PricingPlan Pricing,
-    string Period,
-    long Units,
-    bool ActiveInPeriod,
-    IReadOnlyList<LateUsage> Late,
-    bool ServiceApp,
-    BillingRates Rates,
-    string ProviderId,
-    string OperatorId);
+    [property: Id(0)] PricingPlan Pricing,
+    [property: Id(1)] string Period,
+    [property: Id(2)] long Units,
+    [property: Id(3)] bool ActiveInPeriod,
+    [property: Id(4)] IReadOnlyList<LateUsage> Late,
+    [property: Id(5)] bool ServiceApp,
+    [property: Id(6)] BillingRates Rates,
+    [property: Id(7)] string ProviderId,
+    [property: Id(8)] string OperatorId);
 
 /// <summary>An invoice's lines, tax per rate, totals and revenue split.</summary>
+[GenerateSerializer, Immutable, Alias("Marketplace.InvoiceComputation")]
 public sealed record InvoiceComputation(
-    IReadOnlyList<InvoiceLine> Lines,
-    IReadOnlyList<TaxTotal> Taxes,
-    long NetMinor,
-    long TaxMinor,
-    long TotalMinor,
-    IReadOnlyList<RevenueShare> Shares)
+    [property: Id(0)] IReadOnlyList<InvoiceLine> Lines,
+    [property: Id(1)] IReadOnlyList<TaxTotal> Taxes,
+    [property: Id(2)] long NetMinor,
+    [property: Id(3)] long TaxMinor,
+    [property: Id(4)] long TotalMinor,
+    [property: Id(5)] IReadOnlyList<RevenueShare> Shares)
 {
     /// <summary>Nothing to invoice: no usage, no fee, no late usage.</summary>
     public bool IsEmpty => Lines.Count == 0;

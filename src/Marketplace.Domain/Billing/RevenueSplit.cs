@@ -1,7 +1,8 @@
 namespace Marketplace.Domain;
 
 /// <summary>A recipient's claim on an invoice: its weight is what it earns of the lines, before tax.</summary>
-public sealed record ShareClaim(ShareKind Kind, string PartyId, Int128 Weight);
+[GenerateSerializer, Immutable, Alias("Marketplace.ShareClaim")]
+public sealed record ShareClaim([property: Id(0)] ShareKind Kind, [property: Id(1)] string PartyId, [property: Id(2)] Int128 Weight);
 
 /// <summary>
 /// Splits an invoice total among its recipients in proportion to their claims, by the largest-remainder method:
