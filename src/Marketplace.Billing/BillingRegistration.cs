@@ -32,6 +32,7 @@ public static class BillingRegistration
         services.AddStripePayments(configuration.GetSection(StripeOptions.SectionName));
         services.TryAddSingleton<PaymentLinks>();
         services.TryAddSingleton<PaymentOutboxSweep>();
+        services.TryAddSingleton<PaymentBacklog>();
         return services;
     }
 }
