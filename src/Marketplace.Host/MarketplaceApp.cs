@@ -173,6 +173,7 @@ public static class MarketplaceApp
         app.MapBillingEndpoints();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
+        Features.Console.Billing.InvoicePdf.MapInvoicePdf(app);
         app.MapMarketplaceWeb();
         return app;
     }

@@ -118,6 +118,7 @@ public sealed class BillingPageTests(ClosedNovember november) : IClassFixture<Cl
         Assert.Contains("<strong>¥1,358</strong>", html, StringComparison.Ordinal);
         Assert.Contains("12,345件", html, StringComparison.Ordinal);
         Assert.Contains("利用料", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/invoices/{november.Invoice}.pdf\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,6 +166,30 @@ public sealed class BillingPageTests(ClosedNovember november) : IClassFixture<Cl
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.DoesNotContain("¥1,358", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_invoice_is_an_a4_pdf_with_its_japanese_font_embedded()
+    {
+        var response = await (await AsAsync(november.Buyer.Id)).Client.GetAsync($"/invoices/{november.Invoice}.pdf");
+        var pdf = System.Text.Encoding.Latin1.GetString(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("%PDF-", pdf, StringComparison.Ordinal);
+        Assert.Contains("/MediaBox[0 0 595 842]", pdf, StringComparison.Ordinal);
+        Assert.Contains("/FontFile2", pdf, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_party_gets_no_pdf_of_an_invoice()
+    {
+        var stranger = await november.Driver.CreatePartyAsync("buyer");
+
+        var response = await (await AsAsync(stranger.Id)).Client.GetAsync($"/invoices/{november.Invoice}.pdf");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.NotEqual("application/pdf", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]
