@@ -75,6 +75,8 @@ public sealed class BillingJourneyTests(BillingWebFixture fixture)
             Assert.Contains($"To: Test buyer {buyer.Id}", await page.Locator("#invoice-buyer").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Contains("Subject to 10%", await page.Locator("#invoice-taxes").InnerTextAsync(), StringComparison.Ordinal);
             await _checks.AssertSoundAsync(buyerVisitor, "invoice-buyer");
+            var pdf = await page.APIRequest.GetAsync(await page.Locator($"a[href=\"/invoices/{invoiceId}.pdf\"]").GetAttributeAsync("href") ?? "");
+            Assert.Equal(("application/pdf", 200), (pdf.Headers["content-type"], pdf.Status));
 
             // Printed, the invoice stands alone: no site header, navigation or hints around it.
             await page.EmulateMediaAsync(new() { Media = Media.Print });

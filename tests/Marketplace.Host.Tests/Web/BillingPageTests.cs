@@ -192,6 +192,15 @@ public sealed class BillingPageTests(ClosedNovember november) : IClassFixture<Cl
         Assert.NotEqual("application/pdf", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task Someone_not_signed_in_is_sent_to_sign_in_for_an_invoice()
+    {
+        var response = await new PageSession(november.Factory).Client.GetAsync($"/invoices/{november.Invoice}");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/signin", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/invoices/inv-2026-11-ctr-nonexistent")]
     [InlineData("/invoices/NOT%20AN%20ID")]
