@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Host.Features.Billing;
+using Marketplace.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using static Marketplace.Host.Tests.MarketplaceDriver;
 
 namespace Marketplace.Host.Tests.Web;
@@ -384,6 +386,25 @@ public sealed class PeriodClosePageTests : IAsyncLifetime
         Assert.Contains("status-closed\">締め済み</span>", html, StringComparison.Ordinal);
         var invoice = await Ok<InvoiceResponse>(await buyer.Client.GetAsync($"/api/v1/invoices/inv-2026-11-{contract}"), HttpStatusCode.OK);
         Assert.Equal(1_358, invoice.TotalMinor);
+    }
+
+    [Fact]
+    public async Task Failed_payment_work_is_listed_with_its_error_and_other_outbox_work_is_not()
+    {
+        var outbox = _factory.Services.GetRequiredService<IOutbox>();
+        var now = _factory.Time.GetUtcNow();
+        await outbox.EnqueueAsync(new OutboxMessage("pay-failed-1", "payment.invoice", "{}", "pay-failed-1", now, now));
+        await outbox.EnqueueAsync(new OutboxMessage("other-work-1", "grain.reconcile", "{}", "other-work-1", now, now));
+        var claim = Assert.Single(await outbox.ClaimDueAsync(now, 1, TimeSpan.FromMinutes(1), "payment.invoice"));
+        await outbox.RetryLaterAsync(claim, now, "card_declined: the card was declined", giveUp: true);
+        var browser = await BillingPages.SignedInAsync(_factory, _driver, "operator");
+
+        var (_, html) = await BillingPages.GetAsync(browser, "/console/operator/billing");
+
+        Assert.Contains("<dd id=\"outbox-failed\">1</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("card_declined: the card was declined", html, StringComparison.Ordinal);
+        Assert.Contains("pay-failed-1", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("other-work-1", html, StringComparison.Ordinal);
     }
 
     [Fact]
