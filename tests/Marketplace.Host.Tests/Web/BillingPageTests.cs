@@ -249,6 +249,18 @@ public sealed class BillingPageTests(ClosedNovember november) : IClassFixture<Cl
         Assert.Contains("id=\"period-statements\"", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/console/operator/billing/2026-11?cursor=not-a-cursor", "operator")]
+    [InlineData("/console/buyer/invoices?cursor=not-a-cursor", "buyer")]
+    public async Task A_cursor_the_list_never_gave_out_shows_the_first_page_and_says_so(string path, string who)
+    {
+        var (status, html) = await BillingPages.GetAsync(await AsAsync(who == "buyer" ? november.Buyer.Id : "operator"), path);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("このリンクは古くなっています", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/invoices/{november.Invoice}\"", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_buyer_sees_its_invoices_of_every_period_with_links()
     {

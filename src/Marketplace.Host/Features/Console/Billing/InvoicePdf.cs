@@ -34,7 +34,9 @@ public static class InvoicePdf
             {
                 if (!InvoiceFont.Available)
                 {
-                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                    // With a body, so that the pages' status handling leaves it as it is.
+                    return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No Japanese font for invoice PDFs",
+                        detail: $"Install Debian's fonts-ipafont-gothic (or name a TrueType Japanese font in {FontPathVariable}) to make invoice PDFs; the invoice page prints meanwhile.");
                 }
                 Invoice invoice;
                 try
