@@ -14,9 +14,10 @@ function Get-ChromiumPath {
 }
 
 function Test-JapaneseFont {
-    <# Whether fontconfig knows a font with Japanese glyphs (without one, Japanese screenshots show empty boxes). #>
+    <# Whether IPA Gothic is installed: the Japanese screenshots need a Japanese font, and the invoice PDF embeds
+       this one (a collection font such as Noto CJK's .ttc cannot be embedded). #>
     if (-not $IsLinux -or -not (Get-Command fc-list -ErrorAction SilentlyContinue)) { return $true }
-    return [bool] (& fc-list ':lang=ja' family)
+    return [bool] (& fc-list 'IPAGothic' family)
 }
 
 function Install-Chromium {

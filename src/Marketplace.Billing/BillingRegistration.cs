@@ -36,6 +36,7 @@ public static class BillingRegistration
         services.AddSingleton<IPaymentWork, InvoicePaymentWork>();
         services.AddSingleton<IPaymentWork, CreditNotePaymentWork>();
         services.AddSingleton<IPaymentWork, PayoutWork>();
+        services.TryAddSingleton<PaymentBacklog>();
         return services;
     }
 }

@@ -182,6 +182,7 @@ public static class MarketplaceApp
         app.MapTestClock();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
+        Features.Console.Billing.InvoicePdf.MapInvoicePdf(app);
         app.MapMarketplaceWeb();
         return app;
     }

@@ -10,11 +10,18 @@ namespace Marketplace.Web.Tests;
 /// One marketplace on a real port, seeded through the public API, and one browser for the whole run; every test
 /// opens its own browser context (<see cref="VisitAsync"/>).
 /// </summary>
-public sealed class WebMarketplaceFixture : IAsyncLifetime
+public class WebMarketplaceFixture : IAsyncLifetime
 {
     private IPlaywright _playwright = null!;
 
-    public MarketplaceFactory Factory { get; } = new();
+    public WebMarketplaceFixture() : this(new MarketplaceFactory())
+    {
+    }
+
+    /// <summary>A marketplace with settings of its own (e.g. a fixture whose tests move the clock, apart from the shared one).</summary>
+    protected WebMarketplaceFixture(MarketplaceFactory factory) => Factory = factory;
+
+    public MarketplaceFactory Factory { get; }
 
     public string BaseUrl { get; private set; } = "";
 
