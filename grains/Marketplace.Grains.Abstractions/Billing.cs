@@ -68,6 +68,12 @@ public sealed record Invoice(
     [property: Id(23)] string? PaymentChargeId = null,
     [property: Id(24)] string? PayoutTransferId = null)
 {
+    /// <summary>Why the invoice is or is not a qualified invoice: the one rule the API's note and the pages' words follow.</summary>
+    public QualifiedInvoiceStanding Standing =>
+        Qualified ? QualifiedInvoiceStanding.Qualified
+        : Issuer.Registration is null ? QualifiedInvoiceStanding.IssuerNotRegistered
+        : QualifiedInvoiceStanding.ProviderNotRegistered;
+
     /// <summary>The provider's share of the total (what its payout transfers).</summary>
     public long ProviderShareMinor => Shares.Where(s => s.Kind == ShareKind.Provider && s.PartyId == Provider.Id).Sum(s => s.AmountMinor);
 
@@ -75,6 +81,20 @@ public sealed record Invoice(
     public long UnitsBilledFor(string period) =>
         Lines.Where(l => l.UsagePeriod == period && l.Kind is InvoiceLineKind.Usage or InvoiceLineKind.FlatFee or InvoiceLineKind.Adjustment)
             .Sum(l => l.Quantity);
+}
+
+/// <summary>Whether an invoice is a qualified invoice (適格請求書) and, if not, whose registration is missing.</summary>
+[GenerateSerializer, Alias("Marketplace.QualifiedInvoiceStanding")]
+public enum QualifiedInvoiceStanding
+{
+    /// <summary>Issued by the registered marketplace on behalf of a registered provider (the intermediary rule).</summary>
+    Qualified,
+
+    /// <summary>The marketplace operator is not a registered issuer, so no invoice it issues is qualified.</summary>
+    IssuerNotRegistered,
+
+    /// <summary>The provider is not a registered issuer: no input tax credit can be claimed on its invoices.</summary>
+    ProviderNotRegistered,
 }
 
 /// <summary>What the payment processor reported about an invoice (a webhook or the sweeper's own answer).</summary>

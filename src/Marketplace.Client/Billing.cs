@@ -50,7 +50,7 @@ public sealed record Invoice(
     string? PaymentInvoiceId,
     string? CreditsInvoiceId);
 
-public sealed record StatementInvoice(string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor);
+public sealed record StatementInvoice(string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor, string? PayoutTransferId);
 
 public sealed record ProviderStatement(
     string ProviderId,
@@ -63,6 +63,7 @@ public sealed record ProviderStatement(
     long PlatformFeeMinor,
     long ConnectionFeeMinor,
     long PaidMinor,
+    long PaidOutMinor,
     IReadOnlyList<StatementInvoice> Lines);
 
 public sealed record StatementList(string Period, IReadOnlyList<ProviderStatement> Items);

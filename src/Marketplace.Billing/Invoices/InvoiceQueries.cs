@@ -17,10 +17,12 @@ public sealed record ProviderStatement(
     long PlatformFeeMinor,
     long ConnectionFeeMinor,
     long PaidMinor,
+    long PaidOutMinor,
     IReadOnlyList<StatementInvoice> Lines);
 
 /// <summary>One invoice on a provider's statement.</summary>
-public sealed record StatementInvoice(string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor);
+/// <param name="PayoutTransferId">The transfer that paid the provider its share, once paid out.</param>
+public sealed record StatementInvoice(string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor, string? PayoutTransferId);
 
 /// <summary>
 /// Who may see which invoices: the operator every one; a buyer those addressed to it; a provider those of its
@@ -111,7 +113,8 @@ public sealed class InvoiceQueries(GrainReferences grains, IInvoiceIndex index, 
             invoices.Sum(i => Share(i, ShareKind.PlatformFee)),
             invoices.Sum(i => Share(i, ShareKind.ConnectionFee)),
             invoices.Where(i => i.Status == InvoiceStatus.Paid).Sum(i => i.TotalMinor),
+            invoices.Where(i => i.PayoutTransferId is not null).Sum(i => Share(i, ShareKind.Provider)),
             [.. invoices.OrderBy(i => i.IssuedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
-                .Select(i => new StatementInvoice(i.Id, i.ContractId, i.Buyer.Id, i.Status.ToString(), i.TotalMinor, Share(i, ShareKind.Provider)))]);
+                .Select(i => new StatementInvoice(i.Id, i.ContractId, i.Buyer.Id, i.Status.ToString(), i.TotalMinor, Share(i, ShareKind.Provider), i.PayoutTransferId))]);
     }
 }

@@ -135,6 +135,9 @@ public sealed class StripeBillingTests : IAsyncLifetime
         var transfer = Assert.Single(_stripe.Transfers);
         var providerShare = invoice.Shares.Single(s => s.Kind == "provider").AmountMinor;
         Assert.Equal((providerShare, "acct_1ProviderFake"), (transfer.Amount, transfer.Destination));
+        var statements = await Ok<StatementListResponse>(await listing.Provider.Client.GetAsync("/api/v1/billing/periods/2026-11/statements"), HttpStatusCode.OK);
+        var statement = Assert.Single(statements.Items);
+        Assert.Equal((providerShare, transfer.Id), (statement.PaidOutMinor, Assert.Single(statement.Lines).PayoutTransferId));
     }
 
     [Fact]

@@ -88,11 +88,13 @@ public static class BillingWire
     public static string QualifiedNote(Invoice invoice)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        return invoice.Qualified
-            ? $"Qualified invoice issued by {invoice.Issuer.Name} ({invoice.Issuer.Registration}) on behalf of {invoice.Provider.Name} ({invoice.Provider.Registration}) under the intermediary rule."
-            : invoice.Issuer.Registration is null
-                ? "Not a qualified invoice: the marketplace operator is not a registered issuer."
-                : $"Not a qualified invoice: {invoice.Provider.Name} is not a registered issuer, so no input tax credit can be claimed on it.";
+        return invoice.Standing switch
+        {
+            QualifiedInvoiceStanding.Qualified =>
+                $"Qualified invoice issued by {invoice.Issuer.Name} ({invoice.Issuer.Registration}) on behalf of {invoice.Provider.Name} ({invoice.Provider.Registration}) under the intermediary rule.",
+            QualifiedInvoiceStanding.IssuerNotRegistered => "Not a qualified invoice: the marketplace operator is not a registered issuer.",
+            _ => $"Not a qualified invoice: {invoice.Provider.Name} is not a registered issuer, so no input tax credit can be claimed on it.",
+        };
     }
 
     public static InvoiceResponse ToResponse(this Invoice i)

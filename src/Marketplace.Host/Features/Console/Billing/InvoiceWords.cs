@@ -43,11 +43,12 @@ public sealed class InvoiceWords(IStringLocalizer<BillingText> text, IStringLoca
     public string QualifiedNote(Invoice invoice)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        return invoice.Qualified
-            ? text["Note.Qualified", invoice.Issuer.Name, invoice.Issuer.Registration ?? "", invoice.Provider.Name, invoice.Provider.Registration ?? ""]
-            : invoice.Issuer.Registration is null
-                ? text["Note.IssuerUnregistered"]
-                : text["Note.ProviderUnregistered", invoice.Provider.Name];
+        return invoice.Standing switch
+        {
+            QualifiedInvoiceStanding.Qualified => text["Note.Qualified", invoice.Issuer.Name, invoice.Issuer.Registration ?? "", invoice.Provider.Name, invoice.Provider.Registration ?? ""],
+            QualifiedInvoiceStanding.IssuerNotRegistered => text["Note.IssuerUnregistered"],
+            _ => text["Note.ProviderUnregistered", invoice.Provider.Name],
+        };
     }
 
     public static string Rate(int basisPoints) => Features.Billing.BillingWire.RatePercent(basisPoints);
