@@ -82,6 +82,24 @@ public sealed class TestClockTests
     }
 
     [Fact]
+    public async Task The_operator_moves_the_test_clock_from_the_billing_page()
+    {
+        await using var factory = Rehearsal();
+        var driver = new MarketplaceDriver(factory);
+        var person = await driver.EnrolPersonAsync("operator");
+        var browser = await new Web.PageSession(factory).SignedInAsync(person.SignIn, person.OneTimePassword);
+
+        var moved = await browser.PostFormAsync("/console/operator/billing", "test-clock", new Dictionary<string, string> { ["To"] = "2026-12-01T01:05" });
+        var page = await moved.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal("2026-12", factory.Services.GetRequiredService<BillingCalendar>().CurrentPeriod().Id);
+        Assert.Contains("id=\"test-clock-now\"", page, StringComparison.Ordinal);
+        var back = await browser.PostFormAsync("/console/operator/billing", "test-clock", new Dictionary<string, string> { ["To"] = "2026-11-20T00:00" });
+        Assert.Contains("only moves forward", await back.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_clock_reads_its_offset_from_the_data_directory()
     {
         var directory = Directory.CreateTempSubdirectory().FullName;
