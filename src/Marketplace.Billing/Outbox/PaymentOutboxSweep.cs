@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using Marketplace.Billing.Payments;
 using Marketplace.Grains;
 using Marketplace.Storage;
@@ -31,7 +32,21 @@ public sealed partial class PaymentOutboxSweep(
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestPause = TimeSpan.FromHours(6);
 
+    /// <summary>Calls per second this host makes at most: Stripe allows 1,000 in live mode (100 in test mode) per account.</summary>
+    public const int MaxCallsPerSecond = 90;
+
     private readonly IReadOnlyList<IPaymentWork> _work = [.. work];
+
+    // One message is one to a few calls; pacing messages keeps the host well below the processor's limit.
+    private readonly TokenBucketRateLimiter _pace = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = MaxCallsPerSecond,
+        TokensPerPeriod = MaxCallsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
 
     /// <summary>The pause before attempt <paramref name="attempts"/> + 1: 30 s doubling, at most 6 hours.</summary>
     public static TimeSpan PauseAfter(int attempts, TimeSpan? retryAfter)
@@ -91,6 +106,7 @@ public sealed partial class PaymentOutboxSweep(
         var attempts = claim.Message.Attempts + 1;
         try
         {
+            using var lease = await _pace.AcquireAsync(1, cancellationToken);
             await kind.RunAsync(claim.Message, cancellationToken);
             await outbox.CompleteAsync(claim, calendar.Now, cancellationToken);
             return Outcome.Done;
