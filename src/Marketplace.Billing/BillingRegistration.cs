@@ -3,6 +3,7 @@ using Marketplace.Billing.Outbox;
 using Marketplace.Billing.Payments;
 using Marketplace.Billing.Parties;
 using Marketplace.Billing.Periods;
+using Marketplace.Billing.Reconciliation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ public static class BillingRegistration
         services.AddStripePayments(configuration.GetSection(StripeOptions.SectionName));
         services.TryAddSingleton<PaymentLinks>();
         services.TryAddSingleton<PaymentOutboxSweep>();
+        services.AddUsageReportingAndReconciliation(configuration);
         return services;
     }
 }

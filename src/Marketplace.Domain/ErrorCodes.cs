@@ -119,4 +119,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode StatementsNotForBuyers = new("billing.statements-not-for-buyers", ErrorKind.Forbidden);
     public static readonly DomainErrorCode BillingServiceAppByOperator = new("billing.service-app-by-operator", ErrorKind.Forbidden);
     public static readonly DomainErrorCode BillingPayoutAccountInvalid = new("billing.payout-account-invalid", ErrorKind.Invalid);
+    // h4 (issue 9): reconciliation.
+    public static readonly DomainErrorCode ReconciliationNotDone = new("billing.reconciliation-not-done", ErrorKind.Conflict);
 }

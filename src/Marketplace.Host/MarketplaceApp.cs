@@ -171,6 +171,7 @@ public static class MarketplaceApp
         app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
         app.MapBillingEndpoints();
+        app.MapReconciliationEndpoints();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         app.MapMarketplaceWeb();
