@@ -18,6 +18,9 @@ public sealed class LedgerDays
     private string[] _contracts = new string[64];
     private long[] _units = [];
     private long[] _events = [];
+    private long[] _hourUnits = [];
+    private string? _lastContract;
+    private int _lastRow = -1;
 
     public LedgerDays(BillingPeriod period, BillingCalendar calendar)
     {
@@ -34,6 +37,7 @@ public sealed class LedgerDays
         }
         _units = new long[_contracts.Length * DayCount];
         _events = new long[_contracts.Length * DayCount];
+        _hourUnits = new long[_contracts.Length * DayCount];
     }
 
     public DateOnly FirstDay { get; }
@@ -54,9 +58,14 @@ public sealed class LedgerDays
     /// <summary>The contract's row, or -1 when the ledger holds no event of it.</summary>
     public int Row(string contractId) => _index.GetValueOrDefault(contractId, -1);
 
-    /// <summary>Counts one event; answers its cell (row × days + column).</summary>
-    public int Add(string contractId, DateTimeOffset occurredAt, long units)
+    /// <summary>The contract's row, added when it has none yet.</summary>
+    public int Register(string contractId)
     {
+        // Events come in arrival order, mostly in runs of one contract (a report or a page at a time).
+        if (ReferenceEquals(contractId, _lastContract) || string.Equals(contractId, _lastContract, StringComparison.Ordinal))
+        {
+            return _lastRow;
+        }
         if (!_index.TryGetValue(contractId, out var row))
         {
             row = _index.Count;
@@ -65,15 +74,36 @@ public sealed class LedgerDays
                 Array.Resize(ref _contracts, row * 2);
                 Array.Resize(ref _units, _contracts.Length * DayCount);
                 Array.Resize(ref _events, _contracts.Length * DayCount);
+                Array.Resize(ref _hourUnits, _contracts.Length * DayCount);
             }
             _contracts[row] = contractId;
             _index.Add(contractId, row);
         }
-        var cell = (row * DayCount) + ColumnOf(occurredAt);
+        _lastContract = contractId;
+        _lastRow = row;
+        return row;
+    }
+
+    /// <summary>Counts one event; answers its cell (row × days + column).</summary>
+    public int Add(string contractId, DateTimeOffset occurredAt, long units)
+    {
+        var cell = (Register(contractId) * DayCount) + ColumnOf(occurredAt);
         _units[cell] = checked(_units[cell] + units);
         _events[cell]++;
         return cell;
     }
+
+    /// <summary>Counts one of the ledger's hourly totals (its own, cheap view of the same events) for cross-checking.</summary>
+    public void AddHour(string contractId, DateTimeOffset hour, long units)
+    {
+        var cell = (Register(contractId) * DayCount) + ColumnOf(hour);
+        _hourUnits[cell] = checked(_hourUnits[cell] + units);
+    }
+
+    public long HourUnits(int row, int column) => _hourUnits[(row * DayCount) + column];
+
+    /// <summary>Cells so far (rows × days): a cell index below it stays valid as rows are added.</summary>
+    public int CellCount => _index.Count * DayCount;
 
     public int ColumnOf(DateTimeOffset instant)
     {

@@ -46,18 +46,16 @@ public sealed class PeriodReconciliation(
         // 1. The ledger's hourly totals (cheap): which contracts and days to expect, and how many events.
         await progress(1, "hours");
         var days = new LedgerDays(period, calendar);
-        var hours = new Dictionary<(string Contract, int Column), long>();
         long expectedEvents = 0;
         foreach (var hour in await ledger.ReadHoursAsync(period.Id, cancellationToken))
         {
-            var key = (hour.ContractId, days.Column(calendar.DayOf(hour.Hour)));
-            hours[key] = checked(hours.GetValueOrDefault(key) + hour.Units);
+            days.AddHour(hour.ContractId, hour.Hour, hour.Units);
             expectedEvents += hour.Events;
         }
 
         // 2. What was reported for each contract's days, read before the stream so it can keep the events a report missed.
         await progress(3, "reports");
-        var contractIds = hours.Keys.Select(k => k.Contract).Distinct(StringComparer.Ordinal).ToList();
+        var contractIds = days.Contracts.ToList();
         var reported = new Dictionary<string, (IReadOnlyList<MeterReportDay> Days, DateOnly? Horizon)>(StringComparer.Ordinal);
         var lastDay = days.Day(days.DayCount - 1);
         await ForEachAsync(contractIds, async id =>
@@ -74,13 +72,19 @@ public sealed class PeriodReconciliation(
         bool Remembered(string contract, DateOnly day) =>
             !reported.TryGetValue(contract, out var r) || r.Horizon is not { } horizon || day >= horizon;
 
-        var tails = new Dictionary<(string Contract, int Column), EventTail>();
-        foreach (var ((contract, column), units) in hours)
+        // Cells of closed days whose hours hold more than was reported: keep their last events.
+        var tails = new EventTail?[days.CellCount];
+        var anyTail = false;
+        for (var row = 0; row < contractIds.Count; row++)
         {
-            var day = days.Day(column);
-            if (day < today && units > ReportedUnits(contract, day))
+            for (var column = 0; column < days.DayCount; column++)
             {
-                tails[(contract, column)] = new EventTail(ReconciliationReport.MaxEventIds);
+                var day = days.Day(column);
+                if (day < today && days.HourUnits(row, column) > ReportedUnits(contractIds[row], day))
+                {
+                    tails[(row * days.DayCount) + column] = new EventTail(ReconciliationReport.MaxEventIds);
+                    anyTail = true;
+                }
             }
         }
 
@@ -90,7 +94,7 @@ public sealed class PeriodReconciliation(
         await foreach (var record in ledger.StreamPeriodAsync(period.Id, cancellationToken))
         {
             var cell = days.Add(record.ContractId, record.OccurredAt, record.Units);
-            if (tails.Count > 0 && tails.TryGetValue((record.ContractId, cell % days.DayCount), out var tail))
+            if (anyTail && cell < tails.Length && tails[cell] is { } tail)
             {
                 tail.Add(record.EventId, record.Units);
             }
@@ -147,7 +151,7 @@ public sealed class PeriodReconciliation(
             {
                 var day = days.Day(column);
                 var units = row < 0 ? 0 : days.Units(row, column);
-                var hourUnits = hours.GetValueOrDefault((contract, column));
+                var hourUnits = row < 0 ? 0 : days.HourUnits(row, column);
                 var reportedUnits = ReportedUnits(contract, day);
                 if (units == 0 && hourUnits == 0 && reportedUnits == 0)
                 {
@@ -176,7 +180,8 @@ public sealed class PeriodReconciliation(
                 }
                 else if (units > reportedUnits)
                 {
-                    var (ids, omitted) = tails.TryGetValue((contract, column), out var tail) ? tail.Covering(units - reportedUnits) : ([], 0);
+                    var cell = (row * days.DayCount) + column;
+                    var (ids, omitted) = cell < tails.Length && tails[cell] is { } tail ? tail.Covering(units - reportedUnits) : ([], 0);
                     var reportable = reporting.Reportable(day);
                     findings.Add(new ReconciliationFinding(FindingKinds.ReportedBelowLedger, contract, buyer, unit, day, null, units, reportedUnits,
                         reportable ? "Usage of this closed day was not reported to the meter."
