@@ -174,6 +174,7 @@ public static class MarketplaceApp
         app.MapReconciliationEndpoints();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
+        Features.Billing.Reconciliations.ReconciliationPaths.MapReconciliationCsv(app);
         app.MapMarketplaceWeb();
         return app;
     }

@@ -19,5 +19,6 @@ public static class WebTextResources
         typeof(Charts.ChartText),
         typeof(Features.Evaluation.EvaluationText),
         typeof(Features.ProviderConsole.ProviderText),
+        typeof(Features.Billing.Reconciliations.ReconciliationText),
     ];
 }
