@@ -298,6 +298,11 @@ public sealed class PeriodReconciliation(
                     }
                     findings.Add(new ReconciliationFinding(FindingKinds.MissingAtStripe, contracts.Count == 1 ? contracts[0] : null, buyer, unit, day, null, expected, held,
                         $"Stripe's meter holds less than was reported (reports {string.Join(' ', identifiers.Take(ReconciliationReport.MaxEventIds))}).", []));
+                    if (!reporting.Reportable(day))
+                    {
+                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"Stripe lost usage of {buyer}'s {unit} on {day:yyyy-MM-dd}, which is now too old to send again; the invoice bills it from the ledger."));
+                        continue;
+                    }
                     // Which contract's event was lost is not known at the processor (it sums per customer): resend in contract order.
                     var missing = expected - held;
                     foreach (var (contract, day1) in dayReports)
