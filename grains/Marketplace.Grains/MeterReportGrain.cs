@@ -20,7 +20,7 @@ public sealed class MeterReportGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ledgerUnits);
         var reported = Reported(day);
-        if (ledgerUnits > reported)
+        if (ledgerUnits > reported && !Forgotten(day))
         {
             await AddAsync(day, checked(ledgerUnits - reported), MeterReportKind.Usage, null);
         }
@@ -31,7 +31,7 @@ public sealed class MeterReportGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
         ArgumentException.ThrowIfNullOrWhiteSpace(basis);
-        if (!Reports.Exists(r => r.Day == day && r.Kind == MeterReportKind.Resend && r.Basis == basis))
+        if (!Forgotten(day) && !Reports.Exists(r => r.Day == day && r.Kind == MeterReportKind.Resend && r.Basis == basis))
         {
             await AddAsync(day, units, MeterReportKind.Resend, basis);
         }
@@ -61,6 +61,9 @@ public sealed class MeterReportGrain(
             .Select(r => r.Day).Distinct().Order().Select(d => DayOf(d, waitingOnly: false))]);
 
     public Task<DateOnly?> Horizon() => Task.FromResult(state.State.Horizon);
+
+    /// <summary>A day before the horizon may have had reports this grain no longer knows: reporting it again could count it twice.</summary>
+    private bool Forgotten(DateOnly day) => state.State.Horizon is { } horizon && day < horizon;
 
     private long Reported(DateOnly day)
     {

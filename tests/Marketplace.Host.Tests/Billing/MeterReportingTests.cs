@@ -97,4 +97,16 @@ public sealed class MeterReportingTests : IAsyncLifetime
             _rig.Stripe.MeterTotals.Where(t => t.CustomerId == customer.Id).Select(t => (t.Day, t.Value)));
         Assert.All(_rig.Stripe.MeterEvents, e => Assert.Equal(3, e.Timestamp.UtcDateTime.Hour)); // noon JST: the billing day's UTC date
     }
+
+    [Fact]
+    public async Task A_day_older_than_the_remembered_days_is_never_reported_again()
+    {
+        var reports = _rig.Grains.GetGrain<IMeterReportGrain>(MarketplaceDriver.UniqueId("ctr"));
+        await reports.Advance(November10, 100); // remembers from 40 days before today (November 10th)
+
+        var old = await reports.Advance(new DateOnly(2026, 9, 20), 5);
+
+        Assert.Empty(old.Reports);
+        Assert.Equal(new DateOnly(2026, 10, 1), await reports.Horizon());
+    }
 }
