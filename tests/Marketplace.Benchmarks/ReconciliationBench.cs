@@ -48,19 +48,7 @@ public static class ReconciliationBench
         }
         var streamSeconds = clock.Elapsed.TotalSeconds;
 
-        var runs = services.GetRequiredService<ReconciliationRuns>();
-        var run = await runs.StartAsync(period.Id, "bench");
-        clock.Restart();
-        await runs.RunAsync(run.Id);
-        var runSeconds = clock.Elapsed.TotalSeconds;
-        var view = await runs.GetAsync(run.Id);
-        var report = view.Report!;
-        var json = Encoding.UTF8.GetByteCount(report.ToJson());
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reconciliation of {streamed:N0} events: {runSeconds:N2} s end to end (engine {report.ElapsedMilliseconds:N0} ms; the ledger stream alone {streamSeconds:N2} s); report {json / 1024.0:N0} KB, {report.FindingsTotal:N0} findings ({report.Findings.Count:N0} listed)"));
-        Console.WriteLine("  " + report.Summary);
-
-        // Where the time goes: the engine again, with the time each stage began.
+        // First the engine alone, cold (every contract's grains activate), with the time each stage took.
         var stages = new List<(string Stage, double Seconds)>();
         clock.Restart();
         await services.GetRequiredService<PeriodReconciliation>().RunAsync("bench-stages", period.Id, (_, stage) =>
@@ -72,6 +60,20 @@ public static class ReconciliationBench
             return Task.CompletedTask;
         });
         stages.Add(("end", clock.Elapsed.TotalSeconds));
-        Console.WriteLine("  stages: " + string.Join(", ", stages.Zip(stages.Skip(1), (a, b) => string.Create(CultureInfo.InvariantCulture, $"{a.Stage} {b.Seconds - a.Seconds:N2} s"))));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reconciliation engine, cold: {clock.Elapsed.TotalSeconds:N2} s; stages: ")
+            + string.Join(", ", stages.Zip(stages.Skip(1), (a, b) => string.Create(CultureInfo.InvariantCulture, $"{a.Stage} {b.Seconds - a.Seconds:N2} s"))));
+
+        // Then a whole run as an operator starts it (progress and report stored in the run's grain).
+        var runs = services.GetRequiredService<ReconciliationRuns>();
+        var run = await runs.StartAsync(period.Id, "bench");
+        clock.Restart();
+        await runs.RunAsync(run.Id);
+        var runSeconds = clock.Elapsed.TotalSeconds;
+        var view = await runs.GetAsync(run.Id);
+        var report = view.Report!;
+        var json = Encoding.UTF8.GetByteCount(report.ToJson());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reconciliation run of {streamed:N0} events: {runSeconds:N2} s end to end (engine {report.ElapsedMilliseconds:N0} ms; the ledger stream alone {streamSeconds:N2} s); report {json / 1024.0:N0} KB, {report.FindingsTotal:N0} findings ({report.Findings.Count:N0} listed)"));
+        Console.WriteLine("  " + report.Summary);
     }
 }
