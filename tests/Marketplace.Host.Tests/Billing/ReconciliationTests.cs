@@ -4,6 +4,7 @@ using Marketplace.Billing.Reconciliation;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Features.Billing;
+using Microsoft.Extensions.DependencyInjection;
 using static Marketplace.Host.Tests.MarketplaceDriver;
 
 namespace Marketplace.Host.Tests.Billing;
@@ -143,5 +144,17 @@ public sealed class ReconciliationTests : IAsyncLifetime
 
         Assert.Equal("queued", run.Status);
         Assert.NotEqual("job-lost-with-hangfire-storage", (await _rig.Grains.GetGrain<IReconciliationRunGrain>(id).Get())!.JobId);
+    }
+
+    [Fact]
+    public async Task Running_a_finished_runs_job_again_changes_nothing()
+    {
+        var id = await _rig.ReconcileAsync("2026-11");
+        var grain = _rig.Grains.GetGrain<IReconciliationRunGrain>(id);
+        var before = (await grain.Get(), await grain.GetReport());
+
+        await _rig.Factory.Services.GetRequiredService<ReconciliationJobs>().RunAsync(id, CancellationToken.None);
+
+        Assert.Equal(before, (await grain.Get(), await grain.GetReport()));
     }
 }
