@@ -3,6 +3,7 @@ using Marketplace.Billing.Outbox;
 using Marketplace.Billing.Payments;
 using Marketplace.Billing.Parties;
 using Marketplace.Billing.Periods;
+using Marketplace.Billing.Reconciliation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static class BillingRegistration
         services.AddSingleton<IPaymentWork, CreditNotePaymentWork>();
         services.AddSingleton<IPaymentWork, PayoutWork>();
         services.TryAddSingleton<PaymentBacklog>();
+        services.AddUsageReportingAndReconciliation(configuration);
         return services;
     }
 }

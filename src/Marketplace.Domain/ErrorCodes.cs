@@ -121,4 +121,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode BillingPayoutAccountInvalid = new("billing.payout-account-invalid", ErrorKind.Invalid);
     public static readonly DomainErrorCode WebhookTooLarge = new("billing.webhook-too-large", ErrorKind.TooLarge);
     public static readonly DomainErrorCode TestClockBackwards = new("billing.test-clock-backwards", ErrorKind.Invalid);
+    // h4 (issue 9): reconciliation.
+    public static readonly DomainErrorCode ReconciliationNotDone = new("billing.reconciliation-not-done", ErrorKind.Conflict);
 }

@@ -92,6 +92,10 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/billing/periods/{period}/invoices", async w => { await w.InvoicedOctoberAsync(); return await Url("/api/v1/billing/periods/2026-10/invoices"); }, [Ok, Ok, Ok, Ok, Ok]),
         new("GET", "/api/v1/billing/periods/{period}/statements", async w => { await w.InvoicedOctoberAsync(); return await Url("/api/v1/billing/periods/2026-10/statements"); }, [Ok, Ok, Ok, 403, 403]),
         new("GET", "/api/v1/invoices/{id}", async w => await Url($"/api/v1/invoices/{await w.InvoicedOctoberAsync()}"), [Ok, Ok, 404, Ok, 404]),
+        new("POST", "/api/v1/billing/periods/{period}/reconciliation", _ => Url("/api/v1/billing/periods/2026-10/reconciliation"), [202, 403, 403, 403, 403]),
+        new("GET", "/api/v1/billing/periods/{period}/reconciliations", _ => Url("/api/v1/billing/periods/2026-10/reconciliations"), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/billing/reconciliations/{id}", async w => ($"/api/v1/billing/reconciliations/{await w.ReconciledOctoberAsync()}", null), [Ok, 403, 403, 403, 403]),
+        new("POST", "/api/v1/billing/reconciliations/{id}/repairs", async w => ($"/api/v1/billing/reconciliations/{await w.ReconciledOctoberAsync()}/repairs", null), [Ok, 403, 403, 403, 403]),
         new("PUT", "/api/v1/parties/{id}/billing", w => Body($"/api/v1/parties/{w.OwnerBuyer.Id}/billing", new { invoiceRegistration = "T1234567890123" }), [Ok, 404, 404, Ok, 404]),
         new("GET", "/api/v1/evaluation/", _ => Url("/api/v1/evaluation"), [Ok, 403, 403, 403, 403]),
         new("GET", "/api/v1/evaluation/{series}.csv", _ => Url("/api/v1/evaluation/downloads.csv"), [Ok, 403, 403, 403, 403]),
@@ -325,6 +329,17 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             {
                 Gate.Release();
             }
+        }
+
+        /// <summary>A finished reconciliation run of October (its job run here: the fixture's host runs no jobs).</summary>
+        public async Task<string> ReconciledOctoberAsync()
+        {
+            await InvoicedOctoberAsync();
+            var started = await _driver.Operator.PostAsync("/api/v1/billing/periods/2026-10/reconciliation", null);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var id = started.Headers.Location!.OriginalString.Split('/')[^1];
+            await _driver.Factory.Services.GetRequiredService<Marketplace.Billing.Reconciliation.ReconciliationRuns>().RunAsync(id);
+            return id;
         }
 
         public async Task<string> FreshKeyPrefixAsync()

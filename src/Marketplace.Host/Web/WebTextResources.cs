@@ -20,5 +20,6 @@ public static class WebTextResources
         typeof(Features.Evaluation.EvaluationText),
         typeof(Features.ProviderConsole.ProviderText),
         typeof(Features.Console.Billing.BillingText),
+        typeof(Features.Billing.Reconciliations.ReconciliationText),
     ];
 }

@@ -67,6 +67,9 @@ public sealed class PopulatedMarketplace
     /// <summary>A contract of <see cref="Buyer"/> that hostile usage reports may load.</summary>
     public required string UsageContractId { get; init; }
 
+    /// <summary>A reconciliation run of the current period (queued: the sweep's host runs no jobs).</summary>
+    public required string ReconciliationRunId { get; init; }
+
     public required string OtherDatasetId { get; init; }
 
     public required string OtherRevisionId { get; init; }
@@ -94,6 +97,8 @@ public sealed class PopulatedMarketplace
         var otherBuyer = await driver.CreatePartyAsync("buyer");
         var spare = await driver.CreatePartyAsync("buyer");
         var (otherDatasetId, otherRevisionId, otherOfferings) = await ListAsync(driver, otherProvider, 1);
+        var reconciliation = await driver.Operator.PostAsync("/api/v1/billing/periods/2026-11/reconciliation", null);
+        reconciliation.EnsureSuccessStatusCode();
         return new PopulatedMarketplace(driver)
         {
             Anonymous = new Visitor("anonymous", driver.Factory.CreateClient()),
@@ -112,6 +117,7 @@ public sealed class PopulatedMarketplace
             ContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[0], "research")).Id,
             ActionContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[1], "research")).Id,
             UsageContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[2], "research")).Id,
+            ReconciliationRunId = reconciliation.Headers.Location!.OriginalString.Split('/')[^1],
             OtherDatasetId = otherDatasetId,
             OtherRevisionId = otherRevisionId,
             OtherOfferingId = otherOfferings[0],
@@ -138,6 +144,7 @@ public sealed class PopulatedMarketplace
             _ when parameter == "series" => "downloads", // an evaluation series: /evaluation/{series}.csv
             _ when parameter == "period" => "2026-11", // the current billing period: it cannot close yet (the matrix closes 2026-10)
             "invoices" => $"inv-2026-11-{ContractId}",
+            "reconciliations" => ReconciliationRunId,
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Marketplace.Billing;
+using Marketplace.Billing.Usage;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ public static class BackgroundWork
             });
         }
         services.AddHostedService<RecurringBillingJobs>();
+        services.AddHostedService<ReconciliationResume>();
         return services;
     }
 
@@ -69,7 +71,7 @@ public static class BackgroundWork
     }
 
     /// <summary>Registers the recurring jobs at every start: the schedule is configuration, not state to lose.</summary>
-    private sealed class RecurringBillingJobs(IRecurringJobManager recurring, IOptions<BillingOptions> billing, BillingCalendar calendar) : IHostedService
+    private sealed class RecurringBillingJobs(IRecurringJobManager recurring, IOptions<BillingOptions> billing, IOptions<UsageReportingOptions> usage, BillingCalendar calendar) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -77,6 +79,8 @@ public static class BackgroundWork
                 billing.Value.CloseSchedule, new RecurringJobOptions { TimeZone = calendar.Zone });
             recurring.AddOrUpdate<BillingJobs>(BillingJobs.SweepPaymentsId, jobs => jobs.SweepPaymentsAsync(CancellationToken.None),
                 billing.Value.SweepSchedule, new RecurringJobOptions { TimeZone = calendar.Zone });
+            recurring.AddOrUpdate<UsageReportingJobs>(UsageReportingJobs.ReportUsageId, jobs => jobs.ReportUsageAsync(CancellationToken.None),
+                usage.Value.Schedule, new RecurringJobOptions { TimeZone = calendar.Zone });
             return Task.CompletedTask;
         }
 
