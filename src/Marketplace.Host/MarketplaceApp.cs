@@ -184,8 +184,6 @@ public static class MarketplaceApp
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         Features.Console.Billing.InvoicePdf.MapInvoicePdf(app);
         app.MapReconciliationEndpoints();
-        Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
-        Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         Features.Billing.Reconciliations.ReconciliationPaths.MapReconciliationCsv(app);
         app.MapMarketplaceWeb();
         return app;

@@ -10,7 +10,7 @@ namespace Marketplace.Web.Tests;
 /// A browser marketplace of its own for billing: its tests move the clock past the end of a period, which the
 /// shared marketplace's tests must never see.
 /// </summary>
-public sealed class BillingWebFixture() : WebMarketplaceFixture(BillingPages.Factory());
+public sealed class BillingWebFixture() : WebMarketplaceFixture(BillingPages.Factory(runJobs: true));
 
 [CollectionDefinition(Name)]
 public sealed class BillingWebCollection : ICollectionFixture<BillingWebFixture>
@@ -19,7 +19,8 @@ public sealed class BillingWebCollection : ICollectionFixture<BillingWebFixture>
 }
 
 /// <summary>
-/// The sample city's November billed: the operator closes the period in the console and opens an invoice, the
+/// The sample city's November billed: the operator closes the period in the console, opens an invoice, reconciles
+/// the period (the run page follows the background job to its report) and downloads the report's CSV; the
 /// buyer finds its invoices and opens one, the provider reads its statement; every billing page passes the page
 /// checks in both languages, and the invoice prints without the site around it.
 /// </summary>
@@ -63,6 +64,21 @@ public sealed class BillingJourneyTests(BillingWebFixture fixture)
             Assert.Contains(ClosedNovember.IssuerRegistration, invoice, StringComparison.Ordinal);
             Assert.Contains("Connection fee", invoice, StringComparison.Ordinal);
             await _checks.AssertSoundAsync(operatorVisitor, "invoice");
+
+            // Then reconciles the closed period and downloads the report.
+            Assert.Equal(200, await operatorVisitor.OpenPageAsync("/console/operator/billing"));
+            await Visitor.FollowAsync(page, page.Locator("#reconciliations-link"), "/console/operator/billing/reconciliations");
+            await _checks.AssertSoundAsync(operatorVisitor, "console-operator-reconciliations");
+            await page.Locator("#reconciliation-period").FillAsync("2026-11");
+            await page.Locator("form:has(#reconciliation-period) button[type=submit]").ClickAsync();
+            await page.WaitForURLAsync("**/console/operator/billing/reconciliations/rec-2026-11-*");
+            // The run page refreshes itself until the background job is done.
+            await page.Locator(".status-done").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+            await _checks.AssertSoundAsync(operatorVisitor, "console-operator-reconciliation");
+            Assert.StartsWith("Reconciliation 2026-11 (", await page.Locator("#reconciliation-summary").InnerTextAsync(), StringComparison.Ordinal);
+            var csv = await page.APIRequest.GetAsync(await page.Locator("a[href$='/report.csv']").GetAttributeAsync("href") ?? "");
+            Assert.Equal(200, csv.Status);
+            Assert.StartsWith("kind,contract,buyer", await csv.TextAsync(), StringComparison.Ordinal);
             Assert.Empty(operatorVisitor.TakeProblems());
         }
 

@@ -54,11 +54,12 @@ public sealed class ClosedNovember : IAsyncLifetime
 /// <summary>What the billing page tests share: the marketplace's settings, contracts with usage, signed-in people.</summary>
 public static class BillingPages
 {
-    public static MarketplaceFactory Factory() => new(settings: new Dictionary<string, string>
+    /// <param name="runJobs">Whether the host runs Hangfire's jobs (a browser journey follows a reconciliation run to its end).</param>
+    public static MarketplaceFactory Factory(bool runJobs = false) => new(settings: new Dictionary<string, string>
     {
         ["Marketplace:Billing:IssuerName"] = "Sample City Data Exchange",
         ["Marketplace:Billing:IssuerRegistration"] = ClosedNovember.IssuerRegistration,
-        ["Marketplace:Jobs:RunServer"] = "false",
+        ["Marketplace:Jobs:RunServer"] = runJobs ? "true" : "false",
     });
 
     /// <summary>A new provider's offering (¥1 per 10 records), a contract of <paramref name="buyer"/> on it and <paramref name="records"/> records of usage now.</summary>
