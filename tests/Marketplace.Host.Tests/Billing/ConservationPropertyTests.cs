@@ -76,36 +76,55 @@ public sealed class ConservationPropertyTests
         }
 
         var closes = new[] { ("2026-11", new DateTimeOffset(2026, 11, 30, 16, 5, 0, TimeSpan.Zero)), ("2026-12", new DateTimeOffset(2026, 12, 31, 16, 5, 0, TimeSpan.Zero)), ("2027-01", new DateTimeOffset(2027, 1, 31, 16, 5, 0, TimeSpan.Zero)) };
+        var sweep = factory.Services.GetRequiredService<PaymentOutboxSweep>();
+        var reporting = factory.Services.GetRequiredService<Marketplace.Billing.Usage.UsageReporting>();
+
+        // One timeline: usage arriving, the daily usage report to Stripe's meters (00:30 in Tokyo) with a sweep of
+        // the payment outbox while Stripe fails some calls, and the month-end closes (some crashing half-way).
+        var timeline = new List<(DateTimeOffset At, int Order, Func<Task> Act)>();
         var accepted = new Dictionary<string, long>();
-        var pendingCloses = new Queue<(string Period, DateTimeOffset At)>(closes);
-        foreach (var send in sends.OrderBy(s => s.Arrives))
+        foreach (var send in sends)
         {
-            while (pendingCloses.Count > 0 && pendingCloses.Peek().At <= send.Arrives)
+            timeline.Add((send.Arrives, 2, async () =>
             {
-                var (period, at) = pendingCloses.Dequeue();
-                await CloseWithCrashAsync(factory, operatorClient, crashes, random, period, at);
-            }
-            factory.Time.SetUtcNow(send.Arrives);
-            var (listing, contractId) = contracts[send.Contract];
-            var response = await listing.Provider.Client.PostAsJsonAsync("/api/v1/usage", new
-            {
-                events = new[] { new { eventId = send.Id, contractId, units = send.Units, occurredAt = send.Occurred } },
-            });
-            var report = await Ok<JsonElement>(response, HttpStatusCode.OK);
-            if (report.GetProperty("accepted").GetInt32() == 1)
-            {
-                Assert.False(accepted.ContainsKey($"{contractId}/{send.Id}"), $"{send.Id} was accepted twice");
-                accepted[$"{contractId}/{send.Id}"] = send.Units;
-            }
+                factory.Time.SetUtcNow(send.Arrives);
+                var (listing, contractId) = contracts[send.Contract];
+                var response = await listing.Provider.Client.PostAsJsonAsync("/api/v1/usage", new
+                {
+                    events = new[] { new { eventId = send.Id, contractId, units = send.Units, occurredAt = send.Occurred } },
+                });
+                var report = await Ok<JsonElement>(response, HttpStatusCode.OK);
+                if (report.GetProperty("accepted").GetInt32() == 1)
+                {
+                    Assert.False(accepted.ContainsKey($"{contractId}/{send.Id}"), $"{send.Id} was accepted twice");
+                    accepted[$"{contractId}/{send.Id}"] = send.Units;
+                }
+            }));
         }
-        while (pendingCloses.Count > 0)
+        foreach (var (period, at) in closes)
         {
-            var (period, at) = pendingCloses.Dequeue();
-            await CloseWithCrashAsync(factory, operatorClient, crashes, random, period, at);
+            timeline.Add((at, 1, () => CloseWithCrashAsync(factory, operatorClient, crashes, random, period, at)));
+        }
+        for (var tick = new DateTimeOffset(2026, 11, 10, 15, 30, 0, TimeSpan.Zero); tick < new DateTimeOffset(2027, 2, 5, 0, 0, 0, TimeSpan.Zero); tick = tick.AddDays(1))
+        {
+            var at = tick;
+            timeline.Add((at, 0, async () =>
+            {
+                factory.Time.SetUtcNow(at);
+                await reporting.ReportClosedDaysAsync();
+                if (random.NextDouble() < 0.3)
+                {
+                    stripe.FailNext(random.Next(1, 3), random.NextDouble() < 0.5 ? 429 : 500);
+                }
+                await sweep.SweepAsync();
+            }));
+        }
+        foreach (var (_, _, act) in timeline.OrderBy(t => t.At).ThenBy(t => t.Order))
+        {
+            await act();
         }
 
-        // Stripe fails some calls; the sweep runs until nothing is due.
-        var sweep = factory.Services.GetRequiredService<PaymentOutboxSweep>();
+        // Stripe fails some more calls; the sweep runs until nothing is due.
         for (var round = 0; round < 20; round++)
         {
             if (random.NextDouble() < 0.5)
@@ -139,6 +158,7 @@ public sealed class ConservationPropertyTests
         }
 
         Assert.Equal(accepted.Values.Sum(), meters);
+        Assert.Equal(accepted.Values.Sum(), stripe.MeterTotals.Sum(t => t.Value));
         Assert.Equal(accepted.Values.Sum(), invoices.Sum(i => i.Lines.Where(l => l.Kind is "usage" or "flat-fee" or "adjustment").Sum(l => l.Quantity)));
         Assert.All(invoices, i => Assert.Equal(i.TotalMinor, i.Shares.Sum(s => s.AmountMinor)));
         Assert.Equal(invoices.Count(i => i.TotalMinor != 0), stripe.Invoices.Count);
