@@ -46,6 +46,26 @@ public sealed partial class ReconciliationRuns(
         return new ReconciliationRunView(run, json is null ? null : ReconciliationReport.FromJson(json));
     }
 
+    /// <summary>The longest a reader may wait for a run to finish in one request.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The run once it is done or failed, or as it stands after <paramref name="wait"/> (at most <see cref="MaxWait"/>,
+    /// in wall-clock time): a long poll, so that a script needs one request instead of a polling loop.
+    /// </summary>
+    public async Task<ReconciliationRunView> WaitAsync(string id, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var until = TimeProvider.System.GetTimestamp();
+        var view = await GetAsync(id);
+        while (view.Run.Status is ReconciliationStatus.Queued or ReconciliationStatus.Running
+            && TimeProvider.System.GetElapsedTime(until) < (wait > MaxWait ? MaxWait : wait))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken);
+            view = await GetAsync(id);
+        }
+        return view;
+    }
+
     /// <summary>Runs of a period (or every recent run), newest first.</summary>
     public async Task<IReadOnlyList<ReconciliationRun>> ListAsync(string? period)
     {

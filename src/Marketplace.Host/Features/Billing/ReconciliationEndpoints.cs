@@ -42,7 +42,7 @@ public static class ReconciliationEndpoints
             .WithSummary("The reconciliation runs of a billing period, newest first (operator).")
             .RequireAuthorization(Policies.Operator).ProducesProblem(400);
         billing.MapGet("/reconciliations/{id}", Get).WithName("GetReconciliation")
-            .WithSummary("A reconciliation run: status and progress, and once done its report (JSON, or CSV with Accept: text/csv) and one summary line (operator).")
+            .WithSummary("A reconciliation run: status and progress, and once done its report (JSON, or CSV with Accept: text/csv) and one summary line (operator). wait=N (up to 60) answers once the run is done or after N seconds.")
             .RequireAuthorization(Policies.Operator).Produces<ReconciliationRunResponse>().Produces(200, contentType: "text/csv").ProducesProblem(404).ProducesProblem(409);
         billing.MapPost("/reconciliations/{id}/repairs", Repair).WithName("RepairReconciliation")
             .WithSummary("Apply the repairs a finished run's report offers (operator): re-send usage Stripe lost under new identifiers, report unreported usage, credit notes for over-billing. Idempotent.")
@@ -62,9 +62,16 @@ public static class ReconciliationEndpoints
         return TypedResults.Ok(new ReconciliationListResponse(id, [.. (await runs.ListAsync(id)).Select(r => r.ToResponse(null))]));
     }
 
-    private static async Task<IResult> Get(string id, HttpContext http, ReconciliationRuns runs)
+    private static async Task<IResult> Get(string id, string? wait, HttpContext http, ReconciliationRuns runs)
     {
-        var view = await runs.GetAsync(id);
+        var seconds = 0;
+        if (wait is not null && (!int.TryParse(wait, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seconds)
+            || seconds > ReconciliationRuns.MaxWait.TotalSeconds))
+        {
+            throw new Marketplace.Domain.DomainException(Marketplace.Domain.DomainErrorCode.InvalidField("wait"),
+                $"wait is how many seconds to wait for the run to finish: 0 to {ReconciliationRuns.MaxWait.TotalSeconds:0}.");
+        }
+        var view = seconds > 0 ? await runs.WaitAsync(id, TimeSpan.FromSeconds(seconds), http.RequestAborted) : await runs.GetAsync(id);
         if (WantsCsv(http))
         {
             if (view.Report is null)
