@@ -29,6 +29,11 @@ public sealed class BillingPeriodsGrain(
             throw new DomainException(ErrorCodes.PeriodOutOfOrder,
                 $"Billing period {period} is before {latest.Period}, which is already closed; earlier periods are billed as adjustments on the next invoice.");
         }
+        if (latest is not null && latest.Status != PeriodStatus.Closed)
+        {
+            throw new DomainException(ErrorCodes.PeriodOutOfOrder,
+                $"Billing period {latest.Period} began closing and has not finished: close it again first, so that {period} sees all of its invoices.");
+        }
         if (latest is not null && latest.Period != previousPeriod)
         {
             throw new DomainException(ErrorCodes.PeriodOutOfOrder,

@@ -17,6 +17,7 @@ public sealed partial class PeriodClosing(
     GrainReferences grains,
     IHoldingsIndex holdings,
     IUsageLedger ledger,
+    IInvoiceIndex invoices,
     BillingCalendar calendar,
     IOptions<BillingOptions> options,
     ILogger<PeriodClosing> logger)
@@ -178,28 +179,48 @@ public sealed partial class PeriodClosing(
     /// </summary>
     private async Task<IReadOnlyList<LateUsage>> LateUsageAsync(string contractId, BillingPeriod period)
     {
-        var late = new List<LateUsage>();
         var earlier = new List<BillingPeriod>();
         for (var p = Previous(period); earlier.Count < LateUsagePeriods; p = Previous(p))
         {
             earlier.Add(p);
         }
+        var units = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var q in earlier)
         {
-            var units = (await ledger.GetTotalsAsync(contractId, q.Id)).Units;
-            if (units == 0)
+            units[q.Id] = (await ledger.GetTotalsAsync(contractId, q.Id)).Units;
+        }
+        if (units.Values.All(u => u == 0))
+        {
+            return [];
+        }
+        // Everything the contract's invoices, adjustments and credit notes of those periods billed for each of them
+        // (a credit note carries the period of the invoice it corrects and the units it takes back).
+        var oldest = earlier[^1].Id;
+        var documents = new List<Invoice>();
+        IndexPosition? after = null;
+        do
+        {
+            var page = await invoices.ListAsync(new InvoiceQuery(ContractId: contractId), after, IndexLimits.MaxPageSize);
+            foreach (var entry in page.Items.Where(e => string.CompareOrdinal(e.Period, oldest) >= 0 && string.CompareOrdinal(e.Period, period.Id) < 0))
             {
-                continue;
-            }
-            long billed = 0;
-            for (var r = q; string.CompareOrdinal(r.Id, period.Id) < 0; r = r.Next())
-            {
-                if (await grains.Get<IInvoiceGrain>(InvoiceIds.For(r.Id, contractId)).Get() is { } invoice)
+                if (await grains.Get<IInvoiceGrain>(entry.InvoiceId).Get() is { } document)
                 {
-                    billed = checked(billed + invoice.UnitsBilledFor(q.Id));
+                    documents.Add(document);
                 }
             }
-            late.Add(new LateUsage(q.Id, billed, units));
+            after = page.Next;
+        }
+        while (after is not null);
+
+        var late = new List<LateUsage>();
+        foreach (var q in earlier.Where(q => units[q.Id] > 0))
+        {
+            long billed = 0;
+            foreach (var document in documents)
+            {
+                billed = checked(billed + document.UnitsBilledFor(q.Id));
+            }
+            late.Add(new LateUsage(q.Id, billed, units[q.Id]));
         }
         return late;
     }

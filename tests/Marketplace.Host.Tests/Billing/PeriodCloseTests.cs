@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Marketplace.Host.Features.Billing;
 using static Marketplace.Host.Tests.MarketplaceDriver;
 
@@ -140,6 +141,20 @@ public class PeriodCloseTests : IAsyncLifetime
         Assert.Equal(100, november.Lines.Sum(l => l.Quantity));
         Assert.Equal([("usage", "2026-12", 20L, 2L), ("adjustment", "2026-11", 40L, 4L)],
             december.Lines.Select(l => (l.Kind, l.UsagePeriod, l.Quantity, l.AmountMinor)));
+    }
+
+    [Fact]
+    public async Task A_period_whose_close_stopped_half_way_must_finish_before_the_next_begins()
+    {
+        var periods = _factory.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Marketplace.Grains.IBillingPeriodsGrain>(Marketplace.Grains.IBillingPeriodsGrain.Key);
+        await periods.BeginClose("2026-11", "2026-10", "operator"); // as a close that crashed after beginning
+        _factory.Time.SetUtcNow(new DateTimeOffset(2026, 12, 31, 16, 0, 0, TimeSpan.Zero));
+
+        var problem = await Problem(await _operator.PostAsync("/api/v1/billing/periods/2026-12/close", null), HttpStatusCode.Conflict);
+        await CloseAsync("2026-11");
+        await CloseAsync("2026-12");
+
+        Assert.Contains("2026-11 began closing and has not finished", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
