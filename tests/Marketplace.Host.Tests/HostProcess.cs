@@ -49,15 +49,27 @@ public sealed class HostProcess : IAsyncDisposable
         }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var host = new HostProcess(process, baseUrl, dataDirectory);
+        // The last lines the host wrote to stderr: why it stopped, if it stops during start-up.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                host._errors.Enqueue(line);
+                while (host._errors.Count > 40 && host._errors.TryDequeue(out string? _))
+                {
+                }
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, baseUrl, dataDirectory);
         await host.WaitHealthyAsync();
         return host;
     }
 
     /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no shutdown hooks, no flushing.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
+
     public void Kill()
     {
         _process.Kill(entireProcessTree: true);
@@ -89,7 +101,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited during start-up with code {_process.ExitCode}.");
+                throw new InvalidOperationException($"The host exited during start-up with code {_process.ExitCode}:\n{string.Join('\n', _errors)}");
             }
             try
             {

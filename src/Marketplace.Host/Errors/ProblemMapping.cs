@@ -10,7 +10,7 @@ namespace Marketplace.Host.Errors;
 /// One error shape everywhere: every failure leaves as RFC 7807 ProblemDetails. A domain error's status comes
 /// from its kind (<see cref="ErrorKind"/>), never from the spelling of its code.
 /// </summary>
-public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger, IHostEnvironment environment) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -38,6 +38,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             logger.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
             problem = Problem(500, "Something went wrong on our side",
                 "The error was logged; nothing you sent was half-applied. Try again, and tell the operator if it persists.");
+            if (environment.IsEnvironment("Testing"))
+            {
+                // Only under test: the failure itself, so that a rare one in CI says what it was.
+                problem.Extensions["exception"] = $"{exception.GetType().FullName}: {exception.Message}";
+            }
         }
         httpContext.Response.StatusCode = problem.Status ?? 500;
         if (problem.Extensions.TryGetValue("retryAfter", out var retry) && retry is not null)

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.AspNetCore;
 using Hangfire.InMemory;
 using Marketplace.Billing;
 using Marketplace.Billing.Usage;
@@ -38,6 +39,9 @@ public static class BackgroundWork
         // Each host its own storage, registered before AddHangfire so that it is not JobStorage.Current (a static
         // several hosts in one process, such as tests, would share).
         services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(7) }));
+        // Likewise the activator: jobs resolve their services from this host's container, not from whichever host
+        // set Hangfire's static JobActivator.Current last.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
