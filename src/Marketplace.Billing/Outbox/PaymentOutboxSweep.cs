@@ -121,7 +121,9 @@ public sealed partial class PaymentOutboxSweep(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            var giveUp = attempts >= MaxAttempts;
+            // Work that waits for something outside it (a payout account, connected accounts, an invoice still being
+            // issued) waits as long as that takes; anything else is given up for an operator after MaxAttempts.
+            var giveUp = attempts >= MaxAttempts && e is not PaymentWorkNotReady;
             var retryAfter = (e as PaymentUnavailableException)?.RetryAfter;
             LogRetry(logger, claim.Message.Id, attempts, giveUp, e.Message);
             await outbox.RetryLaterAsync(claim, calendar.Now + PauseAfter(attempts, retryAfter), Describe(e), giveUp, cancellationToken);
