@@ -8,6 +8,7 @@ using Marketplace.Grains;
 using Marketplace.Host.Features.Billing;
 using Marketplace.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using static Marketplace.Benchmarks.BenchHttp;
 
 namespace Marketplace.Benchmarks;
 
@@ -74,21 +75,4 @@ internal static class PeriodCloseBench
 
     public static string Describe(Result r) => string.Create(CultureInfo.InvariantCulture,
         $"  {r.Contracts,6:N0} contracts, {r.Events,10:N0} events: ingest {r.Ingest.TotalSeconds,6:N1} s, close {r.Close.TotalSeconds,6:N2} s → {r.Invoices:N0} invoices, ¥{r.TotalMinor:N0}");
-
-    private static HttpClient Client(Uri baseUri, string key)
-    {
-        var client = new HttpClient { BaseAddress = baseUri };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
-        return client;
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
-        }
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-    }
 }

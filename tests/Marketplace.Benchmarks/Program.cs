@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Marketplace.Benchmarks;
+using static Marketplace.Benchmarks.BenchHttp;
 using Marketplace.Host;
 
 // build.ps1 bench: brokered, metered access against bare Kestrel on the same machine, plus provider usage ingest.
@@ -261,23 +262,6 @@ static async Task<(string BuyerKey, string ProviderKey, string ContractId)> Arra
     using var b = Client(baseUri, buyer.GetProperty("apiKey").GetString()!);
     var contract = await Json(await b.PostAsJsonAsync("/api/v1/offerings/bench-offer/contracts", new { purpose = "research" }));
     return (buyer.GetProperty("apiKey").GetString()!, provider.GetProperty("apiKey").GetString()!, contract.GetProperty("id").GetString()!);
-}
-
-static HttpClient Client(Uri baseUri, string key)
-{
-    var client = new HttpClient { BaseAddress = baseUri };
-    client.DefaultRequestHeaders.Authorization = new("Bearer", key);
-    return client;
-}
-
-static async Task<JsonElement> Json(HttpResponseMessage response)
-{
-    var body = await response.Content.ReadAsStringAsync();
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
-    }
-    return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
 }
 
 internal sealed record RunningApp(WebApplication App, Uri Uri) : IAsyncDisposable

@@ -25,7 +25,7 @@ public static class StripeWebhookEndpoint
     {
         if (http.Request.ContentLength > PaymentEvents.MaxBodyBytes)
         {
-            throw new DomainException(ErrorCodes.WebhookTooLarge, $"A webhook body is at most {PaymentEvents.MaxBodyBytes / 1024} KB.");
+            throw TooLarge();
         }
         var body = await ReadBoundedAsync(http.Request.Body, http.RequestAborted);
         var outcome = await events.ReceiveAsync(body, http.Request.Headers["Stripe-Signature"].ToString());
@@ -41,10 +41,13 @@ public static class StripeWebhookEndpoint
         {
             if (buffer.Length + read > PaymentEvents.MaxBodyBytes)
             {
-                throw new DomainException(ErrorCodes.WebhookTooLarge, $"A webhook body is at most {PaymentEvents.MaxBodyBytes / 1024} KB.");
+                throw TooLarge();
             }
             buffer.Write(chunk, 0, read);
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    private static DomainException TooLarge() =>
+        new(ErrorCodes.WebhookTooLarge, $"A webhook body is at most {PaymentEvents.MaxBodyBytes / 1024} KB.");
 }
