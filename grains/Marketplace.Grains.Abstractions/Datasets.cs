@@ -21,7 +21,13 @@ public sealed record DatasetMetadata(
 public sealed record DatasetDefinition(
     [property: Id(0)] DatasetClass Class,
     [property: Id(1)] DatasetMetadata Metadata,
-    [property: Id(2)] DatasetSchema Schema);
+    [property: Id(2)] DatasetSchema Schema,
+    [property: Id(3)] PersonalDataProfile? Personal = null)
+{
+    /// <summary>The data items and category consent is checked against: as declared, or the default for a personal dataset that declared none; null for other classes.</summary>
+    public PersonalDataProfile? PersonalProfile =>
+        Class == DatasetClass.Personal ? Personal ?? PersonalDataProfile.DefaultFor(Schema) : null;
+}
 
 [GenerateSerializer, Alias("Marketplace.RevisionStatus")]
 public enum RevisionStatus

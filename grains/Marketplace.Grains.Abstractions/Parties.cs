@@ -9,6 +9,9 @@ public enum PartyRole
 
     /// <summary>A provider the operator trusts to hold personal data for its subjects; the only role that may list personal datasets.</summary>
     InformationBank,
+
+    /// <summary>A person whose data an information bank holds; never a party: their principal names the bank and <see cref="ApiPrincipal.SubjectId"/>.</summary>
+    DataSubject,
 }
 
 [GenerateSerializer, Immutable, Alias("Marketplace.PartyProfile")]
@@ -20,7 +23,8 @@ public sealed record PartyProfile(
     [property: Id(4)] IReadOnlyList<string> KeyPrefixes,
     [property: Id(20)] PartyStatus Status = PartyStatus.Active,
     [property: Id(21)] string? SuspensionReason = null,
-    [property: Id(22)] PartyBilling? Billing = null);
+    [property: Id(22)] PartyBilling? Billing = null,
+    [property: Id(23)] IReadOnlyList<string>? Certifications = null);
 
 /// <summary>
 /// How a party is invoiced and paid: a provider's or buyer's qualified-invoice registration number (T + 13 digits),
@@ -38,7 +42,7 @@ public sealed record PartyBilling(
 
 /// <summary>The authenticated caller: who they are and in which role.</summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.ApiPrincipal")]
-public sealed record ApiPrincipal([property: Id(0)] string PartyId, [property: Id(1)] PartyRole Role);
+public sealed record ApiPrincipal([property: Id(0)] string PartyId, [property: Id(1)] PartyRole Role, [property: Id(2)] string? SubjectId = null);
 
 /// <summary>
 /// A provider, buyer or operator (key: party id). One grain for all roles: profile and keys are the same shape.

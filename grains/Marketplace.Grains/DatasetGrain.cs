@@ -131,5 +131,13 @@ internal static class DatasetRules
             throw new DomainException(ErrorCodes.DatasetInvalidLicence, "Public (open) data needs an open licence such as CC-BY-4.0, not 'proprietary'.");
         }
         definition.Schema.Validate(definition.Class);
+        if (definition.Personal is { } personal)
+        {
+            if (definition.Class != DatasetClass.Personal)
+            {
+                throw new DomainException(ErrorCodes.PersonalItemsInvalid, "Only a personal dataset declares personal data items; remove 'personal' or make the class personal.");
+            }
+            personal.Validate(definition.Schema);
+        }
     }
 }

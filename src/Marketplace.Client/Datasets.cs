@@ -6,6 +6,12 @@ public sealed record SchemaField(string Name, string Type, bool Required = false
 /// <param name="SubjectField">The field naming the data subject; set only on personal data.</param>
 public sealed record DatasetSchema(IReadOnlyList<SchemaField> Fields, string? SubjectField = null);
 
+/// <summary>One data item of a personal dataset; <paramref name="Sensitive"/> items (要配慮個人情報) need explicit consent.</summary>
+public sealed record PersonalDataItem(string Field, bool Sensitive = false);
+
+/// <param name="Category">health, mobility, location, demographic, lifestyle or financial.</param>
+public sealed record PersonalData(string Category, IReadOnlyList<PersonalDataItem> Items);
+
 /// <param name="Class">public, private or personal.</param>
 public sealed record CreateDatasetRequest(
     string Id,
@@ -21,7 +27,8 @@ public sealed record CreateDatasetRequest(
     DateTimeOffset? TemporalEnd,
     string? UpdateFrequency,
     string Language,
-    DatasetSchema Schema);
+    DatasetSchema Schema,
+    PersonalData? Personal = null);
 
 /// <param name="Status">current or retired.</param>
 public sealed record Revision(string RevisionId, long Records, long Bytes, DateTimeOffset CreatedAt, string Status);
@@ -44,7 +51,8 @@ public sealed record Dataset(
     DatasetSchema Schema,
     string? CurrentRevisionId,
     IReadOnlyList<Revision> Revisions,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    PersonalData? Personal = null);
 
 /// <summary>A page of datasets; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
 public sealed record DatasetList(IReadOnlyList<Dataset> Items, string? Next = null);

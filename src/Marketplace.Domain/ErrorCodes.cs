@@ -123,4 +123,23 @@ public static class ErrorCodes
     public static readonly DomainErrorCode TestClockBackwards = new("billing.test-clock-backwards", ErrorKind.Invalid);
     // h4 (issue 9): reconciliation.
     public static readonly DomainErrorCode ReconciliationNotDone = new("billing.reconciliation-not-done", ErrorKind.Conflict);
+    // lead (issue 10): consent and personal data.
+    public static readonly DomainErrorCode ConsentPurposeUnknown = new("consent.purpose-unknown", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ConsentCategoryUnknown = new("consent.category-unknown", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ConsentScopeInvalid = new("consent.scope-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ConsentRecipientsRequired = new("consent.recipients-required", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ConsentExpiryInvalid = new("consent.expiry-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ConsentTooManyEvents = new("consent.too-many-events", ErrorKind.Conflict);
+    public static readonly DomainErrorCode ConsentNotFound = new("consent.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode ConsentNotActive = new("consent.not-active", ErrorKind.Conflict);
+    public static readonly DomainErrorCode ConsentNotPermittedByNotice = new("consent.not-in-notice", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ConsentLimit = new("consent.limit", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PersonalItemsInvalid = new("personal.items-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NoticeInvalid = new("notice.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NoticeNotFound = new("notice.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode SubjectNotFound = new("subject.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode SubjectExists = new("subject.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode SubjectDeleted = new("subject.deleted", ErrorKind.Conflict);
+    public static readonly DomainErrorCode RecipientNotReviewed = new("consent.recipient-not-reviewed", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode ReviewInvalid = new("consent.review-invalid", ErrorKind.Invalid);
 }

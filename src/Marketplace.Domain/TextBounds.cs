@@ -17,6 +17,10 @@ public static class TextBounds
     public const int Buyers = 1_000;
     public const int Reason = 1_000;
 
+    /// <summary>A value quoted back in an error message, cut to 64 characters so a hostile input cannot fill the answer.</summary>
+    public static string Shorten(string? value) =>
+        value is null ? "" : value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
+
     /// <summary>Refuses <paramref name="value"/> if it is longer than <paramref name="maxLength"/> characters.</summary>
     public static void Check(string? value, int maxLength, string field)
     {

@@ -24,6 +24,13 @@ public interface IRecordStore
     /// <summary>Reads up to <paramref name="limit"/> committed records with Sequence &gt; <paramref name="afterSequence"/>, in sequence order.</summary>
     Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes every record of one data subject from a committed revision (a person's deletion request): pages read
+    /// after it returns never include them, and cursors walk past where they were. Returns how many were removed;
+    /// removing again removes nothing.
+    /// </summary>
+    Task<long> RedactSubjectAsync(string revisionId, string subjectId, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the rows of revisions that were begun but never committed (a crash mid-upload). Called at start-up.</summary>
     Task<int> DiscardAbandonedRevisionsAsync(CancellationToken cancellationToken = default);
 }

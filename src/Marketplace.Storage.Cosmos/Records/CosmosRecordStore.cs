@@ -73,6 +73,9 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
         }
     }
 
+    public Task<long> RedactSubjectAsync(string revisionId, string subjectId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Redacting a subject is being built for the Cosmos store (issue 10, h3).");
+
     public async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
     {
         PortArguments.CheckPageRead(revisionId, limit, filters);

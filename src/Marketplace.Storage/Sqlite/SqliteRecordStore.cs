@@ -99,6 +99,22 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore, I
         return scan.Page(records, limit, anyBeyond);
     }
 
+    public Task<long> RedactSubjectAsync(string revisionId, string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(revisionId);
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        return database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            // Pages walk by sequence, so a removed row leaves a gap that cursors step over.
+            command.CommandText = "DELETE FROM records WHERE revision_id = $revision AND subject_id = $subject";
+            command.Parameters.AddWithValue("$revision", revisionId);
+            command.Parameters.AddWithValue("$subject", subjectId);
+            return (long)command.ExecuteNonQuery();
+        }, cancellationToken);
+    }
+
     public Task<int> DiscardAbandonedRevisionsAsync(CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) =>
         {

@@ -22,6 +22,8 @@ internal static class SqliteSchema
             json        TEXT NOT NULL,
             PRIMARY KEY (revision_id, seq)
         ) WITHOUT ROWID;
+        -- A person's records, for their deletion request; only personal data names a subject.
+        CREATE INDEX IF NOT EXISTS records_by_subject ON records (revision_id, subject_id) WHERE subject_id IS NOT NULL;
 
         -- Usage ledger. The arrival sequence is the rowid, so every insert appends at the end of the table.
         CREATE TABLE IF NOT EXISTS usage_ledger (

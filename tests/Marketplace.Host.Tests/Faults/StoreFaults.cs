@@ -109,6 +109,12 @@ internal sealed class FaultyRecordStore(IRecordStore inner, StoreFaults faults) 
         return inner.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
     }
 
+    public Task<long> RedactSubjectAsync(string revisionId, string subjectId, CancellationToken cancellationToken = default)
+    {
+        faults.ThrowIfUnavailable();
+        return inner.RedactSubjectAsync(revisionId, subjectId, cancellationToken);
+    }
+
     public Task<int> DiscardAbandonedRevisionsAsync(CancellationToken cancellationToken = default)
     {
         faults.ThrowIfUnavailable();

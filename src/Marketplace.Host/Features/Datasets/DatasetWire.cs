@@ -7,6 +7,11 @@ public sealed record SchemaFieldWire(string? Name, string? Type, bool Required =
 
 public sealed record SchemaWire(IReadOnlyList<SchemaFieldWire>? Fields, string? SubjectField);
 
+/// <summary>A personal dataset's data category and items; a sensitive item (要配慮個人情報) needs explicit consent.</summary>
+public sealed record PersonalItemWire(string? Field, bool Sensitive = false);
+
+public sealed record PersonalWire(string? Category, IReadOnlyList<PersonalItemWire>? Items);
+
 public sealed record CreateDatasetRequest(
     string? Id,
     string? Class,
@@ -21,7 +26,8 @@ public sealed record CreateDatasetRequest(
     DateTimeOffset? TemporalEnd,
     string? UpdateFrequency,
     string? Language,
-    SchemaWire? Schema);
+    SchemaWire? Schema,
+    PersonalWire? Personal = null);
 
 public sealed record RevisionResponse(string RevisionId, long Records, long Bytes, DateTimeOffset CreatedAt, string Status);
 
@@ -43,7 +49,8 @@ public sealed record DatasetResponse(
     SchemaWire Schema,
     string? CurrentRevisionId,
     IReadOnlyList<RevisionResponse> Revisions,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    PersonalWire? Personal = null);
 
 /// <summary>A page of datasets; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
 public sealed record DatasetListResponse(IReadOnlyList<DatasetResponse> Items, string? Next);
@@ -65,7 +72,11 @@ public static class DatasetMapping
             r.Title?.Trim() ?? "", r.Description?.Trim() ?? "", Clean(Wire.Entries(r.Keywords, "keywords")), Clean(Wire.Entries(r.Themes, "themes")),
             r.Publisher?.Trim() ?? "", r.Licence?.Trim() ?? "", r.Spatial, r.TemporalStart, r.TemporalEnd,
             r.UpdateFrequency, string.IsNullOrWhiteSpace(r.Language) ? "en" : r.Language.Trim());
-        return new DatasetDefinition(cls, metadata, new DatasetSchema(fields, r.Schema!.SubjectField));
+        var personal = r.Personal is null
+            ? null
+            : new PersonalDataProfile(r.Personal.Category?.Trim() ?? "",
+                [.. Wire.Entries(r.Personal.Items, "personal.items").Select(i => new PersonalDataItem(i.Field?.Trim() ?? "", i.Sensitive))]);
+        return new DatasetDefinition(cls, metadata, new DatasetSchema(fields, r.Schema!.SubjectField), personal);
     }
 
     public static DatasetResponse ToResponse(this DatasetView v)
@@ -77,7 +88,8 @@ public static class DatasetMapping
             v.Definition.Schema.SubjectField);
         return new DatasetResponse(v.Id, v.ProviderId, Wire.Name(v.Definition.Class), m.Title, m.Description, m.Keywords, m.Themes,
             m.Publisher, m.Licence, m.Spatial, m.TemporalStart, m.TemporalEnd, m.UpdateFrequency, m.Language, schema,
-            v.CurrentRevision?.RevisionId, [.. v.Revisions.Select(ToResponse)], v.CreatedAt);
+            v.CurrentRevision?.RevisionId, [.. v.Revisions.Select(ToResponse)], v.CreatedAt,
+            v.Definition.PersonalProfile is { } p ? new PersonalWire(p.Category, [.. p.Items.Select(i => new PersonalItemWire(i.Field, i.Sensitive))]) : null);
     }
 
     public static RevisionResponse ToResponse(this DatasetRevision r)

@@ -19,6 +19,11 @@ public sealed class PartyAdministration(IGrainFactory grains, IPartyDirectory di
     public async Task<PartyWithKey> RegisterAsync(string? id, string? role, string? name)
     {
         var parsed = Wire.ParseEnum<PartyRole>(role, "role");
+        if (parsed == PartyRole.DataSubject)
+        {
+            throw new DomainException(DomainErrorCode.InvalidField("role"),
+                "A data subject is not a party: their information bank registers them (POST /api/v1/bank/subjects).");
+        }
         var partyId = string.IsNullOrWhiteSpace(id) ? Identifiers.NewId(parsed.ToString().ToLowerInvariant()) : id.Trim();
         Wire.EnsureSlug(partyId, "id");
         var profile = await grains.GetGrain<IPartyGrain>(partyId).Register(parsed, name ?? "");
