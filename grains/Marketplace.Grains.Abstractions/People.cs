@@ -14,7 +14,8 @@ public sealed record PersonEnrolment(
     [property: Id(0)] string PartyId,
     [property: Id(1)] PartyRole Role,
     [property: Id(2)] string DisplayName,
-    [property: Id(3)] string PasswordHash);
+    [property: Id(3)] string PasswordHash,
+    [property: Id(4)] string? SubjectId = null);
 
 /// <summary>
 /// What signing in needs: the stored hash (verified outside the grain, since hashing is slow on purpose), the

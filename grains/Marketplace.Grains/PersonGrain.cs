@@ -16,6 +16,7 @@ public sealed class PersonState
     [Id(7)] public string SecurityStamp { get; set; } = "";
     [Id(8)] public DateTimeOffset EnrolledAt { get; set; }
     [Id(9)] public DateTimeOffset? LastSignedInAt { get; set; }
+    [Id(10)] public string? SubjectId { get; set; }
 }
 
 /// <summary>
@@ -51,6 +52,7 @@ public sealed class PersonGrain(
         }
         S.PartyId = enrolment.PartyId;
         S.Role = enrolment.Role;
+        S.SubjectId = enrolment.SubjectId;
         S.DisplayName = enrolment.DisplayName;
         S.PasswordHash = enrolment.PasswordHash;
         S.SecurityStamp = NewStamp();
@@ -143,9 +145,15 @@ public sealed class PersonGrain(
         }
     }
 
-    private Task<PartyStatus?> StandingOfParty() => GrainFactory.GetGrain<IPartyGrain>(S.PartyId).GetStatus();
+    /// <summary>
+    /// A data subject acts for themself, never for the bank: a suspended bank must not stop its people from seeing or
+    /// withdrawing their consents, so their standing does not depend on the bank's.
+    /// </summary>
+    private Task<PartyStatus?> StandingOfParty() => S.Role == PartyRole.DataSubject
+        ? Task.FromResult<PartyStatus?>(PartyStatus.Active)
+        : GrainFactory.GetGrain<IPartyGrain>(S.PartyId).GetStatus();
 
-    private PersonSession Session() => new(SignIn, S.DisplayName, new ApiPrincipal(S.PartyId, S.Role), S.SecurityStamp);
+    private PersonSession Session() => new(SignIn, S.DisplayName, new ApiPrincipal(S.PartyId, S.Role, S.SubjectId), S.SecurityStamp);
 
     private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 }

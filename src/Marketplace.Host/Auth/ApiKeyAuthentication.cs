@@ -18,6 +18,20 @@ public sealed class ApiKeyAuthentication(
     public const string PartyClaim = "party";
     public const string KeyClaim = "key";
 
+    /// <summary>A data subject's id at their bank (the party claim names the bank); absent for parties.</summary>
+    public const string SubjectClaim = "subject";
+
+    /// <summary>The claims every principal carries, whichever way it signed in (key or cookie).</summary>
+    internal static List<Claim> ClaimsOf(ApiPrincipal principal)
+    {
+        List<Claim> claims = [new Claim(PartyClaim, principal.PartyId), new Claim(ClaimTypes.Role, principal.Role.ToString())];
+        if (principal.SubjectId is { } subject)
+        {
+            claims.Add(new Claim(SubjectClaim, subject));
+        }
+        return claims;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -39,7 +53,7 @@ public sealed class ApiKeyAuthentication(
     internal static AuthenticationTicket TicketFor(ApiPrincipal principal, string keyPrefix)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(PartyClaim, principal.PartyId), new Claim(ClaimTypes.Role, principal.Role.ToString()), new Claim(KeyClaim, keyPrefix)],
+            [.. ClaimsOf(principal), new Claim(KeyClaim, keyPrefix)],
             SchemeName, PartyClaim, ClaimTypes.Role);
         return new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName);
     }
@@ -54,7 +68,7 @@ public sealed class ApiKeyAuthentication(
 
     private string RoleOfCaller() =>
         Enum.TryParse<PartyRole>(Context.User.FindFirstValue(ClaimTypes.Role), out var role)
-            ? $"{(role == PartyRole.InformationBank || role == PartyRole.Operator ? "an" : "a")} {Wire.Name(role)}"
+            ? $"{(role is PartyRole.InformationBank or PartyRole.Operator ? "an" : "a")} {Wire.Name(role)}"
             : "this";
 
     private async Task WriteProblem(int status, string title, string detail)
@@ -78,6 +92,7 @@ public static class Roles
     public const string Provider = nameof(PartyRole.Provider);
     public const string Buyer = nameof(PartyRole.Buyer);
     public const string InformationBank = nameof(PartyRole.InformationBank);
+    public const string DataSubject = nameof(PartyRole.DataSubject);
 }
 
 public static class PrincipalExtensions
@@ -94,6 +109,6 @@ public static class PrincipalExtensions
         ArgumentNullException.ThrowIfNull(user);
         var party = user.FindFirstValue(ApiKeyAuthentication.PartyClaim)
             ?? throw new InvalidOperationException("The endpoint was reached without an authenticated party.");
-        return new ApiPrincipal(party, Enum.Parse<PartyRole>(user.FindFirstValue(ClaimTypes.Role)!));
+        return new ApiPrincipal(party, Enum.Parse<PartyRole>(user.FindFirstValue(ClaimTypes.Role)!), user.FindFirstValue(ApiKeyAuthentication.SubjectClaim));
     }
 }

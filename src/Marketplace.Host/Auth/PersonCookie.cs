@@ -68,8 +68,7 @@ public static class PersonCookie
         ArgumentNullException.ThrowIfNull(session);
         var identity = new ClaimsIdentity(
             [
-                new Claim(ApiKeyAuthentication.PartyClaim, session.Principal.PartyId),
-                new Claim(ClaimTypes.Role, session.Principal.Role.ToString()),
+                .. ApiKeyAuthentication.ClaimsOf(session.Principal),
                 new Claim(PersonClaim, session.SignIn),
                 new Claim(ClaimTypes.Name, session.DisplayName),
                 new Claim(StampClaim, session.SecurityStamp),
