@@ -54,7 +54,9 @@ public sealed record AccessGrant(
     [property: Id(3)] long UnitsGranted,
     [property: Id(4)] string DatasetId,
     [property: Id(5)] UsageUnit Unit,
-    [property: Id(6)] string Period);
+    [property: Id(6)] string Period,
+    [property: Id(7)] string Purpose = "",
+    [property: Id(8)] DatasetClass DatasetClass = DatasetClass.Public);
 
 /// <summary>A contract between a buyer and a provider (key: contract id). Authorize is the hot path.</summary>
 [Alias("Marketplace.IContractGrain")]

@@ -142,4 +142,5 @@ public static class ErrorCodes
     public static readonly DomainErrorCode SubjectDeleted = new("subject.deleted", ErrorKind.Conflict);
     public static readonly DomainErrorCode RecipientNotReviewed = new("consent.recipient-not-reviewed", ErrorKind.Forbidden);
     public static readonly DomainErrorCode ReviewInvalid = new("consent.review-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NoticeChanged = new("notice.changed", ErrorKind.Conflict);
 }

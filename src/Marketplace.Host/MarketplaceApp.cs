@@ -1,3 +1,5 @@
+using Marketplace.Application.Consent;
+using Marketplace.Host.Features.Consent;
 using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Catalog;
@@ -117,6 +119,13 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
         builder.Services.AddSingleton<PartyAdministration>();
+        // Issue 10: consent and personal data through information banks.
+        builder.Services.AddSingleton(PseudonymKeyFile.LoadOrCreate(options.DataDirectory));
+        builder.Services.AddSingleton<PersonalDataAccess>();
+        builder.Services.AddSingleton<SubjectDeletion>();
+        builder.Services.AddSingleton<SubjectConsents>();
+        builder.Services.AddSingleton<InformationBanking>();
+        builder.Services.AddSingleton<SubjectRegistration>();
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
@@ -178,6 +187,8 @@ public static class MarketplaceApp
         app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
         app.MapBillingEndpoints();
+        app.MapSubjectEndpoints();
+        app.MapBankEndpoints();
         app.MapStripeWebhook();
         app.MapTestClock();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
