@@ -100,7 +100,6 @@ public sealed class PersonalDataAccess(GrainReferences grains, IConsentIndex con
         var subjects = page.Records.Select(r => r.SubjectId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var coverage = await CoverageAsync(access, review.Class, subjects, forAggregate: false, cancellationToken);
         var subjectField = access.Dataset.Definition.Schema.SubjectField!;
-        var projection = new PersonalRecordProjection();
         var served = new List<StoredRecord>(page.Records.Count);
         var perSubject = new Dictionary<string, (ConsentCoverage Coverage, long Records)>(StringComparer.Ordinal);
         foreach (var record in page.Records)
@@ -110,7 +109,7 @@ public sealed class PersonalDataAccess(GrainReferences grains, IConsentIndex con
                 continue;
             }
             var pseudonym = pseudonyms.For(access.ContractId, subject);
-            served.Add(new StoredRecord(record.Sequence, pseudonym, projection.Project(record.Json, subjectField, pseudonym, covered.Items)));
+            served.Add(new StoredRecord(record.Sequence, pseudonym, PersonalRecordProjection.Project(record.Json, subjectField, pseudonym, covered.Items)));
             perSubject[subject] = (covered, perSubject.TryGetValue(subject, out var seen) ? seen.Records + 1 : 1);
         }
         var provisions = perSubject
