@@ -142,4 +142,7 @@ public static class ErrorCodes
     public static readonly DomainErrorCode SubjectDeleted = new("subject.deleted", ErrorKind.Conflict);
     public static readonly DomainErrorCode RecipientNotReviewed = new("consent.recipient-not-reviewed", ErrorKind.Forbidden);
     public static readonly DomainErrorCode ReviewInvalid = new("consent.review-invalid", ErrorKind.Invalid);
+    // h1 (issue 10): consent receipts.
+    public static readonly DomainErrorCode ReceiptMalformed = new("receipt.malformed", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ReceiptTooLarge = new("receipt.too-large", ErrorKind.TooLarge);
 }
