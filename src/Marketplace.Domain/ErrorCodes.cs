@@ -143,4 +143,7 @@ public static class ErrorCodes
     public static readonly DomainErrorCode RecipientNotReviewed = new("consent.recipient-not-reviewed", ErrorKind.Forbidden);
     public static readonly DomainErrorCode ReviewInvalid = new("consent.review-invalid", ErrorKind.Invalid);
     public static readonly DomainErrorCode NoticeChanged = new("notice.changed", ErrorKind.Conflict);
+    // h1 (issue 10): consent receipts.
+    public static readonly DomainErrorCode ReceiptMalformed = new("receipt.malformed", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ReceiptTooLarge = new("receipt.too-large", ErrorKind.TooLarge);
 }

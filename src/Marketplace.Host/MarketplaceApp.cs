@@ -21,6 +21,7 @@ using Marketplace.Host.Features.Datasets;
 using Marketplace.Host.Features.Evaluation;
 using Marketplace.Host.Features.Offerings;
 using Marketplace.Host.Features.Parties;
+using Marketplace.Host.Features.Receipts;
 using Marketplace.Host.Features.Usage;
 using Marketplace.Host.Http;
 using Marketplace.Host.OpenApi;
@@ -130,6 +131,7 @@ public static class MarketplaceApp
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
         builder.Services.AddPersistedDataProtection(options.DataDirectory);
+        builder.Services.AddConsentReceipts(options.DataDirectory); // h1 (issue 10): receipt keys, signer, verifier
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddPersonCookie(HttpsConfigured(builder.Configuration));
@@ -195,6 +197,7 @@ public static class MarketplaceApp
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         Features.Console.Billing.InvoicePdf.MapInvoicePdf(app);
         app.MapReconciliationEndpoints();
+        app.MapReceiptEndpoints();
         Features.Billing.Reconciliations.ReconciliationPaths.MapReconciliationCsv(app);
         app.MapMarketplaceWeb();
         return app;
