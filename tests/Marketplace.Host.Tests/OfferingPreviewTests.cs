@@ -136,6 +136,7 @@ public sealed class OfferingPreviewTests(MarketplaceFixture fixture)
         {
             datasetId,
             pricing = new { model = "per-unit", currency = "JPY", amount = 5, unit = "record" },
+            policy = new { purposes = new[] { "academic-research" } },
             approval = "provider",
             preview = true,
         }));

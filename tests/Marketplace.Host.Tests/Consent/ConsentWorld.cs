@@ -100,15 +100,25 @@ public sealed class ConsentWorld
         var noticeId = MarketplaceDriver.UniqueId("notice");
         await Expect(await bank.Client.PutAsJsonAsync($"/api/v1/bank/notices/{noticeId}", Notice(datasetId, [Purpose])), HttpStatusCode.OK);
 
+        var people = await RegisterAsync(fixture.Factory, bank, ids, signIns);
+        return new ConsentWorld(fixture.Factory, bank, buyer, datasetId, noticeId, contract, people);
+    }
+
+    /// <summary>Registers more residents at the world's bank (with no records in its dataset).</summary>
+    public static Task<IReadOnlyList<Resident>> CreateResidentsAsync(ConsentWorld world, int count) =>
+        RegisterAsync(world.Factory, world.Bank, [.. Enumerable.Range(0, count).Select(_ => MarketplaceDriver.UniqueId("subj"))], signIns: false);
+
+    private static async Task<IReadOnlyList<Resident>> RegisterAsync(MarketplaceFactory factory, Party bank, IReadOnlyList<string> ids, bool signIns)
+    {
         var people = new List<Resident>();
         foreach (var id in ids)
         {
             var signIn = signIns ? $"{id}@example.jp" : null;
             var registered = await MarketplaceDriver.Ok<RegisteredSubjectResponse>(
                 await bank.Client.PostAsJsonAsync("/api/v1/bank/subjects", new { subjectId = id, displayName = "住民 " + id, signIn }), HttpStatusCode.Created);
-            people.Add(new Resident(id, fixture.Factory.ClientWithKey(registered.ApiKey), registered.SignIn, registered.OneTimePassword));
+            people.Add(new Resident(id, factory.ClientWithKey(registered.ApiKey), registered.SignIn, registered.OneTimePassword));
         }
-        return new ConsentWorld(fixture.Factory, bank, buyer, datasetId, noticeId, contract, people);
+        return people;
     }
 
     public static object Notice(string datasetId, string[] purposes, string[]? classes = null) => new

@@ -29,9 +29,9 @@ public static class BankEndpoints
             .ProducesProblem(404);
 
         app.MapGet("/api/v1/banks/{bankId}/notices", ListNotices).WithTags("Information bank").WithName("ListNotices")
-            .WithSummary("The current version of each of a bank's notices: what its people read before consenting. Open to anyone.").AllowAnonymous();
+            .WithSummary("The current version of each of a bank's notices: what its people read before consenting. Open to anyone.").RequireAuthorization(Policies.AnyoneOrValidKey).ProducesProblem(400);
         app.MapGet("/api/v1/banks/{bankId}/notices/{noticeId}", GetNotice).WithTags("Information bank").WithName("GetNotice")
-            .WithSummary("A notice, its current version or the one asked for (version). Open to anyone.").AllowAnonymous().ProducesProblem(404);
+            .WithSummary("A notice, its current version or the one asked for (version). Open to anyone.").RequireAuthorization(Policies.AnyoneOrValidKey).ProducesProblem(404);
         return app;
     }
 
