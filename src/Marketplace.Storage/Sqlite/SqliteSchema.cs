@@ -181,6 +181,21 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS invoice_index_by_provider ON invoice_index (provider_id, sort_key);
         CREATE INDEX IF NOT EXISTS invoice_index_by_contract ON invoice_index (contract_id, sort_key);
 
+        -- Each person's part of the people's share of invoices on personal data (SubjectEarningsPorts.cs).
+        CREATE TABLE IF NOT EXISTS subject_earnings (
+            bank_id      TEXT NOT NULL,
+            subject_id   TEXT NOT NULL,
+            period       TEXT NOT NULL,
+            invoice_id   TEXT NOT NULL,
+            contract_id  TEXT NOT NULL,
+            buyer_id     TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            records      INTEGER NOT NULL,
+            counted      INTEGER NOT NULL,
+            PRIMARY KEY (bank_id, subject_id, period, invoice_id)
+        ) WITHOUT ROWID;
+
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,

@@ -32,6 +32,8 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<SqlitePartyDirectory>());
         services.TryAddSingleton<SqliteInvoiceIndex>();
         services.TryAddSingleton<IInvoiceIndex>(sp => sp.GetRequiredService<SqliteInvoiceIndex>());
+        services.TryAddSingleton<SqliteSubjectEarnings>();
+        services.TryAddSingleton<ISubjectEarnings>(sp => sp.GetRequiredService<SqliteSubjectEarnings>());
         return services;
     }
 
