@@ -11,7 +11,9 @@ namespace Marketplace.Billing.Subjects;
 /// part (<see cref="ISubjectEarnings"/>). Writing again writes the same parts: the invoice's share is fixed when it
 /// is issued and the record of provision only grows, so a close run again after stopping half-way converges.
 /// A credit note's (negative) people's share is divided by the same counts as its invoice's, so it takes back from
-/// each person in proportion to what they were paid.
+/// each person in proportion to what they were paid. An invoice's late-usage adjustment lines share in its pool too,
+/// divided like the rest by the people of the invoice's own period: the record of provision cannot tell which earlier
+/// provisions reached the ledger late, and their people already shared in their own period's invoice.
 /// </summary>
 public sealed partial class SubjectShareDistribution(ISubjectEarnings earnings, ILogger<SubjectShareDistribution> logger, IProvisionLog? provisions = null)
 {

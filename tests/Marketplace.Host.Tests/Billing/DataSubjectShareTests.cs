@@ -5,6 +5,7 @@ using Marketplace.Application;
 using Marketplace.Billing.Subjects;
 using Marketplace.Grains;
 using Marketplace.Host.Features.Billing;
+using Marketplace.Host.Features.Console.Billing;
 using Marketplace.Host.Tests.Web;
 using Marketplace.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -154,5 +155,19 @@ public sealed class DataSubjectShareTests : IAsyncLifetime
         var row = html[html.IndexOf("share-datasubjects", StringComparison.Ordinal)..];
         Assert.Contains("The people whose records were used (10% of each line)", row[..row.IndexOf("</tr>", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Contains("¥550", row[..row.IndexOf("</tr>", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_banks_statement_page_says_what_it_owes_its_people()
+    {
+        var (bank, buyer, contractId) = await PersonalContractAsync(1_000);
+        await SeedAsync(bank, buyer, contractId, "r-1", 10);
+        await CloseNovemberAsync(buyer, contractId);
+
+        var (status, html) = await BillingPages.GetAsync(await BillingPages.SignedInAsync(_factory, _driver, bank.Id), BillingPaths.Statements("2026-11"), "en");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Owed to your people</dt>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd id=\"statement-data-subjects\">¥550</dd>", html, StringComparison.Ordinal);
     }
 }
