@@ -35,6 +35,14 @@ public sealed class SubjectShareDistributionTests
     }
 
     [Fact]
+    public void The_banks_payout_carries_its_peoples_share_with_its_own()
+    {
+        var invoice = PersonalInvoice(units: 1_000, amount: 5_000);
+
+        Assert.Equal((3_850L, 550L, 4_400L), (invoice.ProviderShareMinor, invoice.DataSubjectsShareMinor, invoice.PayoutMinor));
+    }
+
+    [Fact]
     public async Task Without_a_record_of_provision_nothing_is_divided()
     {
         var earnings = new MemoryEarnings();
