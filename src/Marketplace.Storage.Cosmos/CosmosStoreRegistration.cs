@@ -39,6 +39,8 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<CosmosPartyDirectory>());
         services.TryAddSingleton<CosmosInvoiceIndex>();
         services.TryAddSingleton<IInvoiceIndex>(sp => sp.GetRequiredService<CosmosInvoiceIndex>());
+        services.TryAddSingleton<CosmosSubjectEarnings>();
+        services.TryAddSingleton<ISubjectEarnings>(sp => sp.GetRequiredService<CosmosSubjectEarnings>());
         return services;
     }
 

@@ -222,6 +222,20 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS provisions_by_subject ON provisions (bank_id, subject_id, at, event_id);
         CREATE INDEX IF NOT EXISTS provisions_by_contract ON provisions (contract_id, period, subject_id);
+        -- Each person's part of the people's share of invoices on personal data (SubjectEarningsPorts.cs).
+        CREATE TABLE IF NOT EXISTS subject_earnings (
+            bank_id      TEXT NOT NULL,
+            subject_id   TEXT NOT NULL,
+            period       TEXT NOT NULL,
+            invoice_id   TEXT NOT NULL,
+            contract_id  TEXT NOT NULL,
+            buyer_id     TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            records      INTEGER NOT NULL,
+            counted      INTEGER NOT NULL,
+            PRIMARY KEY (bank_id, subject_id, period, invoice_id)
+        ) WITHOUT ROWID;
 
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (

@@ -36,6 +36,8 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<IConsentIndex>(sp => sp.GetRequiredService<SqliteConsentIndex>());
         services.TryAddSingleton<SqliteProvisionLog>();
         services.TryAddSingleton<IProvisionLog>(sp => sp.GetRequiredService<SqliteProvisionLog>());
+        services.TryAddSingleton<SqliteSubjectEarnings>();
+        services.TryAddSingleton<ISubjectEarnings>(sp => sp.GetRequiredService<SqliteSubjectEarnings>());
         return services;
     }
 
