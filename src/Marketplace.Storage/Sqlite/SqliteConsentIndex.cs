@@ -7,7 +7,9 @@ namespace Marketplace.Storage.Sqlite;
 /// <summary>
 /// Consents in <c>consent_grants</c> (JSON plus key columns) and people's standing in <c>consent_subjects</c>, each row
 /// replaced only by a newer version. A lookup of a page's people is one statement: the ids travel as one JSON array
-/// parameter and each is one probe of the (bank, subject) index.
+/// parameter and each is one seek into the table, whose key starts with (bank, subject). Measured once with a
+/// Stopwatch on the shared 2-core machine (100,000 people, two grants each): a lookup of 1,000 of them took ≈15 ms
+/// (p50; 9 ms at best), ≈5 ms of it parsing the 2,000 grants' JSON; their standing ≈3 ms.
 /// </summary>
 public sealed class SqliteConsentIndex(SqliteDatabase database) : IConsentIndex
 {

@@ -184,15 +184,17 @@ internal static class SqliteSchema
         -- Consent (ConsentPorts.cs). A grant is its JSON (ConsentGrantJson) plus the columns it is found and guarded by:
         -- stored only when its version is newer than the row's, so a late older write cannot undo a withdrawal.
         CREATE TABLE IF NOT EXISTS consent_grants (
-            record_id  TEXT PRIMARY KEY,
             bank_id    TEXT NOT NULL,
             subject_id TEXT NOT NULL,
+            record_id  TEXT NOT NULL,
             scope      TEXT NOT NULL,
             version    INTEGER NOT NULL,
-            grant_json TEXT NOT NULL
+            grant_json TEXT NOT NULL,
+            PRIMARY KEY (bank_id, subject_id, record_id)
         ) WITHOUT ROWID;
-        -- A page's people at a bank: one index probe per person.
-        CREATE INDEX IF NOT EXISTS consent_grants_by_subject ON consent_grants (bank_id, subject_id);
+        -- Keyed by person, so a page's people are one seek each into the table itself (their grants side by side);
+        -- the version guard finds a record by its id.
+        CREATE UNIQUE INDEX IF NOT EXISTS consent_grants_by_record ON consent_grants (record_id);
         CREATE INDEX IF NOT EXISTS consent_grants_by_scope ON consent_grants (bank_id, scope, record_id);
         CREATE TABLE IF NOT EXISTS consent_subjects (
             bank_id               TEXT NOT NULL,

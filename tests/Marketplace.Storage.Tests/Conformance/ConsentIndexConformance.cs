@@ -71,6 +71,17 @@ public abstract class ConsentIndexConformance
     }
 
     [Fact]
+    public async Task Concurrent_writes_of_many_versions_leave_the_newest()
+    {
+        var index = await OpenAsync();
+
+        var stored = await Task.WhenAll(Enumerable.Range(1, 12).Reverse().Select(v => index.PutAsync(Grant("cr-1", "subj-1", version: v))));
+
+        Assert.Contains(true, stored);
+        Assert.Equal(12, Assert.Single(await index.FindBySubjectsAsync("bank-1", ["subj-1"])).Version);
+    }
+
+    [Fact]
     public async Task A_lookup_returns_every_grant_of_exactly_the_people_asked_at_that_bank_only()
     {
         var index = await OpenAsync();

@@ -26,3 +26,15 @@ public sealed class SqliteProvisionLogTests : ProvisionLogConformance, IAsyncLif
 
     public Task DisposeAsync() => files.DisposeAsync().AsTask();
 }
+
+public sealed class SqliteRecordRedactionTests : RecordRedactionConformance, IAsyncLifetime
+{
+    private readonly SqliteTestFiles files = new();
+
+    protected override Task<IRecordStore> OpenStoreAsync() =>
+        Task.FromResult<IRecordStore>(files.Open(database => new SqliteRecordStore(database)));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => files.DisposeAsync().AsTask();
+}
