@@ -40,6 +40,7 @@ public sealed class ConsentAuthorizationMatrixTests(MarketplaceFixture fixture)
         new("POST", "/api/v1/subjects/me/consents/{id}/withdraw", c => ($"/api/v1/subjects/me/consents/{c.ConsentId}/withdraw", null), [403, 403, 403, 403, Ok, 404]),
         new("GET", "/api/v1/subjects/me/receipts", _ => ("/api/v1/subjects/me/receipts", null), [403, 403, 403, 403, Ok, Ok]),
         new("GET", "/api/v1/subjects/me/provisions", _ => ("/api/v1/subjects/me/provisions", null), [403, 403, 403, 403, Ok, Ok]),
+        new("GET", "/api/v1/subjects/me/earnings", _ => ("/api/v1/subjects/me/earnings", null), [403, 403, 403, 403, Ok, Ok]),
         new("PUT", "/api/v1/subjects/me/statistics", _ => ("/api/v1/subjects/me/statistics", new { optOut = true }), [403, 403, 403, 403, Ok, Ok]),
         new("POST", "/api/v1/subjects/me/deletion-request", _ => ("/api/v1/subjects/me/deletion-request", null), [403, 403, 403, 403, Ok, Ok]),
         new("POST", "/api/v1/bank/subjects", _ => ("/api/v1/bank/subjects", new { subjectId = MarketplaceDriver.UniqueId("subj"), displayName = "X" }), [403, Ok, Ok, 403, 403, 403]),

@@ -57,6 +57,11 @@ public sealed record SubjectResponse(
 
 public sealed record StatisticsRequest(bool? OptOut);
 
+/// <summary>What a person's data earned them in one billing period (integer minor units: yen have none).</summary>
+public sealed record EarningsResponse(string Period, long AmountMinor, string Currency, int Contracts, int Buyers, long Records, long Counted);
+
+public sealed record EarningsListResponse(IReadOnlyList<EarningsResponse> Items);
+
 public sealed record RegisterSubjectRequest(string? SubjectId, string? DisplayName, string? SignIn);
 
 /// <summary>A person just registered: their one-time password (for the portal) and API key, each shown only here.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Consent;
+using Marketplace.Billing.Subjects;
 using Marketplace.Domain;
 using Marketplace.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,6 +34,8 @@ public static class SubjectEndpoints
         me.MapGet("/provisions", Provisions).WithName("ListMyProvisions")
             .WithSummary("Who received your records: buyer, contract, purpose, consent, data items, how many records and when; newest first, a page at a time (before, pageSize 1-200).")
             .ProducesProblem(400);
+        me.MapGet("/earnings", Earnings).WithName("ListMyEarnings")
+            .WithSummary("What your data earned you: your part of the people's share of each invoice on personal data, per billing period, newest first.");
         me.MapPut("/statistics", Statistics).WithName("SetStatisticsOptOut")
             .WithSummary("Leave (optOut: true) or rejoin (false) every aggregate statistic from the next query on.").ProducesProblem(400);
         me.MapPost("/deletion-request", Delete).WithName("RequestMyDeletion")
@@ -71,6 +74,13 @@ public static class SubjectEndpoints
         var items = await consents.ProvisionsAsync(http.User.Caller(), ProvisionCursor.Decode(before), size, http.RequestAborted);
         var next = items.Count == size ? ProvisionCursor.Encode(items[^1].At, items[^1].EventId) : null;
         return TypedResults.Ok(new ProvisionListResponse([.. items.Select(p => p.ToResponse())], next));
+    }
+
+    private static async Task<Ok<EarningsListResponse>> Earnings(HttpContext http, SubjectConsents consents, SubjectEarningsQueries earnings)
+    {
+        var me = await consents.ProfileAsync(http.User.Caller());
+        var periods = await earnings.ListAsync(me.BankId, me.SubjectId, http.RequestAborted);
+        return TypedResults.Ok(new EarningsListResponse([.. periods.Select(p => new EarningsResponse(p.Period, p.AmountMinor, p.Currency, p.Contracts, p.Buyers, p.Records, p.Counted))]));
     }
 
     private static async Task<Ok<SubjectResponse>> Statistics(StatisticsRequest request, HttpContext http, SubjectConsents consents) =>
