@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Marketplace.Grains;
@@ -29,6 +31,24 @@ public sealed class ReceiptsEndpointTests(MarketplaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(keys.EnumerateArray(), k => k.GetProperty("kid").GetString() == receipt.KeyId && k.GetProperty("crv").GetString() == "P-256");
+    }
+
+    [Fact]
+    public async Task A_third_party_checks_a_receipt_with_nothing_but_the_published_JWK_set()
+    {
+        var receipt = SignedReceipt(fixture.Factory);
+
+        var jwks = JsonDocument.Parse(await fixture.Factory.CreateClient().GetStringAsync("/.well-known/jwks.json")).RootElement;
+        var header = JsonDocument.Parse(Base64Url.DecodeFromChars(receipt.Jws.Split('.')[0])).RootElement;
+        var jwk = jwks.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("kid").GetString() == header.GetProperty("kid").GetString());
+        using var key = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = Base64Url.DecodeFromChars(jwk.GetProperty("x").GetString()), Y = Base64Url.DecodeFromChars(jwk.GetProperty("y").GetString()) },
+        });
+        var signedPart = receipt.Jws[..receipt.Jws.LastIndexOf('.')];
+
+        Assert.True(key.VerifyData(Encoding.ASCII.GetBytes(signedPart), Base64Url.DecodeFromChars(receipt.Jws.Split('.')[2]), HashAlgorithmName.SHA256));
     }
 
     [Fact]
