@@ -136,6 +136,9 @@ public static partial class SampleCity
                 .Column("systolic_bp", FieldType.Integer, h => h.SystolicBp)
                 .Column("diastolic_bp", FieldType.Integer, h => h.DiastolicBp)
                 .Column("hba1c", FieldType.Number, h => h.Hba1c),
-            SubjectField: "subject_id"),
+            SubjectField: "subject_id",
+            // Health check results are sensitive personal information under the APPI (要配慮個人情報): only under explicit consent.
+            PersonalCategory: "health",
+            SensitiveFields: ["height_cm", "weight_kg", "systolic_bp", "diastolic_bp", "hba1c"]),
     ];
 }

@@ -13,6 +13,8 @@ public enum DatasetClass
 /// <param name="Themes">EU data themes (TRAN, ENVI, SOCI, HEAL, ECON, ...).</param>
 /// <param name="TemporalEnd">Null while the dataset is still being added to.</param>
 /// <param name="SubjectField">The field naming the data subject; set only on personal data.</param>
+/// <param name="PersonalCategory">Personal data's category (health, mobility, ...): every field but the subject is one of its data items.</param>
+/// <param name="SensitiveFields">The items that are sensitive personal information (要配慮個人情報): provided only under explicit consent.</param>
 public sealed record SampleDataset(
     string Id,
     string ProviderId,
@@ -27,7 +29,9 @@ public sealed record SampleDataset(
     string UpdateFrequency,
     RowFormat Format,
     Table Table,
-    string? SubjectField = null)
+    string? SubjectField = null,
+    string? PersonalCategory = null,
+    IReadOnlyList<string>? SensitiveFields = null)
 {
     public const string Spatial = "Minato-Mirai";
 

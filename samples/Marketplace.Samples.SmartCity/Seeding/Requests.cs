@@ -23,7 +23,11 @@ internal static class Requests
         Language: SampleDataset.Language,
         Schema: new DatasetSchema(
             [.. dataset.Table.Fields.Select(f => new SchemaField(f.Name, WireName(f.Type), f.Required))],
-            dataset.SubjectField));
+            dataset.SubjectField),
+        Personal: dataset.PersonalCategory is { } category
+            ? new PersonalData(category, [.. dataset.Table.Fields.Where(f => f.Name != dataset.SubjectField)
+                .Select(f => new PersonalDataItem(f.Name, dataset.SensitiveFields?.Contains(f.Name) == true))])
+            : null);
 
     public static CreateOfferingRequest Offering(SampleOffering offering) => new(
         Id: offering.Id,

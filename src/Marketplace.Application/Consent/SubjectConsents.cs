@@ -83,8 +83,9 @@ public sealed class SubjectConsents(GrainReferences grains, IProvisionLog provis
         return new ConsentRecordView(record, record.StatusAt(calendar.Now), await NoticeAsync(record.BankId, record.NoticeId, record.NoticeVersion));
     }
 
+    /// <summary>The receipts, newest first (the grain keeps them in the order issued; several may share an instant).</summary>
     public async Task<IReadOnlyList<ConsentReceipt>> ReceiptsAsync(ApiPrincipal subject) =>
-        [.. (await (await RegisteredAsync(subject)).ListReceipts()).OrderByDescending(r => r.IssuedAt)];
+        [.. (await (await RegisteredAsync(subject)).ListReceipts()).Reverse()];
 
     /// <summary>The receipt, the record at the receipt's version's current form and the notice it was given under.</summary>
     public async Task<(ConsentReceipt Receipt, ConsentRecordView Record)> ReceiptAsync(ApiPrincipal subject, string receiptId)

@@ -25,7 +25,7 @@ public sealed class ConsentAuthorizationMatrixTests(MarketplaceFixture fixture)
     private static readonly Who[] Callers = [Who.Operator, Who.Bank, Who.OtherBank, Who.Buyer, Who.Subject, Who.OtherSubject];
 
     /// <summary>The callers and ids one row plays with: the world's bank, buyer and dataset, and this row's own two residents.</summary>
-    private sealed record Cell(ConsentWorld World, Party OtherBank, Resident Subject, Resident OtherSubject, string ConsentId);
+    private sealed record Cell(ConsentWorld World, Party OtherBank, Resident Subject, Resident OtherSubject, string ConsentId, string ReceiptId);
 
     private sealed record Row(string Method, string Route, Func<Cell, (string Url, object? Body)> Request, int[] Expected, int Anonymous = 401);
 
@@ -39,6 +39,8 @@ public sealed class ConsentAuthorizationMatrixTests(MarketplaceFixture fixture)
         new("PUT", "/api/v1/subjects/me/consents/{id}", c => ($"/api/v1/subjects/me/consents/{c.ConsentId}", ConsentBody(c)), [403, 403, 403, 403, Ok, 404]),
         new("POST", "/api/v1/subjects/me/consents/{id}/withdraw", c => ($"/api/v1/subjects/me/consents/{c.ConsentId}/withdraw", null), [403, 403, 403, 403, Ok, 404]),
         new("GET", "/api/v1/subjects/me/receipts", _ => ("/api/v1/subjects/me/receipts", null), [403, 403, 403, 403, Ok, Ok]),
+        new("GET", "/api/v1/subjects/me/receipts/{id}", c => ($"/api/v1/subjects/me/receipts/{c.ReceiptId}", null), [403, 403, 403, 403, Ok, 404]),
+        new("GET", "/api/v1/subjects/me/receipts/{id}/kantara", c => ($"/api/v1/subjects/me/receipts/{c.ReceiptId}/kantara", null), [403, 403, 403, 403, Ok, 404]),
         new("GET", "/api/v1/subjects/me/provisions", _ => ("/api/v1/subjects/me/provisions", null), [403, 403, 403, 403, Ok, Ok]),
         new("GET", "/api/v1/subjects/me/earnings", _ => ("/api/v1/subjects/me/earnings", null), [403, 403, 403, 403, Ok, Ok]),
         new("PUT", "/api/v1/subjects/me/statistics", _ => ("/api/v1/subjects/me/statistics", new { optOut = true }), [403, 403, 403, 403, Ok, Ok]),
@@ -101,7 +103,8 @@ public sealed class ConsentAuthorizationMatrixTests(MarketplaceFixture fixture)
         var (world, otherBank) = await SharedAsync();
         var pair = await ConsentWorld.CreateResidentsAsync(world, 2);
         var consent = await world.ConsentAsync(pair[0]);
-        var cell = new Cell(world, otherBank, pair[0], pair[1], consent.Id);
+        var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await pair[0].Client.GetAsync("/api/v1/subjects/me/receipts"), System.Net.HttpStatusCode.OK);
+        var cell = new Cell(world, otherBank, pair[0], pair[1], consent.Id, receipts.Items[0].Id);
         var clients = new Dictionary<Who, HttpClient>
         {
             [Who.Operator] = fixture.Driver.Operator,

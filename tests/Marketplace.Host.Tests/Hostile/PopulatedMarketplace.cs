@@ -88,6 +88,8 @@ public sealed class PopulatedMarketplace
 
     public required string ConsentId { get; init; }
 
+    public required string ReceiptId { get; init; }
+
     public IReadOnlyList<Visitor> Callers =>
     [
         Anonymous,
@@ -112,6 +114,7 @@ public sealed class PopulatedMarketplace
         reconciliation.EnsureSuccessStatusCode();
         var bank = await driver.CreatePartyAsync("information-bank");
         var (subjectId, subject, noticeId, consentId) = await PersonAsync(driver, bank);
+        var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await subject.GetAsync("/api/v1/subjects/me/receipts"), HttpStatusCode.OK);
         return new PopulatedMarketplace(driver)
         {
             Anonymous = new Visitor("anonymous", driver.Factory.CreateClient()),
@@ -123,6 +126,7 @@ public sealed class PopulatedMarketplace
             SubjectId = subjectId,
             NoticeId = noticeId,
             ConsentId = consentId,
+            ReceiptId = receipts.Items[0].Id,
             Spare = spare,
             SparePerson = (await driver.EnrolPersonAsync(spare.Id)).SignIn,
             OtherPerson = (await driver.EnrolPersonAsync(otherProvider.Id)).SignIn,
@@ -167,6 +171,7 @@ public sealed class PopulatedMarketplace
             "notices" => NoticeId,
             "reviews" => Buyer.Id,
             "consents" => ConsentId,
+            "receipts" => ReceiptId,
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }

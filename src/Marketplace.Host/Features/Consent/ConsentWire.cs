@@ -45,6 +45,9 @@ public sealed record ReceiptResponse(string Id, string ConsentId, int Version, s
 
 public sealed record ReceiptListResponse(IReadOnlyList<ReceiptResponse> Items);
 
+/// <summary>A receipt with the consent record it speaks for, as the ISO/IEC TS 27560 document that was signed.</summary>
+public sealed record ReceiptDocumentResponse(ReceiptResponse Receipt, System.Text.Json.JsonElement Record);
+
 public sealed record ProvisionResponse(
     string EventId, string ContractId, string BuyerId, string DatasetId, string Purpose, string ConsentId,
     IReadOnlyList<string> Items, long Records, bool Aggregate, DateTimeOffset At, string Period);

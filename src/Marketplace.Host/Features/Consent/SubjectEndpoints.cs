@@ -1,6 +1,8 @@
 using System.Globalization;
 using Marketplace.Application.Access;
+using System.Text.Json;
 using Marketplace.Application.Consent;
+using Marketplace.Application.Consent.Receipts;
 using Marketplace.Billing.Subjects;
 using Marketplace.Domain;
 using Marketplace.Host.Auth;
@@ -31,6 +33,10 @@ public static class SubjectEndpoints
             .ProducesProblem(404);
         me.MapGet("/receipts", Receipts).WithName("ListMyReceipts")
             .WithSummary("The receipt of every consent event, newest first: a JWS (ES256) over the record, verifiable with /.well-known/jwks.json.");
+        me.MapGet("/receipts/{id}", Receipt).WithName("GetMyReceipt")
+            .WithSummary("One receipt: the consent record at the receipt's version (ISO/IEC TS 27560) and its JWS.").ProducesProblem(404);
+        me.MapGet("/receipts/{id}/kantara", Kantara).WithName("GetMyKantaraReceipt")
+            .WithSummary("One receipt as a Kantara Consent Receipt 1.1 JSON document, for tools that read that format (a download).").ProducesProblem(404);
         me.MapGet("/provisions", Provisions).WithName("ListMyProvisions")
             .WithSummary("Who received your records: buyer, contract, purpose, consent, data items, how many records and when; newest first, a page at a time (before, pageSize 1-200).")
             .ProducesProblem(400);
@@ -67,6 +73,20 @@ public static class SubjectEndpoints
 
     private static async Task<Ok<ReceiptListResponse>> Receipts(HttpContext http, SubjectConsents consents) =>
         TypedResults.Ok(new ReceiptListResponse([.. (await consents.ReceiptsAsync(http.User.Caller())).Select(r => r.ToResponse())]));
+
+    private static async Task<Ok<ReceiptDocumentResponse>> Receipt(string id, HttpContext http, SubjectConsents consents)
+    {
+        var (receipt, record) = await consents.ReceiptAsync(http.User.Caller(), id);
+        var document = ConsentRecordDocument.Of(record.Record, record.Notice, receipt);
+        return TypedResults.Ok(new ReceiptDocumentResponse(receipt.ToResponse(), JsonDocument.Parse(document.ToUtf8Json()).RootElement));
+    }
+
+    private static async Task<IResult> Kantara(string id, HttpContext http, SubjectConsents consents)
+    {
+        var (receipt, record) = await consents.ReceiptAsync(http.User.Caller(), id);
+        var kantara = KantaraReceipt.ToJson(KantaraReceipt.Export(record.Record, record.Notice, receipt));
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(kantara), "application/json", $"{receipt.ReceiptId}.kantara.json");
+    }
 
     private static async Task<Ok<ProvisionListResponse>> Provisions(string? before, string? pageSize, HttpContext http, SubjectConsents consents)
     {
