@@ -58,7 +58,9 @@ Tasks:
   bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
           provider usage ingest, on SQLite and on the local Cosmos server; -Seconds <n> per scenario (default 10);
           then the catalog page's render time at 1,000 and 100,000 listings (MARKETPLACE_BENCH_CATALOG=1000,100000;
-          on Cosmos MARKETPLACE_BENCH_CATALOG_COSMOS=1000,10000; MARKETPLACE_BENCH_ONLY=catalog runs only that)
+          on Cosmos MARKETPLACE_BENCH_CATALOG_COSMOS=1000,10000; MARKETPLACE_BENCH_ONLY=catalog runs only that);
+          period close and reconciliation (=billing, =reconciliation), and consent: the filter's cost per page of
+          1,000 personal records and withdrawal to effect, on both stores (MARKETPLACE_BENCH_ONLY=consent)
 '@ | Write-Host
 }
 

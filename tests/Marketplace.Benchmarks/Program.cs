@@ -23,6 +23,11 @@ var closeSizes = (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_CLOSE") 
     .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (Contracts: int.Parse(p[0], CultureInfo.InvariantCulture), Events: long.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
 // Usage events a period's reconciliation is timed over (issue 9: 1,000,000 under 10 s); "reconciliation" runs only that stage.
 var reconciliationEvents = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_RECONCILIATION_EVENTS") ?? "1000000", CultureInfo.InvariantCulture);
+if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "consent")
+{
+    await MeasureConsentAsync();
+    return;
+}
 if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "reconciliation")
 {
     await MeasureReconciliationAsync();
@@ -188,6 +193,38 @@ async Task MeasureMarketplaceAsync(string store, Action<WebApplicationBuilder> c
 if (!catalogOnly && !billingOnly && reconciliationEvents > 0)
 {
     await MeasureReconciliationAsync();
+}
+
+if (!catalogOnly && !billingOnly)
+{
+    await MeasureConsentAsync();
+}
+
+// Consent on every access (issue 10): the filter's cost per page of 1,000 personal records, and withdrawal to effect.
+async Task MeasureConsentAsync()
+{
+    Console.WriteLine("consent [personal data], a page of 1,000 records with and without the consent filter, then withdrawals:");
+    foreach (var (store, configure) in new (string, Action<WebApplicationBuilder>)[] { ("sqlite", _ => { }), ("cosmos (local server)", OnCosmos) })
+    {
+        if (store != "sqlite" && string.IsNullOrEmpty(cosmosEndpoint))
+        {
+            continue;
+        }
+        var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
+        await using (var market = await StartMarketAsync(data, b =>
+        {
+            b.Configuration["Marketplace:Jobs:RunServer"] = "false";
+            b.Configuration["Marketplace:RateLimits:PerAddress:Burst"] = "1000000";
+            b.Configuration["Marketplace:RateLimits:PerAddress:TokensPerPeriod"] = "1000000";
+            b.Configuration["Marketplace:RateLimits:PerKey:Burst"] = "1000000";
+            b.Configuration["Marketplace:RateLimits:PerKey:TokensPerPeriod"] = "1000000";
+            configure(b);
+        }))
+        {
+            Console.WriteLine(ConsentBench.Describe(await ConsentBench.RunAsync(store, market.Uri, data, duration)));
+        }
+        Directory.Delete(data, recursive: true);
+    }
 }
 
 async Task MeasureReconciliationAsync()

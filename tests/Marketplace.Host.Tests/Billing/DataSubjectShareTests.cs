@@ -50,7 +50,7 @@ public sealed class DataSubjectShareTests : IAsyncLifetime
         var offering = await CreateOfferingAsync(bank, PersonalDataTests.Offering(datasetId, "provider"));
         await PublishAsync(bank, offering.Id);
         var buyer = await _driver.CreatePartyAsync("buyer");
-        var contract = await SubscribeAsync(buyer, offering.Id, "research");
+        var contract = await SubscribeAsync(buyer, offering.Id, "academic-research");
         await Ok<JsonElement>(await bank.Client.PostAsync($"/api/v1/contracts/{contract.Id}/approve", null), HttpStatusCode.OK);
         var report = await bank.Client.PostAsJsonAsync("/api/v1/usage", new
         {
