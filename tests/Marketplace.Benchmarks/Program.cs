@@ -23,11 +23,6 @@ var closeSizes = (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_CLOSE") 
     .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (Contracts: int.Parse(p[0], CultureInfo.InvariantCulture), Events: long.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
 // Usage events a period's reconciliation is timed over (issue 9: 1,000,000 under 10 s); "reconciliation" runs only that stage.
 var reconciliationEvents = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_RECONCILIATION_EVENTS") ?? "1000000", CultureInfo.InvariantCulture);
-if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "consent")
-{
-    await MeasureConsentAsync();
-    return;
-}
 if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "reconciliation")
 {
     await MeasureReconciliationAsync();
@@ -44,6 +39,12 @@ void OnCosmos(WebApplicationBuilder b)
     b.Configuration["Marketplace:Cosmos:Key"] = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA==";
     b.Configuration["Marketplace:Cosmos:Database"] = $"bench-{Guid.NewGuid():N}";
     b.Configuration["Marketplace:Cosmos:AcceptAnyServerCertificate"] = "true";
+}
+
+if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "consent")
+{
+    await MeasureConsentAsync();
+    return;
 }
 
 // 1. Baseline: bare Kestrel minimal API answering a 10-record JSON body.
