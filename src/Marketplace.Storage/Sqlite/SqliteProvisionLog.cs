@@ -4,14 +4,12 @@ using Microsoft.Data.Sqlite;
 namespace Marketplace.Storage.Sqlite;
 
 /// <summary>
-/// The record of provision in <c>provisions</c>: one row per (usage event, person), inserted or ignored, every row of a
-/// call in one transaction. A person's list reads their index range backwards (newest first) after a keyset cursor;
+/// The record of provision in <c>provision_events</c> (one row per usage event) and <c>provision_subjects</c> (one narrow
+/// row per person in it), inserted or ignored, every row of a call in one transaction. A person's list reads their index range backwards (newest first) after a keyset cursor;
 /// a contract's period counts sum the contract's index range per person.
 /// </summary>
 public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
 {
-    private const string Columns = "event_id, subject_id, bank_id, contract_id, buyer_id, dataset_id, purpose, consent_record_id, items, records, aggregate, at, period";
-
     public Task AppendAsync(IReadOnlyList<Provision> provisions, CancellationToken cancellationToken = default)
     {
         ConsentPortArguments.CheckProvisions(provisions);
@@ -21,44 +19,75 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
         }
         return database.WriteAsync((connection, transaction) =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                INSERT OR IGNORE INTO provisions ({Columns})
-                VALUES ($event, $subject, $bank, $contract, $buyer, $dataset, $purpose, $consent, $items, $records, $aggregate, $at, $period)
+            using var events = connection.CreateCommand();
+            events.Transaction = transaction;
+            events.CommandText = """
+                INSERT OR IGNORE INTO provision_events (event_id, bank_id, contract_id, buyer_id, dataset_id, purpose, aggregate, at, period)
+                VALUES ($event, $bank, $contract, $buyer, $dataset, $purpose, $aggregate, $at, $period)
                 """;
-            var p = command.Parameters;
-            var eventId = p.Add("$event", SqliteType.Text);
+            var e = events.Parameters;
+            var eventId = e.Add("$event", SqliteType.Text);
+            var bank = e.Add("$bank", SqliteType.Text);
+            var contract = e.Add("$contract", SqliteType.Text);
+            var buyer = e.Add("$buyer", SqliteType.Text);
+            var dataset = e.Add("$dataset", SqliteType.Text);
+            var purpose = e.Add("$purpose", SqliteType.Text);
+            var aggregate = e.Add("$aggregate", SqliteType.Integer);
+            var at = e.Add("$at", SqliteType.Text);
+            var period = e.Add("$period", SqliteType.Text);
+            events.Prepare();
+
+            using var people = connection.CreateCommand();
+            people.Transaction = transaction;
+            people.CommandText = """
+                INSERT OR IGNORE INTO provision_subjects (event_id, subject_id, bank_id, at, consent_record_id, items, records)
+                VALUES ($event, $subject, $bank, $at, $consent, $items, $records)
+                """;
+            var p = people.Parameters;
+            var personEvent = p.Add("$event", SqliteType.Text);
             var subject = p.Add("$subject", SqliteType.Text);
-            var bank = p.Add("$bank", SqliteType.Text);
-            var contract = p.Add("$contract", SqliteType.Text);
-            var buyer = p.Add("$buyer", SqliteType.Text);
-            var dataset = p.Add("$dataset", SqliteType.Text);
-            var purpose = p.Add("$purpose", SqliteType.Text);
+            var personBank = p.Add("$bank", SqliteType.Text);
+            var personAt = p.Add("$at", SqliteType.Text);
             var consent = p.Add("$consent", SqliteType.Text);
             var items = p.Add("$items", SqliteType.Text);
             var records = p.Add("$records", SqliteType.Integer);
-            var aggregate = p.Add("$aggregate", SqliteType.Integer);
-            var at = p.Add("$at", SqliteType.Text);
-            var period = p.Add("$period", SqliteType.Text);
-            command.Prepare();
+            people.Prepare();
+
             var added = 0;
-            foreach (var provision in provisions)
+            foreach (var ofEvent in provisions.GroupBy(x => x.EventId, StringComparer.Ordinal))
             {
-                eventId.Value = provision.EventId;
-                subject.Value = provision.SubjectId;
-                bank.Value = provision.BankId;
-                contract.Value = provision.ContractId;
-                buyer.Value = provision.BuyerId;
-                dataset.Value = provision.DatasetId;
-                purpose.Value = provision.Purpose;
-                consent.Value = provision.ConsentRecordId;
-                items.Value = JsonSerializer.Serialize(provision.Items);
-                records.Value = provision.Records;
-                aggregate.Value = provision.Aggregate ? 1 : 0;
-                at.Value = SqliteIndexText.Stamp(provision.At);
-                period.Value = provision.Period;
-                added += command.ExecuteNonQuery();
+                var first = ofEvent.First();
+                eventId.Value = first.EventId;
+                bank.Value = first.BankId;
+                contract.Value = first.ContractId;
+                buyer.Value = first.BuyerId;
+                dataset.Value = first.DatasetId;
+                purpose.Value = first.Purpose;
+                aggregate.Value = first.Aggregate ? 1 : 0;
+                var stamp = SqliteIndexText.Stamp(first.At);
+                at.Value = stamp;
+                period.Value = first.Period;
+                events.ExecuteNonQuery();
+                string? lastItems = null;
+                string? lastItemsJson = null;
+                foreach (var provision in ofEvent)
+                {
+                    personEvent.Value = provision.EventId;
+                    subject.Value = provision.SubjectId;
+                    personBank.Value = provision.BankId;
+                    personAt.Value = stamp;
+                    consent.Value = provision.ConsentRecordId;
+                    // The people of one page mostly share their covered items: serialise each distinct list once.
+                    var itemsKey = string.Join('\n', provision.Items);
+                    if (itemsKey != lastItems)
+                    {
+                        lastItems = itemsKey;
+                        lastItemsJson = JsonSerializer.Serialize(provision.Items);
+                    }
+                    items.Value = lastItemsJson;
+                    records.Value = provision.Records;
+                    added += people.ExecuteNonQuery();
+                }
             }
             return added;
         }, cancellationToken);
@@ -71,9 +100,11 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Columns} FROM provisions
-            WHERE bank_id = $bank AND subject_id = $subject {(before is null ? "" : "AND (at, event_id) < ($at, $event)")}
-            ORDER BY at DESC, event_id DESC LIMIT $limit
+            SELECT s.event_id, s.subject_id, s.bank_id, e.contract_id, e.buyer_id, e.dataset_id, e.purpose, s.consent_record_id,
+                   s.items, s.records, e.aggregate, s.at, e.period
+            FROM provision_subjects s JOIN provision_events e ON e.event_id = s.event_id
+            WHERE s.bank_id = $bank AND s.subject_id = $subject {(before is null ? "" : "AND (s.at, s.event_id) < ($at, $event)")}
+            ORDER BY s.at DESC, s.event_id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$bank", bankId);
         command.Parameters.AddWithValue("$subject", subjectId);
@@ -113,9 +144,10 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT subject_id, SUM(records), SUM(aggregate) FROM provisions
-            WHERE contract_id = $contract AND period = $period
-            GROUP BY subject_id ORDER BY subject_id
+            SELECT s.subject_id, SUM(s.records), SUM(e.aggregate)
+            FROM provision_events e JOIN provision_subjects s ON s.event_id = e.event_id
+            WHERE e.contract_id = $contract AND e.period = $period
+            GROUP BY s.subject_id ORDER BY s.subject_id
             """;
         command.Parameters.AddWithValue("$contract", contractId);
         command.Parameters.AddWithValue("$period", period);

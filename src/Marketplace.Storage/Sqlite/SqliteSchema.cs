@@ -206,24 +206,32 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         -- The record of provision, append-only. Keyed (event id, subject) so a retried event records nothing twice;
         -- the broker's event ids are time-ordered (UUIDv7), so the key mostly appends. at is UTC round-trip text.
-        CREATE TABLE IF NOT EXISTS provisions (
+        -- The record of provision, in two parts so a page of 1,000 people writes what they share once: the usage event
+        -- (who received, under which contract and purpose, when; keyed by the event id, which grows with time) and one
+        -- narrow row per person in it. A person's list reads their index range; a contract's period its events.
+        CREATE TABLE IF NOT EXISTS provision_events (
+            event_id    TEXT NOT NULL PRIMARY KEY,
+            bank_id     TEXT NOT NULL,
+            contract_id TEXT NOT NULL,
+            buyer_id    TEXT NOT NULL,
+            dataset_id  TEXT NOT NULL,
+            purpose     TEXT NOT NULL,
+            aggregate   INTEGER NOT NULL,
+            at          TEXT NOT NULL,
+            period      TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS provision_events_by_contract ON provision_events (contract_id, period);
+        CREATE TABLE IF NOT EXISTS provision_subjects (
             event_id          TEXT NOT NULL,
             subject_id        TEXT NOT NULL,
             bank_id           TEXT NOT NULL,
-            contract_id       TEXT NOT NULL,
-            buyer_id          TEXT NOT NULL,
-            dataset_id        TEXT NOT NULL,
-            purpose           TEXT NOT NULL,
+            at                TEXT NOT NULL,
             consent_record_id TEXT NOT NULL,
             items             TEXT NOT NULL,
             records           INTEGER NOT NULL,
-            aggregate         INTEGER NOT NULL,
-            at                TEXT NOT NULL,
-            period            TEXT NOT NULL,
             PRIMARY KEY (event_id, subject_id)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS provisions_by_subject ON provisions (bank_id, subject_id, at, event_id);
-        CREATE INDEX IF NOT EXISTS provisions_by_contract ON provisions (contract_id, period, subject_id);
+        CREATE INDEX IF NOT EXISTS provision_subjects_by_subject ON provision_subjects (bank_id, subject_id, at, event_id);
         -- Each person's part of the people's share of invoices on personal data (SubjectEarningsPorts.cs).
         CREATE TABLE IF NOT EXISTS subject_earnings (
             bank_id      TEXT NOT NULL,
