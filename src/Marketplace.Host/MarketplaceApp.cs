@@ -93,6 +93,10 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<GrainReferences>();
         builder.Services.AddSingleton(new UsageLimits(options.MaxUsageEventsPerReport, options.MaxUnitsPerUsageEvent));
         builder.Services.AddSingleton<AccessBroker>();
+        builder.Services.AddSingleton<Marketplace.Application.Aggregates.ContractAggregates>();
+        builder.Services.AddSingleton<Marketplace.Application.Aggregates.AggregateLimits>();
+        // Replaced by the consent-aware implementation once the consent service is merged (until then personal data counts no one).
+        builder.Services.AddSingleton<Marketplace.Application.Aggregates.IAggregateConsent, Marketplace.Application.Aggregates.DatasetClassAggregateConsent>();
         builder.Services.AddSingleton<UsageReporting>();
         builder.Services.AddSingleton<UsageStatements>();
         builder.Services.AddSingleton<OperatorBootstrap>();
@@ -173,6 +177,7 @@ public static class MarketplaceApp
         app.MapDownloadEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
+        app.MapAggregateEndpoints();
         app.MapUsageEndpoints();
         app.MapAccountEndpoints();
         app.MapBuyerConsoleEndpoints();
