@@ -34,7 +34,9 @@ public static class Journeys
     {
         var random = new Randomizer(Seed);
         var districts = District.All.ToArray();
-        var byResidents = districts.Select(d => (float)d.Residents).ToArray();
+        // Bogus picks by weights that sum to 1: each district's share of the city's residents.
+        var city = (float)districts.Sum(d => d.Residents);
+        var byResidents = districts.Select(d => d.Residents / city).ToArray();
         var centre = districts.Where(d => Centre.Contains(d.Romaji)).ToArray();
         foreach (var subject in HealthChecks.Generate().Take(Travellers).Select(h => h.SubjectId))
         {
