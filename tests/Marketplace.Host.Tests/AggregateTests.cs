@@ -18,7 +18,7 @@ public sealed class AggregateTests(MarketplaceFixture fixture)
 {
     private readonly MarketplaceDriver _driver = fixture.Driver;
 
-    private static object Trips(string id) => new
+    internal static object Trips(string id) => new
     {
         id,
         @class = "private",
@@ -42,7 +42,7 @@ public sealed class AggregateTests(MarketplaceFixture fixture)
     };
 
     /// <summary>23 trips Aoba → Shinko, 12 Shinko → Yamate, 4 Aoba → Yamate (a small flow).</summary>
-    private static string TripsCsv()
+    internal static string TripsCsv()
     {
         var csv = new StringBuilder("origin,destination,mode,minutes\n");
         void Flow(string origin, string destination, int trips, int minutes)
