@@ -66,7 +66,8 @@ public sealed record Invoice(
     [property: Id(21)] string? PaymentInvoiceId = null,
     [property: Id(22)] string? CreditsInvoiceId = null,
     [property: Id(23)] string? PaymentChargeId = null,
-    [property: Id(24)] string? PayoutTransferId = null)
+    [property: Id(24)] string? PayoutTransferId = null,
+    [property: Id(25)] int DataSubjectShareBasisPoints = 0)
 {
     /// <summary>Why the invoice is or is not a qualified invoice: the one rule the API's note and the pages' words follow.</summary>
     public QualifiedInvoiceStanding Standing =>
@@ -76,6 +77,12 @@ public sealed record Invoice(
 
     /// <summary>The provider's share of the total (what its payout transfers).</summary>
     public long ProviderShareMinor => Shares.Where(s => s.Kind == ShareKind.Provider && s.PartyId == Provider.Id).Sum(s => s.AmountMinor);
+
+    /// <summary>The share of the people whose records were served (personal data), booked to the provider, the information bank that pays them.</summary>
+    public long DataSubjectsShareMinor => Shares.Where(s => s.Kind == ShareKind.DataSubjects && s.PartyId == Provider.Id).Sum(s => s.AmountMinor);
+
+    /// <summary>What the provider's payout transfers: its own share and, for an information bank, its people's share, which it pays them.</summary>
+    public long PayoutMinor => checked(ProviderShareMinor + DataSubjectsShareMinor);
 
     /// <summary>The contract's units this document bills for <paramref name="period"/> (its own period's usage or an adjustment).</summary>
     public long UnitsBilledFor(string period) =>

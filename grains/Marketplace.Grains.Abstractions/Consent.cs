@@ -15,6 +15,12 @@ public static class SubjectKeys
     }
 }
 
+/// <summary>The key of a notice's grain: the bank that publishes it, then the notice id.</summary>
+public static class ConsentNoticeKeys
+{
+    public static string Of(string bankId, string noticeId) => bankId + "/" + noticeId;
+}
+
 /// <summary>A data subject as their bank registered them and as they stand now.</summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.DataSubjectProfile")]
 public sealed record DataSubjectProfile(
@@ -63,7 +69,7 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     [Alias("GetProfile"), Orleans.Concurrency.ReadOnly]
     Task<DataSubjectProfile?> GetProfile();
 
-    [Alias("ListConsents"), Orleans.Concurrency.ReadOnly]
+    [Alias("ListConsents")]
     Task<IReadOnlyList<ConsentRecord>> ListConsents();
 
     /// <summary>Gives a new consent under <paramref name="notice"/> (the version the person was shown); terms are checked against it.</summary>

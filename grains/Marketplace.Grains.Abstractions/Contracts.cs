@@ -56,7 +56,9 @@ public sealed record AccessGrant(
     [property: Id(4)] string DatasetId,
     [property: Id(5)] UsageUnit Unit,
     [property: Id(6)] string Period,
-    [property: Id(7)] bool AggregateOnly = false);
+    [property: Id(7)] string Purpose = "",
+    [property: Id(8)] DatasetClass DatasetClass = DatasetClass.Public,
+    [property: Id(9)] bool AggregateOnly = false);
 
 /// <summary>A contract between a buyer and a provider (key: contract id). Authorize is the hot path.</summary>
 [Alias("Marketplace.IContractGrain")]

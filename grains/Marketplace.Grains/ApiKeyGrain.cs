@@ -11,6 +11,7 @@ public sealed class ApiKeyState
     [Id(2)] public byte[] SecretHash { get; set; } = [];
     [Id(3)] public bool Revoked { get; set; }
     [Id(4)] public DateTimeOffset IssuedAt { get; set; }
+    [Id(5)] public string? SubjectId { get; set; }
 }
 
 public sealed class ApiKeyGrain(
@@ -32,6 +33,7 @@ public sealed class ApiKeyGrain(
         }
         state.State.PartyId = principal.PartyId;
         state.State.Role = principal.Role;
+        state.State.SubjectId = principal.SubjectId;
         state.State.SecretHash = secretHash;
         state.State.IssuedAt = calendar.Now;
         await state.WriteStateAsync();
@@ -48,9 +50,10 @@ public sealed class ApiKeyGrain(
         {
             return new KeyVerification(KnownPrefix: true, Principal: null);
         }
-        // The party, not the key, decides whether it may act: a suspension stops every key at once.
-        var status = await GrainFactory.GetGrain<IPartyGrain>(s.PartyId).GetStatus();
-        return new KeyVerification(KnownPrefix: true, status == PartyStatus.Active ? new ApiPrincipal(s.PartyId, s.Role) : null);
+        // The party, not the key, decides whether it may act: a suspension stops every key at once. A data subject
+        // acts for themself: their bank's suspension must not stop them seeing or withdrawing their consents.
+        var status = s.Role == PartyRole.DataSubject ? PartyStatus.Active : await GrainFactory.GetGrain<IPartyGrain>(s.PartyId).GetStatus();
+        return new KeyVerification(KnownPrefix: true, status == PartyStatus.Active ? new ApiPrincipal(s.PartyId, s.Role, s.SubjectId) : null);
     }
 
     public Task<KeyHolder?> Holder() =>

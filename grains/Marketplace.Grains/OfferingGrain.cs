@@ -283,6 +283,17 @@ internal static class OfferingRules
             throw new DomainException(ErrorCodes.OfferingPersonalNeedsApproval,
                 "Personal data flows only under the information bank's approval of each contract: set approval to \"provider\".");
         }
+        if (dataset.Definition.Class == DatasetClass.Personal)
+        {
+            // People consent to purposes from one vocabulary; an offering of their data names purposes from it, so a
+            // buyer's declared purpose and a person's consent are compared code for code.
+            if (definition.Policy.PermittedPurposes.Count == 0)
+            {
+                throw new DomainException(ErrorCodes.ConsentPurposeUnknown,
+                    $"An offering of personal data names the purposes it permits; choose from: {string.Join(", ", ConsentPurposes.All)}.");
+            }
+            ConsentPurposes.RequireKnown(definition.Policy.PermittedPurposes, "an offering of personal data");
+        }
         var purposePrices = PurposePrice.Normalize(definition.PurposePrices, definition.Pricing, definition.Policy);
         if (dataset.Definition.Class == DatasetClass.Public && purposePrices.Any(p => !p.Pricing.IsFree))
         {

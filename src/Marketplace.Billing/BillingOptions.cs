@@ -27,6 +27,15 @@ public sealed class BillingOptions
         ["Personal"] = 2000,
     };
 
+    /// <summary>
+    /// The people's share of each invoice on personal data, in basis points of each data line (1000 = 10 %), divided
+    /// among the people whose records were served pro rata. It comes out of the provider's part (the information bank
+    /// receives it with its payout and pays its people); the platform fee and the tax are unchanged. With nobody on
+    /// record for a contract's period the invoice carries no people's share and the provider keeps it. 0 to 10,000,
+    /// and with the personal platform fee at most 10,000.
+    /// </summary>
+    public int DataSubjectShareBasisPoints { get; set; } = DataSubjectShare.DefaultBasisPoints;
+
     /// <summary>The monthly fee per active contract for buyers registered as service apps, in minor units of the contract's currency.</summary>
     public long ConnectionFeeMinor { get; set; } = 3000;
 

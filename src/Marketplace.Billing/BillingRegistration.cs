@@ -4,6 +4,7 @@ using Marketplace.Billing.Payments;
 using Marketplace.Billing.Parties;
 using Marketplace.Billing.Periods;
 using Marketplace.Billing.Reconciliation;
+using Marketplace.Billing.Subjects;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,11 +24,14 @@ public static class BillingRegistration
             {
                 _ = o.NormalisedIssuerRegistration();
                 new Marketplace.Domain.BillingRates(o.TaxRateBasisPoints, 0, o.ConnectionFeeMinor).Validate();
+                Marketplace.Domain.DataSubjectShare.CheckRate(o.DataSubjectShareBasisPoints, o.PlatformFeeFor(Marketplace.Domain.DatasetClass.Personal));
                 return o.GraceWindow >= TimeSpan.Zero && o.DaysUntilDue is > 0 and <= 365 && o.CloseParallelism is > 0 and <= 64;
             }, "Marketplace:Billing is invalid: the grace window must not be negative, DaysUntilDue 1-365, CloseParallelism 1-64.")
             .ValidateOnStart();
         services.TryAddSingleton<PeriodClosing>();
         services.TryAddSingleton<InvoiceQueries>();
+        services.TryAddSingleton<SubjectShareDistribution>();
+        services.TryAddSingleton<SubjectEarningsQueries>();
         services.TryAddSingleton<PartyBillingProfiles>();
         services.TryAddTransient<BillingJobs>();
         services.AddStripePayments(configuration.GetSection(StripeOptions.SectionName));

@@ -48,9 +48,11 @@ public sealed record Invoice(
     string Status,
     DateTimeOffset? StatusAt,
     string? PaymentInvoiceId,
-    string? CreditsInvoiceId);
+    string? CreditsInvoiceId,
+    int DataSubjectShareBasisPoints = 0);
 
-public sealed record StatementInvoice(string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor, string? PayoutTransferId);
+public sealed record StatementInvoice(
+    string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor, string? PayoutTransferId, long DataSubjectsShareMinor = 0);
 
 public sealed record ProviderStatement(
     string ProviderId,
@@ -64,6 +66,7 @@ public sealed record ProviderStatement(
     long ConnectionFeeMinor,
     long PaidMinor,
     long PaidOutMinor,
-    IReadOnlyList<StatementInvoice> Lines);
+    IReadOnlyList<StatementInvoice> Lines,
+    long DataSubjectsMinor = 0);
 
 public sealed record StatementList(string Period, IReadOnlyList<ProviderStatement> Items);

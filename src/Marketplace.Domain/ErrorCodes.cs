@@ -142,6 +142,10 @@ public static class ErrorCodes
     public static readonly DomainErrorCode SubjectDeleted = new("subject.deleted", ErrorKind.Conflict);
     public static readonly DomainErrorCode RecipientNotReviewed = new("consent.recipient-not-reviewed", ErrorKind.Forbidden);
     public static readonly DomainErrorCode ReviewInvalid = new("consent.review-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NoticeChanged = new("notice.changed", ErrorKind.Conflict);
+    // h1 (issue 10): consent receipts.
+    public static readonly DomainErrorCode ReceiptMalformed = new("receipt.malformed", ErrorKind.Invalid);
+    public static readonly DomainErrorCode ReceiptTooLarge = new("receipt.too-large", ErrorKind.TooLarge);
     // h2 (issue 10): aggregate-only offerings (k-anonymous statistics) and purpose-specific prices.
     public static readonly DomainErrorCode AggregatePolicyInvalid = new("aggregate.policy-invalid", ErrorKind.Invalid);
     public static readonly DomainErrorCode AggregateNotOffered = new("aggregate.not-offered", ErrorKind.Conflict);

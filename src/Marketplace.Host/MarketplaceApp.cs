@@ -1,3 +1,5 @@
+using Marketplace.Application.Consent;
+using Marketplace.Host.Features.Consent;
 using System.Text.Json.Serialization;
 using Marketplace.Application.Access;
 using Marketplace.Application.Catalog;
@@ -19,6 +21,7 @@ using Marketplace.Host.Features.Datasets;
 using Marketplace.Host.Features.Evaluation;
 using Marketplace.Host.Features.Offerings;
 using Marketplace.Host.Features.Parties;
+using Marketplace.Host.Features.Receipts;
 using Marketplace.Host.Features.Usage;
 using Marketplace.Host.Http;
 using Marketplace.Host.OpenApi;
@@ -122,10 +125,18 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<PersonSignIn>();
         builder.Services.AddSingleton<PeopleAdministration>();
         builder.Services.AddSingleton<PartyAdministration>();
+        // Issue 10: consent and personal data through information banks.
+        builder.Services.AddSingleton(PseudonymKeyFile.LoadOrCreate(options.DataDirectory));
+        builder.Services.AddSingleton<PersonalDataAccess>();
+        builder.Services.AddSingleton<SubjectDeletion>();
+        builder.Services.AddSingleton<SubjectConsents>();
+        builder.Services.AddSingleton<InformationBanking>();
+        builder.Services.AddSingleton<SubjectRegistration>();
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
         builder.Services.AddPersistedDataProtection(options.DataDirectory);
+        builder.Services.AddConsentReceipts(options.DataDirectory); // h1 (issue 10): receipt keys, signer, verifier
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddPersonCookie(HttpsConfigured(builder.Configuration));
@@ -184,12 +195,15 @@ public static class MarketplaceApp
         app.MapBuyerConsoleEndpoints();
         app.MapEvaluationEndpoints();
         app.MapBillingEndpoints();
+        app.MapSubjectEndpoints();
+        app.MapBankEndpoints();
         app.MapStripeWebhook();
         app.MapTestClock();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);
         Features.ProviderConsole.ProviderEarnings.MapProviderEarningsCsv(app);
         Features.Console.Billing.InvoicePdf.MapInvoicePdf(app);
         app.MapReconciliationEndpoints();
+        app.MapReceiptEndpoints();
         Features.Billing.Reconciliations.ReconciliationPaths.MapReconciliationCsv(app);
         app.MapMarketplaceWeb();
         return app;

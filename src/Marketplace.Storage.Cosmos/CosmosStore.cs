@@ -7,7 +7,7 @@ namespace Marketplace.Storage.Cosmos;
 
 /// <summary>
 /// The Cosmos account as the marketplace uses it: one <see cref="CosmosClient"/> (thread-safe, meant to be a
-/// singleton), one database and six containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
+/// singleton), one database and seven containers, all partitioned on <c>/pk</c> (see DESIGN.md). The database
 /// and the containers are created if missing the first time anything needs them (or at start-up through
 /// <see cref="InitializeAsync"/>); a failed attempt is retried by the next caller.
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class CosmosStore : IDisposable
     internal const string CatalogContainer = "catalog";
     internal const string OutboxContainer = "outbox";
     internal const string IndexesContainer = "indexes";
+    internal const string ConsentContainer = "consent";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -122,6 +123,11 @@ public sealed class CosmosStore : IDisposable
 
         // Holdings, the party directory and invoices (IndexPorts.cs, BillingPorts.cs): pages filter on kind and order by k.
         yield return new ContainerProperties(IndexesContainer, "/pk");
+
+        // Consents, people's standing and the record of provision (ConsentPorts.cs); a grant's JSON is only returned.
+        var consent = new ContainerProperties(ConsentContainer, "/pk");
+        consent.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/g/?" });
+        yield return consent;
     }
 
     private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)

@@ -1,4 +1,5 @@
 using Marketplace.Storage.Cosmos.Catalog;
+using Marketplace.Storage.Cosmos.Consent;
 using Marketplace.Storage.Cosmos.Indexes;
 using Marketplace.Storage.Cosmos.Outbox;
 using Marketplace.Storage.Cosmos.Records;
@@ -39,6 +40,12 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<CosmosPartyDirectory>());
         services.TryAddSingleton<CosmosInvoiceIndex>();
         services.TryAddSingleton<IInvoiceIndex>(sp => sp.GetRequiredService<CosmosInvoiceIndex>());
+        services.TryAddSingleton<CosmosSubjectEarnings>();
+        services.TryAddSingleton<ISubjectEarnings>(sp => sp.GetRequiredService<CosmosSubjectEarnings>());
+        services.TryAddSingleton<CosmosConsentIndex>();
+        services.TryAddSingleton<IConsentIndex>(sp => sp.GetRequiredService<CosmosConsentIndex>());
+        services.TryAddSingleton<CosmosProvisionLog>();
+        services.TryAddSingleton<IProvisionLog>(sp => sp.GetRequiredService<CosmosProvisionLog>());
         return services;
     }
 

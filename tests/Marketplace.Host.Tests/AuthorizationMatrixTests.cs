@@ -100,6 +100,11 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("PUT", "/api/v1/parties/{id}/billing", w => Body($"/api/v1/parties/{w.OwnerBuyer.Id}/billing", new { invoiceRegistration = "T1234567890123" }), [Ok, 404, 404, Ok, 404]),
         new("GET", "/api/v1/evaluation/", _ => Url("/api/v1/evaluation"), [Ok, 403, 403, 403, 403]),
         new("GET", "/api/v1/evaluation/{series}.csv", _ => Url("/api/v1/evaluation/downloads.csv"), [Ok, 403, 403, 403, 403]),
+        // h1 (issue 10): consent receipts: keys and verification for anyone, rotation for operators.
+        new("GET", "/.well-known/jwks.json", _ => Url("/.well-known/jwks.json"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("POST", "/api/v1/receipts/verify", w => Body("/api/v1/receipts/verify", new { jws = Consent.ReceiptsEndpointTests.SignedReceipt(w.Driver.Factory).Jws }),
+            [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("POST", "/api/v1/receipt-keys/rotate", _ => Url("/api/v1/receipt-keys/rotate"), [Ok, 403, 403, 403, 403]),
     ];
 
     public static TheoryData<string, string> Endpoints()
@@ -158,7 +163,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToHashSet();
-        var covered = Rows.Select(r => $"{r.Method} {r.Route}").ToHashSet();
+        var covered = Rows.Select(r => $"{r.Method} {r.Route}").Concat(Consent.ConsentAuthorizationMatrixTests.Routes).ToHashSet();
 
         Assert.Empty(endpoints.Except(covered));
     }

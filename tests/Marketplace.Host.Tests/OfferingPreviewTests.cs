@@ -113,7 +113,7 @@ public sealed class OfferingPreviewTests(MarketplaceFixture fixture)
             Content = System.Net.Http.Json.JsonContent.Create(new
             {
                 pricing = new { model = "per-unit", currency = "JPY", amount = 5, unit = "record" },
-                policy = new { purposes = new[] { "research" } },
+                policy = new { purposes = new[] { "academic-research" } },
                 visibility = "public",
                 approval = "provider",
                 preview = true,
@@ -136,6 +136,7 @@ public sealed class OfferingPreviewTests(MarketplaceFixture fixture)
         {
             datasetId,
             pricing = new { model = "per-unit", currency = "JPY", amount = 5, unit = "record" },
+            policy = new { purposes = new[] { "academic-research" } },
             approval = "provider",
             preview = true,
         }));

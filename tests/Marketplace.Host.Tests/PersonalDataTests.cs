@@ -39,7 +39,7 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
         id = MarketplaceDriver.UniqueId("off"),
         datasetId,
         pricing = new { model = "per-unit", currency = "JPY", amount = 5, unit = "record" },
-        policy = new { purposes = new[] { "research" } },
+        policy = new { purposes = new[] { "academic-research" } },
         visibility = "public",
         buyers = Array.Empty<string>(),
         approval,
@@ -59,7 +59,7 @@ public sealed class PersonalDataTests(MarketplaceFixture fixture)
     private async Task<ContractResponse> RequestedContractAsync(string offeringId)
     {
         var buyer = await _driver.CreatePartyAsync("buyer");
-        return await MarketplaceDriver.SubscribeAsync(buyer, offeringId, "research");
+        return await MarketplaceDriver.SubscribeAsync(buyer, offeringId, "academic-research");
     }
 
     [Fact]

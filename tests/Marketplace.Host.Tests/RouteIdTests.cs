@@ -18,7 +18,9 @@ public sealed class RouteIdTests(MarketplaceFixture fixture)
     public async Task A_malformed_id_is_a_400_on_every_route_with_an_id(string id)
     {
         using var op = _driver.Operator;
-        HttpClient[] callers = [op, (await _driver.CreatePartyAsync("provider")).Client, (await _driver.CreatePartyAsync("buyer")).Client];
+        var subject = (await Consent.ConsentWorld.CreateAsync(fixture, residents: 1)).Residents[0].Client;
+        HttpClient[] callers = [op, (await _driver.CreatePartyAsync("provider")).Client, (await _driver.CreatePartyAsync("buyer")).Client,
+            (await _driver.CreatePartyAsync("information-bank")).Client, subject];
         var document = ApiDocument.Parse(await (await op.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync());
         var routes = document.Operations.Where(o => o.PathParameters.Count > 0).ToList();
 

@@ -1,4 +1,5 @@
 using Marketplace.Storage.Cosmos.Catalog;
+using Marketplace.Storage.Cosmos.Consent;
 using Marketplace.Storage.Cosmos.Indexes;
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Tests.Conformance;
@@ -66,6 +67,8 @@ public sealed class CosmosGrainStorageTests(CosmosServer server) : GrainStorageC
             Assert.IsType<CosmosCatalogIndex>(provider.GetRequiredService<ICatalogIndex>());
             Assert.IsType<CosmosHoldingsIndex>(provider.GetRequiredService<IHoldingsIndex>());
             Assert.IsType<CosmosPartyDirectory>(provider.GetRequiredService<IPartyDirectory>());
+            Assert.IsType<CosmosConsentIndex>(provider.GetRequiredService<IConsentIndex>());
+            Assert.IsType<CosmosProvisionLog>(provider.GetRequiredService<IProvisionLog>());
             await provider.GetRequiredService<IUsageLedger>().AppendAsync([
                 new UsageRecord("e-1", "c-1", "2025-04", 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "test", null)]);
             Assert.Equal(1, (await provider.GetRequiredService<IUsageLedger>().GetTotalsAsync("c-1", "2025-04")).Units);

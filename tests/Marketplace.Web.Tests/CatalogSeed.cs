@@ -35,7 +35,8 @@ public sealed record CatalogSeed(Listing OpenData, Listing ListedPrivate, Listin
         var bank = await driver.CreatePartyAsync("information-bank");
         var personal = await ListAsync(driver, bank, PersonalDataTests.HealthChecks(MarketplaceDriver.UniqueId("health-checks")),
             "resident_id,hba1c\nr-1,5.4\nr-2,6.1\n",
-            new { model = "per-unit", currency = "JPY", amount = 20, unit = "record" }, visibility: "public", buyers: [], approval: "provider");
+            new { model = "per-unit", currency = "JPY", amount = 20, unit = "record" }, visibility: "public", buyers: [], approval: "provider",
+            purposes: ["academic-research"]);
 
         return new CatalogSeed(openData, listedPrivate, named, buyer, personal);
     }
@@ -64,7 +65,7 @@ public sealed record CatalogSeed(Listing OpenData, Listing ListedPrivate, Listin
     };
 
     private static async Task<Listing> ListAsync(MarketplaceDriver driver, Party provider, object dataset, string csv, object pricing,
-        string visibility, string[] buyers, string approval)
+        string visibility, string[] buyers, string approval, string[]? purposes = null)
     {
         var created = await driver.CreateDatasetAsync(provider, dataset);
         await MarketplaceDriver.UploadCsvAsync(provider, created.Id, csv);
@@ -74,7 +75,7 @@ public sealed record CatalogSeed(Listing OpenData, Listing ListedPrivate, Listin
             id = offeringId,
             datasetId = created.Id,
             pricing,
-            policy = new { purposes = new[] { "research" } },
+            policy = new { purposes = purposes ?? ["research"] },
             visibility,
             buyers,
             approval,

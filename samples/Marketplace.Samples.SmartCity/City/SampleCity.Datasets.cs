@@ -136,7 +136,10 @@ public static partial class SampleCity
                 .Column("systolic_bp", FieldType.Integer, h => h.SystolicBp)
                 .Column("diastolic_bp", FieldType.Integer, h => h.DiastolicBp)
                 .Column("hba1c", FieldType.Number, h => h.Hba1c),
-            SubjectField: "subject_id"),
+            SubjectField: "subject_id",
+            // Health check results are sensitive personal information under the APPI (要配慮個人情報): only under explicit consent.
+            PersonalCategory: "health",
+            SensitiveFields: ["height_cm", "weight_kg", "systolic_bp", "diastolic_bp", "hba1c"]),
         new(
             Id: "journeys",
             ProviderId: "minato-infobank",
@@ -159,6 +162,7 @@ public static partial class SampleCity
                 .Column("time_band", FieldType.String, j => j.TimeBand)
                 .Column("duration_minutes", FieldType.Integer, j => j.DurationMinutes),
             SubjectField: "subject_id",
-            Personal: new SamplePersonalData("mobility", ["origin_district", "destination_district", "mode", "time_band", "duration_minutes"])),
+            // Trips are mobility data, none of it sensitive personal information (要配慮個人情報).
+            PersonalCategory: "mobility"),
     ];
 }

@@ -5,7 +5,7 @@ public static partial class SampleCity
     // Open data may be used for anything; listing every purpose the sample uses keeps that true whether or not
     // the marketplace reads an empty list as "any purpose".
     private static readonly string[] AnyPurpose =
-        ["research", "service-improvement", "urban-planning", "academic-research", "public-health"];
+        ["research", "service-improvement", "urban-planning", "academic-research", "public-health-research"];
 
     public static IReadOnlyList<SampleOffering> Offerings { get; } =
     [
@@ -39,9 +39,9 @@ public static partial class SampleCity
             DatasetId: "health-checks",
             Title: "健診結果 (本人同意済み) 従量課金 / Health checks with consent, pay per record",
             Description: "1レコード5円。学術研究・公衆衛生目的のみ、情報銀行の審査あり。"
-                + " ¥5 per record, for academic research and public health only, after review by the information bank.",
+                + " ¥5 per record, for academic research and public health research only, after review by the information bank.",
             Pricing: SamplePricing.PerRecords(yen: 5, records: 1),
-            Purposes: ["academic-research", "public-health"],
+            Purposes: ["academic-research", "public-health-research"],
             MaxUnitsPerPeriod: null,
             RedistributionProhibited: true,
             ProviderApproves: true),

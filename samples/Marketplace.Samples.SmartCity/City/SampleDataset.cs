@@ -13,7 +13,8 @@ public enum DatasetClass
 /// <param name="Themes">EU data themes (TRAN, ENVI, SOCI, HEAL, ECON, ...).</param>
 /// <param name="TemporalEnd">Null while the dataset is still being added to.</param>
 /// <param name="SubjectField">The field naming the data subject; set only on personal data.</param>
-/// <param name="Personal">A personal dataset's data category and items; null for the default (every field an item).</param>
+/// <param name="PersonalCategory">Personal data's category (health, mobility, ...): every field but the subject is one of its data items.</param>
+/// <param name="SensitiveFields">The items that are sensitive personal information (要配慮個人情報): provided only under explicit consent.</param>
 public sealed record SampleDataset(
     string Id,
     string ProviderId,
@@ -29,12 +30,10 @@ public sealed record SampleDataset(
     RowFormat Format,
     Table Table,
     string? SubjectField = null,
-    SamplePersonalData? Personal = null)
+    string? PersonalCategory = null,
+    IReadOnlyList<string>? SensitiveFields = null)
 {
     public const string Spatial = "Minato-Mirai";
 
     public const string Language = "ja";
 }
-
-/// <summary>What a personal dataset declares: its data category and its data items, with the sensitive ones (要配慮個人情報) named apart.</summary>
-public sealed record SamplePersonalData(string Category, IReadOnlyList<string> Items, IReadOnlyList<string>? SensitiveItems = null);

@@ -24,9 +24,9 @@ internal static class Requests
         Schema: new DatasetSchema(
             [.. dataset.Table.Fields.Select(f => new SchemaField(f.Name, WireName(f.Type), f.Required))],
             dataset.SubjectField),
-        Personal: dataset.Personal is { } personal
-            ? new PersonalData(personal.Category,
-                [.. personal.Items.Select(item => new PersonalDataItem(item, personal.SensitiveItems?.Contains(item, StringComparer.Ordinal) == true))])
+        Personal: dataset.PersonalCategory is { } category
+            ? new PersonalData(category, [.. dataset.Table.Fields.Where(f => f.Name != dataset.SubjectField)
+                .Select(f => new PersonalDataItem(f.Name, dataset.SensitiveFields?.Contains(f.Name) == true))])
             : null);
 
     public static CreateOfferingRequest Offering(SampleOffering offering) => new(

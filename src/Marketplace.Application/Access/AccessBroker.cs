@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Marketplace.Application.Consent;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Storage;
@@ -20,7 +21,7 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// the same Idempotency-Key is answered from the stored request and revision and meters nothing; the same key with
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
-public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar)
+public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -81,9 +82,12 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             }
             var dataset = (reading is null ? null : await reading) ?? await DatasetOf(grant.DatasetId, contractId);
             var query = new RecordQuery(cursor, limit, ParseFilters(fetch.Filters, dataset.Definition.Schema));
+            var access = grant.DatasetClass == DatasetClass.Personal
+                ? new PersonalAccess(contractId, buyer.PartyId, grant.Purpose, dataset, calendar.Now, grant.Period)
+                : null;
             if (key is not null && await meter.Find(eventId) is { } earlier)
             {
-                return await ReplayAsync(earlier, query, contractId, cancellationToken);
+                return await ReplayAsync(earlier, query, contractId, access, eventId, cancellationToken);
             }
             if (!grant.Allowed)
             {
@@ -92,6 +96,14 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             var revisionId = RevisionToRead(dataset, cursor);
             var readLimit = (int)Math.Min(grant.UnitsGranted, limit);
             var page = await store.ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cancellationToken);
+            if (access is not null)
+            {
+                // Consent at this moment decides what leaves; the provision record is durable before anything does,
+                // and only what is served is metered.
+                var personalPage = await personal.FilterAsync(access, page, eventId, cancellationToken);
+                await provisions.AppendAsync(personalPage.Provisions, cancellationToken);
+                page = personalPage.Page;
+            }
             var units = UnitsOf(grant.Unit, page);
             var served = new ServedPage(query, revisionId, readLimit);
             var source = key is null ? UsageSources.BrokerAssigned : UsageSources.BrokerIdempotent;
@@ -100,7 +112,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             if (receipt.Duplicate)
             {
                 // A concurrent request with the same key won the race: answer exactly as it did.
-                return await ReplayAsync(receipt, query, contractId, cancellationToken);
+                return await ReplayAsync(receipt, query, contractId, access, eventId, cancellationToken);
             }
             return new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false);
         }
@@ -123,7 +135,8 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     /// Answers a retry exactly as the first answer: read with the stored query, from the stored revision (even if
     /// a newer one was published since), the stored number of records.
     /// </summary>
-    private async Task<RecordAnswer> ReplayAsync(UsageReceipt earlier, RecordQuery query, string contractId, CancellationToken cancellationToken)
+    /// <remarks>Personal records are filtered again under the consents in force now: a person who withdrew since the first answer is left out of its replay.</remarks>
+    private async Task<RecordAnswer> ReplayAsync(UsageReceipt earlier, RecordQuery query, string contractId, PersonalAccess? access, string eventId, CancellationToken cancellationToken)
     {
         var first = ServedPage.TryDecode(earlier.Fingerprint);
         if (first is null || !first.Query.Equals(query))
@@ -132,6 +145,10 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 "This Idempotency-Key was already used for a different request (other cursor, limit or filters); use a new key for a new request.");
         }
         var page = await store.ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cancellationToken);
+        if (access is not null)
+        {
+            page = (await personal.FilterAsync(access, page, eventId, cancellationToken)).Page;
+        }
         return new RecordAnswer(contractId, first.RevisionId, page, NextCursor(first.RevisionId, page), earlier.Units, Replayed: true);
     }
 

@@ -5,7 +5,10 @@ using Marketplace.Storage;
 
 namespace Marketplace.Billing.Invoices;
 
-/// <summary>A provider's earnings of one period: what its invoices billed and how each total was split.</summary>
+/// <summary>
+/// A provider's earnings of one period: what its invoices billed and how each total was split. For an information
+/// bank, <see cref="DataSubjectsMinor"/> is what it owes its people for the period (paid out to it with its share).
+/// </summary>
 public sealed record ProviderStatement(
     string ProviderId,
     string ProviderName,
@@ -18,11 +21,14 @@ public sealed record ProviderStatement(
     long ConnectionFeeMinor,
     long PaidMinor,
     long PaidOutMinor,
-    IReadOnlyList<StatementInvoice> Lines);
+    IReadOnlyList<StatementInvoice> Lines,
+    long DataSubjectsMinor);
 
 /// <summary>One invoice on a provider's statement.</summary>
 /// <param name="PayoutTransferId">The transfer that paid the provider its share, once paid out.</param>
-public sealed record StatementInvoice(string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor, string? PayoutTransferId);
+/// <param name="DataSubjectsShareMinor">What an information bank owes its people of this invoice (personal data; 0 otherwise).</param>
+public sealed record StatementInvoice(
+    string InvoiceId, string ContractId, string BuyerId, string Status, long TotalMinor, long ProviderShareMinor, string? PayoutTransferId, long DataSubjectsShareMinor);
 
 /// <summary>
 /// Who may see which invoices: the operator every one; a buyer those addressed to it; a provider those of its
@@ -113,8 +119,11 @@ public sealed class InvoiceQueries(GrainReferences grains, IInvoiceIndex index, 
             invoices.Sum(i => Share(i, ShareKind.PlatformFee)),
             invoices.Sum(i => Share(i, ShareKind.ConnectionFee)),
             invoices.Where(i => i.Status == InvoiceStatus.Paid).Sum(i => i.TotalMinor),
-            invoices.Where(i => i.PayoutTransferId is not null).Sum(i => Share(i, ShareKind.Provider)),
+            // The payout carries the people's share too: the bank pays them.
+            invoices.Where(i => i.PayoutTransferId is not null).Sum(i => i.PayoutMinor),
             [.. invoices.OrderBy(i => i.IssuedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
-                .Select(i => new StatementInvoice(i.Id, i.ContractId, i.Buyer.Id, i.Status.ToString(), i.TotalMinor, Share(i, ShareKind.Provider), i.PayoutTransferId))]);
+                .Select(i => new StatementInvoice(i.Id, i.ContractId, i.Buyer.Id, i.Status.ToString(), i.TotalMinor, Share(i, ShareKind.Provider), i.PayoutTransferId,
+                    Share(i, ShareKind.DataSubjects)))],
+            invoices.Sum(i => Share(i, ShareKind.DataSubjects)));
     }
 }

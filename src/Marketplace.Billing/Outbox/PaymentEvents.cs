@@ -53,7 +53,7 @@ public sealed class PaymentEvents(IPaymentProcessor processor, GrainReferences g
             return new PaymentEventOutcome(notice.EventId, notice.Type, notice.InvoiceId, before is null ? null : WireNames.Of(before.Status), false);
         }
         var after = await grain.RecordPayment(new PaymentNotice(status.Value, notice.Created, notice.StripeInvoiceId, notice.ChargeId));
-        if (after.Status == InvoiceStatus.Paid && after.ProviderShareMinor > 0
+        if (after.Status == InvoiceStatus.Paid && after.PayoutMinor > 0
             && (await grains.Get<IPartyGrain>(after.Provider.Id).GetProfile())?.Billing?.PayoutAccount is not null)
         {
             var id = PaymentOutbox.PayoutIdFor(after.Id);

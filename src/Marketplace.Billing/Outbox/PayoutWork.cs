@@ -32,7 +32,7 @@ public sealed class PayoutWork(GrainReferences grains, IPaymentProcessor process
         var profile = await grains.Get<IPartyGrain>(invoice.Provider.Id).GetProfile();
         var account = profile?.Billing?.PayoutAccount
             ?? throw new PaymentWorkNotReady($"Provider '{invoice.Provider.Id}' has no payout account yet.");
-        var share = invoice.ProviderShareMinor;
+        var share = invoice.PayoutMinor;
         if (share <= 0)
         {
             await invoiceGrain.RecordPayout("none");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Marketplace.Application;
+using Marketplace.Billing.Subjects;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Storage;
@@ -18,6 +19,7 @@ public sealed partial class PeriodClosing(
     IHoldingsIndex holdings,
     IUsageLedger ledger,
     IInvoiceIndex invoices,
+    SubjectShareDistribution subjectShares,
     BillingCalendar calendar,
     IOptions<BillingOptions> options,
     ILogger<PeriodClosing> logger)
@@ -119,8 +121,10 @@ public sealed partial class PeriodClosing(
         var invoiceGrain = grains.Get<IInvoiceGrain>(InvoiceIds.For(period.Id, entry.ContractId));
         if (await invoiceGrain.Get() is { } existing)
         {
-            // Issued by an earlier attempt: issuing it again only completes its index entry and payment work.
-            return await invoiceGrain.Issue(existing);
+            // Issued by an earlier attempt: issuing it again only completes its index entry, payment work and people's parts.
+            var again = await invoiceGrain.Issue(existing);
+            await subjectShares.RecordAsync(again);
+            return again;
         }
         var contract = await grains.Get<IContractGrain>(entry.ContractId).Get();
         if (contract?.ActivatedAt is null)
@@ -132,6 +136,10 @@ public sealed partial class PeriodClosing(
         var late = await LateUsageAsync(contract.Id, period);
         var buyer = await ProfileAsync(contract.BuyerId);
         var provider = await ProfileAsync(contract.Terms.ProviderId);
+        // On personal data the people whose records were served share in the invoice; with nobody on record the
+        // invoice carries no people's share, and the provider (the bank) keeps what it would have been.
+        var served = contract.Terms.DatasetClass == DatasetClass.Personal ? await subjectShares.ServedAsync(contract.Id, period.Id) : [];
+        var subjectShare = DataSubjectShare.AnyoneServed(served) ? Options.DataSubjectShareBasisPoints : 0;
         var basis = new InvoiceBasis(
             contract.Terms.Pricing,
             period.Id,
@@ -139,7 +147,7 @@ public sealed partial class PeriodClosing(
             ContractActivity.ActiveDuring(contract.History.Select(h => (h.At, h.To)), period.Start, period.End),
             late,
             buyer?.Billing?.ServiceApp == true,
-            new BillingRates(Options.TaxRateBasisPoints, Options.PlatformFeeFor(contract.Terms.DatasetClass), Options.ConnectionFeeMinor),
+            new BillingRates(Options.TaxRateBasisPoints, Options.PlatformFeeFor(contract.Terms.DatasetClass), Options.ConnectionFeeMinor, subjectShare),
             contract.Terms.ProviderId,
             MarketplaceShare);
         var computed = InvoiceCalculation.Compute(basis);
@@ -169,8 +177,12 @@ public sealed partial class PeriodClosing(
             computed.TaxMinor,
             computed.TotalMinor,
             computed.Shares,
-            basis.Rates.PlatformFeeBasisPoints);
-        return await invoiceGrain.Issue(invoice);
+            basis.Rates.PlatformFeeBasisPoints,
+            DataSubjectShareBasisPoints: subjectShare);
+        var issued = await invoiceGrain.Issue(invoice);
+        // After the invoice is stored: its share is what is divided, whichever attempt issued it.
+        await subjectShares.RecordAsync(issued, served);
+        return issued;
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ public static class InvoiceRepricing
 
     /// <summary>
     /// The credit note (the <paramref name="sequence"/>th against the invoice) for what it billed too much:
-    /// one line, negative, with its tax and split by the same rules as the invoice.
+    /// one line, negative, with its tax and split by the same rules and rates as the invoice (the people's share included).
     /// </summary>
     public static Invoice CreditNote(Invoice invoice, RepricedInvoice repriced, PricingPlan plan, int sequence, DateTimeOffset now, string operatorId)
     {
@@ -73,7 +73,8 @@ public static class InvoiceRepricing
         var quantity = repriced.QuantityOver;
         var line = new InvoiceLine(1, repriced.UsageKind, invoice.Period, -quantity, -plan.BillableUnits(quantity), plan.Unit,
             -repriced.OverBilledMinor, repriced.TaxRateBasisPoints);
-        var computed = InvoiceCalculation.Summarise([line], invoice.PlatformFeeBasisPoints, invoice.Provider.Id, operatorId);
+        // With the invoice's own rates: a people's share on it is taken back in the same proportion.
+        var computed = InvoiceCalculation.Summarise([line], invoice.PlatformFeeBasisPoints, invoice.Provider.Id, operatorId, invoice.DataSubjectShareBasisPoints);
         return invoice with
         {
             Id = InvoiceIds.CreditNote(invoice.Id, sequence),

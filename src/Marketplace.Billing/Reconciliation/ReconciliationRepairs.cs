@@ -1,5 +1,6 @@
 using Marketplace.Application;
 using Marketplace.Billing.Periods;
+using Marketplace.Billing.Subjects;
 using Marketplace.Billing.Usage;
 using Marketplace.Domain;
 using Marketplace.Grains;
@@ -15,7 +16,7 @@ public sealed record RepairOutcome(string Kind, string? ContractId, DateOnly? Da
 /// advances the day to the ledger's units it saw, a resend is recorded once per (day, what Stripe held), and a
 /// credit note has the id of the invoice's next credit note when the report was made.
 /// </summary>
-public sealed class ReconciliationRepairs(GrainReferences grains, UsageReporting reporting, BillingCalendar calendar)
+public sealed class ReconciliationRepairs(GrainReferences grains, UsageReporting reporting, SubjectShareDistribution subjectShares, BillingCalendar calendar)
 {
     public async Task<IReadOnlyList<RepairOutcome>> ApplyAsync(ReconciliationReport report, CancellationToken cancellationToken = default)
     {
@@ -56,8 +57,10 @@ public sealed class ReconciliationRepairs(GrainReferences grains, UsageReporting
     {
         var noteId = offer.Basis;
         var note = grains.Get<IInvoiceGrain>(noteId);
-        if (await note.Get() is not null)
+        if (await note.Get() is { } existing)
         {
+            // Its people's parts were written after it was issued; writing them again completes an interrupted repair.
+            await subjectShares.RecordAsync(existing);
             return new RepairOutcome(offer.Kind, offer.ContractId, null, offer.InvoiceId, false, $"Credit note {noteId} was issued already.");
         }
         var invoice = await grains.Get<IInvoiceGrain>(offer.InvoiceId ?? "").Get()
@@ -69,6 +72,7 @@ public sealed class ReconciliationRepairs(GrainReferences grains, UsageReporting
         var repriced = new RepricedInvoice(0, offer.AmountMinor, offer.Units, plan.Kind == PlanKind.Flat ? InvoiceLineKind.FlatFee : InvoiceLineKind.Usage,
             invoice.Lines.Count > 0 ? invoice.Lines[0].TaxRateBasisPoints : ConsumptionTax.StandardRateBasisPoints);
         var issued = await note.Issue(InvoiceRepricing.CreditNote(invoice, repriced, plan, sequence, calendar.Now, PeriodClosing.MarketplaceShare));
+        await subjectShares.RecordAsync(issued);
         return new RepairOutcome(offer.Kind, offer.ContractId, null, offer.InvoiceId, true,
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Issued credit note {issued.Id} for {issued.TotalMinor} {issued.Currency.Code} (tax included)."));
     }

@@ -2,13 +2,16 @@ namespace Marketplace.Domain;
 
 /// <summary>
 /// The marketplace's rates: consumption tax on data services, the platform's fee on data (basis points of each
-/// line, by dataset class) and the monthly connection fee a service app pays per active contract.
+/// line, by dataset class), the monthly connection fee a service app pays per active contract, and the share of the
+/// people whose personal records were served (basis points of each data line, out of the provider's part; 0 unless
+/// the contract is on personal data and someone's records were served).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.BillingRates")]
 public sealed record BillingRates(
     [property: Id(0)] int TaxRateBasisPoints,
     [property: Id(1)] int PlatformFeeBasisPoints,
-    [property: Id(2)] long ConnectionFeeMinor)
+    [property: Id(2)] long ConnectionFeeMinor,
+    [property: Id(3)] int DataSubjectShareBasisPoints = 0)
 {
     public void Validate()
     {
@@ -22,6 +25,7 @@ public sealed record BillingRates(
         {
             throw new DomainException(ErrorCodes.BillingRateInvalid, "The connection fee cannot be negative.");
         }
+        DataSubjectShare.CheckRate(DataSubjectShareBasisPoints, PlatformFeeBasisPoints);
     }
 }
 
@@ -122,12 +126,20 @@ public static class InvoiceCalculation
             Add(InvoiceLineKind.ConnectionFee, basis.Period, 0, 0, basis.Rates.ConnectionFeeMinor);
         }
 
-        return Summarise(lines, basis.Rates.PlatformFeeBasisPoints, basis.ProviderId, basis.OperatorId);
+        return Summarise(lines, basis.Rates.PlatformFeeBasisPoints, basis.ProviderId, basis.OperatorId, basis.Rates.DataSubjectShareBasisPoints);
     }
 
-    /// <summary>Tax per rate, totals and the revenue split of a set of lines (an invoice's or a credit note's).</summary>
-    public static InvoiceComputation Summarise(IReadOnlyList<InvoiceLine> lines, int platformFeeBasisPoints, string providerId, string operatorId)
+    /// <summary>
+    /// Tax per rate, totals and the revenue split of a set of lines (an invoice's or a credit note's). Of each data
+    /// line the platform takes its fee, the people whose records were served <paramref name="dataSubjectShareBasisPoints"/>
+    /// (booked to the provider, which on personal data is the information bank that holds them), the provider the rest;
+    /// like every share, tax included. The invoice's lines, tax and total, and the platform's fee, do not change with
+    /// the people's share: it comes out of the provider's part only.
+    /// </summary>
+    public static InvoiceComputation Summarise(IReadOnlyList<InvoiceLine> lines, int platformFeeBasisPoints, string providerId, string operatorId,
+        int dataSubjectShareBasisPoints = 0)
     {
+        DataSubjectShare.CheckRate(dataSubjectShareBasisPoints, platformFeeBasisPoints);
         ArgumentNullException.ThrowIfNull(lines);
         var taxes = ConsumptionTax.Totals(lines);
         long net = 0, tax = 0;
@@ -148,8 +160,13 @@ public static class InvoiceCalculation
             }
             else if (line.Kind != InvoiceLineKind.TaxRounding)
             {
-                claims.Add(new ShareClaim(ShareKind.Provider, providerId, amount * (ConsumptionTax.MaxRateBasisPoints - platformFeeBasisPoints)));
+                claims.Add(new ShareClaim(ShareKind.Provider, providerId,
+                    amount * (ConsumptionTax.MaxRateBasisPoints - platformFeeBasisPoints - dataSubjectShareBasisPoints)));
                 claims.Add(new ShareClaim(ShareKind.PlatformFee, operatorId, amount * platformFeeBasisPoints));
+                if (dataSubjectShareBasisPoints > 0)
+                {
+                    claims.Add(new ShareClaim(ShareKind.DataSubjects, providerId, amount * dataSubjectShareBasisPoints));
+                }
             }
         }
         var shares = RevenueSplit.Allocate(totalMinor, claims, new ShareClaim(ShareKind.PlatformFee, operatorId, 0));

@@ -58,6 +58,12 @@ public enum ShareKind
 
     /// <summary>The marketplace's connection fee for a service app.</summary>
     ConnectionFee,
+
+    /// <summary>
+    /// The people whose personal records were served (a personal-data contract), booked to the information bank that
+    /// holds them and pays each person their part; taken out of the provider's share.
+    /// </summary>
+    DataSubjects,
 }
 
 /// <summary>One recipient's part of an invoice total, tax included; an invoice's shares add up to its total exactly.</summary>

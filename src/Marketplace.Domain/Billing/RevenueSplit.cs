@@ -7,7 +7,7 @@ public sealed record ShareClaim([property: Id(0)] ShareKind Kind, [property: Id(
 /// <summary>
 /// Splits an invoice total among its recipients in proportion to their claims, by the largest-remainder method:
 /// each gets the whole minor units of its exact part, and the units left over go one each to the largest
-/// fractions (ties to the earlier claim). Every minor unit of the total goes to exactly one share.
+/// fractions (ties to the earlier claim; <see cref="LargestRemainder"/>). Every minor unit of the total goes to exactly one share.
 /// </summary>
 public static class RevenueSplit
 {
@@ -37,35 +37,14 @@ public static class RevenueSplit
                 merged[at] = merged[at] with { Weight = merged[at].Weight + claim.Weight };
             }
         }
-        Int128 weights = 0;
-        foreach (var claim in merged)
-        {
-            weights += claim.Weight;
-        }
-        if (weights == 0)
+        if (merged.All(c => c.Weight == 0))
         {
             return totalMinor == 0 && merged.Count > 0
                 ? [.. merged.Select(c => new RevenueShare(c.Kind, c.PartyId, 0))]
                 : [new RevenueShare(fallback.Kind, fallback.PartyId, totalMinor)];
         }
 
-        var sign = totalMinor < 0 ? -1 : 1;
-        Int128 total = totalMinor < 0 ? -(Int128)totalMinor : totalMinor;
-        var whole = new Int128[merged.Count];
-        var remainders = new Int128[merged.Count];
-        Int128 assigned = 0;
-        for (var i = 0; i < merged.Count; i++)
-        {
-            var exact = total * merged[i].Weight;
-            whole[i] = exact / weights;
-            remainders[i] = exact % weights;
-            assigned += whole[i];
-        }
-        var leftover = (int)(total - assigned); // fewer than the number of claims
-        foreach (var i in Enumerable.Range(0, merged.Count).OrderByDescending(i => remainders[i]).ThenBy(i => i).Take(leftover))
-        {
-            whole[i]++;
-        }
-        return [.. merged.Select((c, i) => new RevenueShare(c.Kind, c.PartyId, sign * checked((long)whole[i])))];
+        var parts = LargestRemainder.Apportion(totalMinor, [.. merged.Select(c => c.Weight)]);
+        return [.. merged.Select((c, i) => new RevenueShare(c.Kind, c.PartyId, parts[i]))];
     }
 }

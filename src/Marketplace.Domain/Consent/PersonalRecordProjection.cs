@@ -11,17 +11,15 @@ namespace Marketplace.Domain;
 /// subject id, and the data items the person's consent covers, in the record's order. Every other field (a
 /// name, an address, an item the person did not consent to) is left out.
 /// </summary>
-public sealed class PersonalRecordProjection
+public static class PersonalRecordProjection
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
-    private readonly ArrayBufferWriter<byte> output = new(256);
-
-    public string Project(string json, string subjectField, string pseudonym, IReadOnlyList<string> items)
+    public static string Project(string json, string subjectField, string pseudonym, IReadOnlyList<string> items)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(items);
-        output.ResetWrittenCount();
+        var output = new ArrayBufferWriter<byte>(json.Length + 16);
         using (var writer = new Utf8JsonWriter(output, Options))
         using (var document = JsonDocument.Parse(json))
         {

@@ -21,7 +21,15 @@ public sealed class ApiKeyIssuer(IGrainFactory grains, ApiKeyCache cache)
         var prefix = RandomNumberGenerator.GetString(Alphabet, PrefixLength);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await grains.GetGrain<IPartyGrain>(principal.PartyId).AddKey(prefix, Hash(secret));
+        if (principal.Role == PartyRole.DataSubject)
+        {
+            // A person's own key: not one of the bank's keys (the bank cannot act with it, nor list or revoke it as its own).
+            await grains.GetGrain<IApiKeyGrain>(prefix).Issue(principal, Hash(secret));
+        }
+        else
+        {
+            await grains.GetGrain<IPartyGrain>(principal.PartyId).AddKey(prefix, Hash(secret));
+        }
         cache.Forget(prefix);
         return $"{Scheme}{prefix}_{secret}";
     }

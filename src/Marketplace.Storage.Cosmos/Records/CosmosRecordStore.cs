@@ -73,8 +73,59 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
         }
     }
 
-    public Task<long> RedactSubjectAsync(string revisionId, string subjectId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Redacting a subject is being built for the Cosmos store (issue 10, h3).");
+    /// <summary>
+    /// Deletes the person's record documents in every bucket the revision's header lists (whatever attempt wrote them):
+    /// one indexed query per bucket for their ids, then point deletes. Each record disappears whole, and a page walks by
+    /// sequence, so readers and cursors step over the gaps; the header is unchanged (so cached headers stay right).
+    /// </summary>
+    public async Task<long> RedactSubjectAsync(string revisionId, string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(revisionId);
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        var container = await store.ContainerAsync(CosmosStore.RecordsContainer, cancellationToken).ConfigureAwait(false);
+        var header = await ReadHeaderAsync(container, revisionId, cancellationToken).ConfigureAwait(false);
+        if (header is null)
+        {
+            return 0;
+        }
+
+        long removed = 0;
+        foreach (var bucket in header.Buckets)
+        {
+            var partitionKey = new PartitionKey(RecordDocument.PartitionKeyFor(revisionId, bucket));
+            var ids = new List<string>();
+            var query = new QueryDefinition("SELECT c.id FROM c WHERE c.sub = @subject").WithParameter("@subject", subjectId);
+            using (var iterator = container.GetItemQueryIterator<IdRow>(
+                query, requestOptions: new QueryRequestOptions { PartitionKey = partitionKey, MaxItemCount = 1_000, EnableOptimisticDirectExecution = true }))
+            {
+                while (iterator.HasMoreResults)
+                {
+                    ids.AddRange((await store.Retry.ExecuteAsync("find a subject's records", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false)).Select(r => r.Id));
+                }
+            }
+
+            await Parallel.ForEachAsync(ids, Parallelism(cancellationToken), async (id, ct) =>
+            {
+                // 404: already gone (a concurrent or earlier redaction, or this delete's own first attempt): not counted again.
+                var deleted = await store.Retry.ExecuteAsync("redact record", async token =>
+                {
+                    using var response = await container.DeleteItemStreamAsync(id, partitionKey, cancellationToken: token).ConfigureAwait(false);
+                    if (response.StatusCode == HttpStatusCode.NotFound)
+                    {
+                        return false;
+                    }
+                    response.EnsureSuccessStatusCode();
+                    return true;
+                }, ct).ConfigureAwait(false);
+                if (deleted)
+                {
+                    Interlocked.Increment(ref removed);
+                }
+            }).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
 
     public async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
     {

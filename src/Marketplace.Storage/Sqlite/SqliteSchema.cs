@@ -181,6 +181,64 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS invoice_index_by_provider ON invoice_index (provider_id, sort_key);
         CREATE INDEX IF NOT EXISTS invoice_index_by_contract ON invoice_index (contract_id, sort_key);
 
+        -- Consent (ConsentPorts.cs). A grant is its JSON (ConsentGrantJson) plus the columns it is found and guarded by:
+        -- stored only when its version is newer than the row's, so a late older write cannot undo a withdrawal.
+        CREATE TABLE IF NOT EXISTS consent_grants (
+            bank_id    TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            record_id  TEXT NOT NULL,
+            scope      TEXT NOT NULL,
+            version    INTEGER NOT NULL,
+            grant_json TEXT NOT NULL,
+            PRIMARY KEY (bank_id, subject_id, record_id)
+        ) WITHOUT ROWID;
+        -- Keyed by person, so a page's people are one seek each into the table itself (their grants side by side);
+        -- the version guard finds a record by its id.
+        CREATE UNIQUE INDEX IF NOT EXISTS consent_grants_by_record ON consent_grants (record_id);
+        CREATE INDEX IF NOT EXISTS consent_grants_by_scope ON consent_grants (bank_id, scope, record_id);
+        CREATE TABLE IF NOT EXISTS consent_subjects (
+            bank_id               TEXT NOT NULL,
+            subject_id            TEXT NOT NULL,
+            aggregate_opt_out     INTEGER NOT NULL,
+            deletion_requested_at TEXT,
+            version               INTEGER NOT NULL,
+            PRIMARY KEY (bank_id, subject_id)
+        ) WITHOUT ROWID;
+        -- The record of provision, append-only. Keyed (event id, subject) so a retried event records nothing twice;
+        -- the broker's event ids are time-ordered (UUIDv7), so the key mostly appends. at is UTC round-trip text.
+        CREATE TABLE IF NOT EXISTS provisions (
+            event_id          TEXT NOT NULL,
+            subject_id        TEXT NOT NULL,
+            bank_id           TEXT NOT NULL,
+            contract_id       TEXT NOT NULL,
+            buyer_id          TEXT NOT NULL,
+            dataset_id        TEXT NOT NULL,
+            purpose           TEXT NOT NULL,
+            consent_record_id TEXT NOT NULL,
+            items             TEXT NOT NULL,
+            records           INTEGER NOT NULL,
+            aggregate         INTEGER NOT NULL,
+            at                TEXT NOT NULL,
+            period            TEXT NOT NULL,
+            PRIMARY KEY (event_id, subject_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS provisions_by_subject ON provisions (bank_id, subject_id, at, event_id);
+        CREATE INDEX IF NOT EXISTS provisions_by_contract ON provisions (contract_id, period, subject_id);
+        -- Each person's part of the people's share of invoices on personal data (SubjectEarningsPorts.cs).
+        CREATE TABLE IF NOT EXISTS subject_earnings (
+            bank_id      TEXT NOT NULL,
+            subject_id   TEXT NOT NULL,
+            period       TEXT NOT NULL,
+            invoice_id   TEXT NOT NULL,
+            contract_id  TEXT NOT NULL,
+            buyer_id     TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            records      INTEGER NOT NULL,
+            counted      INTEGER NOT NULL,
+            PRIMARY KEY (bank_id, subject_id, period, invoice_id)
+        ) WITHOUT ROWID;
+
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,

@@ -32,6 +32,12 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<SqlitePartyDirectory>());
         services.TryAddSingleton<SqliteInvoiceIndex>();
         services.TryAddSingleton<IInvoiceIndex>(sp => sp.GetRequiredService<SqliteInvoiceIndex>());
+        services.TryAddSingleton<SqliteConsentIndex>();
+        services.TryAddSingleton<IConsentIndex>(sp => sp.GetRequiredService<SqliteConsentIndex>());
+        services.TryAddSingleton<SqliteProvisionLog>();
+        services.TryAddSingleton<IProvisionLog>(sp => sp.GetRequiredService<SqliteProvisionLog>());
+        services.TryAddSingleton<SqliteSubjectEarnings>();
+        services.TryAddSingleton<ISubjectEarnings>(sp => sp.GetRequiredService<SqliteSubjectEarnings>());
         return services;
     }
 

@@ -78,12 +78,25 @@ public sealed class PopulatedMarketplace
 
     public required string OtherContractId { get; init; }
 
+    /// <summary>A person registered at <see cref="Bank"/>, calling with their own key.</summary>
+    public required Visitor Subject { get; init; }
+
+    public required string SubjectId { get; init; }
+
+    /// <summary>A notice of <see cref="Bank"/> (scope category:health) and a consent <see cref="Subject"/> gave under it.</summary>
+    public required string NoticeId { get; init; }
+
+    public required string ConsentId { get; init; }
+
+    public required string ReceiptId { get; init; }
+
     public IReadOnlyList<Visitor> Callers =>
     [
         Anonymous,
         new("provider", Provider.Client),
         new("buyer", Buyer.Client),
         new("bank", Bank.Client),
+        Subject,
         Operator,
     ];
 
@@ -99,13 +112,21 @@ public sealed class PopulatedMarketplace
         var (otherDatasetId, otherRevisionId, otherOfferings) = await ListAsync(driver, otherProvider, 1);
         var reconciliation = await driver.Operator.PostAsync("/api/v1/billing/periods/2026-11/reconciliation", null);
         reconciliation.EnsureSuccessStatusCode();
+        var bank = await driver.CreatePartyAsync("information-bank");
+        var (subjectId, subject, noticeId, consentId) = await PersonAsync(driver, bank);
+        var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await subject.GetAsync("/api/v1/subjects/me/receipts"), HttpStatusCode.OK);
         return new PopulatedMarketplace(driver)
         {
             Anonymous = new Visitor("anonymous", driver.Factory.CreateClient()),
             Operator = new Visitor("operator", driver.Operator),
             Provider = provider,
             Buyer = buyer,
-            Bank = await driver.CreatePartyAsync("information-bank"),
+            Bank = bank,
+            Subject = new Visitor("subject", subject),
+            SubjectId = subjectId,
+            NoticeId = noticeId,
+            ConsentId = consentId,
+            ReceiptId = receipts.Items[0].Id,
             Spare = spare,
             SparePerson = (await driver.EnrolPersonAsync(spare.Id)).SignIn,
             OtherPerson = (await driver.EnrolPersonAsync(otherProvider.Id)).SignIn,
@@ -145,6 +166,12 @@ public sealed class PopulatedMarketplace
             _ when parameter == "period" => "2026-11", // the current billing period: it cannot close yet (the matrix closes 2026-10)
             "invoices" => $"inv-2026-11-{ContractId}",
             "reconciliations" => ReconciliationRunId,
+            "banks" => Bank.Id,
+            "subjects" => SubjectId,
+            "notices" => NoticeId,
+            "reviews" => Buyer.Id,
+            "consents" => ConsentId,
+            "receipts" => ReceiptId,
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }
@@ -211,6 +238,11 @@ public sealed class PopulatedMarketplace
                 ["preview"] = true,
             },
             "Subscribe" => new JsonObject { ["purpose"] = "research" },
+            "GiveConsent" or "ChangeConsent" => Consent(),
+            "PublishNotice" => Notice(),
+            "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },
+            "RegisterSubject" => new JsonObject { ["subjectId"] = fresh, ["displayName"] = "Sweep person" },
+            "SetStatisticsOptOut" => new JsonObject { ["optOut"] = true },
             "EnrolPerson" => new JsonObject { ["signIn"] = $"{fresh}@example.jp", ["displayName"] = "Sweep person" },
             "ReportUsage" => new JsonObject
             {
@@ -227,6 +259,47 @@ public sealed class PopulatedMarketplace
             _ when operation.BodySchema is { } schema => operation.Document.Example(schema),
             _ => null,
         };
+    }
+
+    private JsonObject Consent() => new()
+    {
+        ["noticeId"] = NoticeId,
+        ["purposes"] = new JsonArray("academic-research"),
+        ["recipientClasses"] = new JsonArray("academic"),
+        ["expiresAt"] = Driver.Factory.Time.GetUtcNow().AddDays(30).ToString("O"),
+    };
+
+    private static JsonObject Notice() => new()
+    {
+        ["scope"] = "category:health",
+        ["language"] = "ja",
+        ["title"] = "Sweep notice",
+        ["purposes"] = new JsonArray("academic-research"),
+        ["recipients"] = new JsonArray(new JsonObject { ["class"] = "academic", ["name"] = "Universities", ["country"] = "JP" }),
+        ["retentionDays"] = 30,
+        ["storageLocation"] = "Tokyo",
+        ["benefit"] = "Research shared back",
+        ["withdrawalMethod"] = "The portal",
+        ["contact"] = "privacy@example.jp",
+    };
+
+    /// <summary>A person at the bank with their key, a notice of the bank, and the person's consent under it.</summary>
+    private static async Task<(string SubjectId, HttpClient Client, string NoticeId, string ConsentId)> PersonAsync(MarketplaceDriver driver, Party bank)
+    {
+        var subjectId = MarketplaceDriver.UniqueId("subj");
+        var registered = await MarketplaceDriver.Ok<Features.Consent.RegisteredSubjectResponse>(
+            await bank.Client.PostAsJsonAsync("/api/v1/bank/subjects", new { subjectId, displayName = "Sweep resident" }), HttpStatusCode.Created);
+        var noticeId = MarketplaceDriver.UniqueId("notice");
+        (await bank.Client.PutAsJsonAsync($"/api/v1/bank/notices/{noticeId}", Notice())).EnsureSuccessStatusCode();
+        var client = driver.Factory.ClientWithKey(registered.ApiKey);
+        var consent = await MarketplaceDriver.Ok<Features.Consent.ConsentResponse>(await client.PostAsJsonAsync("/api/v1/subjects/me/consents", new
+        {
+            noticeId,
+            purposes = new[] { "academic-research" },
+            recipientClasses = new[] { "academic" },
+            expiresAt = driver.Factory.Time.GetUtcNow().AddDays(30),
+        }), HttpStatusCode.Created);
+        return (subjectId, client, noticeId, consent.Id);
     }
 
     private static async Task<(string DatasetId, string RevisionId, string[] OfferingIds)> ListAsync(MarketplaceDriver driver, Party provider, int offerings)

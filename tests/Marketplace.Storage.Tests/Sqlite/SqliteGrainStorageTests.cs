@@ -33,6 +33,8 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformance, IAsyncLif
                 Assert.IsType<SqliteCatalogIndex>(provider.GetRequiredService<ICatalogIndex>());
                 Assert.IsType<SqliteHoldingsIndex>(provider.GetRequiredService<IHoldingsIndex>());
                 Assert.IsType<SqlitePartyDirectory>(provider.GetRequiredService<IPartyDirectory>());
+                Assert.IsType<SqliteConsentIndex>(provider.GetRequiredService<IConsentIndex>());
+                Assert.IsType<SqliteProvisionLog>(provider.GetRequiredService<IProvisionLog>());
                 await provider.GetRequiredService<IUsageLedger>().AppendAsync([
                     new UsageRecord("e-1", "c-1", "2025-04", 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "test", null)]);
             }

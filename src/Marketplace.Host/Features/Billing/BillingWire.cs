@@ -61,7 +61,8 @@ public sealed record InvoiceResponse(
     string Status,
     DateTimeOffset? StatusAt,
     string? PaymentInvoiceId,
-    string? CreditsInvoiceId);
+    string? CreditsInvoiceId,
+    int DataSubjectShareBasisPoints);
 
 public sealed record StatementListResponse(string Period, IReadOnlyList<ProviderStatement> Items);
 
@@ -108,7 +109,7 @@ public static class BillingWire
             [.. i.Taxes.Select(t => new TaxTotalResponse(t.RateBasisPoints, RatePercent(t.RateBasisPoints), t.NetMinor, t.TaxMinor))],
             i.NetMinor, i.TaxMinor, i.TotalMinor,
             [.. i.Shares.Select(s => new RevenueShareResponse(Wire.Name(s.Kind), s.PartyId, s.AmountMinor))],
-            i.PlatformFeeBasisPoints, Wire.Name(i.Status), i.StatusAt, i.PaymentInvoiceId, i.CreditsInvoiceId);
+            i.PlatformFeeBasisPoints, Wire.Name(i.Status), i.StatusAt, i.PaymentInvoiceId, i.CreditsInvoiceId, i.DataSubjectShareBasisPoints);
     }
 
     public static string RatePercent(int basisPoints) =>

@@ -14,7 +14,7 @@ namespace Marketplace.Host.Features.Datasets;
 /// checked against the schema row by row and appended in batches to a staged revision. Any row that does
 /// not fit rejects the whole revision: the staged rows are deleted and the errors listed by line.
 /// </summary>
-public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, BillingCalendar calendar, IOptions<MarketplaceOptions> options)
+public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, BillingCalendar calendar, IOptions<MarketplaceOptions> options, IConsentIndex consents)
 {
     private const int BatchSize = 1_000;
     private const int MaxListedErrors = 100;
@@ -110,7 +110,7 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
             batch.Add(new StoredRecord(++sequence, row.SubjectId, row.Json));
             if (batch.Count == BatchSize)
             {
-                await writer.AppendAsync(batch, ct);
+                await writer.AppendAsync(await WithoutDeletedSubjectsAsync(dataset, batch, ct), ct);
                 batch.Clear();
             }
         }
@@ -133,9 +133,33 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
         }
         if (batch.Count > 0)
         {
-            await writer.AppendAsync(batch, ct);
+            await writer.AppendAsync(await WithoutDeletedSubjectsAsync(dataset, batch, ct), ct);
         }
         return await writer.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// A person who asked their bank to delete their data stays deleted: their records are left out of every revision
+    /// uploaded after the request, as they were removed from every revision stored before it.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredRecord>> WithoutDeletedSubjectsAsync(DatasetView dataset, List<StoredRecord> batch, CancellationToken ct)
+    {
+        if (dataset.Definition.Class != DatasetClass.Personal)
+        {
+            return batch;
+        }
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var subjects in batch.Select(r => r.SubjectId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(ConsentIndexLimits.MaxSubjectsPerLookup))
+        {
+            foreach (var entry in await consents.FindSubjectsAsync(dataset.ProviderId, subjects, ct))
+            {
+                if (entry.DeletionRequestedAt is not null)
+                {
+                    deleted.Add(entry.SubjectId);
+                }
+            }
+        }
+        return deleted.Count == 0 ? batch : [.. batch.Where(r => r.SubjectId is null || !deleted.Contains(r.SubjectId))];
     }
 
     private static UploadFormat FormatOf(string? contentType)

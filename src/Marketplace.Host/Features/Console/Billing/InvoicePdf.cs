@@ -118,6 +118,13 @@ public static class InvoicePdf
         }
         sheet.Row([(text["Invoice.Sum"], 0, false), (InvoiceWords.Money(invoice, invoice.NetMinor), 380, true),
             (InvoiceWords.Money(invoice, invoice.TaxMinor), 495, true)], bold: true);
+        sheet.Gap(10);
+        sheet.Write(text["Invoice.Split"], 11, bold: true);
+        sheet.Row([(text["Column.Recipient"], 0, false), (text["Column.Share"], 495, true)], bold: true);
+        foreach (var share in invoice.Shares)
+        {
+            sheet.Row([(words.Share(invoice, share), 0, false), (InvoiceWords.Money(invoice, share.AmountMinor), 495, true)]);
+        }
         sheet.Gap(12);
         sheet.Write(words.QualifiedNote(invoice));
 

@@ -28,6 +28,20 @@ public sealed class InvoiceWords(IStringLocalizer<BillingText> text, IStringLoca
         };
     }
 
+    /// <summary>Who receives a share of the total: the provider, the marketplace's fees, or the people whose records were used.</summary>
+    public string Share(Invoice invoice, RevenueShare share)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(share);
+        return share.Kind switch
+        {
+            ShareKind.Provider => text["Share.Provider", invoice.Provider.Name],
+            ShareKind.PlatformFee => text["Share.PlatformFee"],
+            ShareKind.ConnectionFee => text["Share.ConnectionFee"],
+            _ => text["Share.DataSubjects", Rate(invoice.DataSubjectShareBasisPoints), invoice.Provider.Name],
+        };
+    }
+
     public string Quantity(InvoiceLine line)
     {
         ArgumentNullException.ThrowIfNull(line);

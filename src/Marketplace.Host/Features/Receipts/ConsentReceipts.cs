@@ -1,0 +1,32 @@
+using Marketplace.Application.Consent.Receipts;
+using Marketplace.Grains;
+
+namespace Marketplace.Host.Features.Receipts;
+
+/// <summary>Consent receipts in the host: the key files, the signer the data-subject grain calls, and the verifier.</summary>
+public static class ConsentReceipts
+{
+    public static IServiceCollection AddConsentReceipts(this IServiceCollection services, string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        services.AddSingleton(sp => new ConsentReceiptKeys(dataDirectory,
+            sp.GetService<BillingCalendar>()?.Time ?? sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<IConsentReceiptKeys>(sp => sp.GetRequiredService<ConsentReceiptKeys>());
+        services.AddSingleton<IConsentReceiptSigner, ConsentReceiptSigner>();
+        services.AddSingleton<ConsentReceiptVerifier>();
+        // The first key is made when the host starts, not when the first person consents.
+        services.AddHostedService<ReceiptKeysStartup>();
+        return services;
+    }
+
+    private sealed class ReceiptKeysStartup(ConsentReceiptKeys keys) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = keys.Current;
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
