@@ -328,6 +328,13 @@ internal static class OfferingRules
             return preview;
         }
         aggregates.Validate(dataset.Definition.Schema);
+        if (dataset.Definition.PersonalProfile is { } profile
+            && aggregates.Dimensions.Concat(aggregates.Measures).FirstOrDefault(f => profile.Find(f) is null) is { } notAnItem)
+        {
+            // A field that is no data item (a name, say) is never covered by anyone's consent, so it never leaves, not even as a group's label.
+            throw new DomainException(ErrorCodes.AggregatePolicyInvalid,
+                $"'{notAnItem}' is not a data item of this personal dataset, so it cannot be grouped by or measured; use its items: {string.Join(", ", profile.Items.Select(i => i.Field))}.");
+        }
         // An aggregate answer is metered as one unit (one query): a plan charging per record or per MiB would price it wrong.
         foreach (var plan in purposePrices.Select(p => p.Pricing).Prepend(definition.Pricing))
         {

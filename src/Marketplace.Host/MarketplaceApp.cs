@@ -99,8 +99,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<Marketplace.Application.Aggregates.ContractAggregates>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Marketplace:Aggregates").Get<Marketplace.Application.Aggregates.AggregateLimits>()
             ?? new Marketplace.Application.Aggregates.AggregateLimits());
-        // Replaced by the consent-aware implementation once the consent service is merged (until then personal data counts no one).
-        builder.Services.AddSingleton<Marketplace.Application.Aggregates.IAggregateConsent, Marketplace.Application.Aggregates.DatasetClassAggregateConsent>();
+        builder.Services.AddSingleton<Marketplace.Application.Aggregates.IAggregateConsent, Marketplace.Application.Aggregates.ConsentedAggregateCounting>();
         builder.Services.AddSingleton<UsageReporting>();
         builder.Services.AddSingleton<UsageStatements>();
         builder.Services.AddSingleton<OperatorBootstrap>();

@@ -122,6 +122,7 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
                 Assert.Equal("free", c.Json.GetProperty("pricing").GetProperty("model").GetString());
             }),
             ($"POST /api/v1/contracts/{flows}/approve", 200, c => Assert.Equal("active", c.Text("status"))),
+            ("PUT /api/v1/bank/reviews/minato-university", 200, c => Assert.Equal("academic", c.Text("class"))),
             ($"GET /api/v1/contracts/{flows}/aggregate?groupBy=origin_district,destination_district&measure=duration_minutes", 200, c =>
                 Assert.Equal((10, 10, 1), (c.Json.GetProperty("k").GetInt32(), c.Json.GetProperty("roundingStep").GetInt32(), c.Json.GetProperty("unitsMetered").GetInt32()))),
             ($"GET /api/v1/contracts/{flows}/records", 403, c => Assert.Equal("access.aggregate-only", c.Text("code"))),

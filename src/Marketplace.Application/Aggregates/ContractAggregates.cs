@@ -136,6 +136,7 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
             throw TooManyRows(revision.Records);
         }
         var hasSubjects = dataset.Definition.Schema.SubjectField is not null;
+        IReadOnlyList<string> fields = query.Measure is null ? query.GroupBy : [.. query.GroupBy, query.Measure];
         var aggregation = new KAnonymousAggregation(query.GroupBy.Count, policy.Rounding);
         var counted = new HashSet<string>(StringComparer.Ordinal);
         long after = 0;
@@ -151,7 +152,7 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
             // A dataset without a subject field describes no people: each record stands for one.
             var subjects = page.Records.Select(r => hasSubjects ? r.SubjectId ?? "" : "#" + r.Sequence.ToString(CultureInfo.InvariantCulture)).ToList();
             var allowed = hasSubjects
-                ? await consent.CountedAsync(contract, dataset, subjects.Distinct(StringComparer.Ordinal).ToList(), cancellationToken)
+                ? await consent.CountedAsync(contract, dataset, subjects.Distinct(StringComparer.Ordinal).ToList(), fields, cancellationToken)
                 : null;
             for (var i = 0; i < page.Records.Count; i++)
             {
