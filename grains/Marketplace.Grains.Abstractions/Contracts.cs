@@ -46,6 +46,7 @@ public enum AccessDenial
 }
 
 /// <summary>The answer to "may this buyer read now, and how much?".</summary>
+/// <param name="AggregateOnly">The contract's terms let only aggregates leave (<see cref="UsagePolicy.AggregateOnly"/>): no raw records.</param>
 [GenerateSerializer, Immutable, Alias("Marketplace.AccessGrant")]
 public sealed record AccessGrant(
     [property: Id(0)] bool Allowed,
@@ -56,7 +57,8 @@ public sealed record AccessGrant(
     [property: Id(5)] UsageUnit Unit,
     [property: Id(6)] string Period,
     [property: Id(7)] string Purpose = "",
-    [property: Id(8)] DatasetClass DatasetClass = DatasetClass.Public);
+    [property: Id(8)] DatasetClass DatasetClass = DatasetClass.Public,
+    [property: Id(9)] bool AggregateOnly = false);
 
 /// <summary>A contract between a buyer and a provider (key: contract id). Authorize is the hot path.</summary>
 [Alias("Marketplace.IContractGrain")]

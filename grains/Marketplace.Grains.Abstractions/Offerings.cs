@@ -28,6 +28,10 @@ public enum OfferingStatus
 /// Whether the offering's page shows a sample of its records; null is the dataset class's default
 /// (<see cref="RecordPreview"/>: on for public data, off for private, never for personal).
 /// </param>
+/// <param name="PurposePrices">
+/// Prices for declared purposes that differ from <paramref name="Pricing"/>; a contract snapshots the plan of its
+/// purpose (<see cref="PurposePrice.PlanFor"/>). Null for offerings stored before purpose prices existed: none.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Marketplace.OfferingDefinition")]
 public sealed record OfferingDefinition(
     [property: Id(0)] string DatasetId,
@@ -38,7 +42,12 @@ public sealed record OfferingDefinition(
     [property: Id(5)] OfferingVisibility Visibility,
     [property: Id(6)] IReadOnlyList<string> Buyers,
     [property: Id(7)] ApprovalMode Approval,
-    [property: Id(8)] bool? Preview = null);
+    [property: Id(8)] bool? Preview = null,
+    [property: Id(9)] IReadOnlyList<PurposePrice>? PurposePrices = null)
+{
+    /// <summary>The plan a contract for <paramref name="purpose"/> is made under.</summary>
+    public PricingPlan PricingFor(string purpose) => PurposePrice.PlanFor(PurposePrices, purpose, Pricing);
+}
 
 /// <param name="Version">
 /// Counts the offering's changes (create, terms, listing): what an edit names to be sure it changes what its

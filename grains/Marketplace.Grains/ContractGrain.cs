@@ -146,14 +146,14 @@ public sealed class ContractGrain(
             return Deny(denial, decision.Reason, period);
         }
         var granted = terms.Pricing.Unit == UsageUnit.Record ? decision.UnitsGranted : unitsWanted;
-        return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id, S.Purpose, terms.DatasetClass);
+        return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id, S.Purpose, terms.DatasetClass, AggregateOnly: terms.Policy.AggregateOnly);
     }
 
     /// <summary>Kept between calls: resolving a grain reference is not free and Authorize is the hot path.</summary>
     private IUsageMeterGrain Meter => _meter ??= GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id));
 
     private AccessGrant Deny(AccessDenial denial, string reason, BillingPeriod period) =>
-        new(false, denial, reason, 0, S.Terms!.DatasetId, S.Terms.Pricing.Unit, period.Id, S.Purpose, S.Terms.DatasetClass);
+        new(false, denial, reason, 0, S.Terms!.DatasetId, S.Terms.Pricing.Unit, period.Id, S.Purpose, S.Terms.DatasetClass, AggregateOnly: S.Terms.Policy.AggregateOnly);
 
     private void Apply(ContractAction action, Actor actor, string actorId, string? reason)
     {

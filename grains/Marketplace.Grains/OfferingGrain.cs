@@ -202,8 +202,9 @@ public sealed class OfferingGrain(
         var earlier = await EnsureNoOpenContract(buyerId, normalizedPurpose);
 
         var contractId = ContractIndexing.ContractIdFor(Id, buyerId, normalizedPurpose, earlier);
+        // The plan of the declared purpose (its purpose price, or the offering's plan) is what the contract is priced by.
         var terms = new ContractTerms(Id, S.Definition.DatasetId, S.ProviderId, S.DatasetClass,
-            S.Definition.Pricing, S.Definition.Policy, S.Definition.Approval);
+            S.Definition.PricingFor(normalizedPurpose), S.Definition.Policy, S.Definition.Approval);
         // The contract writes its own entry in the holdings index (by buyer, provider and offering).
         // A retry after an interruption computes the same id and finds the contract its first attempt stored.
         return await GrainFactory.GetGrain<IContractGrain>(contractId).Open(buyerId, normalizedPurpose, terms);
@@ -293,6 +294,12 @@ internal static class OfferingRules
             }
             ConsentPurposes.RequireKnown(definition.Policy.PermittedPurposes, "an offering of personal data");
         }
+        var purposePrices = PurposePrice.Normalize(definition.PurposePrices, definition.Pricing, definition.Policy);
+        if (dataset.Definition.Class == DatasetClass.Public && purposePrices.Any(p => !p.Pricing.IsFree))
+        {
+            throw new DomainException(ErrorCodes.OfferingPublicMustBeFree, "Public (open) data is offered free of charge, for every purpose; use the free pricing model.");
+        }
+        var preview = CheckAggregates(definition, purposePrices, dataset);
         if (definition.Visibility == OfferingVisibility.Private && definition.Buyers.Count == 0)
         {
             throw new DomainException(ErrorCodes.OfferingNoBuyers, "A private offering must name the buyers it is offered to (buyers: [\"buyer-id\"]).");
@@ -303,8 +310,49 @@ internal static class OfferingRules
         {
             Title = title,
             Description = description,
-            Preview = RecordPreview.Check(dataset.Definition.Class, definition.Preview),
+            Preview = preview,
             Buyers = [.. definition.Buyers.Select(b => b.Trim()).Distinct(StringComparer.Ordinal)],
+            PurposePrices = purposePrices.Count == 0 ? null : purposePrices,
         };
+    }
+
+    /// <summary>
+    /// Checks the aggregate terms against the dataset's schema and answers the preview setting to store: an
+    /// aggregate-only offering shows no records to anyone, so it has no preview either.
+    /// </summary>
+    private static bool? CheckAggregates(OfferingDefinition definition, IReadOnlyList<PurposePrice> purposePrices, DatasetView dataset)
+    {
+        var preview = RecordPreview.Check(dataset.Definition.Class, definition.Preview);
+        if (definition.Policy.Aggregates is not { } aggregates)
+        {
+            return preview;
+        }
+        aggregates.Validate(dataset.Definition.Schema);
+        if (dataset.Definition.PersonalProfile is { } profile
+            && aggregates.Dimensions.Concat(aggregates.Measures).FirstOrDefault(f => profile.Find(f) is null) is { } notAnItem)
+        {
+            // A field that is no data item (a name, say) is never covered by anyone's consent, so it never leaves, not even as a group's label.
+            throw new DomainException(ErrorCodes.AggregatePolicyInvalid,
+                $"'{notAnItem}' is not a data item of this personal dataset, so it cannot be grouped by or measured; use its items: {string.Join(", ", profile.Items.Select(i => i.Field))}.");
+        }
+        // An aggregate answer is metered as one unit (one query): a plan charging per record or per MiB would price it wrong.
+        foreach (var plan in purposePrices.Select(p => p.Pricing).Prepend(definition.Pricing))
+        {
+            if (!plan.IsFree && plan.Unit != UsageUnit.Request)
+            {
+                throw new DomainException(ErrorCodes.AggregatePolicyInvalid,
+                    $"Aggregate answers are metered one unit per query, so a plan that charges must count requests (\"unit\": \"request\") or be flat; this one counts {WireNames.Of(plan.Unit)}s.");
+            }
+        }
+        if (!aggregates.AggregateOnly)
+        {
+            return preview;
+        }
+        if (preview == true)
+        {
+            throw new DomainException(ErrorCodes.AggregatePolicyInvalid,
+                "An aggregate-only offering lets no record leave, so it has no preview; leave \"preview\" out or set it to false.");
+        }
+        return false;
     }
 }

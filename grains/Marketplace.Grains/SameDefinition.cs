@@ -17,5 +17,6 @@ internal static class SameDefinition
 
     public static bool Of(OfferingDefinition stored, OfferingDefinition asked) =>
         stored.Buyers.SequenceEqual(asked.Buyers)
-        && stored with { Buyers = None } == asked with { Buyers = None };
+        && (stored.PurposePrices ?? []).SequenceEqual(asked.PurposePrices ?? [])
+        && stored with { Buyers = None, PurposePrices = null } == asked with { Buyers = None, PurposePrices = null };
 }

@@ -216,6 +216,26 @@ public sealed class MarketplaceClient
         return page;
     }
 
+    /// <summary>
+    /// k-anonymous statistics under a contract (buyer): grouped by 1 to 3 of the offering's dimensions, optionally with
+    /// the sum and average of one of its measures. Each answer is metered as one request: pass an
+    /// <paramref name="idempotencyKey"/> so a retry is charged once.
+    /// </summary>
+    public Task<AggregateAnswer> GetAggregateAsync(
+        string contractId, IReadOnlyList<string> groupBy, string? measure = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupBy);
+        var path = new StringBuilder($"api/v1/contracts/{Escape(contractId)}/aggregate?");
+        Append(path, "groupBy", string.Join(',', groupBy));
+        Append(path, "measure", measure);
+        return SendAsync(
+            HttpMethod.Get, path.ToString(), null, cancellationToken, idempotencyKey,
+            async (response, ct) => await ReadAsync<AggregateAnswer>(response, ct) with
+            {
+                Replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true"),
+            });
+    }
+
     /// <param name="period">A billing period ("2026-11"); null for the current one.</param>
     public Task<UsageStatement> GetUsageAsync(string? period = null, CancellationToken cancellationToken = default) =>
         SendAsync<UsageStatement>(HttpMethod.Get, period is null ? "api/v1/usage" : $"api/v1/usage?period={Escape(period)}", null, cancellationToken);

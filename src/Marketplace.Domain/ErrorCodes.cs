@@ -146,4 +146,14 @@ public static class ErrorCodes
     // h1 (issue 10): consent receipts.
     public static readonly DomainErrorCode ReceiptMalformed = new("receipt.malformed", ErrorKind.Invalid);
     public static readonly DomainErrorCode ReceiptTooLarge = new("receipt.too-large", ErrorKind.TooLarge);
+    // h2 (issue 10): aggregate-only offerings (k-anonymous statistics) and purpose-specific prices.
+    public static readonly DomainErrorCode AggregatePolicyInvalid = new("aggregate.policy-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode AggregateNotOffered = new("aggregate.not-offered", ErrorKind.Conflict);
+    public static readonly DomainErrorCode AccessAggregateOnly = new("access.aggregate-only", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode AggregateGroupByInvalid = new("aggregate.group-by-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode AggregateMeasureInvalid = new("aggregate.measure-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode AggregateTooManyRows = new("aggregate.too-many-rows", ErrorKind.TooLarge);
+    public static readonly DomainErrorCode AggregateTooManyGroups = new("aggregate.too-many-groups", ErrorKind.TooLarge);
+    public static readonly DomainErrorCode AggregateMeasureOverflow = new("aggregate.measure-overflow", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode PurposePriceInvalid = new("offering.purpose-price-invalid", ErrorKind.Invalid);
 }

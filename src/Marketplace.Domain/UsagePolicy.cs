@@ -5,6 +5,7 @@ namespace Marketplace.Domain;
 /// <summary>
 /// ODRL-shaped terms of use attached to an offering. Purposes are lower-case codes; an empty list permits any
 /// purpose. <see cref="MaxUnitsPerPeriod"/> is counted in the plan's billable unit per billing period.
+/// <see cref="Aggregates"/>, when set, gives k-anonymous statistics (and with its <c>AggregateOnly</c>, only those).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Marketplace.UsagePolicy")]
 public sealed partial record UsagePolicy(
@@ -12,7 +13,8 @@ public sealed partial record UsagePolicy(
     [property: Id(1)] DateTimeOffset? EndsAt,
     [property: Id(2)] int? TermDays,
     [property: Id(3)] long? MaxUnitsPerPeriod,
-    [property: Id(4)] bool RedistributionProhibited)
+    [property: Id(4)] bool RedistributionProhibited,
+    [property: Id(5)] AggregatePolicy? Aggregates = null)
 {
     public static UsagePolicy Open { get; } = new([], null, null, null, false);
 
@@ -71,6 +73,9 @@ public sealed partial record UsagePolicy(
         }
     }
 
+    /// <summary>Whether raw records may leave under these terms: not when the offering gives aggregates only.</summary>
+    public bool AggregateOnly => Aggregates?.AggregateOnly == true;
+
     /// <summary>When a contract signed at <paramref name="signedAt"/> ends: the earlier of the fixed end and the term.</summary>
     public DateTimeOffset? ContractEndFor(DateTimeOffset signedAt)
     {
@@ -89,10 +94,11 @@ public sealed partial record UsagePolicy(
         other is not null
         && ReadOnlyLists.SequenceEqual(PermittedPurposes, other.PermittedPurposes)
         && EndsAt == other.EndsAt && TermDays == other.TermDays
-        && MaxUnitsPerPeriod == other.MaxUnitsPerPeriod && RedistributionProhibited == other.RedistributionProhibited;
+        && MaxUnitsPerPeriod == other.MaxUnitsPerPeriod && RedistributionProhibited == other.RedistributionProhibited
+        && Equals(Aggregates, other.Aggregates);
 
     public override int GetHashCode() =>
-        HashCode.Combine(ReadOnlyLists.Hash(PermittedPurposes), EndsAt, TermDays, MaxUnitsPerPeriod, RedistributionProhibited);
+        HashCode.Combine(ReadOnlyLists.Hash(PermittedPurposes), EndsAt, TermDays, MaxUnitsPerPeriod, RedistributionProhibited, Aggregates);
 
     private static IReadOnlyList<string> NormalizePurposes(IReadOnlyList<string>? purposes) =>
         purposes is null || purposes.Count == 0

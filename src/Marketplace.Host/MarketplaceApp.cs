@@ -96,6 +96,10 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<GrainReferences>();
         builder.Services.AddSingleton(new UsageLimits(options.MaxUsageEventsPerReport, options.MaxUnitsPerUsageEvent));
         builder.Services.AddSingleton<AccessBroker>();
+        builder.Services.AddSingleton<Marketplace.Application.Aggregates.ContractAggregates>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Marketplace:Aggregates").Get<Marketplace.Application.Aggregates.AggregateLimits>()
+            ?? new Marketplace.Application.Aggregates.AggregateLimits());
+        builder.Services.AddSingleton<Marketplace.Application.Aggregates.IAggregateConsent, Marketplace.Application.Aggregates.ConsentedAggregateCounting>();
         builder.Services.AddSingleton<UsageReporting>();
         builder.Services.AddSingleton<UsageStatements>();
         builder.Services.AddSingleton<OperatorBootstrap>();
@@ -184,6 +188,7 @@ public static class MarketplaceApp
         app.MapDownloadEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
+        app.MapAggregateEndpoints();
         app.MapUsageEndpoints();
         app.MapAccountEndpoints();
         app.MapBuyerConsoleEndpoints();

@@ -89,6 +89,14 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(provider.ResumeContractAsync(contract.Id));
         await Checked(buyer.TerminateContractAsync(contract.Id, "done"));
         await Checked(provider.DelistOfferingAsync("wire-stops-per-record"));
+        await Checked(provider.CreateOfferingAsync(new(
+            "wire-stops-stats", "wire-stops", "Stops statistics", "Counts by position, free for research.",
+            new Pricing("per-unit", "JPY", Amount: 10, Unit: "request"),
+            new UsagePolicy(["research", "commercial-marketing"], Aggregates: new AggregatePolicy(["stop_id"], ["lat"], K: 2, RoundingStep: 1)),
+            "public", [], "automatic", PurposePrices: [new PurposePrice("research", new Pricing("free", "JPY"))])));
+        await Checked(provider.PublishOfferingAsync("wire-stops-stats"));
+        var statsContract = await Checked(buyer.SubscribeAsync("wire-stops-stats", "research"));
+        var stats = await Checked(buyer.GetAggregateAsync(statsContract.Id, ["stop_id"], idempotencyKey: "wire-stats-1"));
 
         await Checked(provider.SetPartyBillingAsync("wire-provider", new PartyBillingRequest(InvoiceRegistration: "T1234567890123", PayoutAccount: "acct_1Wire")));
         await Checked(operatorClient.SetPartyBillingAsync("wire-buyer", new PartyBillingRequest(ServiceApp: true)));
@@ -105,6 +113,7 @@ public sealed class ClientWireTests : IAsyncLifetime
         Assert.Equal((2, false, 2), (first.Count, first.Replayed, first.Records.Count));
         Assert.Equal((first.NextCursor, true), (replay.NextCursor, replay.Replayed));
         Assert.Equal("S3", Assert.Single(filtered.Records).GetProperty("stop_id").GetString());
+        Assert.Equal(("free", 3), (statsContract.Pricing.Model, stats.SuppressedGroups));
         Assert.Equal((true, "T1234567890123"), (invoice.Qualified || invoice.Issuer.Registration is null, invoice.Provider.Registration));
     }
 

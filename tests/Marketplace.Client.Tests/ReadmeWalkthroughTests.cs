@@ -73,6 +73,8 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         var tokyo = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
         var period = tokyo.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var next = tokyo.AddMonths(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        // The journeys' statistics contract, made by the walk-through too.
+        var flows = Regex.Match(string.Join('\n', calls.Select(c => c.Request)), "contracts/(ctr-[a-z0-9]+)/aggregate").Groups[1].Value;
         var expected = new (string Call, int Status, Action<Call> Check)[]
         {
             ("POST /api/v1/datasets", 201, c => Assert.Equal(("platform-crowding", "private"), (c.Text("id"), c.Text("class")))),
@@ -114,6 +116,16 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
                 Assert.Equal(3, line.GetProperty("units").GetInt64());
                 Assert.Equal((9, "JPY"), (line.GetProperty("charge").GetProperty("minorUnits").GetInt64(), line.GetProperty("charge").GetProperty("currency").GetString()));
             }),
+            ("POST /api/v1/offerings/journeys-od-flows/contracts", 201, c =>
+            {
+                Assert.Equal((flows, "requested", "city-planning"), (c.Text("id"), c.Text("status"), c.Text("purpose")));
+                Assert.Equal("free", c.Json.GetProperty("pricing").GetProperty("model").GetString());
+            }),
+            ($"POST /api/v1/contracts/{flows}/approve", 200, c => Assert.Equal("active", c.Text("status"))),
+            ("PUT /api/v1/bank/reviews/minato-university", 200, c => Assert.Equal("academic", c.Text("class"))),
+            ($"GET /api/v1/contracts/{flows}/aggregate?groupBy=origin_district,destination_district&measure=duration_minutes", 200, c =>
+                Assert.Equal((10, 10, 1), (c.Json.GetProperty("k").GetInt32(), c.Json.GetProperty("roundingStep").GetInt32(), c.Json.GetProperty("unitsMetered").GetInt32()))),
+            ($"GET /api/v1/contracts/{flows}/records", 403, c => Assert.Equal("access.aggregate-only", c.Text("code"))),
             ("GET /api/v1/usage", 200, c => Assert.Equal(3, UsageOf(c, contract).GetProperty("units").GetInt64())),
             ("POST /api/v1/usage", 200, c =>
             {

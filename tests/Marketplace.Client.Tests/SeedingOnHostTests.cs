@@ -53,7 +53,7 @@ public sealed class SeedingOnHostTests : IAsyncLifetime
         }
 
         var university = client.WithKey(keys["UNIVERSITY_KEY"]);
-        Assert.Equal(6, (await university.SearchCatalogAsync(new CatalogQuery(PageSize: 100))).Total);
+        Assert.Equal(7, (await university.SearchCatalogAsync(new CatalogQuery(PageSize: 100))).Total);
         var contract = Assert.Single((await university.ListContractsAsync(offeringId: "station-entries-per-record")).Items);
         Assert.Equal((ContractStatuses.Active, "research"), (contract.Status, contract.Purpose));
         Assert.Single((await client.WithKey(keys["MOBILITY_KEY"]).ListContractsAsync(offeringId: "bus-stops-open")).Items);

@@ -84,6 +84,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("POST", "/api/v1/contracts/{id}/resume", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("suspended")}/resume", null), [Ok, Ok, 404, 403, 404]),
         new("POST", "/api/v1/contracts/{id}/terminate", async w => ($"/api/v1/contracts/{await w.FreshContractAsync("active")}/terminate", null), [Ok, Ok, 404, Ok, 404]),
         new("GET", "/api/v1/contracts/{id}/records", w => Url($"/api/v1/contracts/{w.ContractId}/records?limit=1"), [403, 403, 403, Ok, 404]),
+        new("GET", "/api/v1/contracts/{id}/aggregate", w => Url($"/api/v1/contracts/{w.AggregateContractId}/aggregate?groupBy=district"), [403, 403, 403, Ok, 404]),
         new("GET", "/api/v1/contracts/{id}/usage", w => Url($"/api/v1/contracts/{w.ContractId}/usage"), [Ok, Ok, 404, Ok, 404]),
         new("GET", "/api/v1/usage", _ => Url("/api/v1/usage"), [Ok, Ok, Ok, Ok, Ok]),
         new("POST", "/api/v1/usage", w => Body("/api/v1/usage", new { events = new[] { new { eventId = Guid.NewGuid().ToString(), contractId = w.ContractId, units = 1, occurredAt = w.Now } } }), [403, Ok, Ok, 403, 403]),
@@ -248,6 +249,9 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         public string DatasetId { get; private set; } = "";
         public string PrivateOfferingId { get; private set; } = "";
         public string ContractId { get; private set; } = "";
+
+        /// <summary>An active contract of <see cref="OwnerBuyer"/> on an offering that gives aggregates only.</summary>
+        public string AggregateContractId { get; private set; } = "";
         public DateTimeOffset Now => _driver.Factory.Time.GetUtcNow();
         public MarketplaceDriver Driver => _driver;
 
@@ -275,6 +279,9 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             w._otherBuyer = await driver.CreatePartyAsync("buyer");
             w.PrivateOfferingId = await w.FreshOfferingAsync(publish: true, privateTo: w.OwnerBuyer.Id);
             w.ContractId = (await MarketplaceDriver.SubscribeAsync(w.OwnerBuyer, listing.OfferingId, "research")).Id;
+            var aggregates = await driver.ListedOfferingAsync(records: 10, pricing: new { model = "free", currency = "JPY" },
+                policy: new { purposes = new[] { "research" }, aggregates = new { dimensions = new[] { "district" } } });
+            w.AggregateContractId = (await MarketplaceDriver.SubscribeAsync(w.OwnerBuyer, aggregates.OfferingId, "research")).Id;
             w._anonymous = driver.Factory.CreateClient();
             w._badKey = driver.Factory.ClientWithKey("mk_aaaaaaaaaaaa_not-a-real-secret");
             return w;

@@ -33,6 +33,7 @@ public sealed class GeneratedDatasetTests
     [InlineData("station-entries-hourly", 20 * 24 * 30)]
     [InlineData("retail-footfall-daily", 15 * 90)]
     [InlineData("health-checks", 1_000)]
+    [InlineData("journeys", 1_594)]
     public void A_dataset_has_its_advertised_number_of_rows(string datasetId, int rows)
     {
         Assert.Equal(rows, SampleCity.Dataset(datasetId).Table.Rows().Count());

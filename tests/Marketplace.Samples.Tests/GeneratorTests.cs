@@ -14,6 +14,25 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void Journeys_are_made_by_the_information_banks_residents_between_the_citys_districts()
+    {
+        var residents = HealthChecks.Generate().Select(h => h.SubjectId).ToHashSet(StringComparer.Ordinal);
+        var districts = District.All.Select(d => d.Romaji).ToHashSet(StringComparer.Ordinal);
+        var journeys = Journeys.Generate().ToList();
+
+        Assert.Equal(Journeys.Travellers, journeys.Select(j => j.SubjectId).Distinct().Count());
+        Assert.All(journeys, j => Assert.True(residents.Contains(j.SubjectId) && districts.Contains(j.Origin) && districts.Contains(j.Destination) && j.DurationMinutes >= 3, j.ToString()));
+    }
+
+    [Fact]
+    public void Some_flows_between_districts_reach_k_and_most_do_not()
+    {
+        var flows = Journeys.Generate().GroupBy(j => (j.Origin, j.Destination)).Select(g => g.Select(j => j.SubjectId).Distinct().Count()).ToList();
+
+        Assert.True(flows.Count(people => people >= 10) is >= 5 and var kept && kept < flows.Count / 2, string.Join(", ", flows));
+    }
+
+    [Fact]
     public void Every_bus_stop_has_its_own_id_and_name_and_lies_in_its_ward()
     {
         var stops = BusStops.Generate().ToList();

@@ -78,6 +78,22 @@ public sealed class SeederTests : IDisposable
     }
 
     [Fact]
+    public async Task The_journeys_are_declared_as_mobility_data_and_offered_as_aggregates_only_free_for_city_planning()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+
+        var journeys = Posted(marketplace, "api/v1/datasets").Single(n => (string?)n["id"] == "journeys");
+        Assert.Equal(("personal", "mobility", false), ((string?)journeys["class"], (string?)journeys["personal"]!["category"], (bool?)journeys["personal"]!["items"]![0]!["sensitive"]));
+        var flows = Posted(marketplace, "api/v1/offerings").Single(n => (string?)n["id"] == "journeys-od-flows");
+        var aggregates = flows["policy"]!["aggregates"]!;
+        Assert.Equal((10, 10, true), ((int?)aggregates["k"], (int?)aggregates["roundingStep"], (bool?)aggregates["aggregateOnly"]));
+        Assert.Equal(("request", "city-planning", "free"),
+            ((string?)flows["pricing"]!["unit"], (string?)flows["purposePrices"]![0]!["purpose"], (string?)flows["purposePrices"]![0]!["pricing"]!["model"]));
+    }
+
+    [Fact]
     public async Task The_university_contract_is_approved_by_the_rail_company_and_the_bus_stop_one_starts_at_once()
     {
         using var marketplace = new FakeMarketplace();

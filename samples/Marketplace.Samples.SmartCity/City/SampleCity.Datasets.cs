@@ -140,5 +140,29 @@ public static partial class SampleCity
             // Health check results are sensitive personal information under the APPI (要配慮個人情報): only under explicit consent.
             PersonalCategory: "health",
             SensitiveFields: ["height_cm", "weight_kg", "systolic_bp", "diastolic_bp", "hba1c"]),
+        new(
+            Id: "journeys",
+            ProviderId: "minato-infobank",
+            Class: DatasetClass.Personal,
+            Title: "市民の移動 (トリップ) / Residents' journeys",
+            Description: "本人同意に基づき情報銀行が預かる市民800人の1週間のトリップ(出発地区・到着地区・交通手段・時間帯・所要分)。"
+                + " A week of trips of 800 residents who entrusted their mobility data to the information bank: origin and destination districts, mode, time band and minutes.",
+            Keywords: ["移動", "OD", "情報銀行", "journeys", "mobility", "personal data"],
+            Themes: ["TRAN"],
+            Licence: ClosedLicence,
+            TemporalStart: Start,
+            TemporalEnd: Start.AddDays(7),
+            UpdateFrequency: "weekly",
+            Format: RowFormat.JsonLines,
+            Table: Table.For(Journeys.Generate)
+                .Column("subject_id", FieldType.String, j => j.SubjectId)
+                .Column("origin_district", FieldType.String, j => j.Origin)
+                .Column("destination_district", FieldType.String, j => j.Destination)
+                .Column("mode", FieldType.String, j => j.Mode)
+                .Column("time_band", FieldType.String, j => j.TimeBand)
+                .Column("duration_minutes", FieldType.Integer, j => j.DurationMinutes),
+            SubjectField: "subject_id",
+            // Trips are mobility data, none of it sensitive personal information (要配慮個人情報).
+            PersonalCategory: "mobility"),
     ];
 }

@@ -45,6 +45,20 @@ public static partial class SampleCity
             MaxUnitsPerPeriod: null,
             RedistributionProhibited: true,
             ProviderApproves: true),
+        new(
+            Id: "journeys-od-flows",
+            DatasetId: "journeys",
+            Title: "地区間OD流動 (集計のみ・本人同意済み) / Flows between districts, aggregates only",
+            Description: "出発・到着地区、交通手段、時間帯別の人数と平均所要時間。10人未満の流動は秘匿、人数は10人単位に丸め。1問い合わせ300円、都市計画目的は無料。"
+                + " People and average minutes by origin and destination district, mode and time band; flows of fewer than 10 people are suppressed and counts rounded to tens."
+                + " ¥300 a query, free for city planning; no record leaves.",
+            Pricing: SamplePricing.PerRequest(yen: 300),
+            Purposes: ["city-planning", "academic-research", "commercial-marketing"],
+            MaxUnitsPerPeriod: null,
+            RedistributionProhibited: true,
+            ProviderApproves: true,
+            Aggregates: new SampleAggregates(["origin_district", "destination_district", "mode", "time_band"], ["duration_minutes"], K: 10, RoundingStep: 10),
+            PurposePrices: [("city-planning", SamplePricing.Free)]),
     ];
 
     private static SampleOffering Open(string datasetId, string title) => new(

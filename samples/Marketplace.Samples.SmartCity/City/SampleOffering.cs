@@ -28,6 +28,8 @@ public sealed record SamplePricing(PriceModel Model, long Amount = 0, PricingUni
 
     public static SamplePricing PerRecords(long yen, int records) => new(PriceModel.PerUnit, yen, PricingUnit.Record, records);
 
+    public static SamplePricing PerRequest(long yen) => new(PriceModel.PerUnit, yen, PricingUnit.Request, 1);
+
     public string Summary => Model switch
     {
         PriceModel.Free => "free",
@@ -41,6 +43,8 @@ public sealed record SamplePricing(PriceModel Model, long Amount = 0, PricingUni
 
 /// <param name="MaxUnitsPerPeriod">The buyer's quota per billing period; null for none.</param>
 /// <param name="ProviderApproves">Whether the provider must approve each contract (otherwise it starts at once).</param>
+/// <param name="Aggregates">The statistics the offering gives instead of (or besides) its records; null for none.</param>
+/// <param name="PurposePrices">Prices for particular purposes instead of <paramref name="Pricing"/>.</param>
 public sealed record SampleOffering(
     string Id,
     string DatasetId,
@@ -50,7 +54,12 @@ public sealed record SampleOffering(
     IReadOnlyList<string> Purposes,
     long? MaxUnitsPerPeriod,
     bool RedistributionProhibited,
-    bool ProviderApproves);
+    bool ProviderApproves,
+    SampleAggregates? Aggregates = null,
+    IReadOnlyList<(string Purpose, SamplePricing Pricing)>? PurposePrices = null);
+
+/// <summary>k-anonymous statistics: group by <paramref name="Dimensions"/>, sum and average <paramref name="Measures"/>; groups under k people suppressed, counts rounded to the step.</summary>
+public sealed record SampleAggregates(IReadOnlyList<string> Dimensions, IReadOnlyList<string> Measures, int K, int RoundingStep, bool AggregateOnly = true);
 
 /// <summary>A contract the seeder sets up so the walk-through starts with live data flows.</summary>
 public sealed record SampleSubscription(string BuyerId, string OfferingId, string Purpose);

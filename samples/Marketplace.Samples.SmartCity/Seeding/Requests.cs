@@ -34,23 +34,27 @@ internal static class Requests
         DatasetId: offering.DatasetId,
         Title: offering.Title,
         Description: offering.Description,
-        Pricing: new Pricing(
-            Model: WireName(offering.Pricing.Model),
-            Currency: SamplePricing.Currency,
-            Amount: offering.Pricing.Amount,
-            Unit: offering.Pricing.Unit is { } unit ? WireName(unit) : null,
-            UnitBlock: offering.Pricing.UnitBlock,
-            IncludedUnits: 0,
-            Tiers: []),
+        Pricing: PricingOf(offering.Pricing),
         Policy: new UsagePolicy(
             Purposes: offering.Purposes,
             EndsAt: null,
             TermDays: null,
             MaxUnitsPerPeriod: offering.MaxUnitsPerPeriod,
-            RedistributionProhibited: offering.RedistributionProhibited),
+            RedistributionProhibited: offering.RedistributionProhibited,
+            Aggregates: offering.Aggregates is { } a ? new AggregatePolicy(a.Dimensions, a.Measures, a.K, a.RoundingStep, a.AggregateOnly) : null),
         Visibility: "public",
         Buyers: [],
-        Approval: Approval(offering));
+        Approval: Approval(offering),
+        PurposePrices: offering.PurposePrices is { } prices ? [.. prices.Select(p => new PurposePrice(p.Purpose, PricingOf(p.Pricing)))] : null);
+
+    private static Pricing PricingOf(SamplePricing pricing) => new(
+        Model: WireName(pricing.Model),
+        Currency: SamplePricing.Currency,
+        Amount: pricing.Amount,
+        Unit: pricing.Unit is { } unit ? WireName(unit) : null,
+        UnitBlock: pricing.UnitBlock,
+        IncludedUnits: 0,
+        Tiers: []);
 
     public static string Approval(SampleOffering offering) => offering.ProviderApproves ? "provider" : "automatic";
 

@@ -65,6 +65,11 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
         var held = grant.Allowed;
         try
         {
+            if (grant.AggregateOnly)
+            {
+                throw new DomainException(ErrorCodes.AccessAggregateOnly,
+                    $"Contract '{contractId}' gives aggregates only: no record leaves under it. Ask for k-anonymous statistics instead: GET /api/v1/contracts/{contractId}/aggregate?groupBy=<dimension>[&measure=<field>] (the offering's policy names the dimensions and measures).");
+            }
             // A replay needs an active contract (a suspension or an ended consent stops it too), not quota left.
             if (!grant.Allowed && (grant.Denial != AccessDenial.QuotaExceeded || key is null))
             {

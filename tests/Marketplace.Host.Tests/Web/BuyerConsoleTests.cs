@@ -91,6 +91,20 @@ public sealed class BuyerConsoleTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task An_aggregate_only_contracts_page_states_its_statistics_and_the_curl_line_asks_for_them()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 3, pricing: new { model = "free", currency = "JPY" },
+            policy: new { purposes = new[] { "research" }, aggregates = new { dimensions = new[] { "district" } } });
+        var (buyer, browser) = await SignedInBuyerAsync();
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+
+        var html = System.Net.WebUtility.HtmlDecode(await browser.Client.GetStringAsync($"/console/buyer/contracts/{contract.Id}"));
+
+        Assert.Contains($"curl -H \"Authorization: Bearer $MARKETPLACE_KEY\" \"http://localhost/api/v1/contracts/{contract.Id}/aggregate?groupBy=district\"", html, StringComparison.Ordinal);
+        Assert.Contains("<ul class=\"policy aggregate-terms\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_buyer_ends_a_contract_from_its_page_and_the_api_agrees()
     {
         var listing = await _driver.ListedOfferingAsync(records: 3);

@@ -55,9 +55,17 @@ public sealed record OfferingForm(
     public CreateOfferingRequest ToCreateRequest(IStringLocalizer<ProviderText> text) =>
         new(Id, DatasetId, Title?.Trim(), Description?.Trim(), Pricing(text, null), Policy(text), Visibility, List(Buyers), Approval, PreviewSetting);
 
-    /// <summary>The whole terms for a PUT; a tiered plan (which the form does not edit) is kept as it is.</summary>
-    public ReviseOfferingRequest ToReviseRequest(IStringLocalizer<ProviderText> text, PricingPlan current) =>
-        new(null, Title?.Trim(), Description?.Trim(), Pricing(text, current), Policy(text), Visibility, List(Buyers), Approval, PreviewSetting);
+    /// <summary>
+    /// The whole terms for a PUT; what the form does not edit is kept as it is: a tiered plan, the aggregate terms and
+    /// the purpose prices (set through the API).
+    /// </summary>
+    public ReviseOfferingRequest ToReviseRequest(IStringLocalizer<ProviderText> text, OfferingDefinition current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var kept = current.Policy.ToWire().Aggregates;
+        return new(null, Title?.Trim(), Description?.Trim(), Pricing(text, current.Pricing), Policy(text) with { Aggregates = kept }, Visibility, List(Buyers),
+            Approval, PreviewSetting, [.. (current.PurposePrices ?? []).Select(p => new PurposePriceWire(p.Purpose, p.Pricing.ToWire()))]);
+    }
 
     private bool? PreviewSetting => Preview switch { "on" => true, "off" => false, _ => null };
 
