@@ -146,4 +146,6 @@ public static class ErrorCodes
     // h1 (issue 10): consent receipts.
     public static readonly DomainErrorCode ReceiptMalformed = new("receipt.malformed", ErrorKind.Invalid);
     public static readonly DomainErrorCode ReceiptTooLarge = new("receipt.too-large", ErrorKind.TooLarge);
+    // h6 (issue 10): buyer certifications and the bank console.
+    public static readonly DomainErrorCode CertificationsInvalid = new("party.certifications-invalid", ErrorKind.Invalid);
 }
