@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Storage;
@@ -20,11 +21,32 @@ public sealed record ContractConsentStanding(
 /// </summary>
 public sealed class ContractConsent(GrainReferences grains, IConsentIndex consents, BillingCalendar calendar)
 {
+    /// <summary>How long a contract's standing is reused: it scans the scope's consents, and the counts only inform (access is checked live).</summary>
+    public static readonly TimeSpan FreshFor = InformationBanking.CountsFreshFor;
+
+    private const int MaxCached = 10_000;
+    private readonly ConcurrentDictionary<string, ContractConsentStanding> _cache = new(StringComparer.Ordinal);
+
     /// <summary>The standing of a contract the caller may already see (the caller's tenancy is checked before this).</summary>
     public async Task<ContractConsentStanding> StandingAsync(ContractView contract, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contract);
         var now = calendar.Now;
+        if (_cache.TryGetValue(contract.Id, out var cached) && now - cached.At < FreshFor && cached.Since == contract.ActivatedAt)
+        {
+            return cached;
+        }
+        var standing = await ReadAsync(contract, now, cancellationToken);
+        if (_cache.Count >= MaxCached)
+        {
+            _cache.Clear();
+        }
+        _cache[contract.Id] = standing;
+        return standing;
+    }
+
+    private async Task<ContractConsentStanding> ReadAsync(ContractView contract, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var dataset = await grains.Get<IDatasetGrain>(contract.Terms.DatasetId).Get();
         if (dataset?.Definition.PersonalProfile is not { } profile)
         {
