@@ -112,6 +112,10 @@ public interface IPartyGrain : IGrainWithStringKey
     [Alias("SetBilling")]
     Task<PartyProfile> SetBilling(PartyBilling billing);
 
+    /// <summary>Replaces the certifications a buyer declares (validated by the caller's application service).</summary>
+    [Alias("SetCertifications")]
+    Task<PartyProfile> SetCertifications(IReadOnlyList<string> certifications);
+
 }
 
 /// <summary>An API key (key: the key's public prefix). Holds only a hash of the secret.</summary>

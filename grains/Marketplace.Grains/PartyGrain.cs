@@ -71,7 +71,8 @@ public sealed partial class PartyGrain(
     private PartyEntry DirectoryEntry() => new(this.GetPrimaryKeyString(), S.Role.ToString(), S.Name, S.CreatedAt);
 
     private PartyProfile Profile() =>
-        new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason, S.Billing);
+        new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason, S.Billing,
+            S.Certifications.Count == 0 ? null : [.. S.Certifications]);
 
     private Task Save() => state.WriteStateAsync();
 

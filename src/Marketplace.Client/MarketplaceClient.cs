@@ -251,6 +251,16 @@ public sealed class MarketplaceClient
     public Task<UsageReportResult> ReportUsageAsync(UsageReportRequest report, CancellationToken cancellationToken = default) =>
         SendAsync<UsageReportResult>(HttpMethod.Post, "api/v1/usage", Json(report), cancellationToken);
 
+    // Consent (issue 10)
+
+    /// <summary>Replaces the certifications a buyer declares (the buyer itself, or the operator).</summary>
+    public Task<PartyCertifications> SetCertificationsAsync(string partyId, CertificationsRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<PartyCertifications>(HttpMethod.Put, $"api/v1/parties/{Escape(partyId)}/certifications", Json(request), cancellationToken);
+
+    /// <summary>How consent stands under a contract of personal data (its buyer, provider or the operator).</summary>
+    public Task<ContractConsent> GetContractConsentAsync(string contractId, CancellationToken cancellationToken = default) =>
+        SendAsync<ContractConsent>(HttpMethod.Get, $"api/v1/contracts/{Escape(contractId)}/consent", null, cancellationToken);
+
     // Billing
 
     /// <summary>Sets how a party is invoiced and paid (the party itself, or the operator; only the operator sets ServiceApp).</summary>

@@ -156,4 +156,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode AggregateTooManyGroups = new("aggregate.too-many-groups", ErrorKind.TooLarge);
     public static readonly DomainErrorCode AggregateMeasureOverflow = new("aggregate.measure-overflow", ErrorKind.Unprocessable);
     public static readonly DomainErrorCode PurposePriceInvalid = new("offering.purpose-price-invalid", ErrorKind.Invalid);
+    // h6 (issue 10): buyer certifications and the bank console.
+    public static readonly DomainErrorCode CertificationsInvalid = new("party.certifications-invalid", ErrorKind.Invalid);
 }

@@ -130,6 +130,8 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<SubjectDeletion>();
         builder.Services.AddSingleton<SubjectConsents>();
         builder.Services.AddSingleton<InformationBanking>();
+        builder.Services.AddSingleton<BuyerCertifications>();
+        builder.Services.AddSingleton<ContractConsent>();
         builder.Services.AddSingleton<SubjectRegistration>();
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
@@ -196,6 +198,7 @@ public static class MarketplaceApp
         app.MapBillingEndpoints();
         app.MapSubjectEndpoints();
         app.MapBankEndpoints();
+        app.MapBuyerConsentEndpoints();
         app.MapStripeWebhook();
         app.MapTestClock();
         Features.ProviderConsole.ConsoleUploadEndpoint.MapProviderConsoleUpload(app);

@@ -79,6 +79,8 @@ public sealed class ClientWireTests : IAsyncLifetime
         await Checked(provider.ListContractsAsync(ContractStatuses.Requested, "wire-stops-per-record"));
         await Checked(provider.ApproveContractAsync(contract.Id));
         await Checked(buyer.GetContractAsync(contract.Id));
+        await Checked(buyer.GetContractConsentAsync(contract.Id));
+        await Checked(buyer.SetCertificationsAsync("wire-buyer", new(["Privacy Mark", "ISMS (ISO/IEC 27001)"])));
         var first = await Checked(buyer.GetRecordsAsync(contract.Id, new RecordsQuery(Limit: 2), "wire-page-1"));
         var replay = await Checked(buyer.GetRecordsAsync(contract.Id, new RecordsQuery(Limit: 2), "wire-page-1"));
         var filtered = await Checked(buyer.GetRecordsAsync(contract.Id, new RecordsQuery(Filters: [new("stop_id", "S3")])));

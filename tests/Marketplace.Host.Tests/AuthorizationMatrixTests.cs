@@ -98,6 +98,8 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/billing/reconciliations/{id}", async w => ($"/api/v1/billing/reconciliations/{await w.ReconciledOctoberAsync()}", null), [Ok, 403, 403, 403, 403]),
         new("POST", "/api/v1/billing/reconciliations/{id}/repairs", async w => ($"/api/v1/billing/reconciliations/{await w.ReconciledOctoberAsync()}/repairs", null), [Ok, 403, 403, 403, 403]),
         new("PUT", "/api/v1/parties/{id}/billing", w => Body($"/api/v1/parties/{w.OwnerBuyer.Id}/billing", new { invoiceRegistration = "T1234567890123" }), [Ok, 404, 404, Ok, 404]),
+        // h6 (issue 10): a buyer's declared certifications.
+        new("PUT", "/api/v1/parties/{id}/certifications", w => Body($"/api/v1/parties/{w.OwnerBuyer.Id}/certifications", new { certifications = new[] { "Privacy Mark" } }), [Ok, 404, 404, Ok, 404]),
         new("GET", "/api/v1/evaluation/", _ => Url("/api/v1/evaluation"), [Ok, 403, 403, 403, 403]),
         new("GET", "/api/v1/evaluation/{series}.csv", _ => Url("/api/v1/evaluation/downloads.csv"), [Ok, 403, 403, 403, 403]),
         // h1 (issue 10): consent receipts: keys and verification for anyone, rotation for operators.

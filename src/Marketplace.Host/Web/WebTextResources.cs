@@ -22,5 +22,6 @@ public static class WebTextResources
         typeof(Features.Console.Billing.BillingText),
         typeof(Features.Billing.Reconciliations.ReconciliationText),
         typeof(Features.Access.AggregateText),
+        typeof(Features.BankConsole.BankConsoleText),
     ];
 }

@@ -54,6 +54,9 @@ public sealed class ConsentAuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/bank/datasets/{datasetId}/consent-counts", c => ($"/api/v1/bank/datasets/{c.World.DatasetId}/consent-counts", null), [403, Ok, 404, 403, 403, 403]),
         new("GET", "/api/v1/banks/{bankId}/notices", c => ($"/api/v1/banks/{c.World.Bank.Id}/notices", null), [Ok, Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/banks/{bankId}/notices/{noticeId}", c => ($"/api/v1/banks/{c.World.Bank.Id}/notices/{c.World.NoticeId}", null), [Ok, Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        // h6: what buyers see of consent: an offering's counts (as visible as the offering) and consent under a contract.
+        new("GET", "/api/v1/offerings/{id}/consent-counts", c => ($"/api/v1/offerings/{c.World.OfferingId}/consent-counts", null), [Ok, Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/api/v1/contracts/{id}/consent", c => ($"/api/v1/contracts/{c.World.Contract.Id}/consent", null), [Ok, Ok, 404, Ok, 404, 404]),
     ];
 
     /// <summary>Every consent route this matrix covers, for the main matrix's check that no endpoint is left out.</summary>

@@ -19,6 +19,7 @@ public sealed class ConsentWorld
 
     private ConsentWorld(MarketplaceFactory factory, Party bank, Party buyer, string datasetId, string noticeId, ContractResponse contract, IReadOnlyList<Resident> residents)
     {
+        OfferingId = contract.OfferingId;
         Factory = factory;
         Bank = bank;
         Buyer = buyer;
@@ -37,6 +38,9 @@ public sealed class ConsentWorld
     public string DatasetId { get; }
 
     public string NoticeId { get; }
+
+    /// <summary>The bank's listed, public offering of the dataset.</summary>
+    public string OfferingId { get; }
 
     public ContractResponse Contract { get; }
 

@@ -158,6 +158,7 @@ public sealed class PopulatedMarketplace
             "keys" => SpareKeyPrefix,
             "people" => SparePerson,
             "parties" when ChangesStanding(operation) => Spare.Id,
+            "parties" when operation.PathTemplate.EndsWith("/certifications", StringComparison.Ordinal) => Buyer.Id, // only buyers declare them
             "parties" => Provider.Id,
             "contracts" when operation.Method == HttpMethod.Post && operation.PathTemplate.EndsWith("/usage", StringComparison.Ordinal) => UsageContractId,
             "contracts" when operation.Method == HttpMethod.Post => ActionContractId,
@@ -242,6 +243,7 @@ public sealed class PopulatedMarketplace
             "PublishNotice" => Notice(),
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },
             "RegisterSubject" => new JsonObject { ["subjectId"] = fresh, ["displayName"] = "Sweep person" },
+            "SetPartyCertifications" => new JsonObject { ["certifications"] = new JsonArray("Privacy Mark", "ISMS (ISO/IEC 27001)") },
             "SetStatisticsOptOut" => new JsonObject { ["optOut"] = true },
             "EnrolPerson" => new JsonObject { ["signIn"] = $"{fresh}@example.jp", ["displayName"] = "Sweep person" },
             "ReportUsage" => new JsonObject
