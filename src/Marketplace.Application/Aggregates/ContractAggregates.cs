@@ -51,7 +51,7 @@ public sealed record AggregateAnswer(
 /// group, suppress, round, and meter one unit per answer. A retry with the same Idempotency-Key is computed again from
 /// the stored revision (under consent as it is now) and meters nothing; the same key with another query is refused.
 /// </summary>
-public sealed class ContractAggregates(GrainReferences grains, IRecordStore store, IAggregateConsent consent, BillingCalendar calendar, AggregateLimits limits)
+public sealed class ContractAggregates(GrainReferences grains, IRecordStore store, IAggregateConsent consent, BillingCalendar calendar, AggregateLimits limits, IProvisionLog provisions)
 {
     public async Task<AggregateAnswer> QueryAsync(ApiPrincipal buyer, string contractId, AggregateFetch fetch, CancellationToken cancellationToken = default)
     {
@@ -91,7 +91,15 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
             }
             var revision = dataset.CurrentRevision
                 ?? throw new DomainException(ErrorCodes.DatasetNoData, $"Dataset '{dataset.Id}' has no published revision yet.");
-            var (result, counted) = await ComputeAsync(contract, dataset, revision, query, policy, cancellationToken);
+            var (result, counted, consentOf) = await ComputeAsync(contract, dataset, revision, query, policy, cancellationToken);
+            if (dataset.Definition.PersonalProfile is { } profile)
+            {
+                // Each person counted is on the record of provision (APPI) before the answer leaves, once per query.
+                IReadOnlyList<string> items = [.. query.GroupBy.Append(query.Measure).OfType<string>().Where(f => profile.Find(f) is not null)];
+                var now = calendar.Now;
+                await provisions.AppendAsync([.. consentOf.Select(c => new Provision(eventId, dataset.ProviderId, c.Key, contract.Id, contract.BuyerId, dataset.Id,
+                    contract.Purpose, c.Value, items, Records: 0, Aggregate: true, now, grant.Period))], cancellationToken);
+            }
             var served = new AggregateServed(query, revision.RevisionId);
             var source = key is null ? UsageSources.BrokerAssigned : UsageSources.BrokerIdempotent;
             var receipt = await meter.Record(new UsageEvent(eventId, 1, calendar.Now, source, key is null ? null : served.Encode(), holdId));
@@ -124,11 +132,11 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
         }
         var revision = dataset.Revisions.FirstOrDefault(r => r.RevisionId == first.RevisionId)
             ?? throw new DomainException(ErrorCodes.RevisionConflict, "The revision this answer was computed from is gone; send the query again with a new Idempotency-Key.");
-        var (result, counted) = await ComputeAsync(contract, dataset, revision, query, policy, cancellationToken);
+        var (result, counted, _) = await ComputeAsync(contract, dataset, revision, query, policy, cancellationToken);
         return new AggregateAnswer(contract.Id, revision.RevisionId, query, result, counted, earlier.Units, Replayed: true);
     }
 
-    private async Task<(AggregateResult Result, IReadOnlySet<string> Counted)> ComputeAsync(
+    private async Task<(AggregateResult Result, IReadOnlySet<string> Counted, IReadOnlyDictionary<string, string> ConsentOf)> ComputeAsync(
         ContractView contract, DatasetView dataset, DatasetRevision revision, AggregateQuery query, AggregatePolicy policy, CancellationToken cancellationToken)
     {
         if (revision.Records > limits.MaxRowsScanned)
@@ -139,6 +147,7 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
         IReadOnlyList<string> fields = query.Measure is null ? query.GroupBy : [.. query.GroupBy, query.Measure];
         var aggregation = new KAnonymousAggregation(query.GroupBy.Count, policy.Rounding);
         var counted = new HashSet<string>(StringComparer.Ordinal);
+        var consentOf = new Dictionary<string, string>(StringComparer.Ordinal);
         long after = 0;
         long scanned = 0;
         while (true)
@@ -156,11 +165,14 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
                 : null;
             for (var i = 0; i < page.Records.Count; i++)
             {
-                if (allowed is not null && !allowed.Contains(subjects[i]))
+                if (allowed is not null && !allowed.ContainsKey(subjects[i]))
                 {
                     continue;
                 }
-                counted.Add(subjects[i]);
+                if (counted.Add(subjects[i]) && allowed is not null && allowed[subjects[i]].Length > 0)
+                {
+                    consentOf[subjects[i]] = allowed[subjects[i]];
+                }
                 aggregation.Add(RowOf(page.Records[i], subjects[i], query));
             }
             if (aggregation.GroupsSeen > limits.MaxGroupsSeen)
@@ -178,7 +190,7 @@ public sealed class ContractAggregates(GrainReferences grains, IRecordStore stor
         {
             throw TooManyGroups();
         }
-        return (result, counted);
+        return (result, counted, consentOf);
     }
 
     private static AggregateRow RowOf(StoredRecord record, string subject, AggregateQuery query)

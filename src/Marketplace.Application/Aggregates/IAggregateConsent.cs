@@ -8,11 +8,12 @@ namespace Marketplace.Application.Aggregates;
 /// Who may be counted in a contract's aggregates: of <paramref name="subjectIds"/> (the subjects of one page of the
 /// dataset's records), those whose records may be counted for this contract's buyer and purpose now, reading
 /// <paramref name="fields"/> (the dimensions and measure of the query). Asked once per page, at the moment of the query,
-/// so a withdrawal or an opt-out takes effect on the next query.
+/// so a withdrawal or an opt-out takes effect on the next query. The answer maps each person counted to the consent
+/// record they are counted under (empty for data that is not personal), for the record of provision.
 /// </summary>
 public interface IAggregateConsent
 {
-    Task<IReadOnlySet<string>> CountedAsync(
+    Task<IReadOnlyDictionary<string, string>> CountedAsync(
         ContractView contract, DatasetView dataset, IReadOnlyCollection<string> subjectIds, IReadOnlyCollection<string> fields, CancellationToken ct);
 }
 
@@ -25,7 +26,7 @@ public interface IAggregateConsent
 /// </summary>
 public sealed class ConsentedAggregateCounting(PersonalDataAccess personal, BillingCalendar calendar) : IAggregateConsent
 {
-    public async Task<IReadOnlySet<string>> CountedAsync(
+    public async Task<IReadOnlyDictionary<string, string>> CountedAsync(
         ContractView contract, DatasetView dataset, IReadOnlyCollection<string> subjectIds, IReadOnlyCollection<string> fields, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(contract);
@@ -34,7 +35,7 @@ public sealed class ConsentedAggregateCounting(PersonalDataAccess personal, Bill
         ArgumentNullException.ThrowIfNull(fields);
         if (dataset.Definition.PersonalProfile is not { } profile)
         {
-            return new HashSet<string>(subjectIds, StringComparer.Ordinal);
+            return subjectIds.Distinct(StringComparer.Ordinal).ToDictionary(s => s, _ => "", StringComparer.Ordinal);
         }
         var review = await personal.RequireReviewAsync(dataset.ProviderId, contract.BuyerId, contract.Purpose);
         var access = new PersonalAccess(contract.Id, contract.BuyerId, contract.Purpose, dataset, calendar.Now, calendar.CurrentPeriod().Id);
@@ -42,6 +43,6 @@ public sealed class ConsentedAggregateCounting(PersonalDataAccess personal, Bill
         // Fields that are not data items are never personal data of anyone (the offering refuses them as dimensions).
         var items = fields.Where(f => profile.Find(f) is not null).ToList();
         return coverage.Where(c => items.All(item => c.Value.Items.Contains(item, StringComparer.Ordinal)))
-            .Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            .ToDictionary(c => c.Key, c => c.Value.RecordId ?? "", StringComparer.Ordinal);
     }
 }

@@ -44,6 +44,23 @@ public sealed class AggregateConsentTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task Each_person_counted_sees_the_query_on_their_record_of_provision_and_the_others_do_not()
+    {
+        var world = await ConsentWorld.CreateAsync(fixture, residents: 2);
+        var contractId = await AggregateContractAsync(world);
+        var consent = await world.ConsentAsync(world.Residents[0]);
+
+        await QueryAsync(world, contractId, "groupBy=age");
+        var counted = await MarketplaceDriver.Ok<Features.Consent.ProvisionListResponse>(await world.Residents[0].Client.GetAsync("/api/v1/subjects/me/provisions"), HttpStatusCode.OK);
+        var notCounted = await MarketplaceDriver.Ok<Features.Consent.ProvisionListResponse>(await world.Residents[1].Client.GetAsync("/api/v1/subjects/me/provisions"), HttpStatusCode.OK);
+
+        var provision = Assert.Single(counted.Items);
+        Assert.Equal((true, 0L, contractId, consent.Id), (provision.Aggregate, provision.Records, provision.ContractId, provision.ConsentId));
+        Assert.Equal(["age"], provision.Items);
+        Assert.Empty(notCounted.Items);
+    }
+
+    [Fact]
     public async Task A_sensitive_measure_counts_only_people_who_consented_to_it_explicitly()
     {
         var world = await ConsentWorld.CreateAsync(fixture, residents: 3);
