@@ -5,13 +5,15 @@ namespace Marketplace.Domain;
 /// they were counted in an aggregate answer. Their <see cref="Weight"/> in the people's share is the sum: one per
 /// record served, one per time counted.
 /// </summary>
-public sealed record SubjectServed(string SubjectId, long Records, long Counted)
+[GenerateSerializer, Immutable, Alias("Marketplace.SubjectServed")]
+public sealed record SubjectServed([property: Id(0)] string SubjectId, [property: Id(1)] long Records, [property: Id(2)] long Counted)
 {
     public long Weight => checked(Records + Counted);
 }
 
 /// <summary>One person's part of a people's share (negative on a credit note), with what it was weighed by.</summary>
-public sealed record SubjectPart(string SubjectId, long AmountMinor, long Records, long Counted);
+[GenerateSerializer, Immutable, Alias("Marketplace.SubjectPart")]
+public sealed record SubjectPart([property: Id(0)] string SubjectId, [property: Id(1)] long AmountMinor, [property: Id(2)] long Records, [property: Id(3)] long Counted);
 
 /// <summary>
 /// The people's share of an invoice on personal data, and how it is divided among them: pro rata by what was served
