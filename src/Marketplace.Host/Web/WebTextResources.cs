@@ -21,5 +21,6 @@ public static class WebTextResources
         typeof(Features.ProviderConsole.ProviderText),
         typeof(Features.Console.Billing.BillingText),
         typeof(Features.Billing.Reconciliations.ReconciliationText),
+        typeof(Features.SubjectPortal.SubjectPortalText),
     ];
 }
