@@ -12,7 +12,7 @@ namespace Marketplace.Samples.Tests;
 public sealed class SeedingResumeTests : IDisposable
 {
     /// <summary>7 parties, 4 billing profiles, 8 demo people (one per party and the operator's), 6 datasets and their revisions, 6 offerings and their publication, 2 contracts, 1 approval.</summary>
-    private const int StateChanges = 46;
+    private const int StateChanges = 95;
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), "smart-city-resume-" + Guid.NewGuid().ToString("N"));
 
