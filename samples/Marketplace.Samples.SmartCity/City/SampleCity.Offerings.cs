@@ -41,7 +41,7 @@ public static partial class SampleCity
             Description: "1レコード5円。学術研究・公衆衛生目的のみ、情報銀行の審査あり。"
                 + " ¥5 per record, for academic research and public health only, after review by the information bank.",
             Pricing: SamplePricing.PerRecords(yen: 5, records: 1),
-            Purposes: ["academic-research", "public-health"],
+            Purposes: ["academic-research", "public-health-research"],
             MaxUnitsPerPeriod: null,
             RedistributionProhibited: true,
             ProviderApproves: true),
