@@ -91,6 +91,8 @@ public sealed class SubjectPortalPageTests(MarketplaceFixture fixture)
         Assert.Contains("研究成果の還元と、提供件数に応じた分配金", html, StringComparison.Ordinal);
         Assert.Contains("365日", html, StringComparison.Ordinal);
         Assert.Contains("name=\"sensitive\"", html, StringComparison.Ordinal);
+        Assert.Matches("<code>hba1c</code>\\s*<span class=\"badge badge-personal sensitive-mark\">要配慮個人情報</span>", html);
+        Assert.Matches("<code>age</code>\\s*</li>", html);
     }
 
     [Fact]
@@ -184,6 +186,9 @@ public sealed class SubjectPortalPageTests(MarketplaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, (await browser.Client.GetAsync($"/me/consents/{theirs.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.Client.GetAsync($"/me/consents/{theirs.Id}/withdraw")).StatusCode);
+        var theirReceipt = Assert.Single((await world.Residents[1].Client.GetFromJsonAsync<ReceiptListResponse>("/api/v1/subjects/me/receipts"))!.Items);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.Client.GetAsync($"/me/receipts/{theirReceipt.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.Client.GetAsync($"/me/receipts/{theirReceipt.Id}/jws")).StatusCode);
         Assert.Equal("active", Assert.Single(await ConsentsOf(world.Residents[1])).Status);
     }
 

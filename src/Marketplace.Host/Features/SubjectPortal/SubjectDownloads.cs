@@ -3,6 +3,7 @@ using System.Text;
 using Marketplace.Application;
 using Marketplace.Application.Consent;
 using Marketplace.Application.Consent.Receipts;
+using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
 using Marketplace.Storage;
@@ -22,17 +23,15 @@ public static class SubjectDownloads
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/me/receipts/{id}/jws", async (string id, HttpContext http, SubjectConsents consents) =>
-            {
-                var (receipt, _) = await consents.ReceiptAsync(http.User.Caller(), id);
-                return TypedResults.File(Encoding.ASCII.GetBytes(receipt.Jws), "application/jose", $"{receipt.ReceiptId}.jws");
-            })
+                await FindAsync(http, consents, id) is var (receipt, _)
+                    ? TypedResults.File(Encoding.ASCII.GetBytes(receipt.Jws), "application/jose", $"{receipt.ReceiptId}.jws")
+                    : Results.NotFound())
             .WithName("SubjectPortalReceiptJws").ExcludeFromDescription().RequireAuthorization(Policies.DataSubject);
         app.MapGet("/me/receipts/{id}/kantara", async (string id, HttpContext http, SubjectConsents consents) =>
-            {
-                var (receipt, view) = await consents.ReceiptAsync(http.User.Caller(), id);
-                var json = KantaraReceipt.ToJson(KantaraReceipt.Export(view.Record, view.Notice, receipt));
-                return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", $"{receipt.ReceiptId}.kantara.json");
-            })
+                await FindAsync(http, consents, id) is var (receipt, view)
+                    ? TypedResults.File(Encoding.UTF8.GetBytes(KantaraReceipt.ToJson(KantaraReceipt.Export(view.Record, view.Notice, receipt))),
+                        "application/json", $"{receipt.ReceiptId}.kantara.json")
+                    : Results.NotFound())
             .WithName("SubjectPortalReceiptKantara").ExcludeFromDescription().RequireAuthorization(Policies.DataSubject);
         app.MapGet(SubjectPaths.ProvisionsCsv, async (HttpContext http, SubjectConsents consents) =>
                 TypedResults.File(Encoding.UTF8.GetBytes(Csv(await AllAsync(http.User.Caller(), consents, http.RequestAborted))), CsvRows.ContentType, "provisions.csv"))
@@ -51,6 +50,19 @@ public static class SubjectDownloads
                 p.ConsentRecordId, CsvRows.Text(string.Join(' ', p.Items)), p.Records.ToString(CultureInfo.InvariantCulture), p.Aggregate ? "true" : "false");
         }
         return csv.ToString();
+    }
+
+    /// <summary>The person's own receipt, or nothing (another person's receipt is as absent as one that never was).</summary>
+    private static async Task<(ConsentReceipt Receipt, ConsentRecordView View)?> FindAsync(HttpContext http, SubjectConsents consents, string id)
+    {
+        try
+        {
+            return await consents.ReceiptAsync(http.User.Caller(), id);
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            return null;
+        }
     }
 
     private static async Task<List<Provision>> AllAsync(ApiPrincipal subject, SubjectConsents consents, CancellationToken cancellationToken)
