@@ -13,7 +13,7 @@ namespace Marketplace.Client;
 /// Idempotency-Key — are retried on transient failures; anything else fails with a
 /// <see cref="MarketplaceProblemException"/> at once.
 /// </summary>
-public sealed class MarketplaceClient
+public sealed partial class MarketplaceClient
 {
     private readonly HttpClient http;
     private readonly string apiKey;

@@ -133,6 +133,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<BuyerCertifications>();
         builder.Services.AddSingleton<ContractConsent>();
         builder.Services.AddSingleton<SubjectRegistration>();
+        builder.Services.AddSingleton<Features.SubjectPortal.NoticeSensitivity>(); // h5 (issue 10): subject portal
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
@@ -206,6 +207,7 @@ public static class MarketplaceApp
         Features.Console.Billing.InvoicePdf.MapInvoicePdf(app);
         app.MapReconciliationEndpoints();
         app.MapReceiptEndpoints();
+        Features.SubjectPortal.SubjectDownloads.MapSubjectPortalDownloads(app); // h5 (issue 10): subject portal files
         Features.Billing.Reconciliations.ReconciliationPaths.MapReconciliationCsv(app);
         app.MapMarketplaceWeb();
         return app;

@@ -133,6 +133,9 @@ public sealed class SeederTests : IDisposable
             "export MOBILITY_PASSWORD=one-time-5",
             "export UNIVERSITY_PASSWORD=one-time-6",
             "export INSURER_PASSWORD=one-time-7",
+            "export RESIDENT1_PASSWORD=one-time-8",
+            "export RESIDENT2_PASSWORD=one-time-9",
+            "export RESIDENTS_SEEDED=24",
         ];
         Assert.Equal(expected, await File.ReadAllLinesAsync(KeysFile));
         Assert.Contains(output.ToString().Split('\n'), line =>

@@ -52,7 +52,7 @@ internal sealed class KeysFile(string path)
     {
         var text = new StringBuilder();
         var keyVariables = SampleCity.Parties.Select(p => p.KeyVariable).Prepend(SampleCity.OperatorKeyVariable).ToList();
-        foreach (var variable in keyVariables.Concat(keyVariables.Select(DemoPeople.PasswordVariable)))
+        foreach (var variable in keyVariables.Concat(keyVariables.Select(DemoPeople.PasswordVariable)).Concat(SeedResidents.Variables))
         {
             if (keys.TryGetValue(variable, out var key))
             {

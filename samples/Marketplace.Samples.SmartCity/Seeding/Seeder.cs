@@ -58,6 +58,11 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
             await EnsureSubscriptionAsync(keys, subscription, cancellationToken);
         }
 
+        if (roles.GetValueOrDefault(SeedResidents.BankId) == PartyRoles.InformationBank)
+        {
+            await SeedResidents.EnsureAsync(marketplace, keys, output, cancellationToken);
+        }
+
         WriteSignInTable(keys);
         WriteKeyTable(keys);
         output.WriteLine($"source {keys.Path} to use them");
@@ -241,6 +246,7 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
         var rows = SampleCity.Parties.Select(p => (Party: p.Id, Variable: p.KeyVariable))
             .Prepend((Party: OperatorId, Variable: SampleCity.OperatorKeyVariable))
             .Select(r => (r.Party, SignIn: DemoPeople.SignInOf(r.Party), Password: keys[DemoPeople.PasswordVariable(r.Variable)] ?? ""))
+            .Concat(SeedResidents.SignIns(keys))
             .ToList();
         var partyWidth = rows.Max(r => r.Party.Length);
         var signInWidth = rows.Max(r => r.SignIn.Length);

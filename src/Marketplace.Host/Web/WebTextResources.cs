@@ -23,5 +23,6 @@ public static class WebTextResources
         typeof(Features.Billing.Reconciliations.ReconciliationText),
         typeof(Features.Access.AggregateText),
         typeof(Features.BankConsole.BankConsoleText),
+        typeof(Features.SubjectPortal.SubjectPortalText),
     ];
 }

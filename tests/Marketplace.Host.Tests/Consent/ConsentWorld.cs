@@ -75,9 +75,16 @@ public sealed class ConsentWorld
         },
     };
 
-    public static async Task<ConsentWorld> CreateAsync(MarketplaceFixture fixture, int residents = 3, bool signIns = false)
+    public static Task<ConsentWorld> CreateAsync(MarketplaceFixture fixture, int residents = 3, bool signIns = false)
     {
-        var driver = fixture.Driver;
+        ArgumentNullException.ThrowIfNull(fixture);
+        return CreateAsync(fixture.Factory, fixture.Driver, residents, signIns);
+    }
+
+    /// <summary>The world on any marketplace (the browser tests' own, on a real port).</summary>
+    public static async Task<ConsentWorld> CreateAsync(MarketplaceFactory factory, MarketplaceDriver driver, int residents = 3, bool signIns = false)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
         var bank = await driver.CreatePartyAsync("information-bank");
         var datasetId = MarketplaceDriver.UniqueId("health");
         await driver.CreateDatasetAsync(bank, HealthDataset(datasetId));
@@ -104,8 +111,8 @@ public sealed class ConsentWorld
         var noticeId = MarketplaceDriver.UniqueId("notice");
         await Expect(await bank.Client.PutAsJsonAsync($"/api/v1/bank/notices/{noticeId}", Notice(datasetId, [Purpose])), HttpStatusCode.OK);
 
-        var people = await RegisterAsync(fixture.Factory, bank, ids, signIns);
-        return new ConsentWorld(fixture.Factory, bank, buyer, datasetId, noticeId, contract, people);
+        var people = await RegisterAsync(factory, bank, ids, signIns);
+        return new ConsentWorld(factory, bank, buyer, datasetId, noticeId, contract, people);
     }
 
     /// <summary>Registers more residents at the world's bank (with no records in its dataset).</summary>

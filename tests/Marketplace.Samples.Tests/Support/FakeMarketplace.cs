@@ -10,7 +10,7 @@ namespace Marketplace.Samples.Tests.Support;
 /// offerings and contracts, answering 409 for what exists and 404 for what does not — and records every request,
 /// so the seeder can be tested without a host. It can be cut off mid-run like a killed process.
 /// </summary>
-internal sealed class FakeMarketplace : HttpMessageHandler
+internal sealed partial class FakeMarketplace : HttpMessageHandler
 {
     public const string OperatorKey = "operator_key";
 
@@ -63,7 +63,8 @@ internal sealed class FakeMarketplace : HttpMessageHandler
             .Concat(offerings.Values.Select(o => $"offering {o["id"]} {o["status"]}").Order(StringComparer.Ordinal))
             .Concat(contracts.Select(c => $"contract {c["buyerId"]} {c["offeringId"]} {c["purpose"]} {c["status"]}").Order(StringComparer.Ordinal))
             .Concat(people.Select(p => $"person {p.Key} of {p.Value.PartyId}").Order(StringComparer.Ordinal))
-            .Concat(billing.Select(b => $"billing {b.Key} {b.Value}").Order(StringComparer.Ordinal)));
+            .Concat(billing.Select(b => $"billing {b.Key} {b.Value}").Order(StringComparer.Ordinal))
+            .Concat(ConsentSnapshot()));
 
     private readonly Dictionary<string, string> billing = new(StringComparer.Ordinal);
     private bool lastPutChanged;
@@ -183,7 +184,7 @@ internal sealed class FakeMarketplace : HttpMessageHandler
                     .Select(c => c.DeepClone())]),
             }),
             ("POST", ["contracts", var id, "approve"]) => Approve(contracts.Single(c => (string)c["id"]! == id)),
-            _ => new HttpResponseMessage(HttpStatusCode.NotFound),
+            _ => HandleConsent(method, route, caller, body) ?? new HttpResponseMessage(HttpStatusCode.NotFound),
         };
 
     private HttpResponseMessage Enrol(string partyId, JsonObject person)

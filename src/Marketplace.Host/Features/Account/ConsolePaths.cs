@@ -9,11 +9,12 @@ public static class ConsolePaths
     public const string Provider = "/console/provider";
     public const string Operator = "/console/operator";
 
-    /// <summary>An information bank works where providers do: it lists (personal) datasets and offerings.</summary>
+    /// <summary>An information bank works where providers do: it lists (personal) datasets and offerings; a data subject has their portal.</summary>
     public static string For(PartyRole role) => role switch
     {
         PartyRole.Buyer => Buyer,
         PartyRole.Operator => Operator,
+        PartyRole.DataSubject => SubjectPortal.SubjectPaths.Home,
         _ => Provider,
     };
 }
