@@ -75,6 +75,9 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         var next = tokyo.AddMonths(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         // The journeys' statistics contract, made by the walk-through too.
         var flows = Regex.Match(string.Join('\n', calls.Select(c => c.Request)), "contracts/(ctr-[a-z0-9]+)/aggregate").Groups[1].Value;
+        // The university's contract on the health checks, and resident 1's consent, made by the walk-through too.
+        var health = Regex.Match(string.Join('\n', calls.Select(c => c.Request)), @"contracts/(ctr-[a-z0-9]+)/records\?limit=1000").Groups[1].Value;
+        var mine = Regex.Match(string.Join('\n', calls.Select(c => c.Request)), "consents/(consent-[a-z0-9]+)/withdraw").Groups[1].Value;
         var expected = new (string Call, int Status, Action<Call> Check)[]
         {
             ("POST /api/v1/datasets", 201, c => Assert.Equal(("platform-crowding", "private"), (c.Text("id"), c.Text("class")))),
@@ -177,6 +180,31 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
                 Assert.DoesNotContain('\n', c.Text("summary") ?? "\n");
             }),
             ("GET /api/v1/billing/reconciliations/{run}", 200, c => Assert.StartsWith("kind,contract,buyer", c.Body, StringComparison.Ordinal)),
+            ("PUT /api/v1/bank/reviews/minato-university", 200, c =>
+                Assert.Equal(["city-planning", "academic-research"], c.Json.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()))),
+            ("POST /api/v1/offerings/health-checks-per-record/contracts", 201, c =>
+                Assert.Equal((health, "requested", "academic-research"), (c.Text("id"), c.Text("status"), c.Text("purpose")))),
+            ($"POST /api/v1/contracts/{health}/approve", 200, c => Assert.Equal("active", c.Text("status"))),
+            ($"GET /api/v1/contracts/{health}/records?limit=1000", 200, c =>
+            {
+                // "15 here ... 15 records are metered", each under a pseudonym.
+                Assert.Equal((15, 15), (c.Json.GetProperty("count").GetInt32(), c.Json.GetProperty("unitsMetered").GetInt32()));
+                Assert.All(c.Json.GetProperty("records").EnumerateArray(), r => Assert.StartsWith("p-", r.GetProperty("subject_id").GetString(), StringComparison.Ordinal));
+            }),
+            ("GET /api/v1/subjects/me/consents", 200, c => Assert.Equal("active", Assert.Single(c.Items()).GetProperty("status").GetString())),
+            ("GET /api/v1/subjects/me/consents", 200, c => Assert.Equal(mine, Assert.Single(c.Items()).GetProperty("id").GetString())),
+            ($"POST /api/v1/subjects/me/consents/{mine}/withdraw", 200, c => Assert.Equal("withdrawn", c.Text("status"))),
+            ($"GET /api/v1/contracts/{health}/records?limit=1000", 200, c =>
+                Assert.Equal((14, 14), (c.Json.GetProperty("count").GetInt32(), c.Json.GetProperty("unitsMetered").GetInt32()))),
+            ("GET /api/v1/subjects/me/receipts", 200, c =>
+                Assert.Equal(["withdrawn", "given"], c.Items().Select(r => r.GetProperty("kind").GetString()))),
+            ("POST /api/v1/receipts/verify", 200, c => Assert.True(c.Json.GetProperty("valid").GetBoolean())),
+            ("GET /api/v1/subjects/me/provisions", 200, c =>
+            {
+                var provision = Assert.Single(c.Items());
+                Assert.Equal(("minato-university", health, "academic-research", 1L),
+                    (provision.GetProperty("buyerId").GetString(), provision.GetProperty("contractId").GetString(), provision.GetProperty("purpose").GetString(), provision.GetProperty("records").GetInt64()));
+            }),
         };
 
         // The reconciliation run's id is made by the marketplace: the checks name it {run}.

@@ -30,11 +30,15 @@ internal static class SeedResidents
     ];
 
     /// <summary>What the keys file keeps for the residents: the demo residents' passwords, then the mark of a finished run.</summary>
-    public static IEnumerable<string> Variables => Enumerable.Range(0, WithSignIn).Select(PasswordVariable).Append(DoneVariable);
+    public static IEnumerable<string> Variables =>
+        Enumerable.Range(0, WithSignIn).SelectMany(i => new[] { PasswordVariable(i), KeyVariable(i) }).Append(DoneVariable);
 
     public static string SignInOf(int resident) => $"resident{resident + 1}@{BankId}.example.jp";
 
     public static string PasswordVariable(int resident) => $"RESIDENT{resident + 1}_PASSWORD";
+
+    /// <summary>The demo resident's own API key, for the README's curl walk-through of a data subject.</summary>
+    public static string KeyVariable(int resident) => $"RESIDENT{resident + 1}_KEY";
 
     /// <summary>The residents who sign in to the subject portal, as rows of the demo sign-in table.</summary>
     public static IEnumerable<(string Party, string SignIn, string Password)> SignIns(KeysFile keys) =>
@@ -74,6 +78,10 @@ internal static class SeedResidents
         for (var i = 0; i < subjects.Count; i++)
         {
             var resident = await RegisterAsync(marketplace, bank, keys, i, subjects[i], cancellationToken);
+            if (i < WithSignIn)
+            {
+                keys.Save(KeyVariable(i), resident);
+            }
             var purposes = Choices[i % Choices.Length];
             var classes = purposes.Contains("insurance-underwriting") ? new[] { "commercial" } : ["public-body", "academic"];
             // Health results are sensitive: every other resident consents explicitly to them, the rest give the other items only.
