@@ -313,6 +313,11 @@ internal static class OfferingRules
             Preview = preview,
             Buyers = [.. definition.Buyers.Select(b => b.Trim()).Distinct(StringComparer.Ordinal)],
             PurposePrices = purposePrices.Count == 0 ? null : purposePrices,
+            // People consented to this buyer and purpose, not to whoever it passes their data on to: a contract on
+            // personal data always forbids onward transfer, whatever the offering said.
+            Policy = dataset.Definition.Class == DatasetClass.Personal && !definition.Policy.RedistributionProhibited
+                ? definition.Policy with { RedistributionProhibited = true }
+                : definition.Policy,
         };
     }
 

@@ -14,6 +14,14 @@ public sealed class ConsentAccessTests(MarketplaceFixture fixture)
     private static string? Subject(JsonElement record) => record.GetProperty("resident_id").GetString();
 
     [Fact]
+    public async Task A_contract_on_personal_data_forbids_onward_transfer_even_when_the_offering_did_not_say_so()
+    {
+        var world = await ConsentWorld.CreateAsync(fixture, residents: 1);
+
+        Assert.True(world.Contract.Policy.RedistributionProhibited);
+    }
+
+    [Fact]
     public async Task Without_consent_no_personal_record_is_served_and_nothing_is_metered()
     {
         var world = await ConsentWorld.CreateAsync(fixture);
