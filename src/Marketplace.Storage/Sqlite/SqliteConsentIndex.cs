@@ -48,14 +48,7 @@ public sealed class SqliteConsentIndex(SqliteDatabase database) : IConsentIndex
         }
         await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT grant_json FROM consent_grants
-            WHERE bank_id = $bank AND subject_id IN (SELECT value FROM json_each($ids))
-            ORDER BY subject_id, record_id
-            """;
-        command.Parameters.AddWithValue("$bank", bankId);
-        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+        using var command = PeopleLookup(connection, "SELECT grant_json FROM consent_grants", "subject_id, record_id", bankId, ids);
         return await ReadGrantsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,14 +103,7 @@ public sealed class SqliteConsentIndex(SqliteDatabase database) : IConsentIndex
         }
         await SqliteDatabase.LeaveGrainScheduler();
         using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT subject_id, aggregate_opt_out, deletion_requested_at, version FROM consent_subjects
-            WHERE bank_id = $bank AND subject_id IN (SELECT value FROM json_each($ids))
-            ORDER BY subject_id
-            """;
-        command.Parameters.AddWithValue("$bank", bankId);
-        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+        using var command = PeopleLookup(connection, "SELECT subject_id, aggregate_opt_out, deletion_requested_at, version FROM consent_subjects", "subject_id", bankId, ids);
         var subjects = new List<SubjectEntry>();
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -137,5 +123,15 @@ public sealed class SqliteConsentIndex(SqliteDatabase database) : IConsentIndex
             grants.Add(ConsentGrantJson.Deserialize(reader.GetString(0)));
         }
         return grants;
+    }
+
+    /// <summary>One query for a page's people at one bank: the ids go in as one JSON array, each person one seek of the key.</summary>
+    private static SqliteCommand PeopleLookup(SqliteConnection connection, string select, string orderBy, string bankId, string[] ids)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"{select} WHERE bank_id = $bank AND subject_id IN (SELECT value FROM json_each($ids)) ORDER BY {orderBy}";
+        command.Parameters.AddWithValue("$bank", bankId);
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+        return command;
     }
 }
