@@ -211,7 +211,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
         {
             return limit;
         }
-        throw new DomainException(ErrorCodes.LimitInvalid, $"'limit' must be a whole number from 1 to {MaxLimit}, not '{Shorten(value)}'.");
+        throw new DomainException(ErrorCodes.LimitInvalid, $"'limit' must be a whole number from 1 to {MaxLimit}, not '{TextBounds.Shorten(value)}'.");
     }
 
     private static List<FieldFilter> ParseFilters(IReadOnlyList<KeyValuePair<string, string?>> raw, DatasetSchema schema)
@@ -223,7 +223,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             if (!schema.HasField(field))
             {
                 throw new DomainException(ErrorCodes.FilterInvalid,
-                    $"'{Shorten(field)}' is not a field of this dataset; filter on one of: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
+                    $"'{TextBounds.Shorten(field)}' is not a field of this dataset; filter on one of: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
             }
             if (!seen.Add(field))
             {
@@ -245,6 +245,5 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     private static string? NextCursor(string revisionId, RecordPage page) =>
         page.NextAfterSequence is { } next ? new RecordCursor(revisionId, next).Encode() : null;
 
-    private static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
 
 }
