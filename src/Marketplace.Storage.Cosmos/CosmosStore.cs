@@ -20,6 +20,7 @@ public sealed class CosmosStore : IDisposable
     internal const string OutboxContainer = "outbox";
     internal const string IndexesContainer = "indexes";
     internal const string ConsentContainer = "consent";
+    internal const string ProvisionsContainer = "provisions";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -124,10 +125,18 @@ public sealed class CosmosStore : IDisposable
         // Holdings, the party directory and invoices (IndexPorts.cs, BillingPorts.cs): pages filter on kind and order by k.
         yield return new ContainerProperties(IndexesContainer, "/pk");
 
-        // Consents, people's standing and the record of provision (ConsentPorts.cs); a grant's JSON is only returned.
+        // Consents and people's standing (ConsentPorts.cs); a grant's JSON is only returned.
         var consent = new ContainerProperties(ConsentContainer, "/pk");
         consent.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/g/?" });
         yield return consent;
+
+        // The record of provision, one partition per usage event: lists filter on the people's subjects and order by k;
+        // each person's consent, items and records are only returned.
+        var provisions = new ContainerProperties(ProvisionsContainer, "/pk");
+        provisions.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/people/[]/c/?" });
+        provisions.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/people/[]/i/*" });
+        provisions.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/people/[]/r/?" });
+        yield return provisions;
     }
 
     private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)

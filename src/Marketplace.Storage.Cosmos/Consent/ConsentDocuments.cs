@@ -96,27 +96,23 @@ internal sealed class SubjectDocument
 }
 
 /// <summary>
-/// One provision of one person's records under one usage event: partition <c>provision/{bank}/{subject}</c> (the person's
-/// record of provision), id <c>p.{eventId}</c>, so (event, person) is unique by construction and a repeat is a 409.
-/// <c>k</c> is the UTC instant in fixed-width text, '|', the event id: one field orders the person's list newest first.
+/// Part of one usage event's record of provision: partition <c>provision/{eventId}</c> (the event's own), id
+/// <c>c.{n}</c> for its n-th part. What the event's people share (bank, contract, buyer, dataset, purpose, when) is on
+/// every part, as the first part has it; <c>people</c> holds each person's consent, items and records, every person in
+/// exactly one part. <c>k</c> is the UTC instant in fixed-width text, '|', the event id: one field orders a person's
+/// list newest first.
 /// </summary>
-internal sealed class ProvisionDocument
+internal sealed class ProvisionPartDocument
 {
-    public const string Kind = "provision";
-
     [JsonPropertyName("id")] public required string Id { get; init; }
 
     [JsonPropertyName("pk")] public required string PartitionKey { get; init; }
-
-    [JsonPropertyName("kind")] public string DocumentKind { get; init; } = Kind;
 
     [JsonPropertyName("k")] public required string SortKey { get; init; }
 
     [JsonPropertyName("eventId")] public required string EventId { get; init; }
 
     [JsonPropertyName("bankId")] public required string BankId { get; init; }
-
-    [JsonPropertyName("subjectId")] public required string SubjectId { get; init; }
 
     [JsonPropertyName("contractId")] public required string ContractId { get; init; }
 
@@ -126,53 +122,122 @@ internal sealed class ProvisionDocument
 
     [JsonPropertyName("purpose")] public required string Purpose { get; init; }
 
-    [JsonPropertyName("consentRecordId")] public required string ConsentRecordId { get; init; }
-
-    [JsonPropertyName("items")] public required string[] Items { get; init; }
-
-    /// <summary>Exact below 2⁵³ (Cosmos numbers are doubles): far more records than one event can serve.</summary>
-    [JsonPropertyName("records")] public required long Records { get; init; }
-
     [JsonPropertyName("aggregate")] public required bool Aggregate { get; init; }
 
     [JsonPropertyName("at")] public required string At { get; init; }
 
     [JsonPropertyName("period")] public required string Period { get; init; }
 
-    public static string PartitionFor(string bankId, string subjectId) => DocumentIds.Join("provision", bankId, subjectId);
+    [JsonPropertyName("people")] public required ProvisionPerson[] People { get; init; }
+
+    public static string PartitionFor(string eventId) => DocumentIds.Join("provision", eventId);
+
+    public static string IdFor(int part) => "c." + part.ToString(CultureInfo.InvariantCulture);
 
     public static string SortKeyFor(DateTimeOffset at, string eventId) => ConsentStamps.Stamp(at) + "|" + eventId;
 
-    public static ProvisionDocument For(Provision provision) => new()
+    /// <summary>Part 0 of the event <paramref name="first"/> belongs to, for these people.</summary>
+    public static ProvisionPartDocument For(Provision first, ProvisionPerson[] people) => new()
     {
-        Id = DocumentIds.For("p.", provision.EventId),
-        PartitionKey = PartitionFor(provision.BankId, provision.SubjectId),
-        SortKey = SortKeyFor(provision.At, provision.EventId),
-        EventId = provision.EventId,
-        BankId = provision.BankId,
+        Id = IdFor(0),
+        PartitionKey = PartitionFor(first.EventId),
+        SortKey = SortKeyFor(first.At, first.EventId),
+        EventId = first.EventId,
+        BankId = first.BankId,
+        ContractId = first.ContractId,
+        BuyerId = first.BuyerId,
+        DatasetId = first.DatasetId,
+        Purpose = first.Purpose,
+        Aggregate = first.Aggregate,
+        At = ConsentStamps.Stamp(first.At),
+        Period = first.Period,
+        People = people,
+    };
+
+    /// <summary>Another part of the same event: the same shared fields, other people.</summary>
+    public ProvisionPartDocument Part(int part, ProvisionPerson[] people) => new()
+    {
+        Id = IdFor(part),
+        PartitionKey = PartitionKey,
+        SortKey = SortKey,
+        EventId = EventId,
+        BankId = BankId,
+        ContractId = ContractId,
+        BuyerId = BuyerId,
+        DatasetId = DatasetId,
+        Purpose = Purpose,
+        Aggregate = Aggregate,
+        At = At,
+        Period = Period,
+        People = people,
+    };
+}
+
+/// <summary>One person in a part of an event's record of provision: subject, consent record, items, records.</summary>
+internal sealed class ProvisionPerson
+{
+    [JsonPropertyName("s")] public required string SubjectId { get; init; }
+
+    [JsonPropertyName("c")] public required string ConsentRecordId { get; init; }
+
+    [JsonPropertyName("i")] public required string[] Items { get; init; }
+
+    /// <summary>Exact below 2⁵³ (Cosmos numbers are doubles): far more records than one event can serve.</summary>
+    [JsonPropertyName("r")] public required long Records { get; init; }
+
+    public static ProvisionPerson For(Provision provision) => new()
+    {
         SubjectId = provision.SubjectId,
-        ContractId = provision.ContractId,
-        BuyerId = provision.BuyerId,
-        DatasetId = provision.DatasetId,
-        Purpose = provision.Purpose,
         ConsentRecordId = provision.ConsentRecordId,
         Items = [.. provision.Items],
         Records = provision.Records,
-        Aggregate = provision.Aggregate,
-        At = ConsentStamps.Stamp(provision.At),
-        Period = provision.Period,
     };
 
-    public Provision ToProvision() => new(EventId, BankId, SubjectId, ContractId, BuyerId, DatasetId, Purpose, ConsentRecordId,
-        Items, Records, Aggregate, ConsentStamps.Parse(At), Period);
+    /// <summary>What this person's entry adds to a document's size, roughly (JSON text, escaping aside).</summary>
+    public int EstimatedBytes() => 40 + SubjectId.Length + ConsentRecordId.Length + Items.Sum(i => i.Length + 3);
 }
 
-/// <summary>The projection a contract's period counts read.</summary>
+/// <summary>A person's provision as their list reads it: the event's fields and the person's own.</summary>
+internal sealed class ProvisionRow
+{
+    [JsonPropertyName("k")] public string SortKey { get; init; } = "";
+
+    [JsonPropertyName("eventId")] public string EventId { get; init; } = "";
+
+    [JsonPropertyName("bankId")] public string BankId { get; init; } = "";
+
+    [JsonPropertyName("contractId")] public string ContractId { get; init; } = "";
+
+    [JsonPropertyName("buyerId")] public string BuyerId { get; init; } = "";
+
+    [JsonPropertyName("datasetId")] public string DatasetId { get; init; } = "";
+
+    [JsonPropertyName("purpose")] public string Purpose { get; init; } = "";
+
+    [JsonPropertyName("aggregate")] public bool Aggregate { get; init; }
+
+    [JsonPropertyName("at")] public string At { get; init; } = "";
+
+    [JsonPropertyName("period")] public string Period { get; init; } = "";
+
+    [JsonPropertyName("s")] public string SubjectId { get; init; } = "";
+
+    [JsonPropertyName("c")] public string ConsentRecordId { get; init; } = "";
+
+    [JsonPropertyName("i")] public string[]? Items { get; init; }
+
+    [JsonPropertyName("r")] public long Records { get; init; }
+
+    public Provision ToProvision() => new(EventId, BankId, SubjectId, ContractId, BuyerId, DatasetId, Purpose, ConsentRecordId,
+        Items ?? [], Records, Aggregate, ConsentStamps.Parse(At), Period);
+}
+
+/// <summary>The projection a contract's period counts read: one person in one event.</summary>
 internal sealed class ProvisionCountRow
 {
-    [JsonPropertyName("subjectId")] public string SubjectId { get; init; } = "";
+    [JsonPropertyName("s")] public string SubjectId { get; init; } = "";
 
-    [JsonPropertyName("records")] public long Records { get; init; }
+    [JsonPropertyName("r")] public long Records { get; init; }
 
     [JsonPropertyName("aggregate")] public bool Aggregate { get; init; }
 }

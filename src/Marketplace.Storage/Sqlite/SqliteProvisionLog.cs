@@ -5,8 +5,9 @@ namespace Marketplace.Storage.Sqlite;
 
 /// <summary>
 /// The record of provision in <c>provision_events</c> (one row per usage event) and <c>provision_subjects</c> (one narrow
-/// row per person in it), inserted or ignored, every row of a call in one transaction. A person's list reads their index range backwards (newest first) after a keyset cursor;
-/// a contract's period counts sum the contract's index range per person.
+/// row per person in it, under the event as first recorded), inserted or ignored, every row of a call in one transaction.
+/// A person's list reads their index range backwards (newest first) after a keyset cursor; a contract's period counts
+/// sum the contract's index range per person.
 /// </summary>
 public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
 {
@@ -41,13 +42,11 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
             people.Transaction = transaction;
             people.CommandText = """
                 INSERT OR IGNORE INTO provision_subjects (event_id, subject_id, bank_id, at, consent_record_id, items, records)
-                VALUES ($event, $subject, $bank, $at, $consent, $items, $records)
+                SELECT event_id, $subject, bank_id, at, $consent, $items, $records FROM provision_events WHERE event_id = $event
                 """;
             var p = people.Parameters;
             var personEvent = p.Add("$event", SqliteType.Text);
             var subject = p.Add("$subject", SqliteType.Text);
-            var personBank = p.Add("$bank", SqliteType.Text);
-            var personAt = p.Add("$at", SqliteType.Text);
             var consent = p.Add("$consent", SqliteType.Text);
             var items = p.Add("$items", SqliteType.Text);
             var records = p.Add("$records", SqliteType.Integer);
@@ -64,8 +63,7 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
                 dataset.Value = first.DatasetId;
                 purpose.Value = first.Purpose;
                 aggregate.Value = first.Aggregate ? 1 : 0;
-                var stamp = SqliteIndexText.Stamp(first.At);
-                at.Value = stamp;
+                at.Value = SqliteIndexText.Stamp(first.At);
                 period.Value = first.Period;
                 events.ExecuteNonQuery();
                 string? lastItems = null;
@@ -74,8 +72,6 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
                 {
                     personEvent.Value = provision.EventId;
                     subject.Value = provision.SubjectId;
-                    personBank.Value = provision.BankId;
-                    personAt.Value = stamp;
                     consent.Value = provision.ConsentRecordId;
                     // The people of one page mostly share their covered items: serialise each distinct list once.
                     var itemsKey = string.Join('\n', provision.Items);

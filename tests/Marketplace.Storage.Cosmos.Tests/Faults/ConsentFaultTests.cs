@@ -9,6 +9,7 @@ namespace Marketplace.Storage.Cosmos.Tests.Faults;
 public sealed class ConsentFaultTests(CosmosServer server) : IAsyncLifetime
 {
     private const string Consent = CosmosStore.ConsentContainer;
+    private const string Provisions = CosmosStore.ProvisionsContainer;
     private static readonly DateTimeOffset Given = new(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(9));
 
     private readonly FaultyStores stores = new(server);
@@ -51,7 +52,7 @@ public sealed class ConsentFaultTests(CosmosServer server) : IAsyncLifetime
     public async Task A_provision_whose_answer_was_lost_is_recorded_once()
     {
         var log = new CosmosProvisionLog(stores.Open());
-        Traffic.Inject("create", Consent, new Fault.LoseAnswer(HttpStatusCode.ServiceUnavailable));
+        Traffic.Inject("create", Provisions, new Fault.LoseAnswer(HttpStatusCode.ServiceUnavailable));
 
         await log.AppendAsync([Provision("ev-1")]);
 
@@ -63,7 +64,7 @@ public sealed class ConsentFaultTests(CosmosServer server) : IAsyncLifetime
     {
         var log = new CosmosProvisionLog(stores.Open(configure: options => options.WriteConcurrency = 1));
         var provisions = Enumerable.Range(0, 6).Select(i => Provision($"ev-{i}")).ToArray();
-        Traffic.Inject("create", Consent, Fault.Unavailable, skip: 3, times: int.MaxValue);
+        Traffic.Inject("create", Provisions, Fault.Unavailable, skip: 3, times: int.MaxValue);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => log.AppendAsync(provisions));
 
         Traffic.Heal();

@@ -36,6 +36,37 @@ public abstract class ProvisionLogConformance
     }
 
     [Fact]
+    public async Task A_later_append_of_an_event_adds_only_its_new_people_under_the_event_as_first_recorded()
+    {
+        var log = await OpenAsync();
+        await log.AppendAsync([.. new[] { "subj-1", "subj-2", "subj-3" }.Select(s => Provision("ev-1", s, Start))]);
+
+        // A retry a minute later whose page had other people: subj-2 is recorded already, subj-0 and subj-4 are new.
+        await log.AppendAsync([.. new[] { "subj-4", "subj-2", "subj-0" }.Select(s => Provision("ev-1", s, Start.AddMinutes(1)) with { Records = 5 })]);
+
+        var counts = await log.CountByContractAsync("ctr-1", "2026-12");
+        Assert.Equal(
+            [new ProvisionCount("subj-0", 5, 0), new ProvisionCount("subj-1", 1, 0), new ProvisionCount("subj-2", 1, 0),
+             new ProvisionCount("subj-3", 1, 0), new ProvisionCount("subj-4", 5, 0)],
+            counts.OrderBy(c => c.SubjectId, StringComparer.Ordinal));
+        Assert.Equal(Start, Assert.Single(await log.ListBySubjectAsync("bank-1", "subj-4", null, 10)).At);
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_of_one_event_record_each_person_once()
+    {
+        var log = await OpenAsync();
+        // Four requests with the same key race: each served an overlapping set of people.
+        var sets = Enumerable.Range(0, 4).Select(r => Enumerable.Range(r * 50, 300).Select(i => Provision("ev-1", $"subj-{i:D4}", Start)).ToArray());
+
+        await Task.WhenAll(sets.Select(set => Task.Run(() => log.AppendAsync(set))));
+
+        var counts = await log.CountByContractAsync("ctr-1", "2026-12");
+        Assert.Equal(450, counts.Count);
+        Assert.All(counts, c => Assert.Equal(1, c.Records));
+    }
+
+    [Fact]
     public async Task Counts_sum_each_persons_records_and_aggregate_provisions_for_one_contract_and_period_only()
     {
         var log = await OpenAsync();
