@@ -238,10 +238,45 @@ public sealed class DataSubjectGrain(
         {
             return;
         }
+        await CatchUpWithIndexAsync();
         await index.PutSubjectAsync(Entry());
         foreach (var record in S.Consents)
         {
             await index.PutAsync(record.ToGrant());
+        }
+    }
+
+    /// <summary>
+    /// What is in force wins over what was stored here: a change, a withdrawal or a step of the person's standing is
+    /// put in force before it is stored, and when storing it failed the index is ahead of this state. Without this,
+    /// the person's next change would reuse the version the index already holds and be refused there (left out of
+    /// force), and the person would be shown terms that are not the ones applied. Each record caught up gets a receipt.
+    /// </summary>
+    private async Task CatchUpWithIndexAsync()
+    {
+        var now = calendar.Now;
+        var changed = false;
+        foreach (var inForce in await index.FindBySubjectsAsync(Key.BankId, [Key.SubjectId]))
+        {
+            var at = S.Consents.FindIndex(r => r.RecordId == inForce.RecordId);
+            if (at >= 0 && inForce.Version > S.Consents[at].Version)
+            {
+                var caughtUp = S.Consents[at].CatchUp(inForce, now);
+                S.Consents[at] = caughtUp;
+                AddReceipt(signer.Sign(caughtUp, await NoticeOf(caughtUp), now));
+                changed = true;
+            }
+        }
+        if ((await index.FindSubjectsAsync(Key.BankId, [Key.SubjectId])).FirstOrDefault() is { } standing && standing.Version > S.Version)
+        {
+            S.AggregateOptOut = standing.AggregateOptOut;
+            S.DeletionRequestedAt ??= standing.DeletionRequestedAt;
+            S.Version = standing.Version;
+            changed = true;
+        }
+        if (changed)
+        {
+            await state.WriteStateAsync();
         }
     }
 

@@ -88,6 +88,28 @@ public sealed record ConsentRecord(
         return this with { Events = [.. Events, new ConsentEvent(kind, at, actor, actorId, Version + 1)] };
     }
 
+    /// <summary>
+    /// The record brought up to <paramref name="inForce"/>, what the consent index holds for it, when that is newer: a
+    /// change or a withdrawal is put in force before it is stored with the record, so a store that failed in between
+    /// leaves the record behind what is in force. The missing event is the one the index shows, at its version: a
+    /// withdrawal at the time it took effect (by whom is not known: recorded as the marketplace's), otherwise a change
+    /// of terms by the person (only they change terms), dated <paramref name="now"/>, when it was found. The index holds
+    /// the newest version only, so several missed events become one. Another record's grant or an older one changes nothing.
+    /// </summary>
+    public ConsentRecord CatchUp(ConsentGrant inForce, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(inForce);
+        if (inForce.RecordId != RecordId || inForce.Version <= Version)
+        {
+            return this;
+        }
+        var missed = inForce.WithdrawnAt is { } withdrawnAt && WithdrawnAt is null
+            ? new ConsentEvent(ConsentEventKind.Withdrawn, withdrawnAt, ConsentActor.System, "marketplace", inForce.Version)
+            : new ConsentEvent(ConsentEventKind.Changed, now, ConsentActor.Subject, SubjectId, inForce.Version);
+        // Already in force, so recorded even past MaxEvents: the record must say what holds.
+        return this with { Terms = inForce.Terms, NoticeVersion = inForce.NoticeVersion, Events = [.. Events, missed] };
+    }
+
     public bool Equals(ConsentRecord? other) =>
         other is not null && RecordId == other.RecordId && SubjectId == other.SubjectId && BankId == other.BankId
         && NoticeId == other.NoticeId && NoticeVersion == other.NoticeVersion && Language == other.Language

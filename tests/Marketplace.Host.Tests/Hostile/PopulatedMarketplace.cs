@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Host.Features.Contracts;
 
@@ -110,8 +111,9 @@ public sealed class PopulatedMarketplace
         var otherBuyer = await driver.CreatePartyAsync("buyer");
         var spare = await driver.CreatePartyAsync("buyer");
         var (otherDatasetId, otherRevisionId, otherOfferings) = await ListAsync(driver, otherProvider, 1);
+        // The answer's body is in the failure message: a rare 500 here has not been explained yet.
         var reconciliation = await driver.Operator.PostAsync("/api/v1/billing/periods/2026-11/reconciliation", null);
-        reconciliation.EnsureSuccessStatusCode();
+        await MarketplaceDriver.Ok<JsonElement>(reconciliation, HttpStatusCode.Accepted);
         var bank = await driver.CreatePartyAsync("information-bank");
         var (subjectId, subject, noticeId, consentId) = await PersonAsync(driver, bank);
         var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await subject.GetAsync("/api/v1/subjects/me/receipts"), HttpStatusCode.OK);
