@@ -56,6 +56,10 @@ public static class MarketplaceApp
         {
             throw new InvalidOperationException($"Marketplace:Store is '{options.Store}'; use 'Sqlite' or 'Cosmos'.");
         }
+        // Single host (the default) or one silo of a cluster; a cluster that cannot work stops here, with what to change.
+        var cluster = Cluster.ClusterSettings.From(builder.Configuration);
+        cluster.Validate(cosmos);
+        builder.Services.AddSingleton(cluster);
         void ConfigureCosmos(CosmosStoreOptions o) => builder.Configuration.GetSection($"{MarketplaceOptions.Section}:Cosmos").Bind(o);
         if (cosmos)
         {
@@ -80,7 +84,14 @@ public static class MarketplaceApp
         builder.Services.AddMarketplaceGrainServices(options.BillingTimeZone);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            if (cluster.IsCluster)
+            {
+                cluster.Apply(silo, options.SiloPort, options.GatewayPort);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            }
             if (cosmos)
             {
                 silo.AddCosmosGrainStorage(GrainStorage.Name, ConfigureCosmos);
@@ -125,7 +136,15 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<PeopleAdministration>();
         builder.Services.AddSingleton<PartyAdministration>();
         // Issue 10: consent and personal data through information banks.
-        builder.Services.AddSingleton(PseudonymKeyFile.LoadOrCreate(options.DataDirectory));
+        if (cluster.IsCluster)
+        {
+            // Every host pseudonymises a person alike, signs receipts with one key ring and reads every other's cookies.
+            builder.Services.AddSingleton(sp => PseudonymKeyFile.LoadOrCreate(new CosmosKeyFolder(sp.GetRequiredService<CosmosStore>(), "pseudonym")));
+        }
+        else
+        {
+            builder.Services.AddSingleton(PseudonymKeyFile.LoadOrCreate(options.DataDirectory));
+        }
         builder.Services.AddSingleton<PersonalDataAccess>();
         builder.Services.AddSingleton<SubjectDeletion>();
         builder.Services.AddSingleton<SubjectConsents>();
@@ -137,8 +156,16 @@ public static class MarketplaceApp
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
-        builder.Services.AddPersistedDataProtection(options.DataDirectory);
-        builder.Services.AddConsentReceipts(options.DataDirectory); // h1 (issue 10): receipt keys, signer, verifier
+        if (cluster.IsCluster)
+        {
+            builder.Services.AddSharedDataProtection(sp => new CosmosKeyFolder(sp.GetRequiredService<CosmosStore>(), "data-protection"));
+            builder.Services.AddConsentReceipts(sp => new CosmosKeyFolder(sp.GetRequiredService<CosmosStore>(), "receipt-keys"));
+        }
+        else
+        {
+            builder.Services.AddPersistedDataProtection(options.DataDirectory);
+            builder.Services.AddConsentReceipts(options.DataDirectory); // h1 (issue 10): receipt keys, signer, verifier
+        }
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddPersonCookie(HttpsConfigured(builder.Configuration));

@@ -63,6 +63,15 @@ public static class PersonCookie
         return services;
     }
 
+    /// <summary>Data-protection keys in a key folder every host reads (a cluster's shared store).</summary>
+    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services, Func<IServiceProvider, Marketplace.Storage.IKeyFolder> folder)
+    {
+        services.AddDataProtection().SetApplicationName("marketplace");
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<IServiceProvider>((o, sp) => o.XmlRepository = new Cluster.KeyFolderXmlRepository(folder(sp)));
+        return services;
+    }
+
     public static ClaimsPrincipal PrincipalOf(PersonSession session)
     {
         ArgumentNullException.ThrowIfNull(session);

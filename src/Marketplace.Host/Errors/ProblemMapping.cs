@@ -31,6 +31,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 "Someone else changed this at the same moment; nothing of yours was applied. Read it again and retry."),
             BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read", Describe(e)),
             JsonException e => Problem(400, "The request body is not valid JSON", e.Message),
+            Orleans.Runtime.OrleansMessageRejectionException or TimeoutException => HostLost(),
             _ => null,
         };
         if (problem is null)
@@ -63,7 +64,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is DomainException or ApiProblemException or StoreUnavailableException or Orleans.Storage.InconsistentStateException
-                or BadHttpRequestException or JsonException)
+                or BadHttpRequestException or JsonException or Orleans.Runtime.OrleansMessageRejectionException)
             {
                 return e;
             }
@@ -102,6 +103,20 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         var problem = Problem(503, "The store is busy or unreachable",
             $"Nothing was changed. Try again in {seconds} s; retries with the same Idempotency-Key or eventId are safe.");
         problem.Extensions["retryAfter"] = seconds;
+        return problem;
+    }
+
+    /// <summary>
+    /// A host of the cluster went away while this request needed a grain it held (rejected, or no answer in time):
+    /// the cluster moves the grain within a second or two. Whether the request took effect is unknown, so the
+    /// answer says to retry with the same key, which is safe.
+    /// </summary>
+    private static ProblemDetails HostLost()
+    {
+        var problem = Problem(503, "A host of the marketplace went away",
+            "The part of the marketplace this request needed was on a host that stopped; it is being moved now. Try again in 1 s; "
+            + "retries with the same Idempotency-Key or eventId are safe and are never counted twice.");
+        problem.Extensions["retryAfter"] = 1;
         return problem;
     }
 

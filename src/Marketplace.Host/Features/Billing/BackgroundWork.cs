@@ -38,7 +38,14 @@ public static class BackgroundWork
         var options = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         // Each host its own storage, registered before AddHangfire so that it is not JobStorage.Current (a static
         // several hosts in one process, such as tests, would share).
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(7) }));
+        var cluster = Cluster.ClusterSettings.From(configuration);
+        services.AddSingleton<JobStorage>(_ => cluster.IsCluster
+            // One schedule for the whole cluster: a job runs once, on whichever host's worker takes it first.
+            ? new Hangfire.Redis.StackExchange.RedisStorage(cluster.Redis!, new Hangfire.Redis.StackExchange.RedisStorageOptions
+            {
+                Prefix = $"{{{cluster.ServiceId}:hangfire}}:",
+            })
+            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(7) }));
         // Likewise the activator: jobs resolve their services from this host's container, not from whichever host
         // set Hangfire's static JobActivator.Current last.
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));

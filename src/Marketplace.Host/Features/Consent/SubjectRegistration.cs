@@ -72,4 +72,19 @@ public static class PseudonymKeyFile
             ? new PseudonymKey(key)
             : throw new InvalidOperationException($"{path} holds {key.Length} bytes; a pseudonym key has at least {SubjectPseudonym.MinKeyBytes}. Restore it from backup (pseudonyms change without it).");
     }
+
+    /// <summary>
+    /// The key in a key folder (the shared store's, for a cluster: every host must pseudonymise a person alike), as
+    /// base64 text, made by whichever host comes first.
+    /// </summary>
+    public static PseudonymKey LoadOrCreate(Marketplace.Storage.IKeyFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        folder.CreateNew(FileName, Convert.ToBase64String(RandomNumberGenerator.GetBytes(SubjectPseudonym.MinKeyBytes)));
+        var text = folder.Read(FileName) ?? throw new InvalidOperationException($"The pseudonym key '{FileName}' vanished from the shared store just after it was made.");
+        var key = Convert.FromBase64String(text);
+        return key.Length >= SubjectPseudonym.MinKeyBytes
+            ? new PseudonymKey(key)
+            : throw new InvalidOperationException($"The shared pseudonym key holds {key.Length} bytes; a pseudonym key has at least {SubjectPseudonym.MinKeyBytes}. Restore it from backup (pseudonyms change without it).");
+    }
 }

@@ -1,15 +1,16 @@
-using System.Text;
+using Marketplace.Storage;
 using Marketplace.Application.Consent.Receipts;
 
 namespace Marketplace.Host.Features.Receipts;
 
 /// <summary>
-/// The receipt keys as files in <c>{DataDirectory}/receipt-keys</c>, owner-only (0600): the current key as
+/// The receipt keys in a key folder: by default files in <c>{DataDirectory}/receipt-keys</c>, owner-only (0600); in a
+/// cluster, the shared store's folder <c>receipt-keys</c>. The current key as
 /// <c>{kid}.key</c> (PKCS#8 private key, PEM) and each key it replaced as <c>{kid}.pub</c> (public key only: a retired
 /// key verifies old receipts and can sign nothing). The first start makes the first key; <see cref="Rotate"/> adds
 /// one. At most <see cref="MaxKeys"/> keys stay published; beyond, the oldest is deleted and its receipts no longer
-/// verify. Files are only ever created whole under a name no other file has (written aside, then renamed without
-/// overwriting), and the highest sequence is current, so hosts sharing the directory agree without a lock.
+/// verify. Entries are only ever created whole, never overwritten, and the highest sequence is current, so hosts
+/// sharing the folder agree without a lock.
 /// </summary>
 public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
 {
@@ -28,12 +29,17 @@ public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
     private KeyRing _ring;
     private long _readAtTicks;
 
+    /// <summary>The keys as files in <c>{dataDirectory}/receipt-keys</c> (one host, or hosts sharing the directory).</summary>
     public ConsentReceiptKeys(string dataDirectory, TimeProvider time)
+        : this(new FileKeyFolder(Path.Combine(Path.GetFullPath(dataDirectory ?? throw new ArgumentNullException(nameof(dataDirectory))), DirectoryName)), time)
     {
-        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+    }
+
+    /// <summary>The keys in any key folder (the shared store's, for a cluster).</summary>
+    public ConsentReceiptKeys(IKeyFolder folder, TimeProvider time)
+    {
+        _folder = folder ?? throw new ArgumentNullException(nameof(folder));
         _time = time ?? throw new ArgumentNullException(nameof(time));
-        Directory = Path.Combine(Path.GetFullPath(dataDirectory), DirectoryName);
-        PrivateFile.CreateDirectory(Directory);
         lock (_gate)
         {
             _ring = Load();
@@ -45,7 +51,10 @@ public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
         }
     }
 
-    public string Directory { get; }
+    private readonly IKeyFolder _folder;
+
+    /// <summary>The directory of the keys' files (keys kept in files only).</summary>
+    public string Directory => (_folder as FileKeyFolder)?.Path ?? throw new InvalidOperationException("These receipt keys are not kept in files.");
 
     public ReceiptKey Current => Ring(RefreshEvery).Signer ?? Rotate();
 
@@ -105,8 +114,8 @@ public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
     {
         Volatile.Write(ref _readAtTicks, _time.GetUtcNow().UtcTicks);
         var keys = new List<ReceiptKey>();
-        var names = System.IO.Directory.EnumerateFiles(Directory)
-            .Select(path => (Path: path, Id: Path.GetFileNameWithoutExtension(path), Private: path.EndsWith(PrivateExtension, StringComparison.Ordinal)))
+        var names = _folder.Names()
+            .Select(name => (Path: name, Id: Path.GetFileNameWithoutExtension(name), Private: name.EndsWith(PrivateExtension, StringComparison.Ordinal)))
             .Where(f => (f.Private || f.Path.EndsWith(PublicExtension, StringComparison.Ordinal)) && ReceiptKey.SequenceOf(f.Id) is not null)
             .GroupBy(f => f.Id, StringComparer.Ordinal)
             .Select(g => g.OrderByDescending(f => f.Private).First());
@@ -122,7 +131,7 @@ public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
                 // Held privately here though another host retired its file: receipts it signs still verify.
                 keys.Add(known);
             }
-            else if (Read(path) is { } pem && ReceiptKey.FromPem(id, pem) is { } key)
+            else if (_folder.Read(path) is { } pem && ReceiptKey.FromPem(id, pem) is { } key)
             {
                 _loaded[id] = key; // a replaced object is left to the collector: a verifier may be using it
                 keys.Add(key);
@@ -143,7 +152,7 @@ public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
         var latest = Load();
         using (var key = ReceiptKey.Generate(latest.Keys.Count == 0 ? 0 : latest.Keys[0].Sequence, _time.GetUtcNow()))
         {
-            Write(Path.Combine(Directory, key.KeyId + PrivateExtension), key.ExportPrivatePem());
+            _folder.CreateNew(key.KeyId + PrivateExtension, key.ExportPrivatePem());
         }
         return Load();
     }
@@ -152,65 +161,27 @@ public sealed class ConsentReceiptKeys : IConsentReceiptKeys, IDisposable
     private void Tidy()
     {
         var keys = _ring.Keys;
+        var names = _folder.Names().ToHashSet(StringComparer.Ordinal);
         foreach (var key in keys.Where(k => k != _ring.Signer))
         {
-            var privatePath = Path.Combine(Directory, key.KeyId + PrivateExtension);
-            if (File.Exists(privatePath))
+            var privateName = key.KeyId + PrivateExtension;
+            if (names.Contains(privateName))
             {
-                var publicPath = Path.Combine(Directory, key.KeyId + PublicExtension);
-                if (!File.Exists(publicPath))
+                if (!names.Contains(key.KeyId + PublicExtension))
                 {
-                    Write(publicPath, key.ExportPublicPem());
+                    _folder.CreateNew(key.KeyId + PublicExtension, key.ExportPublicPem());
                 }
-                File.Delete(privatePath);
+                _folder.Delete(privateName);
             }
         }
         var kept = keys.Select(k => k.KeyId).ToHashSet(StringComparer.Ordinal);
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory).Where(p => p.EndsWith(PrivateExtension, StringComparison.Ordinal) || p.EndsWith(PublicExtension, StringComparison.Ordinal)))
+        foreach (var name in names.Where(n => n.EndsWith(PrivateExtension, StringComparison.Ordinal) || n.EndsWith(PublicExtension, StringComparison.Ordinal)))
         {
-            var id = Path.GetFileNameWithoutExtension(path);
+            var id = Path.GetFileNameWithoutExtension(name);
             if (ReceiptKey.SequenceOf(id) is not null && !kept.Contains(id))
             {
-                File.Delete(path);
+                _folder.Delete(name);
             }
-        }
-    }
-
-    /// <summary>Creates <paramref name="path"/> whole, owner-only, never over an existing file (two hosts cannot overwrite each other's key).</summary>
-    private static void Write(string path, string pem)
-    {
-        var aside = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(aside, PrivateFile.CreateNew()))
-            {
-                stream.Write(Encoding.ASCII.GetBytes(pem));
-                stream.Flush(flushToDisk: true);
-            }
-            try
-            {
-                File.Move(aside, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another host wrote the same key's file first: the same content, since a key id names one key.
-            }
-        }
-        finally
-        {
-            File.Delete(aside);
-        }
-    }
-
-    private static string? Read(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path, Encoding.ASCII);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null; // retired or pruned by another host meanwhile
         }
     }
 

@@ -9,7 +9,14 @@ public static class ConsentReceipts
     public static IServiceCollection AddConsentReceipts(this IServiceCollection services, string dataDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
-        services.AddSingleton(sp => new ConsentReceiptKeys(dataDirectory,
+        return services.AddConsentReceipts(sp => new FileKeyFolder(Path.Combine(Path.GetFullPath(dataDirectory), ConsentReceiptKeys.DirectoryName)));
+    }
+
+    /// <summary>Receipt keys in any key folder (the shared store's, for a cluster).</summary>
+    public static IServiceCollection AddConsentReceipts(this IServiceCollection services, Func<IServiceProvider, Marketplace.Storage.IKeyFolder> folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        services.AddSingleton(sp => new ConsentReceiptKeys(folder(sp),
             sp.GetService<BillingCalendar>()?.Time ?? sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IConsentReceiptKeys>(sp => sp.GetRequiredService<ConsentReceiptKeys>());
         services.AddSingleton<IConsentReceiptSigner, ConsentReceiptSigner>();

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Marketplace.Application.Usage;
+using Marketplace.Host.Tests.Web;
+using Xunit.Abstractions;
+
+namespace Marketplace.Host.Tests.Cluster;
+
+/// <summary>The marketplace as a cluster of three real host processes on loopback, sharing Redis and the Cosmos store.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutputHelper output)
+{
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Brokered_fetches_across_the_hosts_are_each_metered_once_when_a_host_is_killed_mid_stream_and_it_rejoins()
+    {
+        var contractId = await SubscribedContractAsync();
+        var (buyerKey, contract) = contractId;
+        const int Requests = 60;
+        const int PageSize = 5;
+        var answered = new ConcurrentDictionary<int, long>();
+        long killedAt = 0; // ticks of the clock when host b was killed; 0 before
+        var firstAfterKill = new ConcurrentBag<TimeSpan>();
+        var clock = Stopwatch.StartNew();
+        var victim = cluster.Hosts[1];
+        var clients = cluster.Hosts.Select(h => h.Client(buyerKey)).ToArray();
+        var next = -1;
+
+        // Three buyers' workers fetch round-robin across the hosts; host b is killed once a quarter are answered.
+        async Task WorkerAsync()
+        {
+            int request;
+            while ((request = Interlocked.Increment(ref next)) < Requests)
+            {
+                var key = $"cluster-fetch-{request}";
+                var deadline = clock.Elapsed + GiveUpAfter;
+                for (var attempt = 0; ; attempt++)
+                {
+                    Assert.True(clock.Elapsed < deadline, $"Request {request} was not answered within {GiveUpAfter.TotalSeconds} s.\n{cluster.Logs()}");
+                    var host = (request + attempt) % MarketplaceCluster.Size;
+                    using var message = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contract}/records?limit={PageSize}");
+                    message.Headers.Add("Idempotency-Key", key);
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await clients[host].SendAsync(message);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        continue; // that host is down: the same request, same key, to the next host
+                    }
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Assert.NotNull(response.Headers.RetryAfter);
+                        continue;
+                    }
+                    Assert.True(response.StatusCode == HttpStatusCode.OK, $"Request {request} on {cluster.Hosts[host].Name} answered {(int)response.StatusCode}: {body}");
+                    answered[request] = JsonDocument.Parse(body).RootElement.GetProperty("unitsMetered").GetInt64();
+                    if (Interlocked.Read(ref killedAt) is var at and > 0 && host != 1)
+                    {
+                        firstAfterKill.Add(clock.Elapsed - TimeSpan.FromTicks(at));
+                    }
+                    if (answered.Count == Requests / 4 && Interlocked.CompareExchange(ref killedAt, clock.Elapsed.Ticks, 0) == 0)
+                    {
+                        victim.Kill();
+                    }
+                    break;
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(WorkerAsync)));
+
+        Assert.False(victim.Running);
+        Assert.Equal(Requests, answered.Count);
+        Assert.All(answered.Values, units => Assert.Equal(PageSize, units));
+        var usage = await UsageAsync(cluster.Hosts[0], buyerKey, contract);
+        Assert.Equal(answered.Values.Sum(), usage.Units);
+        Assert.Equal(Requests, usage.Events);
+        output.WriteLine($"failover: first answer after the kill in {firstAfterKill.Min().TotalMilliseconds:0} ms; all {Requests} answered in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        // The killed host restarts, rejoins, and serves the same contract with nothing counted twice.
+        victim.Start();
+        await victim.WaitReadyAsync(MarketplaceCluster.StartWithin);
+        using var rejoined = victim.Client(buyerKey);
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contract}/records?limit={PageSize}");
+        again.Headers.Add("Idempotency-Key", "cluster-fetch-0");
+        var replay = await rejoined.SendAsync(again);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(usage.Units, (await UsageAsync(victim, buyerKey, contract)).Units);
+    }
+
+    [Fact]
+    public async Task A_person_signed_in_on_one_host_submits_a_form_on_another_and_the_key_it_issues_works_on_the_third()
+    {
+        var (buyerId, _) = await cluster.CreatePartyAsync("buyer");
+        using var operatorClient = cluster.Operator();
+        var person = await MarketplaceDriver.Ok<Features.Parties.PersonWithPasswordResponse>(
+            await operatorClient.PostAsJsonAsync($"/api/v1/parties/{buyerId}/people", new { signIn = $"{buyerId}@example.jp", displayName = "山田 花子" }),
+            HttpStatusCode.Created);
+        var cookies = new CookieContainer(); // one browser: cookies for 127.0.0.1 go to every port
+        using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+        using var onA = cluster.Hosts[0].Client(handler: handler);
+        using var onB = cluster.Hosts[1].Client(handler: handler);
+
+        var signInPage = await onA.GetStringAsync("/signin");
+        var signedIn = await onA.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["SignInName"] = person.SignIn,
+            ["Password"] = person.OneTimePassword,
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = PageSession.TokenIn(signInPage),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        // The form comes from host a (its antiforgery token), the post goes to host b with host a's cookie.
+        var keysPage = await onA.GetStringAsync("/console/keys");
+        var issued = await onB.PostAsync("/console/keys", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "issue-key",
+            ["__RequestVerificationToken"] = PageSession.TokenIn(keysPage),
+        }));
+        var html = await issued.Content.ReadAsStringAsync();
+        Assert.True(issued.StatusCode == HttpStatusCode.OK, $"host b answered {(int)issued.StatusCode}: {html}");
+        var key = WebUtility.HtmlDecode(NewKey().Match(html).Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(key), "host b did not issue a key");
+
+        using var onC = cluster.Hosts[2].Client(key);
+        Assert.Equal(HttpStatusCode.OK, (await onC.GetAsync("/api/v1/contracts")).StatusCode);
+    }
+
+    private async Task<(string BuyerKey, string ContractId)> SubscribedContractAsync()
+    {
+        var (providerId, providerKey) = await cluster.CreatePartyAsync("provider");
+        var (_, buyerKey) = await cluster.CreatePartyAsync("buyer");
+        var provider = new Party(providerId, providerKey, cluster.Hosts[0].Client(providerKey));
+        var datasetId = MarketplaceDriver.UniqueId("ds");
+        await MarketplaceDriver.Ok<JsonElement>(await provider.Client.PostAsJsonAsync("/api/v1/datasets", MarketplaceDriver.BusStopsDataset(datasetId, "private")), HttpStatusCode.Created);
+        await MarketplaceDriver.UploadCsvAsync(provider, datasetId, MarketplaceDriver.BusStopsCsv(50));
+        var offering = await MarketplaceDriver.CreateOfferingAsync(provider, new
+        {
+            id = MarketplaceDriver.UniqueId("off"),
+            datasetId,
+            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
+            policy = new { purposes = new[] { "research" } },
+            visibility = "public",
+            approval = "automatic",
+        });
+        await MarketplaceDriver.PublishAsync(provider, offering.Id);
+        var buyer = new Party("buyer", buyerKey, cluster.Hosts[2].Client(buyerKey));
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, offering.Id, "research");
+        return (buyerKey, contract.Id);
+    }
+
+    private static async Task<ContractUsageResponse> UsageAsync(ClusterHost host, string buyerKey, string contractId)
+    {
+        using var client = host.Client(buyerKey);
+        var usage = await MarketplaceDriver.Ok<UsageResponse>(await client.GetAsync($"/api/v1/contracts/{contractId}/usage"), HttpStatusCode.OK);
+        return Assert.Single(usage.Items);
+    }
+
+    [GeneratedRegex("<code id=\"new-key\">([^<]+)</code>")]
+    private static partial Regex NewKey();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<MarketplaceCluster>
+{
+    public const string Name = "cluster of real hosts";
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using Marketplace.Host.Features.Parties;
+using Marketplace.Storage.Cosmos.Tests;
+
+namespace Marketplace.Host.Tests.Cluster;
+
+/// <summary>
+/// Three marketplace hosts as real processes on loopback, one Orleans cluster: Redis membership (a fresh cluster id
+/// each time: dead rows of earlier runs never meet it), the local Cosmos server as the shared store (a fresh
+/// database), each host with its own data directory and ports. The first host starts alone (it makes the operator),
+/// the others join it.
+/// </summary>
+public sealed class MarketplaceCluster : IAsyncLifetime
+{
+    public const int Size = 3;
+
+    private readonly CosmosServer _cosmos = new();
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "marketplace-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    private RedisServer? _redis;
+
+    public IReadOnlyList<ClusterHost> Hosts { get; private set; } = [];
+
+    public string OperatorKey { get; private set; } = "";
+
+    public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..10];
+
+    public static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(90);
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        await _cosmos.InitializeAsync();
+        string[] settings =
+        [
+            "--Marketplace:Store=Cosmos",
+            $"--Marketplace:Cosmos:Endpoint={_cosmos.Endpoint}",
+            $"--Marketplace:Cosmos:Key={_cosmos.Key}",
+            "--Marketplace:Cosmos:AcceptAnyServerCertificate=true",
+            $"--Marketplace:Cosmos:Database={ClusterId}",
+            "--Marketplace:Cluster:Mode=Cluster",
+            $"--Marketplace:Cluster:Redis={_redis.ConnectionString}",
+            $"--Marketplace:Cluster:ClusterId={ClusterId}",
+            "--Marketplace:RateLimits:PerAddress:Burst=100000",
+            "--Marketplace:RateLimits:PerAddress:TokensPerPeriod=100000",
+        ];
+        Hosts = [.. Enumerable.Range(0, Size).Select(i => new ClusterHost($"host-{(char)('a' + i)}", _root, settings))];
+        Hosts[0].Start();
+        await Hosts[0].WaitReadyAsync(StartWithin);
+        var keyFile = Path.Combine(Hosts[0].DataDirectory, "operator.key");
+        OperatorKey = (await File.ReadAllTextAsync(keyFile)).Trim();
+        foreach (var host in Hosts.Skip(1))
+        {
+            host.Start();
+        }
+        await Task.WhenAll(Hosts.Skip(1).Select(h => h.WaitReadyAsync(StartWithin)));
+    }
+
+    public HttpClient Operator(int host = 0) => Hosts[host].Client(OperatorKey);
+
+    /// <summary>A new party of <paramref name="role"/>, registered through the first host.</summary>
+    public async Task<(string Id, string Key)> CreatePartyAsync(string role)
+    {
+        var id = MarketplaceDriver.UniqueId(role);
+        using var client = Operator();
+        var created = await MarketplaceDriver.Ok<PartyWithKeyResponse>(
+            await client.PostAsJsonAsync("/api/v1/parties", new { id, role, name = $"Cluster {role} {id}" }), HttpStatusCode.Created);
+        return (created.Id, created.ApiKey);
+    }
+
+    public string Logs() => string.Join("\n", Hosts.Select(h => $"--- {h.Name} ---\n{h.Tail()}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in Hosts)
+        {
+            await host.DisposeAsync();
+        }
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+        await _cosmos.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
