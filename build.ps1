@@ -6,7 +6,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('help', 'build', 'test', 'run', 'bench', 'emulator')]
+    [ValidateSet('help', 'build', 'test', 'run', 'bench', 'emulator', 'cluster')]
     [string] $Task = 'help',
 
     # The store the marketplace runs on (run only): the embedded SQLite file, or Cosmos on the local server.
@@ -25,6 +25,12 @@ param(
     # Test filter passed to `dotnet test --filter` (test only).
     [string] $Filter = '',
 
+    # Stop the cluster that `build.ps1 cluster` started (cluster only).
+    [switch] $Stop,
+
+    # HTTP port of the cluster's first host; the others take the next ones (cluster only).
+    [int] $ClusterPort = 5001,
+
     # Seconds each benchmark scenario runs (bench only).
     [int] $Seconds = 10,
 
@@ -42,6 +48,8 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 . (Join-Path $Root 'build/CosmosEmulator.ps1')
 . (Join-Path $Root 'build/OpenApiLint.ps1')
 . (Join-Path $Root 'build/Chromium.ps1')
+. (Join-Path $Root 'build/Redis.ps1')
+. (Join-Path $Root 'build/Cluster.ps1')
 $CosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA=='
 
 function Show-Help {
@@ -54,6 +62,10 @@ Tasks:
   run     build, start the marketplace on -Url (default http://127.0.0.1:5000) with its store in
           -DataDir (default ./data), seed the sample city when the store is empty, print the demo keys
           -Store Cosmos  run on Cosmos instead, against the local Cosmos server (started and stopped here)
+  cluster three hosts as one Orleans cluster on loopback (ports -ClusterPort, default 5001, and the next two):
+          redis-server for membership, the local Cosmos server as the shared store, the sample city seeded;
+          the processes are recorded in -DataDir/cluster/processes.json
+          -Stop  stops exactly the processes that `cluster` started
   emulator  the local Cosmos-protocol server on https://127.0.0.1:<-Port> (default 8081) until Ctrl+C
   bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
           provider usage ingest, on SQLite and on the local Cosmos server; -Seconds <n> per scenario (default 10);
@@ -84,6 +96,7 @@ function Invoke-Test {
     Invoke-Build
     Install-OpenApiLint # the OpenAPI lint runs as a test (OpenApiLintTests)
     Install-Chromium # the browser tests drive it (tests/Marketplace.Web.Tests)
+    Install-Redis # the cluster tests start it (tests/Marketplace.Host.Tests/Cluster)
     $results = Join-Path $Root 'artifacts/test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -188,6 +201,14 @@ switch ($Task) {
     'test' { Invoke-Test }
     'run' { Invoke-Run }
     'emulator' { Invoke-Emulator }
+    'cluster' {
+        $data = [System.IO.Path]::GetFullPath($DataDir, $Root)
+        if ($Stop) { Stop-MarketplaceCluster $data }
+        else {
+            Invoke-Build
+            Start-MarketplaceCluster -Root $Root -Configuration $Configuration -DataDir $data -FirstHttpPort $ClusterPort -CosmosKey $CosmosEmulatorKey
+        }
+    }
     'bench' {
         dotnet build (Join-Path $Root 'tests/Marketplace.Benchmarks') -c Release --nologo -v:quiet
         $emulator = Start-CosmosEmulator -Port 0

@@ -19,6 +19,7 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
     [Fact]
     public async Task Brokered_fetches_across_the_hosts_are_each_metered_once_when_a_host_is_killed_mid_stream_and_it_rejoins()
     {
+        await cluster.EnsureAllRunningAsync();
         var contractId = await SubscribedContractAsync();
         var (buyerKey, contract) = contractId;
         const int Requests = 60;
@@ -26,12 +27,15 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
         var answered = new ConcurrentDictionary<int, long>();
         long killedAt = 0; // ticks of the clock when host b was killed; 0 before
         var firstAfterKill = new ConcurrentBag<TimeSpan>();
+        var recoveredAfterKill = new ConcurrentBag<TimeSpan>(); // requests that met the lost host's grains (503) until answered
         var clock = Stopwatch.StartNew();
-        var victim = cluster.Hosts[1];
+        // Host a made the parties, the dataset and the offering, so it holds their grains (and the API keys'): it dies.
+        const int Victim = 0;
+        var victim = cluster.Hosts[Victim];
         var clients = cluster.Hosts.Select(h => h.Client(buyerKey)).ToArray();
         var next = -1;
 
-        // Three buyers' workers fetch round-robin across the hosts; host b is killed once a quarter are answered.
+        // Three workers fetch round-robin across the hosts; host a is killed once a quarter are answered.
         async Task WorkerAsync()
         {
             int request;
@@ -39,6 +43,7 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
             {
                 var key = $"cluster-fetch-{request}";
                 var deadline = clock.Elapsed + GiveUpAfter;
+                var metLostHost = false;
                 for (var attempt = 0; ; attempt++)
                 {
                     Assert.True(clock.Elapsed < deadline, $"Request {request} was not answered within {GiveUpAfter.TotalSeconds} s.\n{cluster.Logs()}");
@@ -58,13 +63,18 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
                     if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                     {
                         Assert.NotNull(response.Headers.RetryAfter);
+                        metLostHost = true;
                         continue;
                     }
                     Assert.True(response.StatusCode == HttpStatusCode.OK, $"Request {request} on {cluster.Hosts[host].Name} answered {(int)response.StatusCode}: {body}");
                     answered[request] = JsonDocument.Parse(body).RootElement.GetProperty("unitsMetered").GetInt64();
-                    if (Interlocked.Read(ref killedAt) is var at and > 0 && host != 1)
+                    if (Interlocked.Read(ref killedAt) is var at and > 0 && host != Victim)
                     {
                         firstAfterKill.Add(clock.Elapsed - TimeSpan.FromTicks(at));
+                        if (metLostHost)
+                        {
+                            recoveredAfterKill.Add(clock.Elapsed - TimeSpan.FromTicks(at));
+                        }
                     }
                     if (answered.Count == Requests / 4 && Interlocked.CompareExchange(ref killedAt, clock.Elapsed.Ticks, 0) == 0)
                     {
@@ -80,14 +90,15 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
         Assert.False(victim.Running);
         Assert.Equal(Requests, answered.Count);
         Assert.All(answered.Values, units => Assert.Equal(PageSize, units));
-        var usage = await UsageAsync(cluster.Hosts[0], buyerKey, contract);
+        var usage = await UsageAsync(cluster.Hosts[2], buyerKey, contract);
         Assert.Equal(answered.Values.Sum(), usage.Units);
         Assert.Equal(Requests, usage.Events);
-        output.WriteLine($"failover: first answer after the kill in {firstAfterKill.Min().TotalMilliseconds:0} ms; all {Requests} answered in {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"failover: first answer after the kill in {firstAfterKill.Min().TotalMilliseconds:0} ms; "
+            + (recoveredAfterKill.IsEmpty ? "no request met a grain of the killed host" : $"{recoveredAfterKill.Count} requests met the killed host's grains (503) and were answered {recoveredAfterKill.Min().TotalMilliseconds:0}-{recoveredAfterKill.Max().TotalMilliseconds:0} ms after the kill")
+            + $"; all {Requests} answered in {clock.Elapsed.TotalSeconds:0.0} s");
 
         // The killed host restarts, rejoins, and serves the same contract with nothing counted twice.
-        victim.Start();
-        await victim.WaitReadyAsync(MarketplaceCluster.StartWithin);
+        await cluster.EnsureAllRunningAsync();
         using var rejoined = victim.Client(buyerKey);
         using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contract}/records?limit={PageSize}");
         again.Headers.Add("Idempotency-Key", "cluster-fetch-0");
@@ -99,6 +110,7 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
     [Fact]
     public async Task A_person_signed_in_on_one_host_submits_a_form_on_another_and_the_key_it_issues_works_on_the_third()
     {
+        await cluster.EnsureAllRunningAsync();
         var (buyerId, _) = await cluster.CreatePartyAsync("buyer");
         using var operatorClient = cluster.Operator();
         var person = await MarketplaceDriver.Ok<Features.Parties.PersonWithPasswordResponse>(
@@ -134,6 +146,86 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
         using var onC = cluster.Hosts[2].Client(key);
         Assert.Equal(HttpStatusCode.OK, (await onC.GetAsync("/api/v1/contracts")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_period_close_and_a_reconciliation_run_while_a_host_dies_finish_once_with_the_same_invoices()
+    {
+        await cluster.EnsureAllRunningAsync();
+        var contracts = new List<string>();
+        for (var i = 0; i < MarketplaceCluster.Size; i++)
+        {
+            var (buyerKey, contractId) = await SubscribedContractAsync();
+            using var buyer = cluster.Hosts[i].Client(buyerKey);
+            using var fetch = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contractId}/records?limit={(i + 1) * 2}");
+            fetch.Headers.Add("Idempotency-Key", "before-close");
+            Assert.Equal(HttpStatusCode.OK, (await buyer.SendAsync(fetch)).StatusCode);
+            contracts.Add(contractId);
+        }
+        using var clockReader = cluster.Operator();
+        var clock = await MarketplaceDriver.Ok<JsonElement>(await clockReader.GetAsync("/api/v1/test-clock"), HttpStatusCode.OK);
+        var period = clock.GetProperty("currentPeriod").GetString()!;
+        // Past the period's end and its grace window, on every host alike.
+        await cluster.AdvanceAllAsync(clock.GetProperty("now").GetDateTimeOffset().AddDays(40));
+
+        // The close starts on host c, and host b (which may hold contracts', invoices' or the period's grains) dies.
+        var closing = Task.Run(() => SendUntilAnsweredAsync(h => h.PostAsync($"/api/v1/billing/periods/{period}/close", null), first: 2));
+        cluster.Hosts[1].Kill();
+        var closed = await MarketplaceDriver.Ok<Features.Billing.PeriodCloseResponse>(await closing, HttpStatusCode.OK);
+        Assert.Equal(("closed", MarketplaceCluster.Size), (closed.Status, closed.Invoices));
+
+        var started = await SendUntilAnsweredAsync(h => h.PostAsync($"/api/v1/billing/periods/{period}/reconciliation", null), first: 0);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = started.Headers.Location!.OriginalString.Split('/')[^1];
+        var run = await MarketplaceDriver.Ok<JsonElement>(
+            await SendUntilAnsweredAsync(h => h.GetAsync($"/api/v1/billing/reconciliations/{runId}?wait=60"), first: 2), HttpStatusCode.OK);
+        Assert.Equal("done", run.GetProperty("status").GetString());
+
+        var invoices = await InvoicesAsync(period, host: 0);
+        Assert.Equal(contracts.Order(StringComparer.Ordinal), invoices.Select(i => i.ContractId).Order(StringComparer.Ordinal));
+        Assert.All(invoices, i => Assert.True(i.TotalMinor > 0));
+
+        // Once: the dead host back, closing again answers the same, and every host lists the same invoices.
+        await cluster.EnsureAllRunningAsync();
+        var again = await MarketplaceDriver.Ok<Features.Billing.PeriodCloseResponse>(
+            await SendUntilAnsweredAsync(h => h.PostAsync($"/api/v1/billing/periods/{period}/close", null), first: 1), HttpStatusCode.OK);
+        Assert.Equal((closed.Status, closed.Invoices, closed.ClosedAt), (again.Status, again.Invoices, again.ClosedAt));
+        Assert.Equal(Summaries(invoices), Summaries(await InvoicesAsync(period, host: 1)));
+    }
+
+    /// <summary>Sends as the operator, starting on host <paramref name="first"/>; a host that is down or answers 503 passes it to the next.</summary>
+    private async Task<HttpResponseMessage> SendUntilAnsweredAsync(Func<HttpClient, Task<HttpResponseMessage>> send, int first)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var attempt = 0; watch.Elapsed < GiveUpAfter; attempt++)
+        {
+            using var client = cluster.Operator((first + attempt) % MarketplaceCluster.Size);
+            try
+            {
+                var response = await send(client);
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                {
+                    return response;
+                }
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+            catch (HttpRequestException)
+            {
+                // that host is down: the next one
+            }
+        }
+        throw new InvalidOperationException($"No host answered within {GiveUpAfter.TotalSeconds} s.\n{cluster.Logs()}");
+    }
+
+    private async Task<IReadOnlyList<Features.Billing.InvoiceEntryResponse>> InvoicesAsync(string period, int host)
+    {
+        using var client = cluster.Operator(host);
+        var list = await MarketplaceDriver.Ok<Features.Billing.InvoiceListResponse>(
+            await client.GetAsync($"/api/v1/billing/periods/{period}/invoices?pageSize=200"), HttpStatusCode.OK);
+        return list.Items;
+    }
+
+    private static string Summaries(IEnumerable<Features.Billing.InvoiceEntryResponse> invoices) =>
+        string.Join(";", invoices.Select(i => $"{i.Id}:{i.ContractId}:{i.TotalMinor}:{i.IssuedAt:O}").Order(StringComparer.Ordinal));
 
     private async Task<(string BuyerKey, string ContractId)> SubscribedContractAsync()
     {

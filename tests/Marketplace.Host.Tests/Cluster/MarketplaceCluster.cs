@@ -41,6 +41,11 @@ public sealed class MarketplaceCluster : IAsyncLifetime
             "--Marketplace:Cluster:Mode=Cluster",
             $"--Marketplace:Cluster:Redis={_redis.ConnectionString}",
             $"--Marketplace:Cluster:ClusterId={ClusterId}",
+            // A rehearsal clock on every host, moved together (AdvanceAllAsync), so a test can take the cluster
+            // through a month end; each host keeps its offset in its own data directory across a restart.
+            "--Marketplace:TestClock:Enabled=true",
+            "--Marketplace:Billing:IssuerName=Cluster City Data Exchange",
+            "--Marketplace:Billing:IssuerRegistration=T9999999999999",
             "--Marketplace:RateLimits:PerAddress:Burst=100000",
             "--Marketplace:RateLimits:PerAddress:TokensPerPeriod=100000",
         ];
@@ -54,9 +59,57 @@ public sealed class MarketplaceCluster : IAsyncLifetime
             host.Start();
         }
         await Task.WhenAll(Hosts.Skip(1).Select(h => h.WaitReadyAsync(StartWithin)));
+        await WaitForActiveSilosAsync(Size);
+    }
+
+    /// <summary>
+    /// Waits until the membership table in Redis lists <paramref name="count"/> silos as Active: the hosts are one
+    /// cluster, not three clusters of one that merely share a store.
+    /// </summary>
+    public async Task WaitForActiveSilosAsync(int count)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis!.ConnectionString);
+        var table = redis.GetDatabase();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var active = 0;
+        while (watch.Elapsed < StartWithin)
+        {
+            // Orleans.Clustering.Redis keeps one hash per cluster, "{serviceId}/members/{clusterId}"; Status 3 is Active.
+            var rows = await table.HashGetAllAsync($"marketplace/members/{ClusterId}");
+            active = rows.Count(r => r.Value.ToString().Contains("\"Status\":3", StringComparison.Ordinal));
+            if (active == count)
+            {
+                return;
+            }
+            await Task.Delay(100); // polling real processes' membership; no test clock is involved
+        }
+        throw new InvalidOperationException($"The membership table lists {active} active silos, not {count}.\n{Logs()}");
     }
 
     public HttpClient Operator(int host = 0) => Hosts[host].Client(OperatorKey);
+
+    /// <summary>Restarts any host an earlier test left killed and waits until all are Active members again.</summary>
+    public async Task EnsureAllRunningAsync()
+    {
+        var stopped = Hosts.Where(h => !h.Running).ToList();
+        foreach (var host in stopped)
+        {
+            host.Start();
+        }
+        await Task.WhenAll(stopped.Select(h => h.WaitReadyAsync(StartWithin)));
+        await WaitForActiveSilosAsync(Size);
+    }
+
+    /// <summary>Moves every running host's rehearsal clock to the same instant (each keeps it across a restart).</summary>
+    public async Task AdvanceAllAsync(DateTimeOffset to)
+    {
+        foreach (var host in Hosts.Where(h => h.Running))
+        {
+            using var client = host.Client(OperatorKey);
+            await MarketplaceDriver.Ok<System.Text.Json.JsonElement>(
+                await client.PostAsJsonAsync("/api/v1/test-clock/advance", new { to }), HttpStatusCode.OK);
+        }
+    }
 
     /// <summary>A new party of <paramref name="role"/>, registered through the first host.</summary>
     public async Task<(string Id, string Key)> CreatePartyAsync(string role)
