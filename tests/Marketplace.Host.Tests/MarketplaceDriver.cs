@@ -9,12 +9,24 @@ using Marketplace.Host.Features.Parties;
 
 namespace Marketplace.Host.Tests;
 
+/// <summary>A marketplace the tests call: the in-process test host, or one host of a real cluster.</summary>
+public interface IMarketplaceEndpoint
+{
+    HttpClient ClientWithKey(string apiKey);
+
+    string OperatorKey { get; }
+
+    /// <summary>The clock the marketplace's business time follows (the test host's fake clock, or the wall clock).</summary>
+    TimeProvider Clock { get; }
+}
+
 /// <summary>Drives the public API the way a provider, buyer or operator would; each call asserts success.</summary>
-public sealed class MarketplaceDriver(MarketplaceFactory factory)
+public sealed class MarketplaceDriver(IMarketplaceEndpoint factory)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public MarketplaceFactory Factory => factory;
+    /// <summary>The in-process test host this driver calls (not a cluster's host).</summary>
+    public MarketplaceFactory Factory => factory as MarketplaceFactory ?? throw new InvalidOperationException("This driver calls a cluster host, not the in-process test host.");
 
     public HttpClient Operator => factory.ClientWithKey(factory.OperatorKey);
 

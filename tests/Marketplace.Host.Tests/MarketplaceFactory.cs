@@ -16,7 +16,7 @@ namespace Marketplace.Host.Tests;
 /// A whole marketplace (ASP.NET Core + Orleans silo + SQLite store) on its own data directory and free
 /// ports, with a fake clock. Dispose it and start another on the same directory to test durability.
 /// </summary>
-public sealed class MarketplaceFactory : WebApplicationFactory<Program>
+public sealed class MarketplaceFactory : WebApplicationFactory<Program>, IMarketplaceEndpoint
 {
     public MarketplaceFactory(string? dataDirectory = null, long? maxUploadBytes = null, CosmosServer? cosmos = null, string? cosmosDatabase = null,
         IReadOnlyDictionary<string, string>? settings = null)
@@ -45,6 +45,8 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>
 
     /// <summary>2026-11-10 09:00 in Tokyo: the middle of billing period 2026-11.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
+
+    TimeProvider IMarketplaceEndpoint.Clock => Time;
 
     public string OperatorKey
     {

@@ -182,3 +182,14 @@ public sealed class ClusterHost : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the host first: {dll} is missing.");
     }
 }
+
+/// <summary>One cluster host as a marketplace the test helpers drive (their clients call only this host).</summary>
+public sealed class ClusterEndpoint(ClusterHost host, string operatorKey) : IMarketplaceEndpoint
+{
+    public HttpClient ClientWithKey(string apiKey) => host.Client(apiKey);
+
+    public string OperatorKey => operatorKey;
+
+    /// <summary>The wall clock: a cluster test moves business time only forward (test clock), never behind it.</summary>
+    public TimeProvider Clock => TimeProvider.System;
+}

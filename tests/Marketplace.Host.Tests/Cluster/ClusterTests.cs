@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Marketplace.Application.Usage;
+using Marketplace.Host.Tests.Consent;
 using Marketplace.Host.Tests.Web;
 using Xunit.Abstractions;
 
@@ -145,6 +146,27 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
 
         using var onC = cluster.Hosts[2].Client(key);
         Assert.Equal(HttpStatusCode.OK, (await onC.GetAsync("/api/v1/contracts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_through_one_host_is_in_force_on_the_very_next_fetch_through_another()
+    {
+        await cluster.EnsureAllRunningAsync();
+        var onA = new ClusterEndpoint(cluster.Hosts[0], cluster.OperatorKey);
+        var world = await ConsentWorld.CreateAsync(onA, new MarketplaceDriver(onA), residents: 2);
+        var consents = new List<Features.Consent.ConsentResponse>();
+        foreach (var resident in world.Residents)
+        {
+            consents.Add(await world.ConsentAsync(resident));
+        }
+        using var onB = cluster.Hosts[1].Client(world.Buyer.Key);
+        using var onC = cluster.Hosts[2].Client(world.Buyer.Key);
+        Assert.Equal(2, (await world.FetchAsync(client: onB)).Records.Count);
+
+        await world.WithdrawAsync(world.Residents[0], consents[0].Id); // through host a
+
+        var next = await world.FetchAsync(client: onC);
+        Assert.Equal((1, 1L), (next.Records.Count, next.Units));
     }
 
     [Fact]

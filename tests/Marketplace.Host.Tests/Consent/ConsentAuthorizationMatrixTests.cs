@@ -68,7 +68,7 @@ public sealed class ConsentAuthorizationMatrixTests(MarketplaceFixture fixture)
         noticeVersion = 1,
         purposes = new[] { ConsentWorld.Purpose },
         recipientClasses = new[] { "academic" },
-        expiresAt = c.World.Factory.Time.GetUtcNow().AddDays(30),
+        expiresAt = c.World.Factory.Clock.GetUtcNow().AddDays(30),
     };
 
     private static object CategoryNotice() => new

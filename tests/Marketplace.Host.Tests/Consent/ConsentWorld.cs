@@ -17,7 +17,7 @@ public sealed class ConsentWorld
 {
     public const string Purpose = "academic-research";
 
-    private ConsentWorld(MarketplaceFactory factory, Party bank, Party buyer, string datasetId, string noticeId, ContractResponse contract, IReadOnlyList<Resident> residents)
+    private ConsentWorld(IMarketplaceEndpoint factory, Party bank, Party buyer, string datasetId, string noticeId, ContractResponse contract, IReadOnlyList<Resident> residents)
     {
         OfferingId = contract.OfferingId;
         Factory = factory;
@@ -29,7 +29,7 @@ public sealed class ConsentWorld
         Residents = residents;
     }
 
-    public MarketplaceFactory Factory { get; }
+    public IMarketplaceEndpoint Factory { get; }
 
     public Party Bank { get; }
 
@@ -82,7 +82,7 @@ public sealed class ConsentWorld
     }
 
     /// <summary>The world on any marketplace (the browser tests' own, on a real port).</summary>
-    public static async Task<ConsentWorld> CreateAsync(MarketplaceFactory factory, MarketplaceDriver driver, int residents = 3, bool signIns = false)
+    public static async Task<ConsentWorld> CreateAsync(IMarketplaceEndpoint factory, MarketplaceDriver driver, int residents = 3, bool signIns = false)
     {
         ArgumentNullException.ThrowIfNull(driver);
         var bank = await driver.CreatePartyAsync("information-bank");
@@ -119,7 +119,7 @@ public sealed class ConsentWorld
     public static Task<IReadOnlyList<Resident>> CreateResidentsAsync(ConsentWorld world, int count) =>
         RegisterAsync(world.Factory, world.Bank, [.. Enumerable.Range(0, count).Select(_ => MarketplaceDriver.UniqueId("subj"))], signIns: false);
 
-    private static async Task<IReadOnlyList<Resident>> RegisterAsync(MarketplaceFactory factory, Party bank, IReadOnlyList<string> ids, bool signIns)
+    private static async Task<IReadOnlyList<Resident>> RegisterAsync(IMarketplaceEndpoint factory, Party bank, IReadOnlyList<string> ids, bool signIns)
     {
         var people = new List<Resident>();
         foreach (var id in ids)
@@ -156,7 +156,7 @@ public sealed class ConsentWorld
             items = items ?? [],
             purposes = new[] { Purpose },
             recipientClasses = new[] { "academic" },
-            expiresAt = expiresAt ?? Factory.Time.GetUtcNow().AddDays(90),
+            expiresAt = expiresAt ?? Factory.Clock.GetUtcNow().AddDays(90),
             sensitiveExplicit = sensitive,
         });
         return await MarketplaceDriver.Ok<ConsentResponse>(response, HttpStatusCode.Created);

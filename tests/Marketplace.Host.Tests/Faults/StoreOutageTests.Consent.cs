@@ -52,7 +52,7 @@ public sealed partial class StoreOutageTests
         items,
         purposes = new[] { ConsentWorld.Purpose },
         recipientClasses = new[] { "academic" },
-        expiresAt = world.Factory.Time.GetUtcNow().AddDays(60),
+        expiresAt = world.Factory.Clock.GetUtcNow().AddDays(60),
         sensitiveExplicit = sensitive,
     };
 
