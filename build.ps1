@@ -72,7 +72,9 @@ Tasks:
           then the catalog page's render time at 1,000 and 100,000 listings (MARKETPLACE_BENCH_CATALOG=1000,100000;
           on Cosmos MARKETPLACE_BENCH_CATALOG_COSMOS=1000,10000; MARKETPLACE_BENCH_ONLY=catalog runs only that);
           period close and reconciliation (=billing, =reconciliation), and consent: the filter's cost per page of
-          1,000 personal records and withdrawal to effect, on both stores (MARKETPLACE_BENCH_ONLY=consent)
+          1,000 personal records and withdrawal to effect, on both stores (MARKETPLACE_BENCH_ONLY=consent);
+          MARKETPLACE_BENCH_ONLY=cluster: brokered fetches on a cluster of one host and of three (real processes,
+          redis-server and the local Cosmos server), same run
 '@ | Write-Host
 }
 

@@ -41,6 +41,17 @@ void OnCosmos(WebApplicationBuilder b)
     b.Configuration["Marketplace:Cosmos:AcceptAnyServerCertificate"] = "true";
 }
 
+if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "cluster")
+{
+    Console.WriteLine("cluster [cosmos (local server) + redis], the same brokered fetch on one host and on three, same run:");
+    foreach (var result in await Marketplace.Benchmarks.ClusterBench.RunAsync(duration))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {result.Name}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Ms:N1} ms, p99 {result.P99Ms:N1} ms, {result.Failures} failed"));
+    }
+    return;
+}
+
 if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "consent")
 {
     await MeasureConsentAsync();

@@ -21,7 +21,7 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
     public async Task Brokered_fetches_across_the_hosts_are_each_metered_once_when_a_host_is_killed_mid_stream_and_it_rejoins()
     {
         await cluster.EnsureAllRunningAsync();
-        var contractId = await SubscribedContractAsync();
+        var contractId = await cluster.SubscribedContractAsync();
         var (buyerKey, contract) = contractId;
         const int Requests = 60;
         const int PageSize = 5;
@@ -176,7 +176,7 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
         var contracts = new List<string>();
         for (var i = 0; i < MarketplaceCluster.Size; i++)
         {
-            var (buyerKey, contractId) = await SubscribedContractAsync();
+            var (buyerKey, contractId) = await cluster.SubscribedContractAsync();
             using var buyer = cluster.Hosts[i].Client(buyerKey);
             using var fetch = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/contracts/{contractId}/records?limit={(i + 1) * 2}");
             fetch.Headers.Add("Idempotency-Key", "before-close");
@@ -248,29 +248,6 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
 
     private static string Summaries(IEnumerable<Features.Billing.InvoiceEntryResponse> invoices) =>
         string.Join(";", invoices.Select(i => $"{i.Id}:{i.ContractId}:{i.TotalMinor}:{i.IssuedAt:O}").Order(StringComparer.Ordinal));
-
-    private async Task<(string BuyerKey, string ContractId)> SubscribedContractAsync()
-    {
-        var (providerId, providerKey) = await cluster.CreatePartyAsync("provider");
-        var (_, buyerKey) = await cluster.CreatePartyAsync("buyer");
-        var provider = new Party(providerId, providerKey, cluster.Hosts[0].Client(providerKey));
-        var datasetId = MarketplaceDriver.UniqueId("ds");
-        await MarketplaceDriver.Ok<JsonElement>(await provider.Client.PostAsJsonAsync("/api/v1/datasets", MarketplaceDriver.BusStopsDataset(datasetId, "private")), HttpStatusCode.Created);
-        await MarketplaceDriver.UploadCsvAsync(provider, datasetId, MarketplaceDriver.BusStopsCsv(50));
-        var offering = await MarketplaceDriver.CreateOfferingAsync(provider, new
-        {
-            id = MarketplaceDriver.UniqueId("off"),
-            datasetId,
-            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
-            policy = new { purposes = new[] { "research" } },
-            visibility = "public",
-            approval = "automatic",
-        });
-        await MarketplaceDriver.PublishAsync(provider, offering.Id);
-        var buyer = new Party("buyer", buyerKey, cluster.Hosts[2].Client(buyerKey));
-        var contract = await MarketplaceDriver.SubscribeAsync(buyer, offering.Id, "research");
-        return (buyerKey, contract.Id);
-    }
 
     private static async Task<ContractUsageResponse> UsageAsync(ClusterHost host, string buyerKey, string contractId)
     {

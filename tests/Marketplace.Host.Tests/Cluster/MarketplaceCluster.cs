@@ -13,7 +13,21 @@ namespace Marketplace.Host.Tests.Cluster;
 /// </summary>
 public sealed class MarketplaceCluster : IAsyncLifetime
 {
+    /// <summary>Hosts of the tests' cluster.</summary>
     public const int Size = 3;
+
+    private readonly int hosts;
+
+    /// <summary>The tests' cluster of <see cref="Size"/> hosts (xUnit's fixtures have one public constructor).</summary>
+    public MarketplaceCluster()
+        : this(Size)
+    {
+    }
+
+    private MarketplaceCluster(int hosts) => this.hosts = hosts;
+
+    /// <summary>A cluster of another size (the benchmark's one host against three).</summary>
+    public static MarketplaceCluster Of(int hosts) => new(hosts);
 
     private readonly CosmosServer _cosmos = new();
     private readonly string _root = Path.Combine(Path.GetTempPath(), "marketplace-cluster-" + Guid.NewGuid().ToString("N")[..8]);
@@ -49,7 +63,7 @@ public sealed class MarketplaceCluster : IAsyncLifetime
             "--Marketplace:RateLimits:PerAddress:Burst=100000",
             "--Marketplace:RateLimits:PerAddress:TokensPerPeriod=100000",
         ];
-        Hosts = [.. Enumerable.Range(0, Size).Select(i => new ClusterHost($"host-{(char)('a' + i)}", _root, settings))];
+        Hosts = [.. Enumerable.Range(0, hosts).Select(i => new ClusterHost($"host-{(char)('a' + i)}", _root, settings))];
         Hosts[0].Start();
         await Hosts[0].WaitReadyAsync(StartWithin);
         var keyFile = Path.Combine(Hosts[0].DataDirectory, "operator.key");
@@ -59,7 +73,7 @@ public sealed class MarketplaceCluster : IAsyncLifetime
             host.Start();
         }
         await Task.WhenAll(Hosts.Skip(1).Select(h => h.WaitReadyAsync(StartWithin)));
-        await WaitForActiveSilosAsync(Size);
+        await WaitForActiveSilosAsync(hosts);
     }
 
     /// <summary>
@@ -97,7 +111,7 @@ public sealed class MarketplaceCluster : IAsyncLifetime
             host.Start();
         }
         await Task.WhenAll(stopped.Select(h => h.WaitReadyAsync(StartWithin)));
-        await WaitForActiveSilosAsync(Size);
+        await WaitForActiveSilosAsync(Hosts.Count);
     }
 
     /// <summary>Moves every running host's rehearsal clock to the same instant (each keeps it across a restart).</summary>
@@ -119,6 +133,34 @@ public sealed class MarketplaceCluster : IAsyncLifetime
         var created = await MarketplaceDriver.Ok<PartyWithKeyResponse>(
             await client.PostAsJsonAsync("/api/v1/parties", new { id, role, name = $"Cluster {role} {id}" }), HttpStatusCode.Created);
         return (created.Id, created.ApiKey);
+    }
+
+    /// <summary>
+    /// A buyer's active contract on a priced offering of a 50-record private dataset: the parties, dataset and
+    /// offering made through host a, the subscription through the last host.
+    /// </summary>
+    public async Task<(string BuyerKey, string ContractId)> SubscribedContractAsync()
+    {
+        var (providerId, providerKey) = await CreatePartyAsync("provider");
+        var (_, buyerKey) = await CreatePartyAsync("buyer");
+        var provider = new Party(providerId, providerKey, Hosts[0].Client(providerKey));
+        var datasetId = MarketplaceDriver.UniqueId("ds");
+        await MarketplaceDriver.Ok<System.Text.Json.JsonElement>(
+            await provider.Client.PostAsJsonAsync("/api/v1/datasets", MarketplaceDriver.BusStopsDataset(datasetId, "private")), HttpStatusCode.Created);
+        await MarketplaceDriver.UploadCsvAsync(provider, datasetId, MarketplaceDriver.BusStopsCsv(50));
+        var offering = await MarketplaceDriver.CreateOfferingAsync(provider, new
+        {
+            id = MarketplaceDriver.UniqueId("off"),
+            datasetId,
+            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
+            policy = new { purposes = new[] { "research" } },
+            visibility = "public",
+            approval = "automatic",
+        });
+        await MarketplaceDriver.PublishAsync(provider, offering.Id);
+        var buyer = new Party("buyer", buyerKey, Hosts[^1].Client(buyerKey));
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, offering.Id, "research");
+        return (buyerKey, contract.Id);
     }
 
     public string Logs() => string.Join("\n", Hosts.Select(h => $"--- {h.Name} ---\n{h.Tail()}"));
