@@ -146,6 +146,8 @@ public static class MarketplaceApp
             builder.Services.AddSingleton(PseudonymKeyFile.LoadOrCreate(options.DataDirectory));
         }
         builder.Services.AddSingleton<PersonalDataAccess>();
+        builder.Services.AddSingleton<ProvisionRecords>();
+        builder.Services.AddSingleton<ProvisionRecordJobs>();
         builder.Services.AddSingleton<SubjectDeletion>();
         builder.Services.AddSingleton<SubjectConsents>();
         builder.Services.AddSingleton<InformationBanking>();

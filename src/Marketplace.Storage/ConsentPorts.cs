@@ -74,4 +74,20 @@ public interface IProvisionLog
 
     /// <summary>Per person, the records one contract was served in one period and the times they were counted in an aggregate.</summary>
     Task<IReadOnlyList<ProvisionCount>> CountByContractAsync(string contractId, string period, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the whole record of provision of usage events that happened before <paramref name="before"/>, at most
+    /// <paramref name="maxEvents"/> events a call; answers how many events it removed (fewer than the maximum: none
+    /// older is left). Repeating it removes nothing twice.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset before, int maxEvents, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How long the record of provision is kept: the APPI's three years from the provision (Art. 30, rules Art. 21), and a day.</summary>
+public static class ProvisionRetention
+{
+    public static readonly TimeSpan Period = TimeSpan.FromDays((3 * 365) + 1 + 1);
+
+    /// <summary>Events one prune call removes at most (a call stays short; the job calls again until none is left).</summary>
+    public const int EventsPerCall = 1_000;
 }

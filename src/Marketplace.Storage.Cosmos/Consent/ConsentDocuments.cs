@@ -242,6 +242,16 @@ internal sealed class ProvisionCountRow
     [JsonPropertyName("aggregate")] public bool Aggregate { get; init; }
 }
 
+/// <summary>What a prune needs of a part: where it is, and its event.</summary>
+internal sealed class ProvisionPartRef
+{
+    [JsonPropertyName("id")] public string Id { get; init; } = "";
+
+    [JsonPropertyName("pk")] public string PartitionKey { get; init; } = "";
+
+    [JsonPropertyName("eventId")] public string EventId { get; init; } = "";
+}
+
 internal sealed class GrantRow
 {
     [JsonPropertyName("g")] public string Grant { get; init; } = "";

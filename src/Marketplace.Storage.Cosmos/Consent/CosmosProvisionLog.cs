@@ -157,4 +157,50 @@ public sealed class CosmosProvisionLog(CosmosStore store) : IProvisionLog
         }
         return [.. sums.Select(s => new ProvisionCount(s.Key, s.Value.Records, s.Value.Counted))];
     }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, int maxEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        var container = await store.ContainerAsync(CosmosStore.ProvisionsContainer, cancellationToken).ConfigureAwait(false);
+        // The oldest events' parts; an event's parts share "at", so whole events go (a part left by an interrupted
+        // call is found again by the next).
+        var query = new QueryDefinition("SELECT c.id, c.pk, c.eventId FROM c WHERE c.at < @before ORDER BY c.at")
+            .WithParameter("@before", ConsentStamps.Stamp(before));
+        var parts = new List<ProvisionPartRef>();
+        var events = new HashSet<string>(StringComparer.Ordinal);
+        using (var iterator = container.GetItemQueryIterator<ProvisionPartRef>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 }))
+        {
+            var full = false;
+            while (!full && iterator.HasMoreResults)
+            {
+                foreach (var part in await store.Retry.ExecuteAsync("find stale provisions", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!events.Contains(part.EventId))
+                    {
+                        if (events.Count == maxEvents)
+                        {
+                            full = true;
+                            break;
+                        }
+                        events.Add(part.EventId);
+                    }
+                    parts.Add(part);
+                }
+            }
+        }
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, store.Options.WriteConcurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(parts, options, async (part, ct) =>
+        {
+            try
+            {
+                await store.Retry.ExecuteAsync("remove provision", t => container.DeleteItemAsync<ProvisionPartRef>(part.Id, new PartitionKey(part.PartitionKey), cancellationToken: t), ct)
+                    .ConfigureAwait(false);
+            }
+            catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Removed already (a repeated call, or another host's job).
+            }
+        }).ConfigureAwait(false);
+        return events.Count;
+    }
 }

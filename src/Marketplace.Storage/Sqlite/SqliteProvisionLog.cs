@@ -155,4 +155,41 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
         }
         return counts;
     }
+
+    public Task<int> PruneAsync(DateTimeOffset before, int maxEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        return database.WriteAsync((connection, transaction) =>
+        {
+            var stale = new List<string>();
+            using (var find = connection.CreateCommand())
+            {
+                find.Transaction = transaction;
+                find.CommandText = "SELECT event_id FROM provision_events WHERE at < $before ORDER BY at LIMIT $max";
+                find.Parameters.AddWithValue("$before", SqliteIndexText.Stamp(before));
+                find.Parameters.AddWithValue("$max", maxEvents);
+                using var reader = find.ExecuteReader();
+                while (reader.Read())
+                {
+                    stale.Add(reader.GetString(0));
+                }
+            }
+            using var people = connection.CreateCommand();
+            people.Transaction = transaction;
+            people.CommandText = "DELETE FROM provision_subjects WHERE event_id = $event";
+            var personEvent = people.Parameters.Add("$event", SqliteType.Text);
+            using var events = connection.CreateCommand();
+            events.Transaction = transaction;
+            events.CommandText = "DELETE FROM provision_events WHERE event_id = $event";
+            var eventId = events.Parameters.Add("$event", SqliteType.Text);
+            foreach (var id in stale)
+            {
+                personEvent.Value = id;
+                people.ExecuteNonQuery();
+                eventId.Value = id;
+                events.ExecuteNonQuery();
+            }
+            return stale.Count;
+        }, cancellationToken);
+    }
 }

@@ -221,6 +221,7 @@ internal static class SqliteSchema
             period      TEXT NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS provision_events_by_contract ON provision_events (contract_id, period);
+        CREATE INDEX IF NOT EXISTS provision_events_by_at ON provision_events (at);
         CREATE TABLE IF NOT EXISTS provision_subjects (
             event_id          TEXT NOT NULL,
             subject_id        TEXT NOT NULL,

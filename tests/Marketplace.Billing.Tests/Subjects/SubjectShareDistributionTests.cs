@@ -89,5 +89,7 @@ public sealed class SubjectShareDistributionTests
 
         public Task<IReadOnlyList<ProvisionCount>> CountByContractAsync(string contractId, string period, CancellationToken cancellationToken = default) =>
             Task.FromResult(counts);
+
+        public Task<int> PruneAsync(DateTimeOffset before, int maxEvents, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -31,4 +31,14 @@ public sealed class InMemoryProvisionLog : IProvisionLog
             .Where(p => p.ContractId == contractId && p.Period == period)
             .GroupBy(p => p.SubjectId)
             .Select(g => new ProvisionCount(g.Key, g.Sum(p => p.Records), g.Count(p => p.Aggregate)))]);
+
+    public Task<int> PruneAsync(DateTimeOffset before, int maxEvents, CancellationToken cancellationToken = default)
+    {
+        var stale = _provisions.Values.Where(p => p.At < before).Select(p => p.EventId).Distinct().Order(StringComparer.Ordinal).Take(maxEvents).ToHashSet();
+        foreach (var key in _provisions.Keys.Where(k => stale.Contains(k.EventId)))
+        {
+            _provisions.TryRemove(key, out _);
+        }
+        return Task.FromResult(stale.Count);
+    }
 }

@@ -130,6 +130,27 @@ public abstract class ProvisionLogConformance
     }
 
     [Fact]
+    public async Task A_prune_removes_whole_events_before_the_cutoff_oldest_first_a_bounded_number_a_call_and_nothing_twice()
+    {
+        var log = await OpenAsync();
+        await log.AppendAsync(
+        [
+            Provision("ev-old-1", "subj-1", Start), Provision("ev-old-1", "subj-2", Start),
+            Provision("ev-old-2", "subj-1", Start.AddMinutes(1)),
+            Provision("ev-old-3", "subj-2", Start.AddMinutes(2)),
+            Provision("ev-new", "subj-1", Start.AddDays(1)),
+        ]);
+
+        Assert.Equal(2, await log.PruneAsync(Start.AddHours(1), maxEvents: 2));
+        Assert.Equal(1, await log.PruneAsync(Start.AddHours(1), maxEvents: 2));
+        Assert.Equal(0, await log.PruneAsync(Start.AddHours(1), maxEvents: 2));
+
+        Assert.Equal(["ev-new"], (await log.ListBySubjectAsync("bank-1", "subj-1", null, 10)).Select(p => p.EventId));
+        Assert.Empty(await log.ListBySubjectAsync("bank-1", "subj-2", null, 10));
+        Assert.Equal([new ProvisionCount("subj-1", 1, 0)], await log.CountByContractAsync("ctr-1", "2026-12"));
+    }
+
+    [Fact]
     public async Task A_provision_without_an_event_id_is_refused()
     {
         var log = await OpenAsync();

@@ -92,6 +92,8 @@ public static class BackgroundWork
                 billing.Value.SweepSchedule, new RecurringJobOptions { TimeZone = calendar.Zone });
             recurring.AddOrUpdate<UsageReportingJobs>(UsageReportingJobs.ReportUsageId, jobs => jobs.ReportUsageAsync(CancellationToken.None),
                 usage.Value.Schedule, new RecurringJobOptions { TimeZone = calendar.Zone });
+            recurring.AddOrUpdate<Consent.ProvisionRecordJobs>(Consent.ProvisionRecordJobs.PruneId, jobs => jobs.PruneAsync(CancellationToken.None),
+                Consent.ProvisionRecordJobs.Schedule, new RecurringJobOptions { TimeZone = calendar.Zone });
             return Task.CompletedTask;
         }
 
