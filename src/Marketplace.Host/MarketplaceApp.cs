@@ -60,6 +60,7 @@ public static class MarketplaceApp
         var cluster = Cluster.ClusterSettings.From(builder.Configuration);
         cluster.Validate(cosmos);
         builder.Services.AddSingleton(cluster);
+        Cluster.SiloPorts.EnsureFree(options.SiloPort, options.GatewayPort);
         void ConfigureCosmos(CosmosStoreOptions o) => builder.Configuration.GetSection($"{MarketplaceOptions.Section}:Cosmos").Bind(o);
         if (cosmos)
         {
