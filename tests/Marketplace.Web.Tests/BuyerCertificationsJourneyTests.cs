@@ -40,6 +40,7 @@ public sealed class BuyerCertificationsJourneyTests(WebMarketplaceFixture fixtur
         await lines.FillAsync($"{PrivacyMark}\n{tooLong}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await page.Locator("p[role=alert]").WaitForAsync();
+        Assert.StartsWith("Your certifications were not saved:", await page.Locator("p[role=alert]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("name a certification in at most 100", await page.Locator("p[role=alert]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal($"{PrivacyMark}\n{tooLong}", await lines.InputValueAsync());
         Assert.Equal([PrivacyMark, Isms], await declared.AllInnerTextsAsync());

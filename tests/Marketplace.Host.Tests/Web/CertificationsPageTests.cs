@@ -29,6 +29,7 @@ public sealed class CertificationsPageTests(MarketplaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("認証を保存できませんでした：", html, StringComparison.Ordinal);
         Assert.Contains("name a certification in at most 100", html, StringComparison.Ordinal);
         Assert.Contains($">ISMS\n{tooLong}</textarea>", html, StringComparison.Ordinal);
         Assert.Contains("<li>Privacy Mark</li>", html, StringComparison.Ordinal);
