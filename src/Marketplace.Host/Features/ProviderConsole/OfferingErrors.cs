@@ -17,6 +17,9 @@ public static class OfferingErrors
             _ when e.Code == ErrorCodes.OfferingExists.Value => text["New.Exists", form.Id ?? ""],
             _ when e.Code == ErrorCodes.OfferingNoBuyers.Value => text["New.NoBuyers"],
             _ when e.Code == ErrorCodes.OfferingVersionStale.Value => text["Edit.Stale"],
+            // The rule's own words (the API's message), introduced in the reader's language.
+            _ when e.Code == ErrorCodes.AggregatePolicyInvalid.Value => text["New.AggregatesRefused", e.Message],
+            _ when e.Code == ErrorCodes.PurposePriceInvalid.Value => text["New.PurposePriceRefused", e.Message],
             _ => e.Message,
         };
     }
