@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Marketplace.Host.Telemetry;
 using Marketplace.Host.Tests.Consent;
+using Marketplace.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Host.Tests.Operate;
 
@@ -59,6 +63,24 @@ public sealed class InstrumentationTests(MarketplaceFixture fixture) : IClassFix
         Assert.Equal(2, log.Sum("marketplace.usage.events.ingested", "outcome", "accepted"));
         Assert.Equal(1, log.Sum("marketplace.usage.events.ingested", "outcome", "duplicate"));
         Assert.Equal(1, log.Sum("marketplace.usage.events.ingested", "outcome", "rejected"));
+    }
+
+    [Fact]
+    public async Task The_outbox_gauges_show_the_pending_messages_and_the_age_of_the_oldest_as_sampled_from_the_outbox()
+    {
+        var now = fixture.Factory.Time.GetUtcNow();
+        var outbox = fixture.Factory.Services.GetRequiredService<IOutbox>();
+        // Of a kind no sweeper takes, and due long after the test: it stays pending.
+        await outbox.EnqueueAsync(new OutboxMessage(MarketplaceDriver.UniqueId("msg"), "h2-test", "{}", MarketplaceDriver.UniqueId("idem"),
+            now - TimeSpan.FromMinutes(90), now + TimeSpan.FromDays(3650)));
+        var sampler = fixture.Factory.Services.GetServices<IHostedService>().OfType<OutboxSampler>().Single();
+        using var log = new MeasurementLog(fixture.Factory.Services);
+
+        await sampler.SampleAsync();
+        log.Observe();
+
+        Assert.True(log.Last("marketplace.outbox.depth") >= 1);
+        Assert.True(log.Last("marketplace.outbox.oldest.age") >= TimeSpan.FromMinutes(90).TotalSeconds);
     }
 
     [Fact]

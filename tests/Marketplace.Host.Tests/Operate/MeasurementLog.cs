@@ -36,6 +36,12 @@ public sealed class MeasurementLog : IDisposable
     public int Count(string instrument, string tag, string value) =>
         _measurements.Count(m => m.Instrument == instrument && m.Tags.TryGetValue(tag, out var v) && v == value);
 
+    /// <summary>Reads the observable instruments (gauges) now, as a scrape would.</summary>
+    public void Observe() => _listener.RecordObservableInstruments();
+
+    /// <summary>The last value <paramref name="instrument"/> recorded.</summary>
+    public double Last(string instrument) => _measurements.Last(m => m.Instrument == instrument).Value;
+
     public void Dispose() => _listener.Dispose();
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
