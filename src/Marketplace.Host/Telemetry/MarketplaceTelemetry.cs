@@ -52,7 +52,11 @@ public static class MarketplaceTelemetry
         var endpoint = options.OtlpEndpoint;
         if (!string.IsNullOrWhiteSpace(endpoint))
         {
-            telemetry.UseOtlpExporter(OtlpExportProtocol.Grpc, new Uri(endpoint, UriKind.Absolute));
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new InvalidOperationException($"{TelemetryOptions.Section}:OtlpEndpoint is '{endpoint}'; give the collector's OTLP/gRPC address, e.g. http://otel-collector:4317.");
+            }
+            telemetry.UseOtlpExporter(OtlpExportProtocol.Grpc, uri);
         }
         else if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
