@@ -31,6 +31,10 @@ public static class MarketplaceTelemetry
         var options = new TelemetryOptions();
         builder.Configuration.GetSection(TelemetryOptions.Section).Bind(options);
         var networks = options.ParseMetricsNetworks();
+        if (options.TraceSampleRatio is < 0 or > 1 || double.IsNaN(options.TraceSampleRatio))
+        {
+            throw new InvalidOperationException($"{TelemetryOptions.Section}:TraceSampleRatio is {options.TraceSampleRatio}; give a share from 0 to 1.");
+        }
         builder.Services.AddSingleton(new MetricsAccess(networks));
         builder.Services.AddSingleton(options);
         builder.Services.AddMarketplaceMetrics();
@@ -46,6 +50,7 @@ public static class MarketplaceTelemetry
             // Traces are always collected (the trace id then reaches every log scope, from the request through grain
             // calls to storage); they leave the process only through OTLP.
             .WithTracing(t => t
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource(OrleansActivitySources));

@@ -19,6 +19,13 @@ public sealed class TelemetryOptions
     /// </summary>
     public IList<string> MetricsNetworks { get; } = [];
 
+    /// <summary>
+    /// The share of traces recorded (0 to 1; a caller's sampled traceparent is always honoured). Below 1, the other
+    /// requests still carry a trace id into every log scope and grain call, but their spans are not recorded: the
+    /// brokered hot path pays less.
+    /// </summary>
+    public double TraceSampleRatio { get; set; } = 1.0;
+
     /// <summary>How often the outbox gauges are read from the store (a bounded read of pending messages).</summary>
     public TimeSpan OutboxSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
 
