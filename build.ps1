@@ -50,6 +50,7 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 . (Join-Path $Root 'build/Chromium.ps1')
 . (Join-Path $Root 'build/Redis.ps1')
 . (Join-Path $Root 'build/Cluster.ps1')
+. (Join-Path $Root 'build/Promtool.ps1')
 $CosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA=='
 
 function Show-Help {
@@ -99,6 +100,7 @@ function Invoke-Test {
     Install-OpenApiLint # the OpenAPI lint runs as a test (OpenApiLintTests)
     Install-Chromium # the browser tests drive it (tests/Marketplace.Web.Tests)
     Install-Redis # the cluster tests start it (tests/Marketplace.Host.Tests/Cluster)
+    Install-Promtool # the scrape test lints /metrics with it (ScrapeLintTests)
     $results = Join-Path $Root 'artifacts/test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null

@@ -15,7 +15,22 @@ public sealed record PersonEnrolment(
     [property: Id(1)] PartyRole Role,
     [property: Id(2)] string DisplayName,
     [property: Id(3)] string PasswordHash,
-    [property: Id(4)] string? SubjectId = null);
+    [property: Id(4)] string? SubjectId = null,
+    [property: Id(5)] string? SignIn = null);
+
+/// <summary>
+/// The key of a person's grain: a digest of their sign-in name, never the name itself. Grain ids travel in logs,
+/// traces and storage keys; an e-mail address must not (issue 11).
+/// </summary>
+public static class PersonKey
+{
+    public static string For(string signIn)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("marketplace.person:" + signIn));
+        return "p" + Convert.ToHexStringLower(digest.AsSpan(0, 16));
+    }
+}
 
 /// <summary>
 /// What signing in needs: the stored hash (verified outside the grain, since hashing is slow on purpose), the

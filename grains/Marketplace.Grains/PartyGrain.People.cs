@@ -27,11 +27,11 @@ public sealed partial class PartyGrain
             throw new DomainException(ErrorCodes.PersonInvalidName,
                 $"Give the person's name as others should see it (1 to {MaxDisplayNameLength} characters), e.g. \"山田 花子\".");
         }
-        var enrolment = new PersonEnrolment(this.GetPrimaryKeyString(), S.Role, name, passwordHash);
+        var enrolment = new PersonEnrolment(this.GetPrimaryKeyString(), S.Role, name, passwordHash, SignIn: signIn);
         if (S.People.Find(p => p.SignIn == signIn) is { } listed)
         {
             // A retry finishes an enrolment that stopped short; a second person under the same name is refused.
-            await GrainFactory.GetGrain<IPersonGrain>(signIn).Enrol(enrolment);
+            await GrainFactory.GetGrain<IPersonGrain>(PersonKey.For(signIn)).Enrol(enrolment);
             return listed;
         }
         if (S.People.Count >= MaxPeople)
@@ -45,7 +45,7 @@ public sealed partial class PartyGrain
         await Save();
         try
         {
-            await GrainFactory.GetGrain<IPersonGrain>(signIn).Enrol(enrolment);
+            await GrainFactory.GetGrain<IPersonGrain>(PersonKey.For(signIn)).Enrol(enrolment);
         }
         catch (DomainException)
         {
@@ -67,7 +67,7 @@ public sealed partial class PartyGrain
     public async Task<PartyPerson> ResetPersonPassword(string signIn, string passwordHash)
     {
         var person = Listed(signIn);
-        await GrainFactory.GetGrain<IPersonGrain>(signIn).SetPassword(this.GetPrimaryKeyString(), passwordHash);
+        await GrainFactory.GetGrain<IPersonGrain>(PersonKey.For(signIn)).SetPassword(this.GetPrimaryKeyString(), passwordHash);
         return person;
     }
 
@@ -75,7 +75,7 @@ public sealed partial class PartyGrain
     {
         var person = Listed(signIn);
         // The person grain first: a disabled person must stop signing in even if recording it here fails.
-        await GrainFactory.GetGrain<IPersonGrain>(signIn).SetDisabled(this.GetPrimaryKeyString(), disabled);
+        await GrainFactory.GetGrain<IPersonGrain>(PersonKey.For(signIn)).SetDisabled(this.GetPrimaryKeyString(), disabled);
         if (person.Disabled != disabled)
         {
             person = person with { Disabled = disabled };
@@ -91,7 +91,7 @@ public sealed partial class PartyGrain
         {
             return;
         }
-        if (await GrainFactory.GetGrain<IPersonGrain>(signIn).HolderParty() != this.GetPrimaryKeyString())
+        if (await GrainFactory.GetGrain<IPersonGrain>(PersonKey.For(signIn)).HolderParty() != this.GetPrimaryKeyString())
         {
             // Listed but never enrolled for this party: the enrolment stopped half-way, and its password reached no one.
             S.People.RemoveAll(p => p.SignIn == signIn);

@@ -17,6 +17,7 @@ public sealed class PersonState
     [Id(8)] public DateTimeOffset EnrolledAt { get; set; }
     [Id(9)] public DateTimeOffset? LastSignedInAt { get; set; }
     [Id(10)] public string? SubjectId { get; set; }
+    [Id(11)] public string? SignIn { get; set; }
 }
 
 /// <summary>
@@ -30,11 +31,13 @@ public sealed class PersonGrain(
 {
     private PersonState S => state.State;
 
-    private string SignIn => this.GetPrimaryKeyString();
+    /// <summary>The sign-in name, kept in the state: the grain's key is only its digest (<see cref="PersonKey"/>).</summary>
+    private string SignIn => S.SignIn ?? "this sign-in name";
 
     public async Task Enrol(PersonEnrolment enrolment)
     {
         ArgumentNullException.ThrowIfNull(enrolment);
+        var signIn = enrolment.SignIn ?? throw new ArgumentException("An enrolment names the sign-in.", nameof(enrolment));
         if (state.RecordExists)
         {
             if (S.PartyId == enrolment.PartyId && S.PasswordHash == enrolment.PasswordHash)
@@ -45,11 +48,12 @@ public sealed class PersonGrain(
             {
                 // A repeated enrolment whose first answer was lost: its one-time password cannot be shown again.
                 throw new DomainException(ErrorCodes.PersonExists,
-                    $"'{SignIn}' is already enrolled for party '{S.PartyId}'; POST /api/v1/parties/{S.PartyId}/people/{SignIn}/reset-password issues a new one-time password.");
+                    $"'{signIn}' is already enrolled for party '{S.PartyId}'; POST /api/v1/parties/{S.PartyId}/people/{signIn}/reset-password issues a new one-time password.");
             }
             throw new DomainException(ErrorCodes.PersonExists,
-                $"'{SignIn}' already signs in to the marketplace; each person has one sign-in name (their e-mail address).");
+                $"'{signIn}' already signs in to the marketplace; each person has one sign-in name (their e-mail address).");
         }
+        S.SignIn = signIn;
         S.PartyId = enrolment.PartyId;
         S.Role = enrolment.Role;
         S.SubjectId = enrolment.SubjectId;

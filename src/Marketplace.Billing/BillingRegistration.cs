@@ -1,3 +1,4 @@
+using Marketplace.Application.Telemetry;
 using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Outbox;
 using Marketplace.Billing.Payments;
@@ -28,6 +29,7 @@ public static class BillingRegistration
                 return o.GraceWindow >= TimeSpan.Zero && o.DaysUntilDue is > 0 and <= 365 && o.CloseParallelism is > 0 and <= 64;
             }, "Marketplace:Billing is invalid: the grace window must not be negative, DaysUntilDue 1-365, CloseParallelism 1-64.")
             .ValidateOnStart();
+        services.AddMarketplaceMetrics();
         services.TryAddSingleton<PeriodClosing>();
         services.TryAddSingleton<InvoiceQueries>();
         services.TryAddSingleton<SubjectShareDistribution>();

@@ -158,4 +158,6 @@ public static class ErrorCodes
     public static readonly DomainErrorCode PurposePriceInvalid = new("offering.purpose-price-invalid", ErrorKind.Invalid);
     // h6 (issue 10): buyer certifications and the bank console.
     public static readonly DomainErrorCode CertificationsInvalid = new("party.certifications-invalid", ErrorKind.Invalid);
+    // h2 (issue 11): operating the marketplace (health, telemetry).
+    public static readonly DomainErrorCode MetricsNotPermitted = new("metrics.not-permitted", ErrorKind.Forbidden);
 }

@@ -26,6 +26,8 @@ using Marketplace.Host.Features.Usage;
 using Marketplace.Host.Http;
 using Marketplace.Host.OpenApi;
 using Marketplace.Host.Web;
+using Marketplace.Host.Health;
+using Marketplace.Host.Telemetry;
 using Marketplace.Storage.Cosmos;
 using Marketplace.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.Json;
@@ -93,6 +95,7 @@ public static class MarketplaceApp
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             }
+            silo.AddActivityPropagation(); // h2 (issue 11): a request's trace continues through grain calls and storage
             if (cosmos)
             {
                 silo.AddCosmosGrainStorage(GrainStorage.Name, ConfigureCosmos);
@@ -181,6 +184,8 @@ public static class MarketplaceApp
         builder.Services.AddMarketplaceRateLimits(options.RateLimits);
         builder.Services.AddMarketplaceOpenApi();
         builder.Services.AddMarketplaceWeb();
+        builder.AddMarketplaceTelemetry(); // h2 (issue 11): OpenTelemetry, /metrics, health
+        builder.Services.AddMarketplaceHealth();
         // The stylesheet and scripts are served from the build output too (build.ps1 run, the tests), not only
         // from a published app: without this, outside Development they answer 200 with an empty body.
         builder.WebHost.UseStaticWebAssets();
@@ -212,6 +217,8 @@ public static class MarketplaceApp
         app.MapOpenApi();
         app.MapScalarApiReference(ApiReference.Configure);
         app.MapGet("/health", () => TypedResults.Ok("ok")).WithName("Health").WithSummary("Liveness: answers once the silo is up.").ExcludeFromDescription();
+        app.MapMarketplaceHealth(); // h2 (issue 11): /health/live, /health/ready
+        app.MapMarketplaceMetrics();
 
         app.MapPartyEndpoints();
         app.MapPeopleEndpoints();

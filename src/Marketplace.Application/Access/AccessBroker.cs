@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Marketplace.Application.Consent;
+using Marketplace.Application.Telemetry;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Storage;
@@ -21,7 +22,8 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// the same Idempotency-Key is answered from the stored request and revision and meters nothing; the same key with
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
-public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions)
+public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions,
+    MarketplaceMetrics metrics)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -36,6 +38,13 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     private readonly ConcurrentDictionary<string, string> _datasetOfContract = new(StringComparer.Ordinal);
 
     public async Task<RecordAnswer> FetchAsync(ApiPrincipal buyer, string contractId, RecordFetch fetch, CancellationToken cancellationToken = default)
+    {
+        var (answer, datasetClass) = await AnswerAsync(buyer, contractId, fetch, cancellationToken);
+        metrics.RecordsServed(datasetClass, answer.Page.Records.Count);
+        return answer;
+    }
+
+    private async Task<(RecordAnswer Answer, DatasetClass DatasetClass)> AnswerAsync(ApiPrincipal buyer, string contractId, RecordFetch fetch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buyer);
         ArgumentNullException.ThrowIfNull(fetch);
@@ -87,7 +96,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 : null;
             if (key is not null && await meter.Find(eventId) is { } earlier)
             {
-                return await ReplayAsync(earlier, query, contractId, access, eventId, cancellationToken);
+                return (await ReplayAsync(earlier, query, contractId, access, eventId, cancellationToken), grant.DatasetClass);
             }
             if (!grant.Allowed)
             {
@@ -112,9 +121,9 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             if (receipt.Duplicate)
             {
                 // A concurrent request with the same key won the race: answer exactly as it did.
-                return await ReplayAsync(receipt, query, contractId, access, eventId, cancellationToken);
+                return (await ReplayAsync(receipt, query, contractId, access, eventId, cancellationToken), grant.DatasetClass);
             }
-            return new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false);
+            return (new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false), grant.DatasetClass);
         }
         catch
         {

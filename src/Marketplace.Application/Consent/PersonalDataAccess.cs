@@ -35,7 +35,7 @@ public sealed record PersonalAccess(string ContractId, string BuyerId, string Pu
 /// this buyer (by name, or by the class the bank's review placed it in), this purpose and at least one data item; it
 /// leaves with only the covered items and the buyer's per-contract pseudonym in place of the subject id.
 /// </summary>
-public sealed class PersonalDataAccess(GrainReferences grains, IConsentIndex consents, PseudonymKey pseudonyms)
+public sealed class PersonalDataAccess(GrainReferences grains, IConsentIndex consents, PseudonymKey pseudonyms, Telemetry.MarketplaceMetrics metrics)
 {
     /// <summary>
     /// The bank's review of the buyer: no review approving this purpose, no personal data (the bank's data-ethics
@@ -116,6 +116,7 @@ public sealed class PersonalDataAccess(GrainReferences grains, IConsentIndex con
             .Select(p => new Provision(eventId, access.Dataset.ProviderId, p.Key, access.ContractId, access.BuyerId, access.Dataset.Id,
                 access.Purpose, p.Value.Coverage.RecordId!, p.Value.Coverage.Items, p.Value.Records, Aggregate: false, access.Now, access.Period))
             .ToList();
+        metrics.ConsentDenials(page.Records.Count - served.Count);
         return new PersonalPage(new RecordPage(served, page.NextAfterSequence), provisions);
     }
 }

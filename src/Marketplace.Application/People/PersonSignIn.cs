@@ -17,7 +17,7 @@ public sealed class PersonSignIn(GrainReferences grains, PersonPasswords passwor
             passwords.SpendDecoyTime(password ?? "");
             return new SignInVerdict(SignInOutcome.WrongPassword, null, null);
         }
-        var person = grains.Get<IPersonGrain>(name);
+        var person = grains.Get<IPersonGrain>(PersonKey.For(name));
         var credential = await person.GetCredential();
         if (credential is null)
         {
@@ -31,14 +31,14 @@ public sealed class PersonSignIn(GrainReferences grains, PersonPasswords passwor
     /// <summary>The session a cookie names, or null once it has ended (see <see cref="IPersonGrain.CheckSession"/>).</summary>
     public Task<PersonSession?> CheckSessionAsync(string signIn, string securityStamp) =>
         SignInNames.TryNormalize(signIn, out var name)
-            ? grains.Get<IPersonGrain>(name).CheckSession(securityStamp)
+            ? grains.Get<IPersonGrain>(PersonKey.For(name)).CheckSession(securityStamp)
             : Task.FromResult<PersonSession?>(null);
 
     /// <summary>A signed-in person replaces their own password, proving the current one; every other session ends.</summary>
     public async Task ChangePasswordAsync(PersonSession session, string? currentPassword, string? newPassword)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var person = grains.Get<IPersonGrain>(session.SignIn);
+        var person = grains.Get<IPersonGrain>(PersonKey.For(session.SignIn));
         var credential = await person.GetCredential()
             ?? throw new DomainException(ErrorCodes.PersonNotFound, "Your sign-in no longer exists; ask the operator.");
         if (!passwords.Verify(credential.PasswordHash, currentPassword ?? "").Matched)

@@ -1,3 +1,4 @@
+using Marketplace.Application.Telemetry;
 using Marketplace.Domain;
 using Marketplace.Grains;
 
@@ -16,7 +17,7 @@ public sealed record UsageLimits(int MaxEventsPerReport = 10_000, long MaxUnitsP
 /// contracts that are not the provider's or not active, and ones dated before the contract began are rejected
 /// with a reason; the rest are metered, idempotent by event id whatever month they name.
 /// </summary>
-public sealed class UsageReporting(GrainReferences grains, BillingCalendar calendar, UsageLimits limits)
+public sealed class UsageReporting(GrainReferences grains, BillingCalendar calendar, UsageLimits limits, MarketplaceMetrics metrics)
 {
     public async Task<UsageReportResponse> ReportAsync(ApiPrincipal provider, UsageReportRequest request)
     {
@@ -65,6 +66,8 @@ public sealed class UsageReporting(GrainReferences grains, BillingCalendar calen
                 new UsageEvent(e.Event.EventId!, e.Event.Units, e.Event.OccurredAt!.Value, UsageSources.Provider(provider.PartyId), null))]);
             report.Count(receipts);
         }
-        return report.ToResponse();
+        var response = report.ToResponse();
+        metrics.UsageEventsIngested(response.Accepted, response.Duplicates, response.Rejected.Count);
+        return response;
     }
 }

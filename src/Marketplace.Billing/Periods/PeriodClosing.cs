@@ -21,6 +21,7 @@ public sealed partial class PeriodClosing(
     IInvoiceIndex invoices,
     SubjectShareDistribution subjectShares,
     BillingCalendar calendar,
+    Marketplace.Application.Telemetry.MarketplaceMetrics metrics,
     IOptions<BillingOptions> options,
     ILogger<PeriodClosing> logger)
 {
@@ -81,6 +82,7 @@ public sealed partial class PeriodClosing(
         {
             return begun;
         }
+        using var timing = metrics.MeasureJob(Marketplace.Application.Telemetry.MarketplaceMetrics.PeriodCloseJob);
         LogClosing(logger, period.Id);
         var issued = new List<Invoice>();
         var contracts = 0;
@@ -107,6 +109,7 @@ public sealed partial class PeriodClosing(
         var summary = new PeriodClose(period.Id, PeriodStatus.Closed, begun.StartedAt, null, begun.ClosedBy, issued.Count,
             currencies.Count == 1 ? total : 0, currencies.Count == 1 ? currencies[0] : null, contracts);
         var closed = await periods.CompleteClose(summary);
+        timing.Done();
         LogClosed(logger, period.Id, issued.Count, contracts);
         return closed;
     }

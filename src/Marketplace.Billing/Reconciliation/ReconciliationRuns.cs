@@ -24,6 +24,7 @@ public sealed partial class ReconciliationRuns(
     PeriodReconciliation reconciliation,
     ReconciliationRepairs repairs,
     PeriodClosing closing,
+    Marketplace.Application.Telemetry.MarketplaceMetrics metrics,
     ILogger<ReconciliationRuns> logger)
 {
     private static readonly string[] LiveStates = ["Enqueued", "Processing", "Scheduled", "Awaiting"];
@@ -107,10 +108,12 @@ public sealed partial class ReconciliationRuns(
             return;
         }
         await grain.Begin();
+        using var timing = metrics.MeasureJob(Marketplace.Application.Telemetry.MarketplaceMetrics.ReconciliationJob);
         try
         {
             var report = await reconciliation.RunAsync(id, run.Period, (percent, stage) => grain.Advance(percent, stage), cancellationToken);
             await grain.Complete(report.Summary, report.ToJson());
+            timing.Done();
             LogDone(logger, id, report.Summary);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -91,6 +91,7 @@ public static class RateLimits
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : 1;
         var http = context.HttpContext;
+        http.RequestServices.GetRequiredService<Marketplace.Application.Telemetry.MarketplaceMetrics>().RateLimitRejected(http.User.Identity?.IsAuthenticated == true);
         var problem = ProblemMapping.FromDomain(new DomainException(ErrorCodes.RateLimited,
             $"Too many requests from this {(http.User.Identity?.IsAuthenticated == true ? "API key" : "address")}; try again in {seconds} s."));
         problem.Title = "Too many requests";

@@ -147,7 +147,7 @@ public static class CrossGrainScenarios
     private static async Task<string> PeopleAsync(ScenarioRun run)
     {
         var people = await run.Grains.GetGrain<IPartyGrain>(run.Id("party")).ListPeople();
-        var credential = await run.Grains.GetGrain<IPersonGrain>(SignIn(run)).GetCredential();
+        var credential = await run.Grains.GetGrain<IPersonGrain>(PersonKey.For(SignIn(run))).GetCredential();
         return run.Neutral($"people [{string.Join(", ", people.Select(p => $"{p.SignIn} {p.DisplayName}"))}]; signs in for: {credential?.PartyId ?? "nobody"}");
     }
 

@@ -23,8 +23,8 @@ public sealed class SubjectRegistration(InformationBanking banking, IGrainFactor
         if (signIn is not null)
         {
             oneTime = PersonPasswords.NewOneTimePassword();
-            await grains.GetGrain<IPersonGrain>(signIn).Enrol(
-                new PersonEnrolment(bankId, PartyRole.DataSubject, profile.DisplayName, passwords.Hash(oneTime), profile.SubjectId));
+            await grains.GetGrain<IPersonGrain>(PersonKey.For(signIn)).Enrol(
+                new PersonEnrolment(bankId, PartyRole.DataSubject, profile.DisplayName, passwords.Hash(oneTime), profile.SubjectId, signIn));
         }
         var key = await keys.IssueAsync(new ApiPrincipal(bankId, PartyRole.DataSubject, profile.SubjectId));
         return new RegisteredSubjectResponse(profile.ToResponse(), signIn, oneTime, key);
