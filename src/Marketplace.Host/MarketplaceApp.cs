@@ -25,6 +25,7 @@ using Marketplace.Host.Features.Receipts;
 using Marketplace.Host.Features.Usage;
 using Marketplace.Host.Http;
 using Marketplace.Host.OpenApi;
+using Marketplace.Host.Operations;
 using Marketplace.Host.Web;
 using Marketplace.Storage.Cosmos;
 using Marketplace.Storage.Sqlite;
@@ -137,6 +138,7 @@ public static class MarketplaceApp
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
+        builder.AddMarketplaceOperations(); // h3 (issue 11): collection ages, shutdown budget, Orleans dashboard
         builder.Services.AddPersistedDataProtection(options.DataDirectory);
         builder.Services.AddConsentReceipts(options.DataDirectory); // h1 (issue 10): receipt keys, signer, verifier
         builder.Services.AddAuthentication(PersonCookie.SelectorScheme)
@@ -178,6 +180,7 @@ public static class MarketplaceApp
         app.UseAuthorization();
         app.UseRouteIdCheck();
         app.UseMarketplaceDashboard();
+        app.MapMarketplaceDashboard(app.Configuration); // h3 (issue 11): the Orleans dashboard at /orleans
 
         app.MapOpenApi();
         app.MapScalarApiReference(ApiReference.Configure);
