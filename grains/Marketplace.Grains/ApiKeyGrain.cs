@@ -14,6 +14,7 @@ public sealed class ApiKeyState
     [Id(5)] public string? SubjectId { get; set; }
 }
 
+[GrainType("apikey")]
 public sealed class ApiKeyGrain(
     [PersistentState("apikey", GrainStorage.Name)] IPersistentState<ApiKeyState> state,
     BillingCalendar calendar) : Grain, IApiKeyGrain

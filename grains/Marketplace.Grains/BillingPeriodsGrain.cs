@@ -9,6 +9,7 @@ public sealed class BillingPeriodsState
     [Id(0)] public List<PeriodClose> Periods { get; set; } = [];
 }
 
+[GrainType("billingperiods")]
 public sealed class BillingPeriodsGrain(
     [PersistentState("billing-periods", GrainStorage.Name)] IPersistentState<BillingPeriodsState> state,
     BillingCalendar calendar) : Grain, IBillingPeriodsGrain

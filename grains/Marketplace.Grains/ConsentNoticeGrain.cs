@@ -9,6 +9,7 @@ public sealed class ConsentNoticeState
 }
 
 /// <summary>Every version of one notice; a version, once published, never changes (consents point to it).</summary>
+[GrainType("consentnotice")]
 public sealed class ConsentNoticeGrain(
     [PersistentState("consent-notice", GrainStorage.Name)] IPersistentState<ConsentNoticeState> state,
     BillingCalendar calendar) : Grain, IConsentNoticeGrain

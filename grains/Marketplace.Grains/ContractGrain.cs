@@ -16,6 +16,7 @@ public sealed class ContractState
     [Id(7)] public List<ContractEvent> History { get; set; } = [];
 }
 
+[GrainType("contract")]
 public sealed class ContractGrain(
     [PersistentState("contract", GrainStorage.Name)] IPersistentState<ContractState> state,
     IHoldingsIndex holdings,

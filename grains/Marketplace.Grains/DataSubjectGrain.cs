@@ -23,6 +23,7 @@ public sealed class DataSubjectState
 /// the person was told about is never missed. The index keeps the newest version of each record, so the repair
 /// (<see cref="Reconcile"/>, also run on activation) cannot undo a withdrawal.
 /// </summary>
+[GrainType("datasubject")]
 public sealed class DataSubjectGrain(
     [PersistentState("data-subject", GrainStorage.Name)] IPersistentState<DataSubjectState> state,
     IConsentIndex index,

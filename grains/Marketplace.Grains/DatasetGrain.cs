@@ -12,6 +12,7 @@ public sealed class DatasetState
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
 }
 
+[GrainType("dataset")]
 public sealed class DatasetGrain(
     [PersistentState("dataset", GrainStorage.Name)] IPersistentState<DatasetState> state,
     IHoldingsIndex holdings,

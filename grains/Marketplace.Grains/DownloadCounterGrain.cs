@@ -10,6 +10,7 @@ public sealed class DownloadCounterState
 /// Counts an offering's open-data downloads per billing day. A grain handles one call at a time, so downloads
 /// started together are each counted; the oldest days beyond <see cref="DownloadCounts.DaysKept"/> are dropped.
 /// </summary>
+[GrainType("downloadcounter")]
 public sealed class DownloadCounterGrain(
     [PersistentState("downloads", GrainStorage.Name)] IPersistentState<DownloadCounterState> state) : Grain, IDownloadCounterGrain
 {

@@ -10,6 +10,7 @@ public sealed class InformationBankState
 }
 
 /// <summary>An information bank's notices and its data-ethics reviews of the buyers that may receive its people's data.</summary>
+[GrainType("informationbank")]
 public sealed class InformationBankGrain(
     [PersistentState("information-bank", GrainStorage.Name)] IPersistentState<InformationBankState> state) : Grain, IInformationBankGrain
 {

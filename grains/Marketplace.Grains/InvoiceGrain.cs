@@ -9,6 +9,7 @@ public sealed class InvoiceState
     [Id(0)] public Invoice? Invoice { get; set; }
 }
 
+[GrainType("invoice")]
 public sealed class InvoiceGrain(
     [PersistentState("invoice", GrainStorage.Name)] IPersistentState<InvoiceState> state,
     IInvoiceIndex index,

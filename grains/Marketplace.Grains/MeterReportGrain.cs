@@ -10,6 +10,7 @@ public sealed class MeterReportState
     [Id(1)] public DateOnly? Horizon { get; set; }
 }
 
+[GrainType("meterreport")]
 public sealed class MeterReportGrain(
     [PersistentState("meter-reports", GrainStorage.Name)] IPersistentState<MeterReportState> state,
     BillingCalendar calendar) : Grain, IMeterReportGrain

@@ -18,6 +18,7 @@ public sealed class OfferingState
     [Id(7)] public long Version { get; set; }
 }
 
+[GrainType("offering")]
 public sealed class OfferingGrain(
     [PersistentState("offering", GrainStorage.Name)] IPersistentState<OfferingState> state,
     ICatalogIndex catalog,

@@ -15,6 +15,7 @@ public sealed partial class PartyState
     // IHoldingsIndex now. Never reuse these numbers.
 }
 
+[GrainType("party")]
 public sealed partial class PartyGrain(
     [PersistentState("party", GrainStorage.Name)] IPersistentState<PartyState> state,
     IPartyDirectory directory,

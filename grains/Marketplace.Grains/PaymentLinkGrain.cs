@@ -6,6 +6,7 @@ public sealed class PaymentLinkState
     [Id(0)] public string? PaymentId { get; set; }
 }
 
+[GrainType("paymentlink")]
 public sealed class PaymentLinkGrain([PersistentState("payment-link", GrainStorage.Name)] IPersistentState<PaymentLinkState> state) : Grain, IPaymentLinkGrain
 {
     public Task<string?> Get() => Task.FromResult(state.State.PaymentId);

@@ -25,6 +25,7 @@ public sealed class PersonState
 /// on purpose and must not hold the grain); the grain only compares the hash it was given back, so a verdict
 /// reached against an older hash (the password changed meanwhile) counts as a failure.
 /// </summary>
+[GrainType("person")]
 public sealed class PersonGrain(
     [PersistentState("person", GrainStorage.Name)] IPersistentState<PersonState> state,
     BillingCalendar calendar) : Grain, IPersonGrain

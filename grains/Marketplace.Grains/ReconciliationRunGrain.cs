@@ -10,6 +10,7 @@ public sealed class ReconciliationRunState
     [Id(1)] public string? ReportJson { get; set; }
 }
 
+[GrainType("reconciliationrun")]
 public sealed class ReconciliationRunGrain(
     [PersistentState("reconciliation-run", GrainStorage.Name)] IPersistentState<ReconciliationRunState> state,
     BillingCalendar calendar) : Grain, IReconciliationRunGrain
@@ -81,6 +82,7 @@ public sealed class ReconciliationRunsState
     [Id(0)] public List<KeyValuePair<string, string>> Runs { get; set; } = [];
 }
 
+[GrainType("reconciliationruns")]
 public sealed class ReconciliationRunsGrain(
     [PersistentState("reconciliation-runs", GrainStorage.Name)] IPersistentState<ReconciliationRunsState> state) : Grain, IReconciliationRunsGrain
 {

@@ -13,6 +13,7 @@ namespace Marketplace.Grains;
 /// repeat are read back for the periods still inside <see cref="UsageWindow.Retention"/>.
 /// </summary>
 [Reentrant]
+[GrainType("usagemeter")]
 public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calendar) : Grain, IUsageMeterGrain
 {
     private const int MaxEventIdLength = 200;

@@ -25,6 +25,7 @@ using Marketplace.Host.Features.Receipts;
 using Marketplace.Host.Features.Usage;
 using Marketplace.Host.Http;
 using Marketplace.Host.OpenApi;
+using Marketplace.Host.Operations;
 using Marketplace.Host.Web;
 using Marketplace.Host.Health;
 using Marketplace.Host.Telemetry;
@@ -162,6 +163,7 @@ public static class MarketplaceApp
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
+        builder.AddMarketplaceOperations(); // h3 (issue 11): collection ages, shutdown budget, Orleans dashboard
         if (cluster.IsCluster)
         {
             builder.Services.AddSharedDataProtection(sp => new CosmosKeyFolder(sp.GetRequiredService<CosmosStore>(), "data-protection"));
@@ -213,6 +215,7 @@ public static class MarketplaceApp
         app.UseAuthorization();
         app.UseRouteIdCheck();
         app.UseMarketplaceDashboard();
+        app.MapMarketplaceDashboard(app.Configuration); // h3 (issue 11): the Orleans dashboard at /orleans
 
         app.MapOpenApi();
         app.MapScalarApiReference(ApiReference.Configure);
