@@ -99,6 +99,24 @@ public sealed class MarketplaceDriver(IMarketplaceEndpoint factory)
     public static async Task<ContractResponse> SubscribeAsync(Party buyer, string offeringId, string purpose) =>
         await Ok<ContractResponse>(await buyer.Client.PostAsJsonAsync($"/api/v1/offerings/{offeringId}/contracts", new { purpose }), HttpStatusCode.Created);
 
+    /// <summary>Lists and publishes the provider's public offering of <paramref name="datasetId"/>: ¥2 a record, for research, approved automatically.</summary>
+    public static async Task<string> PublishedOfferingAsync(Party provider, string datasetId, string? offeringId = null)
+    {
+        offeringId ??= UniqueId("off");
+        await CreateOfferingAsync(provider, new
+        {
+            id = offeringId,
+            datasetId,
+            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
+            policy = new { purposes = new[] { "research" } },
+            visibility = "public",
+            buyers = Array.Empty<string>(),
+            approval = "automatic",
+        });
+        await PublishAsync(provider, offeringId);
+        return offeringId;
+    }
+
     /// <summary>A provider with a listed offering of a bus-stop dataset holding <paramref name="records"/> records.</summary>
     public async Task<Listing> ListedOfferingAsync(int records, object? pricing = null, object? policy = null,
         string approval = "automatic", string cls = "private", string visibility = "public", string[]? buyers = null, bool? preview = null)

@@ -148,18 +148,9 @@ public sealed class MarketplaceCluster : IAsyncLifetime
         await MarketplaceDriver.Ok<System.Text.Json.JsonElement>(
             await provider.Client.PostAsJsonAsync("/api/v1/datasets", MarketplaceDriver.BusStopsDataset(datasetId, "private")), HttpStatusCode.Created);
         await MarketplaceDriver.UploadCsvAsync(provider, datasetId, MarketplaceDriver.BusStopsCsv(50));
-        var offering = await MarketplaceDriver.CreateOfferingAsync(provider, new
-        {
-            id = MarketplaceDriver.UniqueId("off"),
-            datasetId,
-            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
-            policy = new { purposes = new[] { "research" } },
-            visibility = "public",
-            approval = "automatic",
-        });
-        await MarketplaceDriver.PublishAsync(provider, offering.Id);
+        var offeringId = await MarketplaceDriver.PublishedOfferingAsync(provider, datasetId);
         var buyer = new Party("buyer", buyerKey, Hosts[^1].Client(buyerKey));
-        var contract = await MarketplaceDriver.SubscribeAsync(buyer, offering.Id, "research");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, offeringId, "research");
         return (buyerKey, contract.Id);
     }
 

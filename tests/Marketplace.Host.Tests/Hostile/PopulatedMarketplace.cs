@@ -314,24 +314,9 @@ public sealed class PopulatedMarketplace
         var offeringIds = Enumerable.Range(0, offerings).Select(_ => MarketplaceDriver.UniqueId("off")).ToArray();
         foreach (var offeringId in offeringIds)
         {
-            await ListOfferingAsync(provider, datasetId, offeringId);
+            await MarketplaceDriver.PublishedOfferingAsync(provider, datasetId, offeringId);
         }
         return (datasetId, revision.RevisionId, offeringIds);
-    }
-
-    private static async Task ListOfferingAsync(Party provider, string datasetId, string offeringId)
-    {
-        await MarketplaceDriver.CreateOfferingAsync(provider, new
-        {
-            id = offeringId,
-            datasetId,
-            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
-            policy = new { purposes = new[] { "research" } },
-            visibility = "public",
-            buyers = Array.Empty<string>(),
-            approval = "automatic",
-        });
-        await MarketplaceDriver.PublishAsync(provider, offeringId);
     }
 
     /// <summary>Subscribes <paramref name="buyer"/> and returns the new contract (201 asserted).</summary>

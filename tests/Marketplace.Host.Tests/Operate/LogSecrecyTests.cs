@@ -87,18 +87,7 @@ public sealed class LogSecrecyTests : IAsyncLifetime
         var datasetId = MarketplaceDriver.UniqueId("ds");
         await driver.CreateDatasetAsync(provider, MarketplaceDriver.BusStopsDataset(datasetId, "private"));
         await MarketplaceDriver.UploadCsvAsync(provider, datasetId, $"stop_id,name,district,lat\nS1,{recordValue},east,35.1\n");
-        var offeringId = MarketplaceDriver.UniqueId("off");
-        await MarketplaceDriver.CreateOfferingAsync(provider, new
-        {
-            id = offeringId,
-            datasetId,
-            pricing = new { model = "per-unit", currency = "JPY", amount = 2, unit = "record" },
-            policy = new { purposes = new[] { "research" } },
-            visibility = "public",
-            buyers = Array.Empty<string>(),
-            approval = "automatic",
-        });
-        await MarketplaceDriver.PublishAsync(provider, offeringId);
+        var offeringId = await MarketplaceDriver.PublishedOfferingAsync(provider, datasetId);
         return (await MarketplaceDriver.SubscribeAsync(buyer, offeringId, "research")).Id;
     }
 }
