@@ -229,6 +229,7 @@ public static class MarketplaceApp
         app.MapOfferingEndpoints();
         app.MapCatalogEndpoints();
         app.MapDownloadEndpoints();
+        Marketplace.Host.Features.Ckan.CkanEndpoints.MapCkanEndpoints(app); // h5 (issue 12): CKAN API
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapAggregateEndpoints();

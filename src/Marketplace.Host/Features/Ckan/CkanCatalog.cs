@@ -1,0 +1,436 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Marketplace.Application.Catalog;
+using Marketplace.Domain;
+
+namespace Marketplace.Host.Features.Ckan;
+
+/// <summary>CKAN's answer envelope (ckan/views/api.py): <c>help</c>, <c>success</c>, and <c>result</c> or <c>error</c>.</summary>
+public sealed record CkanEnvelope(
+    [property: JsonPropertyName("help")] string Help,
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("result"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Result = null,
+    [property: JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CkanErrorBody? Error = null);
+
+/// <summary>CKAN's error: <c>__type</c> is "Not Found Error", "Validation Error" and so on.</summary>
+public sealed record CkanErrorBody(
+    [property: JsonPropertyName("__type")] string Type,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>A request CKAN would refuse: the status and error CKAN answers it with.</summary>
+public sealed class CkanRefusal(int status, string type, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Type { get; } = type;
+
+    public static CkanRefusal NotFound(string message) => new(404, "Not Found Error", message);
+
+    public static CkanRefusal Invalid(string message) => new(409, "Validation Error", message);
+}
+
+public sealed record CkanTag(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("vocabulary_id")] string? VocabularyId);
+
+/// <summary>An organization or group dict (ckan/lib/dictization/model_dictize.py group_dictize).</summary>
+public sealed record CkanGroup(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("is_organization")] bool IsOrganization,
+    [property: JsonPropertyName("approval_status")] string ApprovalStatus,
+    [property: JsonPropertyName("image_url")] string ImageUrl,
+    [property: JsonPropertyName("image_display_url")] string ImageDisplayUrl,
+    [property: JsonPropertyName("created")] string? Created,
+    [property: JsonPropertyName("package_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PackageCount = null);
+
+public sealed record CkanResource(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("package_id")] string PackageId,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("format")] string Format,
+    [property: JsonPropertyName("mimetype")] string? Mimetype,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("position")] int Position,
+    [property: JsonPropertyName("created")] string Created,
+    [property: JsonPropertyName("last_modified")] string LastModified,
+    [property: JsonPropertyName("url_type")] string? UrlType,
+    [property: JsonPropertyName("resource_type")] string? ResourceType);
+
+public sealed record CkanExtra(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("value")] string Value);
+
+/// <summary>A package dict as package_show answers it (ckan/lib/dictization/model_dictize.py package_dictize).</summary>
+public sealed record CkanPackage(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("notes")] string Notes,
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("author")] string Author,
+    [property: JsonPropertyName("author_email")] string? AuthorEmail,
+    [property: JsonPropertyName("maintainer")] string Maintainer,
+    [property: JsonPropertyName("maintainer_email")] string? MaintainerEmail,
+    [property: JsonPropertyName("version")] string? Version,
+    [property: JsonPropertyName("license_id")] string LicenseId,
+    [property: JsonPropertyName("license_title")] string LicenseTitle,
+    [property: JsonPropertyName("isopen")] bool IsOpen,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("private")] bool Private,
+    [property: JsonPropertyName("owner_org")] string OwnerOrg,
+    [property: JsonPropertyName("organization")] CkanGroup Organization,
+    [property: JsonPropertyName("tags")] IReadOnlyList<CkanTag> Tags,
+    [property: JsonPropertyName("groups")] IReadOnlyList<CkanGroup> Groups,
+    [property: JsonPropertyName("resources")] IReadOnlyList<CkanResource> Resources,
+    [property: JsonPropertyName("extras")] IReadOnlyList<CkanExtra> Extras,
+    [property: JsonPropertyName("num_resources")] int NumResources,
+    [property: JsonPropertyName("num_tags")] int NumTags,
+    [property: JsonPropertyName("metadata_created")] string MetadataCreated,
+    [property: JsonPropertyName("metadata_modified")] string MetadataModified,
+    [property: JsonPropertyName("relationships_as_object")] IReadOnlyList<object> RelationshipsAsObject,
+    [property: JsonPropertyName("relationships_as_subject")] IReadOnlyList<object> RelationshipsAsSubject);
+
+public sealed record CkanFacetItem(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("count")] long Count);
+
+public sealed record CkanSearchFacet(
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("items")] IReadOnlyList<CkanFacetItem> Items);
+
+/// <summary>package_search's result (ckan/logic/action/get.py package_search).</summary>
+public sealed record CkanSearchResult(
+    [property: JsonPropertyName("count")] long Count,
+    [property: JsonPropertyName("sort")] string Sort,
+    [property: JsonPropertyName("facets")] IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Facets,
+    [property: JsonPropertyName("search_facets")] IReadOnlyDictionary<string, CkanSearchFacet> SearchFacets,
+    [property: JsonPropertyName("results")] IReadOnlyList<CkanPackage> Results);
+
+/// <summary>A package_search as asked: filters from <c>fq</c>, paging and order.</summary>
+public sealed record CkanQuery(
+    string? Text,
+    IReadOnlyList<KeyValuePair<string, string>> Filters,
+    int Rows,
+    int Start,
+    string Sort,
+    IReadOnlyList<string> FacetFields);
+
+/// <summary>
+/// The marketplace's catalog in CKAN's shapes: an offering visible to everyone is a package (its dataset's tags,
+/// themes as groups, its provider as organization), its open-data download or brokered API its resources.
+/// Which offerings those are is decided by <see cref="CatalogBrowsing"/> (as an anonymous visitor sees them) and
+/// which download is <see cref="OpenDataDownloads.IsDownloadable"/>; this class only translates.
+/// </summary>
+public static class CkanCatalog
+{
+    public const int DefaultRows = 10;
+    public const int MaxRows = 1000;
+    public const string DefaultSort = "score desc, metadata_modified desc";
+
+    /// <summary>The fq fields package_search filters on.</summary>
+    public static readonly IReadOnlyList<string> FilterFields = ["organization", "tags", "groups", "res_format", "license_id", "name", "id"];
+
+    /// <summary>CKAN's default facet fields (search.facets in ckan/config/config_declaration.yaml).</summary>
+    public static readonly IReadOnlyList<string> DefaultFacetFields = ["organization", "groups", "tags", "res_format", "license_id"];
+
+    /// <summary>CKAN's timestamp format: UTC without an offset, microseconds.</summary>
+    public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+
+    public static CkanGroup Organization(string providerId, string providerName, long? packageCount = null) =>
+        new(providerId, providerId, providerName, providerName, "", "organization", "active", true, "approved", "", "", null, packageCount);
+
+    public static CkanGroup Group(string theme, long? packageCount = null) =>
+        new(theme, theme, theme, theme, "", "group", "active", false, "approved", "", "", null, packageCount);
+
+    public static CkanTag Tag(string keyword) => new(keyword, keyword, keyword, "active", null);
+
+    /// <summary>The package of an offering visible to everyone; <paramref name="baseUrl"/> is the host's own, without a trailing slash.</summary>
+    public static CkanPackage Package(CatalogEntry entry, string baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var offering = entry.Offering;
+        var metadata = entry.Dataset?.Definition.Metadata;
+        var licence = metadata?.Licence ?? "";
+        var tags = (metadata?.Keywords ?? []).Distinct(StringComparer.Ordinal).Select(Tag).ToList();
+        var groups = (metadata?.Themes ?? []).Distinct(StringComparer.Ordinal).Select(t => Group(t)).ToList();
+        var resources = Resources(entry, baseUrl);
+        var organization = Organization(offering.ProviderId, entry.ProviderName);
+        return new CkanPackage(
+            Id: offering.Id,
+            Name: offering.Id,
+            Title: offering.Definition.Title,
+            Notes: offering.Definition.Description,
+            Url: $"{baseUrl}/offerings/{offering.Id}",
+            Author: metadata?.Publisher is { Length: > 0 } publisher ? publisher : entry.ProviderName,
+            AuthorEmail: null,
+            Maintainer: entry.ProviderName,
+            MaintainerEmail: null,
+            Version: entry.Dataset?.CurrentRevision?.RevisionId,
+            LicenseId: licence,
+            LicenseTitle: licence,
+            IsOpen: OpenDataDownloads.IsOpenLicence(licence),
+            State: "active",
+            Type: "dataset",
+            Private: false,
+            OwnerOrg: offering.ProviderId,
+            Organization: organization,
+            Tags: tags,
+            Groups: groups,
+            Resources: resources,
+            Extras: [new("dataset_class", WireNames.Of(offering.DatasetClass)), new("dataset_id", offering.Definition.DatasetId)],
+            NumResources: resources.Count,
+            NumTags: tags.Count,
+            MetadataCreated: Timestamp(offering.CreatedAt),
+            MetadataModified: Timestamp(offering.UpdatedAt),
+            RelationshipsAsObject: [],
+            RelationshipsAsSubject: []);
+    }
+
+    /// <summary>
+    /// Open data downloads as CSV and JSON Lines; any other offering that is not of personal data is reached through
+    /// the brokered API under a contract; personal data never has a resource.
+    /// </summary>
+    public static IReadOnlyList<CkanResource> Resources(CatalogEntry entry, string baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var offering = entry.Offering;
+        var created = Timestamp(offering.CreatedAt);
+        var modified = Timestamp(offering.UpdatedAt);
+        if (offering.DatasetClass == DatasetClass.Personal || entry.Dataset?.Definition.Class == DatasetClass.Personal)
+        {
+            return [];
+        }
+        if (OpenDataDownloads.IsDownloadable(entry))
+        {
+            var download = $"{baseUrl}/api/v1/offerings/{offering.Id}/download";
+            return
+            [
+                new($"{offering.Id}-csv", offering.Id, $"{offering.Definition.Title} (CSV)", "The whole current revision as CSV, without a key.",
+                    $"{download}?format=csv", "CSV", "text/csv", "active", 0, created, modified, null, "file"),
+                new($"{offering.Id}-jsonl", offering.Id, $"{offering.Definition.Title} (JSON Lines)", "The whole current revision as JSON Lines, without a key.",
+                    $"{download}?format=jsonl", "JSONL", "application/jsonl", "active", 1, created, modified, null, "file"),
+            ];
+        }
+        return
+        [
+            new($"{offering.Id}-api", offering.Id, $"{offering.Definition.Title} (API)",
+                "Brokered, metered API: subscribe to the offering, then read its records at /api/v1/contracts/{contractId}/records with your key.",
+                $"{baseUrl}/api/v1/offerings/{offering.Id}", "API", "application/json", "active", 0, created, modified, null, "api"),
+        ];
+    }
+
+    /// <summary>Reads package_search's parameters as CKAN does; a value CKAN would refuse throws a <see cref="CkanRefusal"/>.</summary>
+    public static CkanQuery Query(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields)
+    {
+        ArgumentNullException.ThrowIfNull(facetFields);
+        var rowCount = ParseCount(rows, "rows", DefaultRows);
+        if (rowCount > MaxRows)
+        {
+            rowCount = MaxRows; // CKAN caps rows at ckan.search.rows_max rather than refusing.
+        }
+        var text = string.IsNullOrWhiteSpace(q) || q.Trim() == "*:*" ? null : q.Trim();
+        var facets = facetFields.SelectMany(ParseFacetFields).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var field in facets)
+        {
+            if (!DefaultFacetFields.Contains(field, StringComparer.Ordinal))
+            {
+                throw CkanRefusal.Invalid($"facet.field '{field}' is not one of: {string.Join(", ", DefaultFacetFields)}.");
+            }
+        }
+        return new CkanQuery(text, ParseFilters(fq), rowCount, ParseCount(start, "start", 0), ParseSort(sort), facets);
+    }
+
+    private static int ParseCount(string? value, string name, int fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : throw CkanRefusal.Invalid($"'{name}' must be a natural number.");
+    }
+
+    private static IEnumerable<string> ParseFacetFields(string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.StartsWith('['))
+        {
+            // CKAN's documented form is a JSON list: facet.field=["organization","tags"].
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<string[]>(trimmed) ?? [];
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                throw CkanRefusal.Invalid("facet.field must be a JSON list of field names, such as [\"organization\",\"tags\"].");
+            }
+        }
+        return trimmed.Length == 0 ? [] : [trimmed];
+    }
+
+    private static readonly string[] SortFields = ["score", "metadata_modified", "metadata_created", "title_string", "name"];
+
+    private static string ParseSort(string? sort)
+    {
+        if (string.IsNullOrWhiteSpace(sort))
+        {
+            return DefaultSort;
+        }
+        var clauses = sort.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var clause in clauses)
+        {
+            var parts = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2 || !SortFields.Contains(parts[0], StringComparer.Ordinal) || parts[1] is not ("asc" or "desc"))
+            {
+                throw CkanRefusal.Invalid($"Cannot sort by '{clause}': use <field> asc|desc with a field of {string.Join(", ", SortFields)}.");
+            }
+        }
+        return clauses.Length == 0 ? DefaultSort : string.Join(", ", clauses);
+    }
+
+    /// <summary>fq as <c>field:value</c> or <c>field:"a value"</c> terms separated by spaces (optionally joined by AND).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ParseFilters(string? fq)
+    {
+        var filters = new List<KeyValuePair<string, string>>();
+        if (string.IsNullOrWhiteSpace(fq))
+        {
+            return filters;
+        }
+        var i = 0;
+        while (i < fq.Length)
+        {
+            while (i < fq.Length && (char.IsWhiteSpace(fq[i]) || fq[i] == '+'))
+            {
+                i++;
+            }
+            if (i >= fq.Length)
+            {
+                break;
+            }
+            var colon = fq.IndexOf(':', i);
+            if (fq.AsSpan(i).StartsWith("AND ", StringComparison.Ordinal))
+            {
+                i += 4;
+                continue;
+            }
+            if (colon < 0)
+            {
+                throw CkanRefusal.Invalid($"fq must be field:value terms; '{fq[i..]}' has no field.");
+            }
+            var field = fq[i..colon].Trim();
+            if (!FilterFields.Contains(field, StringComparer.Ordinal))
+            {
+                throw CkanRefusal.Invalid($"fq field '{field}' is not one of: {string.Join(", ", FilterFields)}.");
+            }
+            i = colon + 1;
+            string value;
+            if (i < fq.Length && fq[i] == '"')
+            {
+                var close = fq.IndexOf('"', i + 1);
+                if (close < 0)
+                {
+                    throw CkanRefusal.Invalid($"fq value of '{field}' has an unclosed quote.");
+                }
+                value = fq[(i + 1)..close];
+                i = close + 1;
+            }
+            else
+            {
+                var end = i;
+                while (end < fq.Length && !char.IsWhiteSpace(fq[end]))
+                {
+                    end++;
+                }
+                value = fq[i..end];
+                i = end;
+            }
+            filters.Add(new(field, value));
+        }
+        return filters;
+    }
+
+    private static IEnumerable<string> ValuesOf(CkanPackage package, string field) => field switch
+    {
+        "organization" => [package.Organization.Name],
+        "tags" => package.Tags.Select(t => t.Name),
+        "groups" => package.Groups.Select(g => g.Name),
+        "res_format" => package.Resources.Select(r => r.Format).Distinct(StringComparer.Ordinal),
+        "license_id" => [package.LicenseId],
+        "name" => [package.Name],
+        "id" => [package.Id],
+        _ => [],
+    };
+
+    /// <summary>
+    /// package_search over the packages <paramref name="matches"/> (in the catalog's relevance order for the search text):
+    /// fq filters, facet counts over every match, the order asked, and the page from <c>start</c>.
+    /// </summary>
+    public static CkanSearchResult Search(IReadOnlyList<CkanPackage> matches, CkanQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        ArgumentNullException.ThrowIfNull(query);
+        var filtered = matches
+            .Where(p => query.Filters.All(f => ValuesOf(p, f.Key).Contains(f.Value, StringComparer.OrdinalIgnoreCase)))
+            .ToList();
+        var rank = filtered.Select((p, index) => (p.Id, index)).ToDictionary(x => x.Id, x => x.index, StringComparer.Ordinal);
+        var comparisons = query.Sort.Split(", ").Select(clause =>
+        {
+            var parts = clause.Split(' ');
+            var sign = parts[1] == "desc" ? -1 : 1;
+            return parts[0] switch
+            {
+                // The catalog answered in relevance order already: best first, whichever way score is asked.
+                "score" => (Comparison<CkanPackage>)((a, b) => rank[a.Id].CompareTo(rank[b.Id])),
+                "metadata_modified" => (a, b) => sign * string.CompareOrdinal(a.MetadataModified, b.MetadataModified),
+                "metadata_created" => (a, b) => sign * string.CompareOrdinal(a.MetadataCreated, b.MetadataCreated),
+                "title_string" => (a, b) => sign * StringComparer.OrdinalIgnoreCase.Compare(a.Title, b.Title),
+                _ => (a, b) => sign * string.CompareOrdinal(a.Name, b.Name),
+            };
+        }).ToList();
+        var ordered = filtered.ToList();
+        ordered.Sort((a, b) =>
+        {
+            foreach (var comparison in comparisons)
+            {
+                var order = comparison(a, b);
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+            return rank[a.Id].CompareTo(rank[b.Id]);
+        });
+        var page = ordered.Skip(query.Start).Take(query.Rows).ToList();
+
+        var facets = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
+        var searchFacets = new Dictionary<string, CkanSearchFacet>(StringComparer.Ordinal);
+        foreach (var field in query.FacetFields)
+        {
+            var counts = filtered.SelectMany(p => ValuesOf(p, field).Distinct(StringComparer.Ordinal))
+                .GroupBy(v => v, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .ToList();
+            facets[field] = counts.ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+            var names = field == "organization"
+                ? filtered.Select(p => p.Organization).DistinctBy(o => o.Name).ToDictionary(o => o.Name, o => o.Title, StringComparer.Ordinal)
+                : null;
+            searchFacets[field] = new CkanSearchFacet(field,
+                [.. counts.Select(g => new CkanFacetItem(g.Key, names?.GetValueOrDefault(g.Key) ?? g.Key, g.Count()))]);
+        }
+        return new CkanSearchResult(filtered.Count, query.Sort, facets, searchFacets, page);
+    }
+}

@@ -1,0 +1,156 @@
+using Marketplace.Application.Catalog;
+using Marketplace.Domain;
+using Marketplace.Host.Auth;
+using Marketplace.Storage;
+
+namespace Marketplace.Host.Features.Ckan;
+
+/// <summary>
+/// A CKAN-compatible read API (CKAN's Action API, version 3) over what everyone may see, so CKAN clients and
+/// harvesters read the catalog. It answers in CKAN's envelope and CKAN's error format, not ProblemDetails, because
+/// that is what those clients parse. The shapes are <see cref="CkanCatalog"/>'s; these handlers only translate HTTP.
+/// </summary>
+public static class CkanEndpoints
+{
+    public const string Tag = "CKAN";
+
+    public static IEndpointRouteBuilder MapCkanEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/3/action").WithTags(Tag).RequireAuthorization(Policies.AnyoneOrValidKey);
+        Declare(group.MapGet("/package_list", PackageList), "CkanPackageList", "CKAN package_list: the names of every package (offering visible to everyone).");
+        Declare(group.MapGet("/package_show", PackageShow), "CkanPackageShow", "CKAN package_show: one package by id or name.");
+        Declare(group.MapGet("/package_search", PackageSearch), "CkanPackageSearch", "CKAN package_search: q, fq, rows, start, sort, facet.field.");
+        Declare(group.MapGet("/organization_list", OrganizationList), "CkanOrganizationList", "CKAN organization_list: providers with a package; all_fields=true for their dicts.");
+        Declare(group.MapGet("/organization_show", OrganizationShow), "CkanOrganizationShow", "CKAN organization_show: one provider by id.");
+        Declare(group.MapGet("/group_list", GroupList), "CkanGroupList", "CKAN group_list: the themes of the packages; all_fields=true for their dicts.");
+        Declare(group.MapGet("/tag_list", TagList), "CkanTagList", "CKAN tag_list: the keywords of the packages.");
+        Declare(group.MapGet("/status_show", StatusShow), "CkanStatusShow", "CKAN status_show: the site and the CKAN API version it speaks.");
+        return app;
+    }
+
+    private static void Declare(RouteHandlerBuilder endpoint, string name, string summary) =>
+        endpoint.WithName(name).WithSummary(summary)
+            .Produces<CkanEnvelope>(200).Produces<CkanEnvelope>(404).Produces<CkanEnvelope>(409);
+
+    /// <summary>The CKAN version whose API this one follows (status_show's ckan_version).</summary>
+    public const string CkanVersion = "2.10.4";
+
+    private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+
+    /// <summary>Runs an action and answers it in CKAN's envelope; refusals answer CKAN's error with CKAN's status.</summary>
+    private static async Task<IResult> Answer(HttpContext http, string action, Func<Task<object>> run)
+    {
+        var help = $"{BaseUrl(http)}/api/3/action/help_show?name={action}";
+        try
+        {
+            return Results.Json(new CkanEnvelope(help, true, await run()));
+        }
+        catch (CkanRefusal refusal)
+        {
+            return Results.Json(new CkanEnvelope(help, false, Error: new CkanErrorBody(refusal.Type, refusal.Message)), statusCode: refusal.Status);
+        }
+        catch (DomainException e)
+        {
+            var notFound = e.Kind == ErrorKind.NotFound;
+            return Results.Json(new CkanEnvelope(help, false, Error: new CkanErrorBody(notFound ? "Not Found Error" : "Validation Error", e.Message)),
+                statusCode: notFound ? 404 : 409);
+        }
+    }
+
+    /// <summary>Every listing an anonymous visitor finds for the text (all of them without text), in the catalog's order.</summary>
+    private static async Task<List<CatalogListing>> ListingsAsync(CatalogBrowsing catalog, string? text, CancellationToken cancellationToken)
+    {
+        var listings = new List<CatalogListing>();
+        for (var page = 1; ; page++)
+        {
+            var result = await catalog.SearchAsync(null, new CatalogSearch(Text: text, Page: page, PageSize: CatalogBrowsing.MaxPageSize), cancellationToken);
+            listings.AddRange(result.Items);
+            if (result.Items.Count < CatalogBrowsing.MaxPageSize || listings.Count >= result.Total)
+            {
+                return listings;
+            }
+        }
+    }
+
+    private static async Task<List<CkanPackage>> PackagesAsync(CatalogBrowsing catalog, IEnumerable<CatalogListing> listings, string baseUrl)
+    {
+        var entries = await Task.WhenAll(listings.Select(l => catalog.FindEntryAsync(null, l.OfferingId)));
+        return [.. entries.OfType<CatalogEntry>().Select(e => CkanCatalog.Package(e, baseUrl))];
+    }
+
+    private static string Required(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? throw CkanRefusal.Invalid($"Missing value: '{name}'.") : value.Trim();
+
+    private static bool AllFields(string? value) => value?.Trim().ToLowerInvariant() is "true" or "1" or "yes";
+
+    private static Task<IResult> PackageList(HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "package_list", async () =>
+            (await ListingsAsync(catalog, null, http.RequestAborted)).Select(l => l.OfferingId).Order(StringComparer.Ordinal).ToList());
+
+    private static Task<IResult> PackageShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "package_show", async () =>
+        {
+            var entry = await catalog.FindEntryAsync(null, Required(id, "id"))
+                ?? throw CkanRefusal.NotFound("Not found");
+            return CkanCatalog.Package(entry, BaseUrl(http));
+        });
+
+    private static Task<IResult> PackageSearch(string? q, string? fq, string? rows, string? start, string? sort, HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "package_search", async () =>
+        {
+            var query = CkanCatalog.Query(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>());
+            var listings = await ListingsAsync(catalog, query.Text, http.RequestAborted);
+            return CkanCatalog.Search(await PackagesAsync(catalog, listings, BaseUrl(http)), query);
+        });
+
+    private static Task<IResult> OrganizationList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "organization_list", async () =>
+        {
+            var organizations = (await ListingsAsync(catalog, null, http.RequestAborted))
+                .GroupBy(l => l.ProviderId, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => CkanCatalog.Organization(g.Key, g.First().ProviderName, g.Count()))
+                .ToList();
+            return AllFields(all_fields) ? organizations : organizations.Select(o => o.Name).ToList();
+        });
+
+    private static Task<IResult> OrganizationShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "organization_show", async () =>
+        {
+            var wanted = Required(id, "id");
+            var theirs = (await ListingsAsync(catalog, null, http.RequestAborted))
+                .Where(l => string.Equals(l.ProviderId, wanted, StringComparison.Ordinal)).ToList();
+            return theirs.Count == 0
+                ? throw CkanRefusal.NotFound("Organization not found")
+                : CkanCatalog.Organization(wanted, theirs[0].ProviderName, theirs.Count);
+        });
+
+    private static Task<IResult> GroupList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "group_list", async () =>
+        {
+            var groups = (await ListingsAsync(catalog, null, http.RequestAborted))
+                .SelectMany(l => l.Themes.Distinct(StringComparer.Ordinal))
+                .GroupBy(t => t, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => CkanCatalog.Group(g.Key, g.Count()))
+                .ToList();
+            return AllFields(all_fields) ? groups : groups.Select(g => g.Name).ToList();
+        });
+
+    private static Task<IResult> TagList(HttpContext http, CatalogBrowsing catalog) =>
+        Answer(http, "tag_list", async () =>
+            (await ListingsAsync(catalog, null, http.RequestAborted))
+                .SelectMany(l => l.Keywords).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+
+    private static Task<IResult> StatusShow(HttpRequest request) =>
+        Answer(request.HttpContext, "status_show", () => Task.FromResult<object>(new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["site_title"] = "Data marketplace",
+            ["site_description"] = "The city's data marketplace: open data and brokered datasets.",
+            ["site_url"] = BaseUrl(request.HttpContext),
+            ["ckan_version"] = CkanVersion,
+            ["error_emails_to"] = null,
+            ["locale_default"] = "ja",
+            ["extensions"] = Array.Empty<string>(),
+        }));
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Marketplace.Host.Tests.Ckan;
+
+/// <summary>
+/// The CKAN Action API as a CKAN client reads it: CKAN's envelope, CKAN's errors and status codes, and the field
+/// names and JSON types of CKAN's documented package, resource, organization, group and tag dicts
+/// (ckan/logic/action/get.py, ckan/lib/dictization/model_dictize.py).
+/// </summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class CkanApiTests(MarketplaceFixture fixture)
+{
+    private static readonly object Free = new { model = "free", currency = "JPY" };
+
+    /// <summary>CKAN's package dict: each key package_show answers and its JSON kind.</summary>
+    private static readonly Dictionary<string, JsonValueKind> PackageFields = new()
+    {
+        ["id"] = JsonValueKind.String, ["name"] = JsonValueKind.String, ["title"] = JsonValueKind.String, ["notes"] = JsonValueKind.String,
+        ["url"] = JsonValueKind.String, ["author"] = JsonValueKind.String, ["maintainer"] = JsonValueKind.String,
+        ["license_id"] = JsonValueKind.String, ["license_title"] = JsonValueKind.String, ["isopen"] = JsonValueKind.True,
+        ["state"] = JsonValueKind.String, ["type"] = JsonValueKind.String, ["private"] = JsonValueKind.False, ["owner_org"] = JsonValueKind.String,
+        ["organization"] = JsonValueKind.Object, ["tags"] = JsonValueKind.Array, ["groups"] = JsonValueKind.Array, ["resources"] = JsonValueKind.Array,
+        ["extras"] = JsonValueKind.Array, ["num_resources"] = JsonValueKind.Number, ["num_tags"] = JsonValueKind.Number,
+        ["metadata_created"] = JsonValueKind.String, ["metadata_modified"] = JsonValueKind.String,
+        ["relationships_as_object"] = JsonValueKind.Array, ["relationships_as_subject"] = JsonValueKind.Array,
+    };
+
+    private static readonly Dictionary<string, JsonValueKind> ResourceFields = new()
+    {
+        ["id"] = JsonValueKind.String, ["package_id"] = JsonValueKind.String, ["name"] = JsonValueKind.String, ["description"] = JsonValueKind.String,
+        ["url"] = JsonValueKind.String, ["format"] = JsonValueKind.String, ["mimetype"] = JsonValueKind.String, ["state"] = JsonValueKind.String,
+        ["position"] = JsonValueKind.Number, ["created"] = JsonValueKind.String, ["last_modified"] = JsonValueKind.String,
+    };
+
+    private static readonly Dictionary<string, JsonValueKind> OrganizationFields = new()
+    {
+        ["id"] = JsonValueKind.String, ["name"] = JsonValueKind.String, ["title"] = JsonValueKind.String, ["display_name"] = JsonValueKind.String,
+        ["description"] = JsonValueKind.String, ["type"] = JsonValueKind.String, ["state"] = JsonValueKind.String,
+        ["is_organization"] = JsonValueKind.True, ["approval_status"] = JsonValueKind.String, ["image_url"] = JsonValueKind.String,
+    };
+
+    private static readonly Dictionary<string, JsonValueKind> TagFields = new()
+    {
+        ["id"] = JsonValueKind.String, ["name"] = JsonValueKind.String, ["display_name"] = JsonValueKind.String, ["state"] = JsonValueKind.String,
+    };
+
+    private static void AssertShape(JsonElement dict, Dictionary<string, JsonValueKind> fields, string what)
+    {
+        foreach (var (name, kind) in fields)
+        {
+            Assert.True(dict.TryGetProperty(name, out var value), $"{what} lacks '{name}': {dict}");
+            var actual = value.ValueKind is JsonValueKind.False ? JsonValueKind.True : value.ValueKind;
+            var expected = kind is JsonValueKind.False ? JsonValueKind.True : kind;
+            Assert.True(actual == expected, $"{what}.{name} is {value.ValueKind}, CKAN's is {kind}");
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body, string? ContentType)> GetAsync(string pathAndQuery)
+    {
+        using var anonymous = fixture.Factory.CreateClient();
+        var response = await anonymous.GetAsync(pathAndQuery);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return (response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static JsonElement Result(JsonElement body, string action)
+    {
+        Assert.True(body.GetProperty("success").GetBoolean(), body.ToString());
+        Assert.EndsWith($"/api/3/action/help_show?name={action}", body.GetProperty("help").GetString(), StringComparison.Ordinal);
+        return body.GetProperty("result");
+    }
+
+    [Fact]
+    public async Task Package_show_answers_ckans_package_resource_organization_and_tag_dicts()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(2, pricing: Free, cls: "public");
+
+        var (status, body, _) = await GetAsync($"/api/3/action/package_show?id={open.OfferingId}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var package = Result(body, "package_show");
+        AssertShape(package, PackageFields, "package");
+        AssertShape(package.GetProperty("organization"), OrganizationFields, "organization");
+        AssertShape(package.GetProperty("tags")[0], TagFields, "tag");
+        foreach (var resource in package.GetProperty("resources").EnumerateArray())
+        {
+            AssertShape(resource, ResourceFields, "resource");
+        }
+        Assert.Equal(open.OfferingId, package.GetProperty("name").GetString());
+        Assert.Equal(open.Provider.Id, package.GetProperty("organization").GetProperty("name").GetString());
+        Assert.Equal(["bus", "transport"], package.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["TRAN"], package.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task The_csv_resource_of_open_data_downloads_it()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(2, pricing: Free, cls: "public");
+        var (_, body, _) = await GetAsync($"/api/3/action/package_show?id={open.OfferingId}");
+        var csv = Result(body, "package_show").GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("format").GetString() == "CSV");
+        using var anonymous = fixture.Factory.CreateClient();
+
+        var download = await anonymous.GetAsync(new Uri(csv.GetProperty("url").GetString()!).PathAndQuery);
+
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.StartsWith("stop_id,name,district,lat", await download.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_offering_made_to_named_buyers_only_is_not_found_as_ckan_says_it()
+    {
+        var buyer = await fixture.Driver.CreatePartyAsync("buyer");
+        var privately = await fixture.Driver.ListedOfferingAsync(1, visibility: "private", buyers: [buyer.Id]);
+
+        var (status, body, contentType) = await GetAsync($"/api/3/action/package_show?id={privately.OfferingId}");
+
+        Assert.Equal((HttpStatusCode.NotFound, "application/json"), (status, contentType));
+        Assert.False(body.GetProperty("success").GetBoolean());
+        Assert.Equal("Not Found Error", body.GetProperty("error").GetProperty("__type").GetString());
+        Assert.False(body.TryGetProperty("result", out _));
+    }
+
+    [Fact]
+    public async Task Package_show_without_an_id_is_a_409_validation_error()
+    {
+        var (status, body, _) = await GetAsync("/api/3/action/package_show");
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("Validation Error", body.GetProperty("error").GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task Package_search_filters_by_organization_and_counts_facets()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+        var secondDataset = MarketplaceDriver.UniqueId("ds");
+        await fixture.Driver.CreateDatasetAsync(open.Provider, MarketplaceDriver.BusStopsDataset(secondDataset, "private"));
+        await MarketplaceDriver.UploadCsvAsync(open.Provider, secondDataset, MarketplaceDriver.BusStopsCsv(1));
+        var brokered = await MarketplaceDriver.PublishedOfferingAsync(open.Provider, secondDataset);
+
+        var (status, body, _) = await GetAsync(
+            $"/api/3/action/package_search?fq=organization:{open.Provider.Id}&sort=name%20asc&facet.field=%5B%22res_format%22%5D&rows=1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var result = Result(body, "package_search");
+        Assert.Equal(2, result.GetProperty("count").GetInt64());
+        Assert.Equal([new[] { open.OfferingId, brokered }.Min(StringComparer.Ordinal)],
+            result.GetProperty("results").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        var formats = result.GetProperty("facets").GetProperty("res_format");
+        Assert.Equal((1, 1, 1), (formats.GetProperty("CSV").GetInt64(), formats.GetProperty("JSONL").GetInt64(), formats.GetProperty("API").GetInt64()));
+        AssertShape(result.GetProperty("results")[0], PackageFields, "package");
+    }
+
+    [Fact]
+    public async Task Package_list_organization_group_and_tag_lists_name_what_everyone_sees()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+
+        var packages = Result((await GetAsync("/api/3/action/package_list")).Body, "package_list");
+        var organizations = Result((await GetAsync("/api/3/action/organization_list?all_fields=true")).Body, "organization_list");
+        var organization = Result((await GetAsync($"/api/3/action/organization_show?id={open.Provider.Id}")).Body, "organization_show");
+        var groups = Result((await GetAsync("/api/3/action/group_list")).Body, "group_list");
+        var tags = Result((await GetAsync("/api/3/action/tag_list")).Body, "tag_list");
+
+        Assert.Contains(open.OfferingId, packages.EnumerateArray().Select(p => p.GetString()));
+        var listed = organizations.EnumerateArray().Single(o => o.GetProperty("name").GetString() == open.Provider.Id);
+        AssertShape(listed, OrganizationFields, "organization");
+        Assert.Equal(1, organization.GetProperty("package_count").GetInt64());
+        Assert.Contains("TRAN", groups.EnumerateArray().Select(g => g.GetString()));
+        Assert.Contains("transport", tags.EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task Status_show_names_the_ckan_version_it_follows()
+    {
+        var status = Result((await GetAsync("/api/3/action/status_show")).Body, "status_show");
+
+        Assert.Equal("2.10.4", status.GetProperty("ckan_version").GetString());
+        Assert.Equal(JsonValueKind.Array, status.GetProperty("extensions").ValueKind);
+    }
+}
