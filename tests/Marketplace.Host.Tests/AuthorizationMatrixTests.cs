@@ -84,6 +84,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/3/action/group_list", _ => Url("/api/3/action/group_list"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/3/action/tag_list", _ => Url("/api/3/action/tag_list"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("POST", "/api/3/action/{action}", _ => Body("/api/3/action/package_search", new { q = "bus", rows = 5 }), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/3/action/status_show", _ => Url("/api/3/action/status_show"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/offerings/{id}/downloads", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}/downloads"), [Ok, Ok, 404, 403, 403]),
         new("GET", "/api/v1/catalog", _ => Url("/api/v1/catalog?q=bus"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),

@@ -22,7 +22,9 @@ public sealed class RouteIdTests(MarketplaceFixture fixture)
         HttpClient[] callers = [op, (await _driver.CreatePartyAsync("provider")).Client, (await _driver.CreatePartyAsync("buyer")).Client,
             (await _driver.CreatePartyAsync("information-bank")).Client, subject];
         var document = ApiDocument.Parse(await (await op.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync());
-        var routes = document.Operations.Where(o => o.PathParameters.Count > 0).ToList();
+        // The CKAN API's {action} is an action name, not an id: an unknown one answers CKAN's 400 "Bad Request"
+        // in CKAN's error format, not ProblemDetails (CkanApiTests covers it).
+        var routes = document.Operations.Where(o => o.PathParameters.Count > 0 && !o.PathTemplate.StartsWith("/api/3/", StringComparison.Ordinal)).ToList();
 
         foreach (var route in routes)
         {

@@ -103,6 +103,7 @@ public static class OperationDescriptions
         ["CkanOrganizationShow"] = "CKAN Action API organization_show?id=: a provider with an offering visible to everyone, as an organization dict with package_count; otherwise 404 Not Found Error.",
         ["CkanGroupList"] = "CKAN Action API group_list: the themes of offerings visible to everyone, as group names; all_fields=true answers their group dicts with package_count.",
         ["CkanTagList"] = "CKAN Action API tag_list: the keywords of offerings visible to everyone.",
+        ["CkanActionPost"] = "Any of the CKAN actions above by POST, as CKAN clients send them: the action's parameters as a JSON object body (facet.field as a JSON list). A body that is not a JSON object, or an unknown action, answers 400 {success: false, error: {__type: \"Bad Request\"}}. Open to anyone; a key that is sent must be valid.",
         ["CkanStatusShow"] = "CKAN Action API status_show: site_title, site_description, site_url, ckan_version (the CKAN API this follows), locale_default, extensions.",
     };
 

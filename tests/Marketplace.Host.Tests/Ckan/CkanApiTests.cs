@@ -179,4 +179,35 @@ public sealed class CkanApiTests(MarketplaceFixture fixture)
         Assert.Equal("2.10.4", status.GetProperty("ckan_version").GetString());
         Assert.Equal(JsonValueKind.Array, status.GetProperty("extensions").ValueKind);
     }
+
+    [Fact]
+    public async Task A_posted_json_body_is_read_as_the_actions_parameters()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+        using var anonymous = fixture.Factory.CreateClient();
+
+        var response = await anonymous.PostAsync("/api/3/action/package_search", new StringContent(
+            $"{{\"fq\": \"organization:{open.Provider.Id}\", \"rows\": 5, \"facet.field\": [\"tags\"]}}", System.Text.Encoding.UTF8, "application/json"));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = Result(body, "package_search");
+        Assert.Equal(open.OfferingId, Assert.Single(result.GetProperty("results").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(1, result.GetProperty("facets").GetProperty("tags").GetProperty("bus").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("package_search", "[1, 2]")]
+    [InlineData("package_search", "{not json")]
+    [InlineData("package_create", "{}")]
+    public async Task A_body_that_is_not_a_json_object_or_an_unknown_action_is_a_400_bad_request(string action, string json)
+    {
+        using var anonymous = fixture.Factory.CreateClient();
+
+        var response = await anonymous.PostAsync($"/api/3/action/{action}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Bad Request", body.GetProperty("error").GetProperty("__type").GetString());
+    }
 }

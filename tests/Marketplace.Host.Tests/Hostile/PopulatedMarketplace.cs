@@ -165,6 +165,7 @@ public sealed class PopulatedMarketplace
             "contracts" when operation.Method == HttpMethod.Post && operation.PathTemplate.EndsWith("/usage", StringComparison.Ordinal) => UsageContractId,
             "contracts" when operation.Method == HttpMethod.Post => ActionContractId,
             "contracts" => ContractId,
+            _ when parameter == "action" => "package_search", // h5 (issue 12): a CKAN action, POST /api/3/action/{action}
             _ when parameter == "series" => "downloads", // an evaluation series: /evaluation/{series}.csv
             _ when parameter == "period" => "2026-11", // the current billing period: it cannot close yet (the matrix closes 2026-10)
             "invoices" => $"inv-2026-11-{ContractId}",

@@ -2,6 +2,7 @@ using Marketplace.Application.Catalog;
 using Marketplace.Domain;
 using Marketplace.Host.Auth;
 using Marketplace.Storage;
+using System.Text.Json;
 
 namespace Marketplace.Host.Features.Ckan;
 
@@ -25,6 +26,8 @@ public static class CkanEndpoints
         Declare(group.MapGet("/group_list", GroupList), "CkanGroupList", "CKAN group_list: the themes of the packages; all_fields=true for their dicts.");
         Declare(group.MapGet("/tag_list", TagList), "CkanTagList", "CKAN tag_list: the keywords of the packages.");
         Declare(group.MapGet("/status_show", StatusShow), "CkanStatusShow", "CKAN status_show: the site and the CKAN API version it speaks.");
+        Declare(group.MapPost("/{action}", Post).Produces<CkanEnvelope>(400), "CkanActionPost",
+            "CKAN actions by POST with their parameters in a JSON object body, as CKAN accepts them.");
         return app;
     }
 
@@ -96,9 +99,13 @@ public static class CkanEndpoints
         });
 
     private static Task<IResult> PackageSearch(string? q, string? fq, string? rows, string? start, string? sort, HttpContext http, CatalogBrowsing catalog) =>
+        Search(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>(), http, catalog);
+
+    private static Task<IResult> Search(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields,
+        HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "package_search", async () =>
         {
-            var query = CkanCatalog.Query(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>());
+            var query = CkanCatalog.Query(q, fq, rows, start, sort, facetFields);
             var listings = await ListingsAsync(catalog, query.Text, http.RequestAborted);
             return CkanCatalog.Search(await PackagesAsync(catalog, listings, BaseUrl(http)), query);
         });
@@ -153,4 +160,77 @@ public static class CkanEndpoints
             ["locale_default"] = "ja",
             ["extensions"] = Array.Empty<string>(),
         }));
+
+    /// <summary>Largest JSON body a POSTed action reads: parameters, never data.</summary>
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// An action POSTed with a JSON object of its parameters. CKAN answers a body that is not such an object, or an
+    /// action it does not know, with 400 "Bad request".
+    /// </summary>
+    private static async Task<IResult> Post(string action, HttpContext http, CatalogBrowsing catalog)
+    {
+        var help = $"{BaseUrl(http)}/api/3/action/help_show?name={Uri.EscapeDataString(action)}";
+        IResult BadRequest(string message) =>
+            Results.Json(new CkanEnvelope(help, false, Error: new CkanErrorBody("Bad Request", $"Bad request - {message}")), statusCode: 400);
+
+        Dictionary<string, string> parameters;
+        try
+        {
+            parameters = await ReadParametersAsync(http.Request, http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return BadRequest("JSON Error: the body must be a JSON object of the action's parameters.");
+        }
+        catch (InvalidDataException)
+        {
+            return BadRequest($"JSON Error: the body is larger than {MaxBodyBytes / 1024} KB.");
+        }
+        string? Get(string name) => parameters.GetValueOrDefault(name);
+        return action switch
+        {
+            "package_list" => await PackageList(http, catalog),
+            "package_show" => await PackageShow(Get("id"), http, catalog),
+            "package_search" => await Search(Get("q"), Get("fq"), Get("rows"), Get("start"), Get("sort"),
+                Get("facet.field") is { } facets ? [facets] : [], http, catalog),
+            "organization_list" => await OrganizationList(Get("all_fields"), http, catalog),
+            "organization_show" => await OrganizationShow(Get("id"), http, catalog),
+            "group_list" => await GroupList(Get("all_fields"), http, catalog),
+            "tag_list" => await TagList(http, catalog),
+            "status_show" => await StatusShow(http.Request),
+            _ => BadRequest($"Action name not known: {(action.Length > 100 ? action[..100] : action)}"),
+        };
+    }
+
+    /// <summary>The body's JSON object as parameter values: strings as they are, anything else as its JSON text.</summary>
+    private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                throw new InvalidDataException("too large");
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+        {
+            return parameters;
+        }
+        using var json = JsonDocument.Parse(buffer.ToArray());
+        if (json.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("not an object");
+        }
+        foreach (var property in json.RootElement.EnumerateObject())
+        {
+            parameters[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+        }
+        return parameters;
+    }
 }
