@@ -144,4 +144,12 @@ public sealed class CkanCatalogTests
         Assert.Equal(3, newest.Count);
         Assert.Equal(["c"], newest.Results.Select(p => p.Name));
     }
+
+    [Fact]
+    public void Package_list_takes_everything_without_a_limit_and_refuses_a_negative_offset()
+    {
+        Assert.Equal((int.MaxValue, 0), CkanCatalog.Window(null, null));
+        Assert.Equal((5, 10), CkanCatalog.Window("5", "10"));
+        Assert.Equal(409, Assert.Throws<CkanRefusal>(() => CkanCatalog.Window(null, "-1")).Status);
+    }
 }

@@ -253,6 +253,10 @@ public static class CkanCatalog
         return new CkanQuery(text, ParseFilters(fq), rowCount, ParseCount(start, "start", 0), ParseSort(sort), facets);
     }
 
+    /// <summary>package_list's limit (all when absent) and offset; a value that is not a natural number is a validation error.</summary>
+    public static (int Take, int Skip) Window(string? limit, string? offset) =>
+        (ParseCount(limit, "limit", int.MaxValue), ParseCount(offset, "offset", 0));
+
     private static int ParseCount(string? value, string name, int fallback)
     {
         if (string.IsNullOrWhiteSpace(value))

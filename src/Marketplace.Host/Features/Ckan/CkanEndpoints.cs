@@ -86,9 +86,13 @@ public static class CkanEndpoints
 
     private static bool AllFields(string? value) => value?.Trim().ToLowerInvariant() is "true" or "1" or "yes";
 
-    private static Task<IResult> PackageList(HttpContext http, CatalogBrowsing catalog) =>
+    private static Task<IResult> PackageList(string? limit, string? offset, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "package_list", async () =>
-            (await ListingsAsync(catalog, null, http.RequestAborted)).Select(l => l.OfferingId).Order(StringComparer.Ordinal).ToList());
+        {
+            var (take, skip) = CkanCatalog.Window(limit, offset);
+            return (await ListingsAsync(catalog, null, http.RequestAborted)).Select(l => l.OfferingId).Order(StringComparer.Ordinal)
+                .Skip(skip).Take(take).ToList();
+        });
 
     private static Task<IResult> PackageShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "package_show", async () =>
@@ -190,7 +194,7 @@ public static class CkanEndpoints
         string? Get(string name) => parameters.GetValueOrDefault(name);
         return action switch
         {
-            "package_list" => await PackageList(http, catalog),
+            "package_list" => await PackageList(Get("limit"), Get("offset"), http, catalog),
             "package_show" => await PackageShow(Get("id"), http, catalog),
             "package_search" => await Search(Get("q"), Get("fq"), Get("rows"), Get("start"), Get("sort"),
                 Get("facet.field") is { } facets ? [facets] : [], http, catalog),
