@@ -229,6 +229,7 @@ public static class MarketplaceApp
         app.MapOfferingEndpoints();
         app.MapCatalogEndpoints();
         app.MapDownloadEndpoints();
+        app.MapDcatEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapAggregateEndpoints();

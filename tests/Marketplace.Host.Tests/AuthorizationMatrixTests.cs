@@ -74,6 +74,8 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("POST", "/api/v1/offerings/{id}/delist", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true)}/delist", null), [Ok, Ok, 404, 403, 403]),
         new("POST", "/api/v1/offerings/{id}/contracts", async w => ($"/api/v1/offerings/{await w.FreshOfferingAsync(publish: true, privateTo: w.OwnerBuyer.Id)}/contracts", Json(new { purpose = "research" })), [403, 403, 403, Ok, 404]),
         new("GET", "/api/v1/offerings/{id}/download", async w => ($"/api/v1/offerings/{(await w.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "public")).OfferingId}/download?format=csv", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/catalog.ttl", _ => Url("/catalog.ttl"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/catalog", _ => Url("/catalog"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/offerings/{id}/downloads", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}/downloads"), [Ok, Ok, 404, 403, 403]),
         new("GET", "/api/v1/catalog", _ => Url("/api/v1/catalog?q=bus"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/contracts/", _ => Url("/api/v1/contracts"), [Ok, Ok, Ok, Ok, Ok]),
