@@ -76,6 +76,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/offerings/{id}/download", async w => ($"/api/v1/offerings/{(await w.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "public")).OfferingId}/download?format=csv", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/catalog.ttl", _ => Url("/catalog.ttl"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/catalog", _ => Url("/catalog"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/catalog/datasets/{id}.ttl", async w => ($"/catalog/datasets/{(await w.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "public")).OfferingId}.ttl", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/offerings/{id}/downloads", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}/downloads"), [Ok, Ok, 404, 403, 403]),
         new("GET", "/api/v1/catalog", _ => Url("/api/v1/catalog?q=bus"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/contracts/", _ => Url("/api/v1/contracts"), [Ok, Ok, Ok, Ok, Ok]),

@@ -48,6 +48,25 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_listed_offering_has_its_own_dataset_document()
+    {
+        var listing = await fixture.Driver.ListedOfferingAsync(2, cls: "private");
+
+        var turtle = await fixture.Factory.CreateClient().GetStringAsync($"/catalog/datasets/{listing.OfferingId}.ttl");
+
+        Assert.Contains($"/catalog/datasets/{listing.OfferingId}> a dcat:Dataset", turtle, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_offering_not_listed_for_everyone_has_no_dataset_document()
+    {
+        var response = await fixture.Factory.CreateClient().GetAsync("/catalog/datasets/off-never-listed.ttl");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public void A_free_public_offering_under_an_open_licence_has_the_open_data_download()
     {
         var turtle = DcatCatalog.Turtle([Listing("public", free: true)], Base);

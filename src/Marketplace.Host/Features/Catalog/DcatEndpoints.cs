@@ -1,4 +1,5 @@
 using Marketplace.Application.Catalog;
+using Marketplace.Domain;
 using Marketplace.Host.Auth;
 using Marketplace.Storage;
 
@@ -15,6 +16,9 @@ public static class DcatEndpoints
         app.MapGet("/catalog", Catalog).WithName("GetDcatCatalog").WithTags("Open data")
             .WithSummary("The catalog as DCAT-AP 3 (Turtle), the same as /catalog.ttl.")
             .RequireAuthorization(Policies.AnyoneOrValidKey).Produces(200, contentType: DcatCatalog.TurtleMediaType);
+        app.MapGet("/catalog/datasets/{id}.ttl", Dataset).WithName("GetDcatDatasetTurtle").WithTags("Open data")
+            .WithSummary("One offering visible to everyone as a DCAT-AP 3 dataset (Turtle).")
+            .RequireAuthorization(Policies.AnyoneOrValidKey).Produces(200, contentType: DcatCatalog.TurtleMediaType).ProducesProblem(404);
         return app;
     }
 
@@ -22,7 +26,27 @@ public static class DcatEndpoints
     public static bool Serves(PathString path) =>
         path.Equals("/catalog.ttl", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/catalog", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<IResult> Catalog(HttpContext http, CatalogBrowsing browsing)
+    private static async Task<IResult> Catalog(HttpContext http, CatalogBrowsing browsing) =>
+        Turtle(http, await VisibleToEveryoneAsync(http, browsing));
+
+    private static async Task<IResult> Dataset(string id, HttpContext http, CatalogBrowsing browsing)
+    {
+        // Only what the anonymous catalog lists; anything else, hidden or unknown, is not found alike.
+        var listing = await browsing.FindOfferingAsync(null, id) is null
+            ? null
+            : (await VisibleToEveryoneAsync(http, browsing)).FirstOrDefault(l => l.OfferingId == id);
+        return listing is null
+            ? throw new DomainException(ErrorCodes.OfferingNotFound, $"No offering '{id}' is listed for everyone.")
+            : Turtle(http, [listing]);
+    }
+
+    private static IResult Turtle(HttpContext http, IReadOnlyList<CatalogListing> listings)
+    {
+        var baseUri = new Uri($"{http.Request.Scheme}://{http.Request.Host}/");
+        return Results.Text(DcatCatalog.Turtle(listings, baseUri), DcatCatalog.TurtleMediaType + "; charset=utf-8");
+    }
+
+    private static async Task<IReadOnlyList<CatalogListing>> VisibleToEveryoneAsync(HttpContext http, CatalogBrowsing browsing)
     {
         var listings = new List<CatalogListing>();
         for (var page = 1; ; page++)
@@ -34,7 +58,6 @@ public static class DcatEndpoints
                 break;
             }
         }
-        var baseUri = new Uri($"{http.Request.Scheme}://{http.Request.Host}/");
-        return Results.Text(DcatCatalog.Turtle(listings, baseUri), DcatCatalog.TurtleMediaType + "; charset=utf-8");
+        return listings;
     }
 }
