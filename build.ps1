@@ -98,6 +98,7 @@ function Get-TrxCounts([string] $ResultsDir) {
 function Invoke-Test {
     Invoke-Build
     Install-OpenApiLint # the OpenAPI lint runs as a test (OpenApiLintTests)
+    Install-NpmTool -Name 'shacl-validator' # DcatCatalogTests validates /catalog.ttl with it
     Install-Chromium # the browser tests drive it (tests/Marketplace.Web.Tests)
     Install-Redis # the cluster tests start it (tests/Marketplace.Host.Tests/Cluster)
     Install-Promtool # the scrape test lints /metrics with it (ScrapeLintTests)

@@ -230,6 +230,7 @@ public static class MarketplaceApp
         app.MapCatalogEndpoints();
         app.MapDownloadEndpoints();
         Marketplace.Host.Features.Ckan.CkanEndpoints.MapCkanEndpoints(app); // h5 (issue 12): CKAN API
+        app.MapDcatEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapAggregateEndpoints();

@@ -67,7 +67,8 @@ public static class WebPages
 
     public static bool IsPagePath(PathString path) =>
         !(path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/scalar")
-            || path.StartsWithSegments("/health") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/.well-known"));
+            || path.StartsWithSegments("/health") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/.well-known")
+            || Features.Catalog.DcatEndpoints.Serves(path));
 
     /// <summary>
     /// Inside the API's exception handler and status code pages: for page requests, the culture, and the error

@@ -157,6 +157,7 @@ public sealed class PopulatedMarketplace
             "datasets" => DatasetId,
             "revisions" => RevisionId,
             "offerings" => OfferingId,
+            "" when operation.PathTemplate.StartsWith("/catalog/datasets/", StringComparison.Ordinal) => OfferingId, // DCAT: /catalog/datasets/{id}.ttl
             "keys" => SpareKeyPrefix,
             "people" => SparePerson,
             "parties" when ChangesStanding(operation) => Spare.Id,
@@ -196,6 +197,7 @@ public sealed class PopulatedMarketplace
             "datasets" => OtherDatasetId,
             "revisions" => OtherRevisionId,
             "offerings" => OtherOfferingId,
+            "" when operation.PathTemplate.StartsWith("/catalog/datasets/", StringComparison.Ordinal) => OtherOfferingId,
             "keys" => OtherProvider.Key.Split('_')[1],
             "people" => OtherPerson,
             "parties" => OtherProvider.Id,
