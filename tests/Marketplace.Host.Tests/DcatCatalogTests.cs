@@ -16,6 +16,7 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
 {
     private static readonly string Root = HostProcess.FindRepositoryRoot(AppContext.BaseDirectory);
     private static readonly string ValidatorDirectory = Path.Combine(Root, "tools", "shacl-validator");
+    private static readonly NodeTool Validator = new(ValidatorDirectory, "the SHACL validation");
     private static readonly Uri Base = new("https://market.example/");
 
     private static CatalogListing Listing(string cls, bool free = false, string licence = "CC-BY-4.0", string title = "Bus stops") =>
@@ -35,8 +36,8 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         await File.WriteAllTextAsync(data, await response.Content.ReadAsStringAsync());
         try
         {
-            await EnsureValidatorInstalledAsync();
-            var (exit, output, errors) = await RunAsync("node",
+            await Validator.EnsureInstalledAsync("rdf-validate-shacl");
+            var (exit, output, errors) = await Validator.RunAsync("node",
                 [Path.Combine(ValidatorDirectory, "validate.mjs"), data, Path.Combine(Root, "tests", "Marketplace.Host.Tests", "Conformance", "dcat-ap-3.0.0-SHACL.ttl")]);
 
             Assert.True(exit == 0 && output.Contains("violations: 0", StringComparison.Ordinal), $"SHACL exit {exit}:\n{output}\n{errors}");
@@ -112,41 +113,5 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
     public void Iris_percent_encode_what_turtle_forbids_in_them()
     {
         Assert.Equal("<http://x/a%20b%3Ec>", DcatCatalog.Iri("http://x/a b>c"));
-    }
-
-    private static async Task EnsureValidatorInstalledAsync()
-    {
-        if (Directory.Exists(Path.Combine(ValidatorDirectory, "node_modules", "rdf-validate-shacl")))
-        {
-            return;
-        }
-        var (exit, output, errors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"]);
-        Assert.True(exit == 0, $"npm ci in {ValidatorDirectory} failed ({exit}):\n{output}\n{errors}");
-    }
-
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = ValidatorDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"'{program}' could not be started: the SHACL validation needs Node.js 20+ and npm on PATH.", e);
-        }
-        using (process)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output, await errors);
-        }
     }
 }

@@ -15,6 +15,8 @@ public sealed class OpenApiLintTests(MarketplaceFixture fixture)
     private static readonly string LintDirectory =
         Path.Combine(HostProcess.FindRepositoryRoot(AppContext.BaseDirectory), "tools", "openapi-lint");
 
+    private static readonly NodeTool Lint = new(LintDirectory, "the OpenAPI lint");
+
     [Fact]
     public async Task The_openapi_document_passes_spectral_oas_with_no_problem_at_all()
     {
@@ -22,8 +24,8 @@ public sealed class OpenApiLintTests(MarketplaceFixture fixture)
         await File.WriteAllTextAsync(document, await fixture.Factory.CreateClient().GetStringAsync("/openapi/v1.json"));
         try
         {
-            await EnsureSpectralInstalledAsync();
-            var (exit, output, errors) = await RunAsync("node",
+            await Lint.EnsureInstalledAsync("@stoplight", "spectral-cli");
+            var (exit, output, errors) = await Lint.RunAsync("node",
                 [Path.Combine(LintDirectory, "node_modules", "@stoplight", "spectral-cli", "dist", "index.js"),
                  "lint", "--ruleset", Path.Combine(LintDirectory, ".spectral.yaml"), "--format", "json", "--fail-severity", "hint", "--quiet", document]);
 
@@ -58,41 +60,5 @@ public sealed class OpenApiLintTests(MarketplaceFixture fixture)
                     $"{o.Name} declares its {status} as problem+json");
             }
         });
-    }
-
-    private static async Task EnsureSpectralInstalledAsync()
-    {
-        if (Directory.Exists(Path.Combine(LintDirectory, "node_modules", "@stoplight", "spectral-cli")))
-        {
-            return;
-        }
-        var (exit, output, errors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"]);
-        Assert.True(exit == 0, $"npm ci in {LintDirectory} failed ({exit}):\n{output}\n{errors}");
-    }
-
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = LintDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"'{program}' could not be started: the OpenAPI lint needs Node.js 20+ and npm on PATH.", e);
-        }
-        using (process)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output, await errors);
-        }
     }
 }
