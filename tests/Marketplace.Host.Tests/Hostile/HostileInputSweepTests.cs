@@ -13,10 +13,11 @@ namespace Marketplace.Host.Tests.Hostile;
 public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutputHelper output) : IClassFixture<MarketplaceFixture>
 {
     /// <summary>
-    /// A safety bound on one request, not a benchmark: it catches an input whose cost blows up (seconds to minutes).
-    /// A quiet 2-core machine answers these in milliseconds; with several builds beside the suite, a 1 MB field took 2.4 s.
+    /// A safety bound on one request, not a benchmark: it catches an input that hangs the host or whose cost blows up
+    /// to tens of seconds. Speed targets live in the benchmarks: on a 2-core CI machine running the browser suite
+    /// beside this one, valid requests have stalled 5-7 s at once (a machine-wide pause, not the input).
     /// </summary>
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
 
     /// <summary>Callers the operation refuses outright (401/403) get a sample of the body mutations, not all of them.</summary>
     private const int RefusedCallerSample = 8;
