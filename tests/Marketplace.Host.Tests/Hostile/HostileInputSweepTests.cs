@@ -45,6 +45,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
         var sent = 0;
         var slowest = (Elapsed: TimeSpan.Zero, Request: "");
         var clock = Stopwatch.StartNew();
+        using var stalls = new RuntimeStallProbe();
 
         async Task<(HttpStatusCode Status, string Body)> SendAsync(ApiOperation operation, Visitor caller, HostileCase hostile)
         {
@@ -114,12 +115,13 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
         }
 
         output.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:F1} s; the slowest took {slowest.Elapsed.TotalMilliseconds:F0} ms ({slowest.Request}); {findings.Count} findings.");
+        output.WriteLine(stalls.Describe());
         foreach (var finding in findings)
         {
             output.WriteLine(finding);
         }
         var fixedMeanwhile = KnownIssues.Keys.Except(stillKnown).ToList();
-        Assert.True(findings.Count == 0, $"{findings.Count} of {sent} hostile requests broke a rule:\n{string.Join('\n', findings)}");
+        Assert.True(findings.Count == 0, $"{findings.Count} of {sent} hostile requests broke a rule ({stalls.Describe()}):\n{string.Join('\n', findings)}");
         Assert.True(fixedMeanwhile.Count == 0, $"Known issues that no longer occur; remove them from {nameof(KnownIssues)}:\n{string.Join('\n', fixedMeanwhile)}");
     }
 
@@ -171,7 +173,7 @@ public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutp
             }
             else if (watch.Elapsed > Slow)
             {
-                problem = $"{status} after {watch.Elapsed.TotalSeconds:F1} s";
+                problem = $"{status} after {watch.Elapsed.TotalSeconds:F1} s, ending {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}";
             }
             return (response.StatusCode, problem, body, watch.Elapsed);
         }
