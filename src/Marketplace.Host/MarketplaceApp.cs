@@ -127,6 +127,8 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<Marketplace.Application.Holdings.ContractDecisions>();
         builder.Services.AddSingleton<Features.ProviderConsole.UploadRejections>();
         builder.Services.AddSingleton<CatalogBrowsing>();
+        builder.Services.AddSingleton((builder.Configuration.GetSection("Marketplace:Catalog").Get<CatalogPublication>() ?? new CatalogPublication()).Validated());
+        builder.Services.AddSingleton<OpenDataCatalog>();
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddSingleton<OfferingPreview>();
         builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
