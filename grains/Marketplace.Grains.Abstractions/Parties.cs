@@ -117,6 +117,10 @@ public interface IPartyGrain : IGrainWithStringKey
     [Alias("SetCertifications")]
     Task<PartyProfile> SetCertifications(IReadOnlyList<string> certifications);
 
+    /// <summary>Sets (null: removes) the address the open-data catalog gives as the party's contact point; already checked.</summary>
+    [Alias("SetContactEmail")]
+    Task<PartyProfile> SetContactEmail(string? email);
+
 }
 
 /// <summary>An API key (key: the key's public prefix). Holds only a hash of the secret.</summary>

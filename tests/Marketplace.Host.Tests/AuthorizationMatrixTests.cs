@@ -94,6 +94,7 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/catalog/datasets/{id}.jsonld", async w => ($"/catalog/datasets/{(await w.Driver.ListedOfferingAsync(2, cls: "private")).OfferingId}.jsonld", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/datasets/{id}.ttl", async w => ($"/datasets/{(await w.Driver.ListedOfferingAsync(2, cls: "private")).OfferingId}.ttl", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/datasets/{id}.jsonld", async w => ($"/datasets/{(await w.Driver.ListedOfferingAsync(2, cls: "private")).OfferingId}.jsonld", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("PUT", "/api/v1/parties/{id}/contact", w => Body($"/api/v1/parties/{w.OwnerProvider.Id}/contact", new { email = "opendata@city.example" }), [Ok, Ok, 404, 404, 404]),
         new("GET", "/api/v1/offerings/{id}/downloads", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}/downloads"), [Ok, Ok, 404, 403, 403]),
         new("GET", "/api/v1/catalog", _ => Url("/api/v1/catalog?q=bus"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/contracts/", _ => Url("/api/v1/contracts"), [Ok, Ok, Ok, Ok, Ok]),

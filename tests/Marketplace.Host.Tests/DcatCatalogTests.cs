@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Marketplace.Application.Catalog;
 using Marketplace.Storage;
 
@@ -173,9 +176,104 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         Assert.Contains("odrl:hasPolicy <https://market.example/api/v1/offerings/off-2/policy.jsonld>", turtle, StringComparison.Ordinal);
     }
 
-    /// <summary>Offerings of every kind the catalog describes differently: open data, brokered, free private.</summary>
+    [Fact]
+    public async Task A_datasets_declared_coverage_and_its_providers_contact_are_in_its_dcat_description()
+    {
+        var listing = await ListCoveredOfferingAsync();
+
+        var turtle = await fixture.Factory.CreateClient().GetStringAsync($"/datasets/{listing.OfferingId}.ttl");
+
+        Assert.Contains($"dct:spatial <http://localhost/catalog/datasets/{listing.OfferingId}#spatial>", turtle, StringComparison.Ordinal);
+        Assert.Contains($"dcat:bbox \"{CityBox}\"^^gsp:wktLiteral", turtle, StringComparison.Ordinal);
+        Assert.Contains("dct:spatial <https://sws.geonames.org/1848354/>", turtle, StringComparison.Ordinal);
+        Assert.Contains("dcat:startDate \"2026-04-01T00:00:00Z\"^^xsd:dateTime", turtle, StringComparison.Ordinal);
+        Assert.Contains("dcat:endDate \"2026-09-30T15:00:00Z\"^^xsd:dateTime", turtle, StringComparison.Ordinal);
+        Assert.Contains("vcard:hasEmail <mailto:opendata@city.example>", turtle, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("spatialIri", "Minato-Mirai", "dataset.invalid-spatial")]
+    [InlineData("bbox", "POLYGON((139.60 35.43, 139.68 35.43))", "dataset.invalid-bbox")]
+    [InlineData("temporalEnd", "2026-03-31T00:00:00+09:00", "dataset.invalid-temporal")]
+    public async Task A_dataset_with_a_bad_coverage_is_refused_naming_what_to_fix(string field, string value, string code)
+    {
+        var provider = await fixture.Driver.CreatePartyAsync("provider");
+        var body = CoveredDataset(MarketplaceDriver.UniqueId("ds"));
+        body[field] = value;
+
+        var problem = await MarketplaceDriver.Problem(await provider.Client.PostAsJsonAsync("/api/v1/datasets", body), HttpStatusCode.BadRequest);
+
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_contact_email_that_is_not_an_address_is_refused()
+    {
+        var provider = await fixture.Driver.CreatePartyAsync("provider");
+
+        var problem = await MarketplaceDriver.Problem(
+            await provider.Client.PutAsJsonAsync($"/api/v1/parties/{provider.Id}/contact", new { email = "opendata at city" }), HttpStatusCode.BadRequest);
+
+        Assert.Equal("party.contact-invalid", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void The_catalogs_own_title_publisher_homepage_and_language_come_from_its_configuration()
+    {
+        var publication = new CatalogPublication
+        {
+            Title = "Minato-Mirai open data", PublisherName = "City of Minato-Mirai", PublisherUri = "https://www.city.example/",
+            Homepage = "https://opendata.city.example/", Language = "ENG",
+        }.Validated();
+
+        var turtle = TurtleDocument.Write(DcatCatalog.Graph([], Base, publication));
+
+        Assert.Contains("dct:title \"Minato-Mirai open data\"@en", turtle, StringComparison.Ordinal);
+        Assert.Contains("dct:publisher <https://www.city.example/>", turtle, StringComparison.Ordinal);
+        Assert.Contains("<https://www.city.example/> a foaf:Agent ;\n    foaf:name \"City of Minato-Mirai\"@en", turtle, StringComparison.Ordinal);
+        Assert.Contains("foaf:homepage <https://opendata.city.example/>", turtle, StringComparison.Ordinal);
+        Assert.Contains("dct:language <http://publications.europa.eu/resource/authority/language/ENG>", turtle, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_catalog_language_that_is_not_an_eu_language_code_is_refused_at_start_naming_the_setting()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new CatalogPublication { Language = "ja" }.Validated());
+
+        Assert.Contains("Marketplace:Catalog:Language", e.Message, StringComparison.Ordinal);
+    }
+
+    private const string CityBox = "POLYGON((139.60 35.43, 139.68 35.43, 139.68 35.49, 139.60 35.49, 139.60 35.43))";
+
+    private static JsonObject CoveredDataset(string id)
+    {
+        var body = JsonSerializer.SerializeToNode(MarketplaceDriver.BusStopsDataset(id, "public"))!.AsObject();
+        body["spatial"] = "Minato-Mirai";
+        body["spatialIri"] = "https://sws.geonames.org/1848354/";
+        body["bbox"] = "POLYGON((139.60 35.43, 139.68 35.43, 139.68 35.49, 139.60 35.49, 139.60 35.43))";
+        body["temporalStart"] = "2026-04-01T09:00:00+09:00";
+        body["temporalEnd"] = "2026-10-01T00:00:00+09:00";
+        return body;
+    }
+
+    /// <summary>An open-data offering whose dataset declares its coverage and whose provider publishes a contact address.</summary>
+    private async Task<Listing> ListCoveredOfferingAsync()
+    {
+        var provider = await fixture.Driver.CreatePartyAsync("provider");
+        (await provider.Client.PutAsJsonAsync($"/api/v1/parties/{provider.Id}/contact", new { email = "opendata@city.example" })).EnsureSuccessStatusCode();
+        var datasetId = MarketplaceDriver.UniqueId("ds");
+        await fixture.Driver.CreateDatasetAsync(provider, CoveredDataset(datasetId));
+        await MarketplaceDriver.UploadCsvAsync(provider, datasetId, MarketplaceDriver.BusStopsCsv(2));
+        var offeringId = MarketplaceDriver.UniqueId("off");
+        await MarketplaceDriver.CreateOfferingAsync(provider, new { id = offeringId, datasetId, pricing = new { model = "free", currency = "JPY" }, visibility = "public", approval = "automatic" });
+        await MarketplaceDriver.PublishAsync(provider, offeringId);
+        return new Listing(provider, datasetId, offeringId);
+    }
+
+    /// <summary>Offerings of every kind the catalog describes differently: open data (with coverage and a contact), brokered, free private.</summary>
     private async Task ListVariedOfferingsAsync()
     {
+        await ListCoveredOfferingAsync();
         await fixture.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "public");
         await fixture.Driver.ListedOfferingAsync(2, cls: "private");
         await fixture.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "private");

@@ -253,6 +253,7 @@ public sealed class PopulatedMarketplace
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },
             "RegisterSubject" => new JsonObject { ["subjectId"] = fresh, ["displayName"] = "Sweep person" },
             "SetPartyCertifications" => new JsonObject { ["certifications"] = new JsonArray("Privacy Mark", "ISMS (ISO/IEC 27001)") },
+            "SetPartyContact" => new JsonObject { ["email"] = "opendata@city.example" },
             "SetStatisticsOptOut" => new JsonObject { ["optOut"] = true },
             "EnrolPerson" => new JsonObject { ["signIn"] = $"{fresh}@example.jp", ["displayName"] = "Sweep person" },
             "ReportUsage" => new JsonObject
