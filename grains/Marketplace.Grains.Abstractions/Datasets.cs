@@ -15,7 +15,9 @@ public sealed record DatasetMetadata(
     [property: Id(7)] DateTimeOffset? TemporalStart,
     [property: Id(8)] DateTimeOffset? TemporalEnd,
     [property: Id(9)] string? UpdateFrequency,
-    [property: Id(10)] string Language);
+    [property: Id(10)] string Language,
+    [property: Id(11)] string? SpatialIri = null,
+    [property: Id(12)] string? BoundingBox = null);
 
 [GenerateSerializer, Immutable, Alias("Marketplace.DatasetDefinition")]
 public sealed record DatasetDefinition(

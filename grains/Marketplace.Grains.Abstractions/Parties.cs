@@ -24,7 +24,8 @@ public sealed record PartyProfile(
     [property: Id(20)] PartyStatus Status = PartyStatus.Active,
     [property: Id(21)] string? SuspensionReason = null,
     [property: Id(22)] PartyBilling? Billing = null,
-    [property: Id(23)] IReadOnlyList<string>? Certifications = null);
+    [property: Id(23)] IReadOnlyList<string>? Certifications = null,
+    [property: Id(24)] string? ContactEmail = null);
 
 /// <summary>
 /// How a party is invoiced and paid: a provider's or buyer's qualified-invoice registration number (T + 13 digits),
@@ -115,6 +116,10 @@ public interface IPartyGrain : IGrainWithStringKey
     /// <summary>Replaces the certifications a buyer declares (validated by the caller's application service).</summary>
     [Alias("SetCertifications")]
     Task<PartyProfile> SetCertifications(IReadOnlyList<string> certifications);
+
+    /// <summary>Sets (null: removes) the address the open-data catalog gives as the party's contact point; already checked.</summary>
+    [Alias("SetContactEmail")]
+    Task<PartyProfile> SetContactEmail(string? email);
 
 }
 

@@ -125,8 +125,12 @@ internal static class DatasetRules
         TextBounds.Check(m.Language, TextBounds.Code, "language");
         if (m.TemporalStart is { } start && m.TemporalEnd is { } end && end < start)
         {
-            throw new DomainException(ErrorCodes.DatasetInvalidTemporal, "The temporal coverage ends before it starts.");
+            throw new DomainException(ErrorCodes.DatasetInvalidTemporal,
+                $"The temporal coverage ends ({end:O}) before it starts ({start:O}); swap temporalStart and temporalEnd, or leave the end out while data still arrives.");
         }
+        // The wire already sends them in their canonical spelling; checked again here, whoever the caller.
+        DatasetCoverage.PlaceIri(m.SpatialIri);
+        DatasetCoverage.BoundingBox(m.BoundingBox);
         if (definition.Class == DatasetClass.Public && m.Licence.Equals("proprietary", StringComparison.OrdinalIgnoreCase))
         {
             throw new DomainException(ErrorCodes.DatasetInvalidLicence, "Public (open) data needs an open licence such as CC-BY-4.0, not 'proprietary'.");

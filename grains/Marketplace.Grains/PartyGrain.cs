@@ -73,7 +73,7 @@ public sealed partial class PartyGrain(
 
     private PartyProfile Profile() =>
         new(this.GetPrimaryKeyString(), S.Role, S.Name, S.CreatedAt, [.. S.KeyPrefixes], S.Status, S.SuspensionReason, S.Billing,
-            S.Certifications.Count == 0 ? null : [.. S.Certifications]);
+            S.Certifications.Count == 0 ? null : [.. S.Certifications], S.ContactEmail);
 
     private Task Save() => state.WriteStateAsync();
 

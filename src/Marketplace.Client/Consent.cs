@@ -5,6 +5,11 @@ public sealed record CertificationsRequest(IReadOnlyList<string> Certifications)
 
 public sealed record PartyCertifications(string PartyId, IReadOnlyList<string> Certifications);
 
+/// <param name="Email">The address the open-data catalog publishes as the party's contact point; null removes it.</param>
+public sealed record PartyContactRequest(string? Email);
+
+public sealed record PartyContact(string PartyId, string? Email);
+
 /// <summary>
 /// How consent stands under a contract of personal data, in counts only: <see cref="CoveredNow"/> is null (with
 /// <see cref="CoveredFewerThanFloor"/>) under <see cref="Floor"/>; the consents withdrawn or expired since the contract

@@ -13,6 +13,9 @@ public sealed record PersonalDataItem(string Field, bool Sensitive = false);
 public sealed record PersonalData(string Category, IReadOnlyList<PersonalDataItem> Items);
 
 /// <param name="Class">public, private or personal.</param>
+/// <param name="Spatial">The area covered, in words.</param>
+/// <param name="SpatialIri">The area as a gazetteer IRI, e.g. https://sws.geonames.org/1850147/ (GeoNames).</param>
+/// <param name="Bbox">The area as a WKT POLYGON in WGS 84, longitude before latitude.</param>
 public sealed record CreateDatasetRequest(
     string Id,
     string Class,
@@ -28,7 +31,9 @@ public sealed record CreateDatasetRequest(
     string? UpdateFrequency,
     string Language,
     DatasetSchema Schema,
-    PersonalData? Personal = null);
+    PersonalData? Personal = null,
+    string? SpatialIri = null,
+    string? Bbox = null);
 
 /// <param name="Status">current or retired.</param>
 public sealed record Revision(string RevisionId, long Records, long Bytes, DateTimeOffset CreatedAt, string Status);
@@ -52,7 +57,9 @@ public sealed record Dataset(
     string? CurrentRevisionId,
     IReadOnlyList<Revision> Revisions,
     DateTimeOffset CreatedAt,
-    PersonalData? Personal = null);
+    PersonalData? Personal = null,
+    string? SpatialIri = null,
+    string? Bbox = null);
 
 /// <summary>A page of datasets; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
 public sealed record DatasetList(IReadOnlyList<Dataset> Items, string? Next = null);

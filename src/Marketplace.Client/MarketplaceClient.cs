@@ -257,6 +257,10 @@ public sealed partial class MarketplaceClient
     public Task<PartyCertifications> SetCertificationsAsync(string partyId, CertificationsRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<PartyCertifications>(HttpMethod.Put, $"api/v1/parties/{Escape(partyId)}/certifications", Json(request), cancellationToken);
 
+    /// <summary>Sets (null: removes) the email a party publishes as its datasets' contact point in the open-data catalog.</summary>
+    public Task<PartyContact> SetContactAsync(string partyId, PartyContactRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<PartyContact>(HttpMethod.Put, $"api/v1/parties/{Escape(partyId)}/contact", Json(request), cancellationToken);
+
     /// <summary>How consent stands under a contract of personal data (its buyer, provider or the operator).</summary>
     public Task<ContractConsent> GetContractConsentAsync(string contractId, CancellationToken cancellationToken = default) =>
         SendAsync<ContractConsent>(HttpMethod.Get, $"api/v1/contracts/{Escape(contractId)}/consent", null, cancellationToken);

@@ -36,6 +36,9 @@ public enum ErrorKind
 
     /// <summary>A change that must name the version it was based on did not (428).</summary>
     PreconditionRequired,
+
+    /// <summary>None of the media types the request accepts is one the resource is served in (406).</summary>
+    NotAcceptable,
 }
 
 /// <summary>A stable, machine-readable error code and its kind. Every code lives in <see cref="ErrorCodes"/>.</summary>

@@ -160,4 +160,9 @@ public static class ErrorCodes
     public static readonly DomainErrorCode CertificationsInvalid = new("party.certifications-invalid", ErrorKind.Invalid);
     // h2 (issue 11): operating the marketplace (health, telemetry).
     public static readonly DomainErrorCode MetricsNotPermitted = new("metrics.not-permitted", ErrorKind.Forbidden);
+    // h1 (issue 12): the DCAT-AP catalog's formats and a dataset's coverage.
+    public static readonly DomainErrorCode CatalogNotAcceptable = new("catalog.not-acceptable", ErrorKind.NotAcceptable);
+    public static readonly DomainErrorCode DatasetInvalidSpatial = new("dataset.invalid-spatial", ErrorKind.Invalid);
+    public static readonly DomainErrorCode DatasetInvalidBoundingBox = new("dataset.invalid-bbox", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PartyContactInvalid = new("party.contact-invalid", ErrorKind.Invalid);
 }

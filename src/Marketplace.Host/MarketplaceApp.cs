@@ -127,6 +127,9 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<Marketplace.Application.Holdings.ContractDecisions>();
         builder.Services.AddSingleton<Features.ProviderConsole.UploadRejections>();
         builder.Services.AddSingleton<CatalogBrowsing>();
+        builder.Services.AddSingleton((builder.Configuration.GetSection("Marketplace:Catalog").Get<CatalogPublication>() ?? new CatalogPublication()).Validated());
+        builder.Services.AddSingleton<OpenDataCatalog>();
+        builder.Services.AddSingleton<Marketplace.Application.Parties.PartyContacts>();
         builder.Services.AddSingleton<OpenDataDownloads>();
         builder.Services.AddSingleton<OfferingPreview>();
         builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
@@ -231,6 +234,7 @@ public static class MarketplaceApp
         app.MapDownloadEndpoints();
         Marketplace.Host.Features.Ckan.CkanEndpoints.MapCkanEndpoints(app); // h5 (issue 12): CKAN API
         app.MapDcatEndpoints();
+        app.MapPartyContactEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapAggregateEndpoints();

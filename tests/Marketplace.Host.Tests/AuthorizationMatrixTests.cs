@@ -89,6 +89,12 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/catalog.ttl", _ => Url("/catalog.ttl"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/catalog", _ => Url("/catalog"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/catalog/datasets/{id}.ttl", async w => ($"/catalog/datasets/{(await w.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "public")).OfferingId}.ttl", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        // h1 (issue 12): the catalog in JSON-LD, and the datasets at their short addresses.
+        new("GET", "/catalog.jsonld", _ => Url("/catalog.jsonld"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/catalog/datasets/{id}.jsonld", async w => ($"/catalog/datasets/{(await w.Driver.ListedOfferingAsync(2, cls: "private")).OfferingId}.jsonld", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/datasets/{id}.ttl", async w => ($"/datasets/{(await w.Driver.ListedOfferingAsync(2, cls: "private")).OfferingId}.ttl", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("GET", "/datasets/{id}.jsonld", async w => ($"/datasets/{(await w.Driver.ListedOfferingAsync(2, cls: "private")).OfferingId}.jsonld", null), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
+        new("PUT", "/api/v1/parties/{id}/contact", w => Body($"/api/v1/parties/{w.OwnerProvider.Id}/contact", new { email = "opendata@city.example" }), [Ok, Ok, 404, 404, 404]),
         new("GET", "/api/v1/offerings/{id}/downloads", w => Url($"/api/v1/offerings/{w.PrivateOfferingId}/downloads"), [Ok, Ok, 404, 403, 403]),
         new("GET", "/api/v1/catalog", _ => Url("/api/v1/catalog?q=bus"), [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("GET", "/api/v1/contracts/", _ => Url("/api/v1/contracts"), [Ok, Ok, Ok, Ok, Ok]),

@@ -57,6 +57,19 @@ public sealed class SeederTests : IDisposable
     }
 
     [Fact]
+    public async Task The_citys_datasets_declare_their_place_and_extent_and_its_providers_a_contact_address()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+
+        var busStops = Posted(marketplace, "api/v1/datasets").Single(n => (string?)n["id"] == "bus-stops");
+        Assert.Equal("https://sws.geonames.org/1848354/", (string?)busStops["spatialIri"]);
+        Assert.StartsWith("POLYGON((139.615 35.445,", (string?)busStops["bbox"], StringComparison.Ordinal);
+        Assert.Equal("opendata@city.minato-mirai.example", marketplace.Contacts["city-of-minato-mirai"]);
+    }
+
+    [Fact]
     public async Task Dataset_and_offering_bodies_use_the_apis_camel_case_and_lower_case_words()
     {
         using var marketplace = new FakeMarketplace();

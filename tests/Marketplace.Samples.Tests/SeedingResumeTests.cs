@@ -12,10 +12,10 @@ namespace Marketplace.Samples.Tests;
 public sealed class SeedingResumeTests : IDisposable
 {
     /// <summary>
-    /// 7 parties, 4 billing profiles, 8 demo people (one per party and the operator's), 7 datasets and their revisions,
+    /// 7 parties, 4 billing profiles, 2 contact addresses, 8 demo people (one per party and the operator's), 7 datasets and their revisions,
     /// 7 offerings and their publication, 2 contracts, 1 approval; then the bank's notice and 24 residents, each registered and consenting.
     /// </summary>
-    private const int StateChanges = 99;
+    private const int StateChanges = 101;
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), "smart-city-resume-" + Guid.NewGuid().ToString("N"));
 

@@ -38,6 +38,13 @@ public static partial class SampleCity
         ("mobility-startup", null, true),
     ];
 
+    /// <summary>The addresses providers publish as their datasets' contact point in the open-data catalog.</summary>
+    public static IReadOnlyList<(string PartyId, string Email)> Contacts { get; } =
+    [
+        ("city-of-minato-mirai", "opendata@city.minato-mirai.example"),
+        ("minato-rail", "data@minato-rail.example"),
+    ];
+
     public static SampleParty Party(string id) => Parties.Single(p => p.Id == id);
 
     public static SampleDataset Dataset(string id) => Datasets.Single(d => d.Id == id);

@@ -35,5 +35,11 @@ public sealed record SampleDataset(
 {
     public const string Spatial = "Minato-Mirai";
 
+    /// <summary>The city on GeoNames (Yokohama, where the sample's fictional city lies).</summary>
+    public const string PlaceIri = "https://sws.geonames.org/1848354/";
+
+    /// <summary>The city's extent in WGS 84, longitude before latitude.</summary>
+    public const string BoundingBox = "POLYGON((139.615 35.445, 139.650 35.445, 139.650 35.472, 139.615 35.472, 139.615 35.445))";
+
     public const string Language = "ja";
 }

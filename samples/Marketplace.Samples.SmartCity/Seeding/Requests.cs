@@ -27,7 +27,9 @@ internal static class Requests
         Personal: dataset.PersonalCategory is { } category
             ? new PersonalData(category, [.. dataset.Table.Fields.Where(f => f.Name != dataset.SubjectField)
                 .Select(f => new PersonalDataItem(f.Name, dataset.SensitiveFields?.Contains(f.Name) == true))])
-            : null);
+            : null,
+        SpatialIri: SampleDataset.PlaceIri,
+        Bbox: SampleDataset.BoundingBox);
 
     public static CreateOfferingRequest Offering(SampleOffering offering) => new(
         Id: offering.Id,

@@ -37,6 +37,12 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
         }
         output.WriteLine($"  billing profiles of {SampleCity.Billing.Count} parties");
 
+        foreach (var (partyId, email) in SampleCity.Contacts)
+        {
+            await marketplace.SetContactAsync(partyId, new PartyContactRequest(email), cancellationToken);
+        }
+        output.WriteLine($"  contact addresses of {SampleCity.Contacts.Count} providers");
+
         await DemoPeople.EnsureAsync(marketplace, keys, OperatorId, SampleCity.OperatorKeyVariable, "運営担当 (Operator)", cancellationToken);
         foreach (var party in SampleCity.Parties)
         {

@@ -1,183 +1,241 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Marketplace.Storage;
 
 namespace Marketplace.Application.Catalog;
 
+/// <summary>What a listing's dataset declares beyond the catalog index: its coverage and whom to contact.</summary>
+/// <param name="PlaceName">The area covered as words (the dataset's "spatial").</param>
+/// <param name="PlaceIri">The area as a gazetteer IRI (GeoNames, a Japanese administrative-area code).</param>
+/// <param name="BoundingBox">The area as a WKT POLYGON in WGS 84 (longitude latitude).</param>
+/// <param name="ContactEmail">The provider's contact address, when its profile has one.</param>
+public sealed record DcatDetails(
+    string? PlaceName = null,
+    string? PlaceIri = null,
+    string? BoundingBox = null,
+    DateTimeOffset? TemporalStart = null,
+    DateTimeOffset? TemporalEnd = null,
+    string? ContactEmail = null);
+
+/// <summary>A listing visible to everyone with its <see cref="DcatDetails"/>.</summary>
+public sealed record DcatEntry(CatalogListing Listing, DcatDetails? Details = null);
+
 /// <summary>
-/// The catalog as DCAT-AP 3 in Turtle: one dcat:Catalog, a dcat:Dataset per listing visible to everyone, its
-/// publisher (foaf:Agent), licence, EU data themes, keywords, language and contact point, and a distribution:
-/// the open-data download for a free public offering under an open licence, the brokered API (a
-/// dcat:DataService) for any other public or private offering, and none at all for personal data.
+/// The catalog as a DCAT-AP 3 graph: one dcat:Catalog (its title, publisher, homepage and language from
+/// <see cref="CatalogPublication"/>), a dcat:Dataset per listing visible to everyone, its publisher (foaf:Agent),
+/// licence, EU data themes, keywords, language, contact point (vcard:Kind), spatial and temporal coverage, and a
+/// distribution: the open-data download for a free public offering under an open licence, the brokered API (a
+/// dcat:DataService) for any other public or private offering, and none at all for personal data. Every
+/// distribution links the offering's ODRL policy. Written as Turtle or JSON-LD by <see cref="TurtleDocument"/>
+/// and <see cref="JsonLdDocument"/>.
 /// </summary>
 public static partial class DcatCatalog
 {
-    public const string TurtleMediaType = "text/turtle";
-    private const string ThemeBase = "http://publications.europa.eu/resource/authority/data-theme/";
-    private const string Japanese = "http://publications.europa.eu/resource/authority/language/JPN";
+    public const string TurtleMediaType = TurtleDocument.MediaType;
+    public const string JsonLdMediaType = JsonLdDocument.MediaType;
 
-    /// <summary>The catalog of <paramref name="listings"/>, its IRIs under <paramref name="baseUri"/> (e.g. https://market.example/).</summary>
-    public static string Turtle(IEnumerable<CatalogListing> listings, Uri baseUri)
+    private const string Dcat = "http://www.w3.org/ns/dcat#";
+    private const string Dct = "http://purl.org/dc/terms/";
+    private const string Foaf = "http://xmlns.com/foaf/0.1/";
+    private const string Skos = "http://www.w3.org/2004/02/skos/core#";
+    private const string Vcard = "http://www.w3.org/2006/vcard/ns#";
+    private const string Rdfs = "http://www.w3.org/2000/01/rdf-schema#";
+    private const string Xsd = "http://www.w3.org/2001/XMLSchema#";
+    private const string Odrl = "http://www.w3.org/ns/odrl/2/";
+    private const string Geosparql = "http://www.opengis.net/ont/geosparql#";
+    private const string ThemeBase = "http://publications.europa.eu/resource/authority/data-theme/";
+    private const string LanguageBase = "http://publications.europa.eu/resource/authority/language/";
+    private const string Japanese = LanguageBase + "JPN";
+
+    private static readonly KeyValuePair<string, string>[] Prefixes =
+    [
+        new("dcat", Dcat), new("dct", Dct), new("foaf", Foaf), new("skos", Skos), new("vcard", Vcard),
+        new("rdfs", Rdfs), new("xsd", Xsd), new("odrl", Odrl), new("gsp", Geosparql),
+    ];
+
+    /// <summary>The catalog of <paramref name="listings"/> as Turtle, its IRIs under <paramref name="baseUri"/> (e.g. https://market.example/).</summary>
+    public static string Turtle(IEnumerable<CatalogListing> listings, Uri baseUri) =>
+        TurtleDocument.Write(Graph(listings.Select(l => new DcatEntry(l)), baseUri));
+
+    /// <summary>The catalog of <paramref name="entries"/> as one graph, its IRIs under <paramref name="baseUri"/>.</summary>
+    public static RdfGraph Graph(IEnumerable<DcatEntry> entries, Uri baseUri, CatalogPublication? publication = null)
     {
-        ArgumentNullException.ThrowIfNull(listings);
+        ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(baseUri);
+        publication ??= new CatalogPublication();
         var root = baseUri.GetLeftPart(UriPartial.Authority);
-        var turtle = new StringBuilder();
-        turtle.Append("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n")
-            .Append("@prefix dct: <http://purl.org/dc/terms/> .\n")
-            .Append("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n")
-            .Append("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n")
-            .Append("@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n")
-            .Append("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
-            .Append("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n");
-        var catalog = Iri($"{root}/catalog");
-        var marketplace = Iri($"{root}/#marketplace");
-        var items = listings.ToList();
-        turtle.Append(catalog).Append(" a dcat:Catalog ;\n")
-            .Append("    dct:title ").Append(Literal("City data marketplace", "en")).Append(" ;\n")
-            .Append("    dct:description ").Append(Literal("Datasets offered on the city data marketplace: open data, brokered APIs and personal data under consent.", "en")).Append(" ;\n")
-            .Append("    dct:publisher ").Append(marketplace);
-        foreach (var listing in items)
+        var graph = new RdfGraph(Prefixes);
+        var items = entries.ToList();
+        var catalog = new RdfIri($"{root}/catalog");
+        var publisher = new RdfIri(publication.PublisherUri ?? $"{root}/#marketplace");
+        var homepage = new RdfIri(publication.Homepage ?? $"{root}/");
+        var language = new RdfIri(LanguageBase + publication.Language);
+        graph.Type(catalog, Dcat + "Catalog")
+            .Add(catalog, Dct + "title", new RdfLiteral(publication.Title, "en"))
+            .Add(catalog, Dct + "description", new RdfLiteral(publication.Description, "en"))
+            .Add(catalog, Dct + "publisher", publisher)
+            .Add(catalog, Foaf + "homepage", homepage)
+            .Add(catalog, Dct + "language", language);
+        foreach (var entry in items)
         {
-            turtle.Append(" ;\n    dcat:dataset ").Append(DatasetIri(root, listing.OfferingId));
+            graph.Add(catalog, Dcat + "dataset", DatasetIri(root, entry.Listing.OfferingId));
         }
-        turtle.Append(" .\n\n").Append(marketplace).Append(" a foaf:Agent ;\n    foaf:name ").Append(Literal("City data marketplace", "en")).Append(" .\n\n")
-            .Append(Iri(Japanese)).Append(" a dct:LinguisticSystem .\n\n");
-        foreach (var listing in items)
+        graph.Type(publisher, Foaf + "Agent").Add(publisher, Foaf + "name", new RdfLiteral(publication.PublisherName, "en"))
+            .Type(homepage, Foaf + "Document")
+            .Type(language, Dct + "LinguisticSystem")
+            .Type(new RdfIri(Japanese), Dct + "LinguisticSystem");
+        foreach (var entry in items)
         {
-            AppendDataset(turtle, root, listing);
+            AddDataset(graph, root, entry.Listing, entry.Details ?? new DcatDetails());
         }
-        return turtle.ToString();
+        return graph;
     }
 
     /// <summary>The IRI of a listing's dataset, which is also where its own description is served.</summary>
-    public static string DatasetIri(string root, string offeringId) => Iri($"{root}/catalog/datasets/{Uri.EscapeDataString(offeringId)}");
+    public static RdfIri DatasetIri(string root, string offeringId) => new($"{root}/catalog/datasets/{Uri.EscapeDataString(offeringId)}");
 
-    private static void AppendDataset(StringBuilder turtle, string root, CatalogListing listing)
+    /// <summary>Where an offering's usage policy is served as ODRL.</summary>
+    public static RdfIri PolicyIri(string root, string offeringId) => new($"{root}/api/v1/offerings/{Uri.EscapeDataString(offeringId)}/policy.jsonld");
+
+    private static void AddDataset(RdfGraph graph, string root, CatalogListing listing, DcatDetails details)
     {
-        var id = Uri.EscapeDataString(listing.OfferingId);
+        var provider = $"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}";
         var dataset = DatasetIri(root, listing.OfferingId);
-        var publisher = Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}");
-        var contact = Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}#contact");
-        var licence = LicenceIri(root, listing.Licence);
-        turtle.Append(dataset).Append(" a dcat:Dataset ;\n")
-            .Append("    dct:identifier ").Append(Literal(listing.OfferingId)).Append(" ;\n")
-            .Append("    dct:title ").Append(Literal(listing.Title)).Append(" ;\n")
-            .Append("    dct:description ").Append(Literal(string.IsNullOrWhiteSpace(listing.Description) ? listing.Title : listing.Description)).Append(" ;\n")
-            .Append("    dct:publisher ").Append(publisher).Append(" ;\n")
-            .Append("    dcat:contactPoint ").Append(contact).Append(" ;\n")
-            .Append("    dct:language ").Append(Iri(Japanese)).Append(" ;\n")
-            .Append("    dct:modified ").Append(Literal(listing.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append("^^xsd:dateTime");
+        var publisher = new RdfIri(provider);
+        var contact = new RdfIri($"{provider}#contact");
+        graph.Type(dataset, Dcat + "Dataset")
+            .Add(dataset, Dct + "identifier", new RdfLiteral(listing.OfferingId))
+            .Add(dataset, Dct + "title", new RdfLiteral(listing.Title))
+            .Add(dataset, Dct + "description", new RdfLiteral(string.IsNullOrWhiteSpace(listing.Description) ? listing.Title : listing.Description))
+            .Add(dataset, Dct + "publisher", publisher)
+            .Add(dataset, Dcat + "contactPoint", contact)
+            .Add(dataset, Dct + "language", new RdfIri(Japanese))
+            .Add(dataset, Dct + "modified", DateTime(listing.UpdatedAt));
         foreach (var keyword in listing.Keywords.Where(k => !string.IsNullOrWhiteSpace(k)))
         {
-            turtle.Append(" ;\n    dcat:keyword ").Append(Literal(keyword));
+            graph.Add(dataset, Dcat + "keyword", new RdfLiteral(keyword));
         }
-        var themes = listing.Themes.Where(t => ThemeCode().IsMatch(t)).Select(t => Iri(ThemeBase + t)).ToList();
+        var themes = listing.Themes.Where(t => ThemeCode().IsMatch(t)).ToList();
         foreach (var theme in themes)
         {
-            turtle.Append(" ;\n    dcat:theme ").Append(theme);
+            graph.Add(dataset, Dcat + "theme", new RdfIri(ThemeBase + theme));
         }
+        AddCoverage(graph, dataset, details);
         var personal = listing.DatasetClass == "personal";
-        var distribution = Iri($"{root}/catalog/datasets/{id}#distribution");
+        var distribution = new RdfIri($"{dataset}#distribution");
         if (!personal)
         {
-            turtle.Append(" ;\n    dcat:distribution ").Append(distribution);
+            graph.Add(dataset, Dcat + "distribution", distribution);
         }
-        turtle.Append(" .\n\n");
-        turtle.Append(publisher).Append(" a foaf:Agent ;\n    foaf:name ").Append(Literal(listing.ProviderName)).Append(" .\n\n");
-        turtle.Append(contact).Append(" a vcard:Kind ;\n    vcard:fn ").Append(Literal(listing.ProviderName)).Append(" .\n\n");
+        graph.Type(publisher, Foaf + "Agent").Add(publisher, Foaf + "name", new RdfLiteral(listing.ProviderName));
+        graph.Type(contact, Vcard + "Kind").Add(contact, Vcard + "fn", new RdfLiteral(listing.ProviderName));
+        if (!string.IsNullOrWhiteSpace(details.ContactEmail))
+        {
+            graph.Add(contact, Vcard + "hasEmail", new RdfIri($"mailto:{details.ContactEmail}"));
+        }
         foreach (var theme in themes)
         {
-            turtle.Append(theme).Append(" a skos:Concept ;\n    skos:prefLabel ")
-                .Append(Literal(ThemeLabels.GetValueOrDefault(theme[(ThemeBase.Length + 1)..^1], theme[(ThemeBase.Length + 1)..^1]), "en")).Append(" .\n");
+            var concept = new RdfIri(ThemeBase + theme);
+            graph.Type(concept, Skos + "Concept").Add(concept, Skos + "prefLabel", new RdfLiteral(ThemeLabels.GetValueOrDefault(theme, theme), "en"));
         }
-        if (personal)
+        if (!personal)
         {
-            return;
+            AddDistribution(graph, root, listing, dataset, distribution);
         }
-        turtle.Append(licence).Append(" a dct:LicenseDocument .\n\n");
+    }
+
+    /// <summary>
+    /// The area as words and a bounding box on the dataset's own dct:Location, the gazetteer's place as a second
+    /// one (never a bbox on a shared place: two datasets would give it two), the period as a dct:PeriodOfTime.
+    /// </summary>
+    private static void AddCoverage(RdfGraph graph, RdfIri dataset, DcatDetails details)
+    {
+        if (!string.IsNullOrWhiteSpace(details.PlaceName) || details.BoundingBox is not null)
+        {
+            var area = new RdfIri($"{dataset}#spatial");
+            graph.Add(dataset, Dct + "spatial", area).Type(area, Dct + "Location");
+            if (!string.IsNullOrWhiteSpace(details.PlaceName))
+            {
+                graph.Add(area, Skos + "prefLabel", new RdfLiteral(details.PlaceName));
+            }
+            if (details.BoundingBox is { } box)
+            {
+                graph.Add(area, Dcat + "bbox", new RdfLiteral(box, Datatype: Geosparql + "wktLiteral"));
+            }
+        }
+        if (details.PlaceIri is { } placeIri)
+        {
+            var place = new RdfIri(placeIri);
+            graph.Add(dataset, Dct + "spatial", place).Type(place, Dct + "Location");
+        }
+        if (details.TemporalStart is not null || details.TemporalEnd is not null)
+        {
+            var period = new RdfIri($"{dataset}#temporal");
+            graph.Add(dataset, Dct + "temporal", period).Type(period, Dct + "PeriodOfTime");
+            if (details.TemporalStart is { } start)
+            {
+                graph.Add(period, Dcat + "startDate", DateTime(start));
+            }
+            if (details.TemporalEnd is { } end)
+            {
+                graph.Add(period, Dcat + "endDate", DateTime(end));
+            }
+        }
+    }
+
+    private static void AddDistribution(RdfGraph graph, string root, CatalogListing listing, RdfIri dataset, RdfIri distribution)
+    {
+        var id = Uri.EscapeDataString(listing.OfferingId);
+        var licence = LicenceIri(root, listing.Licence);
+        var policy = PolicyIri(root, listing.OfferingId);
+        graph.Type(licence, Dct + "LicenseDocument")
+            .Type(distribution, Dcat + "Distribution")
+            .Add(distribution, Dct + "license", licence)
+            .Add(distribution, Odrl + "hasPolicy", policy)
+            .Type(policy, Odrl + "Policy").Type(policy, Odrl + "Offer");
         var open = listing.IsFree && listing.DatasetClass == "public" && !IsProprietary(listing.Licence);
-        turtle.Append(distribution).Append(" a dcat:Distribution ;\n    dct:license ").Append(licence).Append(" ;\n");
         if (open)
         {
-            var csv = Iri($"{root}/api/v1/offerings/{id}/download?format=csv");
-            turtle.Append("    dct:title ").Append(Literal("Open-data download (CSV)", "en")).Append(" ;\n")
-                .Append("    dcat:accessURL ").Append(csv).Append(" ;\n")
-                .Append("    dcat:downloadURL ").Append(csv).Append(" ;\n")
-                .Append("    dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> .\n\n")
-                .Append("<http://www.iana.org/assignments/media-types/text/csv> a dct:MediaType .\n")
-                .Append(csv).Append(" a rdfs:Resource .\n\n");
+            var csv = new RdfIri($"{root}/api/v1/offerings/{id}/download?format=csv");
+            var csvType = new RdfIri("http://www.iana.org/assignments/media-types/text/csv");
+            graph.Add(distribution, Dct + "title", new RdfLiteral("Open-data download (CSV)", "en"))
+                .Add(distribution, Dcat + "accessURL", csv)
+                .Add(distribution, Dcat + "downloadURL", csv)
+                .Add(distribution, Dcat + "mediaType", csvType)
+                .Type(csvType, Dct + "MediaType")
+                .Type(csv, Rdfs + "Resource");
             return;
         }
-        var service = Iri($"{root}/catalog/datasets/{id}#api");
-        turtle.Append("    dct:title ").Append(Literal("Brokered API (an API key and a contract are needed)", "en")).Append(" ;\n")
-            .Append("    dcat:accessURL ").Append(Iri($"{root}/api/v1/offerings/{id}")).Append(" ;\n")
-            .Append("    dcat:accessService ").Append(service).Append(" .\n\n")
-            .Append(service).Append(" a dcat:DataService ;\n")
-            .Append("    dct:title ").Append(Literal("Marketplace brokered data API", "en")).Append(" ;\n")
-            .Append("    dcat:endpointURL ").Append(Iri($"{root}/api/v1")).Append(" ;\n")
-            .Append("    dct:license ").Append(licence).Append(" ;\n")
-            .Append("    dcat:servesDataset ").Append(dataset).Append(" .\n")
-            .Append(Iri($"{root}/api/v1")).Append(" a rdfs:Resource .\n")
-            .Append(Iri($"{root}/api/v1/offerings/{id}")).Append(" a rdfs:Resource .\n\n");
+        var service = new RdfIri($"{dataset}#api");
+        var endpoint = new RdfIri($"{root}/api/v1");
+        var offering = new RdfIri($"{root}/api/v1/offerings/{id}");
+        graph.Add(distribution, Dct + "title", new RdfLiteral("Brokered API (an API key and a contract are needed)", "en"))
+            .Add(distribution, Dcat + "accessURL", offering)
+            .Add(distribution, Dcat + "accessService", service)
+            .Type(service, Dcat + "DataService")
+            .Add(service, Dct + "title", new RdfLiteral("Marketplace brokered data API", "en"))
+            .Add(service, Dcat + "endpointURL", endpoint)
+            .Add(service, Dct + "license", licence)
+            .Add(service, Dcat + "servesDataset", dataset)
+            .Type(endpoint, Rdfs + "Resource")
+            .Type(offering, Rdfs + "Resource");
     }
+
+    private static RdfLiteral DateTime(DateTimeOffset at) =>
+        new(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Datatype: Xsd + "dateTime");
 
     private static bool IsProprietary(string licence) => string.Equals(licence, "proprietary", StringComparison.OrdinalIgnoreCase);
 
-    private static string LicenceIri(string root, string licence) =>
+    private static RdfIri LicenceIri(string root, string licence) =>
         SpdxId().IsMatch(licence) && !IsProprietary(licence)
-            ? Iri($"http://spdx.org/licenses/{licence}")
-            : Iri($"{root}/licences/{Uri.EscapeDataString(licence)}");
+            ? new RdfIri($"http://spdx.org/licenses/{licence}")
+            : new RdfIri($"{root}/licences/{Uri.EscapeDataString(licence)}");
 
-    /// <summary>An IRI reference; characters Turtle forbids in one are percent-encoded.</summary>
-    public static string Iri(string iri)
-    {
-        ArgumentNullException.ThrowIfNull(iri);
-        var text = new StringBuilder("<");
-        foreach (var c in iri)
-        {
-            if (c <= ' ' || c is '<' or '>' or '"' or '{' or '}' or '|' or '^' or '`' or '\\')
-            {
-                text.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                text.Append(c);
-            }
-        }
-        return text.Append('>').ToString();
-    }
+    /// <summary>An IRI reference as Turtle writes it.</summary>
+    public static string Iri(string iri) => TurtleDocument.Iri(iri);
 
-    /// <summary>A Turtle string literal with its quotes, backslashes and control characters escaped, optionally language-tagged.</summary>
-    public static string Literal(string value, string? language = null)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var text = new StringBuilder("\"");
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case '\n': text.Append("\\n"); break;
-                case '\r': text.Append("\\r"); break;
-                case '\t': text.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c))
-                    {
-                        text.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
-                    break;
-            }
-        }
-        text.Append('"');
-        return language is null ? text.ToString() : text.Append('@').Append(language).ToString();
-    }
+    /// <summary>A Turtle string literal, optionally language-tagged.</summary>
+    public static string Literal(string value, string? language = null) => TurtleDocument.Literal(value, language);
 
     /// <summary>The English labels of the EU data themes (the authority table's preferred labels).</summary>
     private static readonly Dictionary<string, string> ThemeLabels = new(StringComparer.Ordinal)

@@ -94,6 +94,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         ErrorKind.Unavailable => 503,
         ErrorKind.PreconditionFailed => 412,
         ErrorKind.PreconditionRequired => 428,
+        ErrorKind.NotAcceptable => 406,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An error kind without an HTTP status."),
     };
 
@@ -132,6 +133,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         428 => "Say which version you change",
         413 => "Too large",
         415 => "Unsupported media type",
+        406 => "Not acceptable",
         422 => "The content does not fit",
         429 => "Quota used up",
         _ => "The request is not valid",

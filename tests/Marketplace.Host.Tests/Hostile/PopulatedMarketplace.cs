@@ -157,7 +157,7 @@ public sealed class PopulatedMarketplace
             "datasets" => DatasetId,
             "revisions" => RevisionId,
             "offerings" => OfferingId,
-            "" when operation.PathTemplate.StartsWith("/catalog/datasets/", StringComparison.Ordinal) => OfferingId, // DCAT: /catalog/datasets/{id}.ttl
+            "" when IsDcatDataset(operation) => OfferingId, // DCAT: /catalog/datasets/{id}.ttl|.jsonld, /datasets/{id}.ttl|.jsonld
             "keys" => SpareKeyPrefix,
             "people" => SparePerson,
             "parties" when ChangesStanding(operation) => Spare.Id,
@@ -181,6 +181,10 @@ public sealed class PopulatedMarketplace
         };
     }
 
+    /// <summary>A DCAT dataset document: its {id}.ttl or {id}.jsonld segment names an offering.</summary>
+    private static bool IsDcatDataset(ApiOperation operation) =>
+        operation.PathTemplate.StartsWith("/catalog/datasets/", StringComparison.Ordinal) || operation.PathTemplate.StartsWith("/datasets/", StringComparison.Ordinal);
+
     /// <summary>Operations on a party's keys or standing act on <see cref="Spare"/>, never on a caller.</summary>
     private static bool ChangesStanding(ApiOperation operation) =>
         operation.PathTemplate.Contains("/keys", StringComparison.Ordinal)
@@ -197,7 +201,7 @@ public sealed class PopulatedMarketplace
             "datasets" => OtherDatasetId,
             "revisions" => OtherRevisionId,
             "offerings" => OtherOfferingId,
-            "" when operation.PathTemplate.StartsWith("/catalog/datasets/", StringComparison.Ordinal) => OtherOfferingId,
+            "" when IsDcatDataset(operation) => OtherOfferingId,
             "keys" => OtherProvider.Key.Split('_')[1],
             "people" => OtherPerson,
             "parties" => OtherProvider.Id,
@@ -249,6 +253,7 @@ public sealed class PopulatedMarketplace
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },
             "RegisterSubject" => new JsonObject { ["subjectId"] = fresh, ["displayName"] = "Sweep person" },
             "SetPartyCertifications" => new JsonObject { ["certifications"] = new JsonArray("Privacy Mark", "ISMS (ISO/IEC 27001)") },
+            "SetPartyContact" => new JsonObject { ["email"] = "opendata@city.example" },
             "SetStatisticsOptOut" => new JsonObject { ["optOut"] = true },
             "EnrolPerson" => new JsonObject { ["signIn"] = $"{fresh}@example.jp", ["displayName"] = "Sweep person" },
             "ReportUsage" => new JsonObject

@@ -64,9 +64,11 @@ internal sealed partial class FakeMarketplace : HttpMessageHandler
             .Concat(contracts.Select(c => $"contract {c["buyerId"]} {c["offeringId"]} {c["purpose"]} {c["status"]}").Order(StringComparer.Ordinal))
             .Concat(people.Select(p => $"person {p.Key} of {p.Value.PartyId}").Order(StringComparer.Ordinal))
             .Concat(billing.Select(b => $"billing {b.Key} {b.Value}").Order(StringComparer.Ordinal))
+            .Concat(contacts.Select(c => $"contact {c.Key} {c.Value}").Order(StringComparer.Ordinal))
             .Concat(ConsentSnapshot()));
 
     private readonly Dictionary<string, string> billing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> contacts = new(StringComparer.Ordinal);
     private bool lastPutChanged;
 
     private HttpResponseMessage SetBilling(string partyId, JsonObject request)
@@ -78,6 +80,17 @@ internal sealed partial class FakeMarketplace : HttpMessageHandler
         billing[partyId] = profile;
         return Answer(HttpStatusCode.OK, new { partyId, invoiceRegistration = string.IsNullOrEmpty(registration) ? null : registration, serviceApp, payoutAccount = (string?)null });
     }
+
+    private HttpResponseMessage SetContact(string partyId, JsonObject request)
+    {
+        var email = request["email"]?.GetValue<string>();
+        lastPutChanged = contacts.GetValueOrDefault(partyId) != email;
+        contacts[partyId] = email;
+        return Answer(HttpStatusCode.OK, new { partyId, email });
+    }
+
+    /// <summary>The contact address each party publishes, as the seeder set it.</summary>
+    public IReadOnlyDictionary<string, string?> Contacts => contacts;
 
     /// <summary>The password a person signs in with now, if they are enrolled.</summary>
     public string? PasswordOf(string signIn) => people.TryGetValue(signIn, out var person) ? person.Password : null;
@@ -143,6 +156,8 @@ internal sealed partial class FakeMarketplace : HttpMessageHandler
                 ? Answer(HttpStatusCode.Created, new { partyId = id, apiKey = Issue(id) })
                 : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
             ("POST", ["parties", var id, "people"]) => Enrol(id, JsonNode.Parse(body)!.AsObject()),
+            ("PUT", ["parties", var id, "contact"]) => parties.ContainsKey(id) ? SetContact(id, JsonNode.Parse(body)!.AsObject())
+                : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
             ("PUT", ["parties", var id, "billing"]) => parties.ContainsKey(id) ? SetBilling(id, JsonNode.Parse(body)!.AsObject())
                 : Problem(HttpStatusCode.NotFound, "Not found", $"There is no party '{id}'.", "party.not-found"),
             ("GET", ["parties", var id, "people"]) => Answer(HttpStatusCode.OK, new JsonObject

@@ -27,7 +27,9 @@ public sealed record CreateDatasetRequest(
     string? UpdateFrequency,
     string? Language,
     SchemaWire? Schema,
-    PersonalWire? Personal = null);
+    PersonalWire? Personal = null,
+    string? SpatialIri = null,
+    string? Bbox = null);
 
 public sealed record RevisionResponse(string RevisionId, long Records, long Bytes, DateTimeOffset CreatedAt, string Status);
 
@@ -50,7 +52,9 @@ public sealed record DatasetResponse(
     string? CurrentRevisionId,
     IReadOnlyList<RevisionResponse> Revisions,
     DateTimeOffset CreatedAt,
-    PersonalWire? Personal = null);
+    PersonalWire? Personal = null,
+    string? SpatialIri = null,
+    string? Bbox = null);
 
 /// <summary>A page of datasets; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
 public sealed record DatasetListResponse(IReadOnlyList<DatasetResponse> Items, string? Next);
@@ -71,7 +75,8 @@ public static class DatasetMapping
         var metadata = new DatasetMetadata(
             r.Title?.Trim() ?? "", r.Description?.Trim() ?? "", Clean(Wire.Entries(r.Keywords, "keywords")), Clean(Wire.Entries(r.Themes, "themes")),
             r.Publisher?.Trim() ?? "", r.Licence?.Trim() ?? "", r.Spatial, r.TemporalStart, r.TemporalEnd,
-            r.UpdateFrequency, string.IsNullOrWhiteSpace(r.Language) ? "en" : r.Language.Trim());
+            r.UpdateFrequency, string.IsNullOrWhiteSpace(r.Language) ? "en" : r.Language.Trim(),
+            DatasetCoverage.PlaceIri(r.SpatialIri), DatasetCoverage.BoundingBox(r.Bbox));
         var personal = r.Personal is null
             ? null
             : new PersonalDataProfile(r.Personal.Category?.Trim() ?? "",
@@ -89,7 +94,8 @@ public static class DatasetMapping
         return new DatasetResponse(v.Id, v.ProviderId, Wire.Name(v.Definition.Class), m.Title, m.Description, m.Keywords, m.Themes,
             m.Publisher, m.Licence, m.Spatial, m.TemporalStart, m.TemporalEnd, m.UpdateFrequency, m.Language, schema,
             v.CurrentRevision?.RevisionId, [.. v.Revisions.Select(ToResponse)], v.CreatedAt,
-            v.Definition.PersonalProfile is { } p ? new PersonalWire(p.Category, [.. p.Items.Select(i => new PersonalItemWire(i.Field, i.Sensitive))]) : null);
+            v.Definition.PersonalProfile is { } p ? new PersonalWire(p.Category, [.. p.Items.Select(i => new PersonalItemWire(i.Field, i.Sensitive))]) : null,
+            m.SpatialIri, m.BoundingBox);
     }
 
     public static RevisionResponse ToResponse(this DatasetRevision r)
