@@ -16,6 +16,9 @@ public sealed class OdrlExpansion
     private static readonly NodeTool Tool = new(ToolDirectory, "the ODRL JSON-LD check");
     private static readonly string Context = Path.Combine(Root, "tests", "Marketplace.Host.Tests", "Odrl", "odrl.jsonld");
 
+    // Test classes run in parallel: on a fresh clone only one of them may run `npm ci` in the tool's folder.
+    private static readonly Lazy<Task> Installed = new(() => Tool.EnsureInstalledAsync("jsonld"));
+
     private OdrlExpansion(JsonElement policy) => Policy = policy;
 
     /// <summary>The policy node: the one top-level node of the expanded document.</summary>
@@ -27,7 +30,7 @@ public sealed class OdrlExpansion
         await File.WriteAllTextAsync(file, document);
         try
         {
-            await Tool.EnsureInstalledAsync("jsonld");
+            await Installed.Value;
             var (exit, output, errors) = await Tool.RunAsync("node", [Path.Combine(ToolDirectory, "expand.mjs"), file, Context]);
             Assert.True(exit == 0, $"JSON-LD expansion exit {exit}:\n{errors}\n{document}");
             using var expanded = JsonDocument.Parse(output);

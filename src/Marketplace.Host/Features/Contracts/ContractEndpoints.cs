@@ -66,6 +66,7 @@ public static class ContractEndpoints
     private static async Task<IResult> GetAgreement(string id, HttpContext http, ContractScope scope, CatalogBrowsing catalog)
     {
         var view = await scope.GetAsync(id, http.User.Caller());
+        // Display names of parties by id, whatever their role (the buyer's too).
         var names = await catalog.ProviderNamesAsync([view.Terms.ProviderId, view.BuyerId]);
         var document = OdrlPolicy.Agreement(view, names.GetValueOrDefault(view.Terms.ProviderId, view.Terms.ProviderId),
             names.GetValueOrDefault(view.BuyerId, view.BuyerId), OfferingEndpoints.BaseUri(http));
