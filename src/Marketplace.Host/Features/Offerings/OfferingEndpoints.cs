@@ -78,10 +78,11 @@ public static class OfferingEndpoints
     /// </summary>
     private static async Task<IResult> GetPolicy(string id, HttpContext http, CatalogBrowsing catalog)
     {
-        var entry = await catalog.FindEntryAsync(http.User.CallerOrAnonymous(), id)
+        var view = await catalog.FindOfferingAsync(http.User.CallerOrAnonymous(), id)
             ?? throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
-        http.Response.Headers.ETag = "W/" + OfferingETag.Of(entry.Offering.Version);
-        return Results.Text(OdrlPolicy.Offer(entry.Offering, entry.ProviderName, BaseUri(http)), OdrlPolicy.MediaType);
+        var provider = (await catalog.ProviderNamesAsync([view.ProviderId])).GetValueOrDefault(view.ProviderId, view.ProviderId);
+        http.Response.Headers.ETag = "W/" + OfferingETag.Of(view.Version);
+        return Results.Text(OdrlPolicy.Offer(view, provider, BaseUri(http)), OdrlPolicy.MediaType);
     }
 
     /// <summary>An RFC 8288 link to the ODRL policy of what the answer describes.</summary>
