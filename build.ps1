@@ -99,6 +99,7 @@ function Invoke-Test {
     Invoke-Build
     Install-OpenApiLint # the OpenAPI lint runs as a test (OpenApiLintTests)
     Install-NpmTool -Name 'shacl-validator' # DcatCatalogTests validates /catalog.ttl with it
+    Install-NpmTool -Name 'odrl-check' # the ODRL tests expand the policies as JSON-LD with it (tests/Marketplace.Host.Tests/Odrl)
     Install-Chromium # the browser tests drive it (tests/Marketplace.Web.Tests)
     Install-Redis # the cluster tests start it (tests/Marketplace.Host.Tests/Cluster)
     Install-Promtool # the scrape test lints /metrics with it (ScrapeLintTests)

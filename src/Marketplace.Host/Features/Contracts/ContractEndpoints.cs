@@ -1,7 +1,10 @@
+using Marketplace.Application.Catalog;
 using Marketplace.Application.Holdings;
+using Marketplace.Application.Offerings;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Host.Auth;
+using Marketplace.Host.Features.Offerings;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Host.Features.Contracts;
@@ -18,6 +21,9 @@ public static class ContractEndpoints
             .RequireAuthorization().ProducesProblem(400);
         group.MapGet("/{id}", GetContract).WithName("GetContract").WithSummary("One contract with its history.")
             .RequireAuthorization().ProducesProblem(404);
+        group.MapGet("/{id}/agreement.jsonld", GetAgreement).WithName("GetContractAgreement")
+            .WithSummary("The terms the contract was made under as an ODRL 2.2 Agreement in JSON-LD (its parties and the operator).")
+            .RequireAuthorization().Produces(200, contentType: OdrlPolicy.MediaType).ProducesProblem(404);
         MapTransition(group, "approve", ContractAction.Approve, "Approve a requested contract (provider or operator).");
         MapTransition(group, "reject", ContractAction.Reject, "Reject a requested contract (provider or operator).");
         MapTransition(group, "suspend", ContractAction.Suspend, "Suspend an active contract (provider or operator).");
@@ -49,8 +55,23 @@ public static class ContractEndpoints
         return TypedResults.Ok(new ContractListResponse([.. page.Items.Select(v => v.ToResponse())], ListPaging.Next(http, page.Next)));
     }
 
-    private static async Task<Ok<ContractResponse>> GetContract(string id, HttpContext http, ContractScope scope) =>
-        TypedResults.Ok((await scope.GetAsync(id, http.User.Caller())).ToResponse());
+    private static async Task<Ok<ContractResponse>> GetContract(string id, HttpContext http, ContractScope scope)
+    {
+        var view = await scope.GetAsync(id, http.User.Caller());
+        http.Response.Headers.Link = OfferingEndpoints.PolicyLink(OdrlPolicy.AgreementPath(view.Id));
+        return TypedResults.Ok(view.ToResponse());
+    }
+
+    /// <summary>Read exactly as the contract is: its parties and the operator; anyone else gets the same 404.</summary>
+    private static async Task<IResult> GetAgreement(string id, HttpContext http, ContractScope scope, CatalogBrowsing catalog)
+    {
+        var view = await scope.GetAsync(id, http.User.Caller());
+        // Display names of parties by id, whatever their role (the buyer's too).
+        var names = await catalog.ProviderNamesAsync([view.Terms.ProviderId, view.BuyerId]);
+        var document = OdrlPolicy.Agreement(view, names.GetValueOrDefault(view.Terms.ProviderId, view.Terms.ProviderId),
+            names.GetValueOrDefault(view.BuyerId, view.BuyerId), OfferingEndpoints.BaseUri(http));
+        return Results.Text(document, OdrlPolicy.MediaType);
+    }
 
     private static async Task<Ok<ContractResponse>> Transition(
         string id, ContractAction action, ContractActionRequest? request, HttpContext http, ContractDecisions decisions)

@@ -28,6 +28,9 @@ public static class OfferingEndpoints
         group.MapGet("/{id}", GetOffering).WithName("GetOffering")
             .WithSummary("One offering. A private offering is invisible (404) to buyers it was not offered to.")
             .RequireAuthorization().ProducesProblem(404);
+        group.MapGet("/{id}/policy.jsonld", GetPolicy).WithName("GetOfferingPolicy")
+            .WithSummary("The offering's usage policy as an ODRL 2.2 Offer in JSON-LD, with or without a key, to whoever may see the offering.")
+            .RequireAuthorization(Policies.AnyoneOrValidKey).Produces(200, contentType: OdrlPolicy.MediaType).ProducesProblem(404);
         group.MapPut("/{id}", ReviseOffering).WithName("ReviseOffering")
             .WithSummary("Replace the offering's terms (its provider or the operator): send If-Match with the ETag of GET; the dataset cannot change.")
             .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(428);
@@ -65,7 +68,31 @@ public static class OfferingEndpoints
         var view = await catalog.FindOfferingAsync(http.User.Caller(), id)
             ?? throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
         http.Response.Headers.ETag = OfferingETag.Of(view.Version);
+        http.Response.Headers.Link = PolicyLink(OdrlPolicy.OfferPath(view.Id));
         return TypedResults.Ok(view.ToResponse());
+    }
+
+    /// <summary>
+    /// The same offering, as anyone who may see it sees it (anonymous for a public listing), as an ODRL Offer. Its ETag is
+    /// the offering's version, weak: the document also names the provider and this host, which no version counts.
+    /// </summary>
+    private static async Task<IResult> GetPolicy(string id, HttpContext http, CatalogBrowsing catalog)
+    {
+        var view = await catalog.FindOfferingAsync(http.User.CallerOrAnonymous(), id)
+            ?? throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{id}'.");
+        var provider = (await catalog.ProviderNamesAsync([view.ProviderId])).GetValueOrDefault(view.ProviderId, view.ProviderId);
+        http.Response.Headers.ETag = "W/" + OfferingETag.Of(view.Version);
+        return Results.Text(OdrlPolicy.Offer(view, provider, BaseUri(http)), OdrlPolicy.MediaType);
+    }
+
+    /// <summary>An RFC 8288 link to the ODRL policy of what the answer describes.</summary>
+    public static string PolicyLink(string path) => $"<{path}>; rel=\"{OdrlPolicy.HasPolicyRelation}\"; type=\"{OdrlPolicy.MediaType}\"";
+
+    /// <summary>The IRIs of machine-readable documents are minted under the host the caller asked (as the DCAT catalog's are).</summary>
+    public static Uri BaseUri(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return new Uri($"{http.Request.Scheme}://{http.Request.Host}/");
     }
 
     private static async Task<Ok<OfferingResponse>> ReviseOffering(string id, ReviseOfferingRequest request, HttpContext http, OfferingTerms terms)
