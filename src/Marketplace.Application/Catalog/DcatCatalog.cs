@@ -95,11 +95,14 @@ public static partial class DcatCatalog
     public static RdfIri DatasetIri(string root, string offeringId) => new($"{root}/catalog/datasets/{Uri.EscapeDataString(offeringId)}");
 
     /// <summary>Where an offering's usage policy is served as ODRL.</summary>
-    public static RdfIri PolicyIri(string root, string offeringId) => new($"{root}/api/v1/offerings/{Uri.EscapeDataString(offeringId)}/policy.jsonld");
+    public static RdfIri PolicyIri(string root, string offeringId) => new(root + Offerings.OdrlPolicy.OfferPath(offeringId));
+
+    /// <summary>A provider as publisher (DCAT) and assigner (ODRL).</summary>
+    public static string ProviderIri(string root, string providerId) => $"{root}/providers/{Uri.EscapeDataString(providerId)}";
 
     private static void AddDataset(RdfGraph graph, string root, CatalogListing listing, DcatDetails details)
     {
-        var provider = $"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}";
+        var provider = ProviderIri(root, listing.ProviderId);
         var dataset = DatasetIri(root, listing.OfferingId);
         var publisher = new RdfIri(provider);
         var contact = new RdfIri($"{provider}#contact");

@@ -49,9 +49,9 @@ public static class OdrlPolicy
     public static string AgreementPath(string contractId) => $"/api/v1/contracts/{Uri.EscapeDataString(contractId)}/agreement.jsonld";
 
     /// <summary>The dataset IRI the DCAT catalog mints for the offering (without DcatCatalog's Turtle angle brackets).</summary>
-    public static string TargetIri(string root, string offeringId) => $"{root}/catalog/datasets/{Uri.EscapeDataString(offeringId)}";
+    public static string TargetIri(string root, string offeringId) => Catalog.DcatCatalog.DatasetIri(root, offeringId).Value;
 
-    public static string ProviderIri(string root, string providerId) => $"{root}/providers/{Uri.EscapeDataString(providerId)}";
+    public static string ProviderIri(string root, string providerId) => Catalog.DcatCatalog.ProviderIri(root, providerId);
 
     public static string BuyerIri(string root, string buyerId) => $"{root}/buyers/{Uri.EscapeDataString(buyerId)}";
 

@@ -17,7 +17,7 @@ public sealed class OdrlPolicyTests
     [Fact]
     public void The_target_is_the_dataset_iri_the_dcat_catalog_mints()
     {
-        Assert.Equal(DcatCatalog.DatasetIri(OdrlTerms.Root, "off-odrl"), $"<{OdrlPolicy.TargetIri(OdrlTerms.Root, "off-odrl")}>");
+        Assert.Equal(DcatCatalog.DatasetIri(OdrlTerms.Root, "off-odrl").Value, OdrlPolicy.TargetIri(OdrlTerms.Root, "off-odrl"));
     }
 
     [Fact]
