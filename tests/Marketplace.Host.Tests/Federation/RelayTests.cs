@@ -78,6 +78,29 @@ public sealed class RelayTests(RelayCities cities) : IClassFixture<RelayCities>
             reconciliation.LocalCharge.MinorUnits, reconciliation.Margin.MinorUnits));
     }
 
+    [Fact]
+    public async Task Relaying_the_same_offering_again_answers_the_same_relay_and_makes_no_second_contract_at_the_partner()
+    {
+        var provider = await cities.PartyAsync(cities.CityB, "provider");
+        var datasetId = UniqueId("ds");
+        await Ok<JsonElement>(await provider.Client.PostAsJsonAsync("/api/v1/datasets", BusStopsDataset(datasetId, "private")), HttpStatusCode.Created);
+        await UploadCsvAsync(provider, datasetId, BusStopsCsv(3));
+        var offeringId = await PublishedOfferingAsync(provider, datasetId);
+        var cityAtB = await cities.PartyAsync(cities.CityB, "buyer");
+        using var operatorA = cities.CityA.Client(cities.OperatorKeyA);
+        var partnerId = UniqueId("city");
+        await Ok<PartnerResponse>(await operatorA.PostAsJsonAsync("/api/v1/partners",
+            new { id = partnerId, name = "City B", baseUrl = cities.CityB.BaseAddress.ToString(), buyerApiKey = cityAtB.Key }), HttpStatusCode.Created);
+        var body = new { offeringId, purpose = "research", marginPerUnit = 1, fields = new[] { new { name = "stop_id", type = "string", required = true } } };
+
+        var first = await Ok<RelayResponse>(await operatorA.PostAsJsonAsync($"/api/v1/partners/{partnerId}/relays", body), HttpStatusCode.Created);
+        var again = await Ok<RelayResponse>(await operatorA.PostAsJsonAsync($"/api/v1/partners/{partnerId}/relays", body), HttpStatusCode.Created);
+
+        Assert.Equal((first.Id, first.PartnerContractId), (again.Id, again.PartnerContractId));
+        var contracts = await Ok<ContractListResponse>(await cityAtB.Client.GetAsync($"/api/v1/contracts?offeringId={offeringId}"), HttpStatusCode.OK);
+        Assert.Single(contracts.Items);
+    }
+
     private static async Task<JsonElement> PageAsync(Party buyer, string contractId, string? cursor, string idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get,
