@@ -89,3 +89,15 @@ public interface IRelayGrain : IGrainWithStringKey
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<RelayView?> Get();
 }
+
+/// <summary>
+/// A subscription made with an Idempotency-Key (key: buyer id, a newline, the key): the first request subscribes, a
+/// retry answers the same contract, and the same key for another offering or purpose is refused. Calls for one key
+/// run one at a time, so concurrent retries never make two contracts.
+/// </summary>
+[Alias("Marketplace.ISubscriptionKeyGrain")]
+public interface ISubscriptionKeyGrain : IGrainWithStringKey
+{
+    [Alias("Subscribe")]
+    Task<ContractView> Subscribe(string buyerId, string offeringId, string purpose);
+}
