@@ -165,4 +165,16 @@ public static class ErrorCodes
     public static readonly DomainErrorCode DatasetInvalidSpatial = new("dataset.invalid-spatial", ErrorKind.Invalid);
     public static readonly DomainErrorCode DatasetInvalidBoundingBox = new("dataset.invalid-bbox", ErrorKind.Invalid);
     public static readonly DomainErrorCode PartyContactInvalid = new("party.contact-invalid", ErrorKind.Invalid);
+    // h5 (issue 12): brokered access to a partner city's offerings (partners, relays).
+    public static readonly DomainErrorCode PartnerNotFound = new("partner.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode PartnerExists = new("partner.exists", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PartnerInvalid = new("partner.invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PartnerLimit = new("partner.limit", ErrorKind.Conflict);
+    public static readonly DomainErrorCode PartnerRefused = new("partner.refused", ErrorKind.Forbidden);
+    public static readonly DomainErrorCode PartnerRejectedRequest = new("partner.rejected-request", ErrorKind.Invalid);
+    public static readonly DomainErrorCode PartnerQuotaExceeded = new("partner.quota-exceeded", ErrorKind.Quota);
+    public static readonly DomainErrorCode RelayNotFound = new("relay.not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode RelayNotRelayable = new("relay.not-relayable", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode RelayMarginInvalid = new("relay.margin-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode RelayNotActive = new("relay.not-active", ErrorKind.Conflict);
 }

@@ -135,6 +135,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<Marketplace.Application.Offerings.OfferingTerms>();
         builder.Services.AddSingleton<CityEvaluation>();
         builder.Services.AddHostedService<MarketplaceStartup>();
+        Features.Partners.PartnerServices.AddMarketplacePartners(builder.Services); // h5 (issue 12): brokered access to partner cities
 
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddSingleton<Features.Console.BuyerContracts>();
@@ -237,6 +238,7 @@ public static class MarketplaceApp
         app.MapPartyContactEndpoints();
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
+        Features.Partners.PartnerEndpoints.MapPartnerEndpoints(app); // h5 (issue 12): partners and relays
         app.MapAggregateEndpoints();
         app.MapUsageEndpoints();
         app.MapAccountEndpoints();

@@ -130,6 +130,15 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("POST", "/api/v1/receipts/verify", w => Body("/api/v1/receipts/verify", new { jws = Consent.ReceiptsEndpointTests.SignedReceipt(w.Driver.Factory).Jws }),
             [Ok, Ok, Ok, Ok, Ok], Anonymous: Ok),
         new("POST", "/api/v1/receipt-keys/rotate", _ => Url("/api/v1/receipt-keys/rotate"), [Ok, 403, 403, 403, 403]),
+        // h5 (issue 12): partner cities and relays, operator only. The partner's address is unreachable: an operator's relay answers 503.
+        new("POST", "/api/v1/partners/", _ => Body("/api/v1/partners", Partner()), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/partners/", _ => Url("/api/v1/partners"), [Ok, 403, 403, 403, 403]),
+        new("DELETE", "/api/v1/partners/{id}", async w => ($"/api/v1/partners/{await FreshPartnerAsync(w.Driver)}", null), [Ok, 403, 403, 403, 403]),
+        new("POST", "/api/v1/partners/{id}/relays", async w => ($"/api/v1/partners/{await FreshPartnerAsync(w.Driver)}/relays",
+            Json(new { offeringId = "bus-stops", purpose = "research", marginPerUnit = 1 })), [503, 403, 403, 403, 403]),
+        new("GET", "/api/v1/partners/{id}/relays", async w => ($"/api/v1/partners/{await FreshPartnerAsync(w.Driver)}/relays", null), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/partners/{id}/relays/{relayId}/reconciliation", async w => ($"/api/v1/partners/{await FreshPartnerAsync(w.Driver)}/relays/rly-none/reconciliation", null),
+            [404, 403, 403, 403, 403]),
     ];
 
     public static TheoryData<string, string> Endpoints()
@@ -247,6 +256,16 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         }
         while (next is not null);
         return items;
+    }
+
+    private static object Partner() =>
+        new { id = MarketplaceDriver.UniqueId("city"), name = "Partner city", baseUrl = "http://127.0.0.1:9/", buyerApiKey = "mk_partner_key" };
+
+    private static async Task<string> FreshPartnerAsync(MarketplaceDriver driver)
+    {
+        var partner = Partner();
+        await MarketplaceDriver.Ok<System.Text.Json.JsonElement>(await driver.Operator.PostAsJsonAsync("/api/v1/partners", partner), HttpStatusCode.Created);
+        return (string)partner.GetType().GetProperty("id")!.GetValue(partner)!;
     }
 
     private static Task<(string, HttpContent?)> Url(string url) => Task.FromResult<(string, HttpContent?)>((url, null));

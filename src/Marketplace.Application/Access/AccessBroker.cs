@@ -23,7 +23,7 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
 public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions,
-    MarketplaceMetrics metrics)
+    MarketplaceMetrics metrics, IRelayedRecords relayed)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -94,17 +94,28 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             var access = grant.DatasetClass == DatasetClass.Personal
                 ? new PersonalAccess(contractId, buyer.PartyId, grant.Purpose, dataset, calendar.Now, grant.Period)
                 : null;
+            // h5 (issue 12): a relayed dataset's pages are read at the partner city; everything else here is the same.
+            var relay = await relayed.RelayOfAsync(dataset.Id, cancellationToken);
             if (key is not null && await meter.Find(eventId) is { } earlier)
             {
-                return (await ReplayAsync(earlier, query, contractId, access, eventId, cancellationToken), grant.DatasetClass);
+                return (await ReplayAsync(earlier, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
             }
             if (!grant.Allowed)
             {
                 throw new DomainException(ErrorCodes.AccessQuotaExceeded, grant.Reason);
             }
-            var revisionId = RevisionToRead(dataset, cursor);
             var readLimit = (int)Math.Min(grant.UnitsGranted, limit);
-            var page = await store.ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cancellationToken);
+            string revisionId;
+            RecordPage page;
+            if (relay is not null)
+            {
+                (revisionId, page) = await relay.ReadAsync(contractId, eventId, query, readLimit, cancellationToken);
+            }
+            else
+            {
+                revisionId = RevisionToRead(dataset, cursor);
+                page = await store.ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cancellationToken);
+            }
             if (access is not null)
             {
                 // Consent at this moment decides what leaves; the provision record is durable before anything does,
@@ -121,7 +132,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             if (receipt.Duplicate)
             {
                 // A concurrent request with the same key won the race: answer exactly as it did.
-                return (await ReplayAsync(receipt, query, contractId, access, eventId, cancellationToken), grant.DatasetClass);
+                return (await ReplayAsync(receipt, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
             }
             return (new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false), grant.DatasetClass);
         }
@@ -145,7 +156,8 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     /// a newer one was published since), the stored number of records.
     /// </summary>
     /// <remarks>Personal records are filtered again under the consents in force now: a person who withdrew since the first answer is left out of its replay.</remarks>
-    private async Task<RecordAnswer> ReplayAsync(UsageReceipt earlier, RecordQuery query, string contractId, PersonalAccess? access, string eventId, CancellationToken cancellationToken)
+    private async Task<RecordAnswer> ReplayAsync(
+        UsageReceipt earlier, RecordQuery query, string contractId, PersonalAccess? access, string eventId, IRecordRelay? relay, CancellationToken cancellationToken)
     {
         var first = ServedPage.TryDecode(earlier.Fingerprint);
         if (first is null || !first.Query.Equals(query))
@@ -153,7 +165,9 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             throw new DomainException(ErrorCodes.IdempotencyKeyConflict,
                 "This Idempotency-Key was already used for a different request (other cursor, limit or filters); use a new key for a new request.");
         }
-        var page = await store.ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cancellationToken);
+        var page = relay is null
+            ? await store.ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cancellationToken)
+            : (await relay.ReadAsync(contractId, eventId, first.Query, first.ReadLimit, cancellationToken)).Page;
         if (access is not null)
         {
             page = (await personal.FilterAsync(access, page, eventId, cancellationToken)).Page;

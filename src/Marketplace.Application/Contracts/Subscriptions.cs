@@ -6,7 +6,8 @@ namespace Marketplace.Application.Contracts;
 /// <summary>A buyer subscribes to an offering with a declared purpose: from the API and from the offering's page alike.</summary>
 public sealed class Subscriptions(GrainReferences grains)
 {
-    public Task<ContractView> SubscribeAsync(ApiPrincipal buyer, string offeringId, string? purpose)
+    /// <param name="idempotencyKey">With a key, a retry answers the contract the first request made (h5, issue 12: a partner city subscribing here).</param>
+    public Task<ContractView> SubscribeAsync(ApiPrincipal buyer, string offeringId, string? purpose, string? idempotencyKey = null)
     {
         ArgumentNullException.ThrowIfNull(buyer);
         if (string.IsNullOrWhiteSpace(purpose))
@@ -17,6 +18,8 @@ public sealed class Subscriptions(GrainReferences grains)
         {
             throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{offeringId}'.");
         }
-        return grains.Get<IOfferingGrain>(offeringId).Subscribe(buyer.PartyId, purpose);
+        return Access.AccessBroker.CheckIdempotencyKey(idempotencyKey) is { } key
+            ? grains.Get<ISubscriptionKeyGrain>($"{buyer.PartyId}\n{key}").Subscribe(buyer.PartyId, offeringId, purpose)
+            : grains.Get<IOfferingGrain>(offeringId).Subscribe(buyer.PartyId, purpose);
     }
 }

@@ -27,6 +27,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             DomainException e => FromDomain(e),
             ApiProblemException e => e.Problem,
             StoreUnavailableException e => Unavailable(e),
+            Application.Federation.PartnerUnavailableException e => PartnerUnavailable(e), // h5 (issue 12)
             Orleans.Storage.InconsistentStateException => Problem(409, "Changed concurrently",
                 "Someone else changed this at the same moment; nothing of yours was applied. Read it again and retry."),
             BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read", Describe(e)),
@@ -63,7 +64,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         ArgumentNullException.ThrowIfNull(exception);
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is DomainException or ApiProblemException or StoreUnavailableException or Orleans.Storage.InconsistentStateException
+            if (e is DomainException or ApiProblemException or StoreUnavailableException or Application.Federation.PartnerUnavailableException or Orleans.Storage.InconsistentStateException
                 or BadHttpRequestException or JsonException or Orleans.Runtime.OrleansMessageRejectionException)
             {
                 return e;
@@ -118,6 +119,17 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             "The part of the marketplace this request needed was on a host that stopped; it is being moved now. Try again in 1 s; "
             + "retries with the same Idempotency-Key or eventId are safe and are never counted twice.");
         problem.Extensions["retryAfter"] = 1;
+        return problem;
+    }
+
+    /// <summary>A partner city unreachable (503) or answering what cannot be relayed (502): nothing was served or metered here.</summary>
+    private static ProblemDetails PartnerUnavailable(Application.Federation.PartnerUnavailableException e)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
+        var problem = Problem(e.BadGateway ? 502 : 503, e.BadGateway ? "The partner city answered badly" : "The partner city is unreachable", e.Message);
+        problem.Extensions["code"] = e.BadGateway ? "partner.bad-answer" : "partner.unavailable";
+        problem.Extensions["partnerId"] = e.PartnerId;
+        problem.Extensions["retryAfter"] = seconds;
         return problem;
     }
 

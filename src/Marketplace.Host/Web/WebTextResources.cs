@@ -25,5 +25,6 @@ public static class WebTextResources
         typeof(Features.BankConsole.BankConsoleText),
         typeof(Features.SubjectPortal.SubjectPortalText),
         typeof(Features.Catalog.OdrlText),
+        typeof(Features.Console.Partners.PartnerText), // h5 (issue 12)
     ];
 }

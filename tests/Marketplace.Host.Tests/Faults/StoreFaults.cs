@@ -203,6 +203,17 @@ public sealed class FaultyMarketplaceFixture : MarketplaceFixture
 {
     public StoreFaults Faults { get; } = new();
 
-    protected override Task<MarketplaceFactory> CreateFactoryAsync() =>
-        Task.FromResult(new MarketplaceFactory { ConfigureServices = Faults.Decorate });
+    protected override Task<MarketplaceFactory> CreateFactoryAsync()
+    {
+        MarketplaceFactory? factory = null;
+        factory = new MarketplaceFactory
+        {
+            ConfigureServices = services =>
+            {
+                Faults.Decorate(services);
+                Hostile.SweepMarketplaceFixture.PartnerIsSelf(services, () => factory!); // h5 (issue 12): its relay's partner is itself
+            },
+        };
+        return Task.FromResult(factory);
+    }
 }

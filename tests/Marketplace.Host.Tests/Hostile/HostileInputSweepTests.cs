@@ -10,7 +10,7 @@ namespace Marketplace.Host.Tests.Hostile;
 /// bodies: the host never answers 5xx, every 4xx it answers is ProblemDetails, and nothing takes longer than 2 s.
 /// Runs on a marketplace of its own so that its load and its leftovers touch no other test.
 /// </summary>
-public sealed class HostileInputSweepTests(MarketplaceFixture fixture, ITestOutputHelper output) : IClassFixture<MarketplaceFixture>
+public sealed class HostileInputSweepTests(SweepMarketplaceFixture fixture, ITestOutputHelper output) : IClassFixture<SweepMarketplaceFixture>
 {
     /// <summary>
     /// A safety bound on one request, not a benchmark: it catches an input that hangs the host or whose cost blows up

@@ -59,6 +59,11 @@ public sealed class PopulatedMarketplace
 
     public required string OfferingId { get; init; }
 
+    /// <summary>h5 (issue 12): a partner city (this marketplace itself, as <see cref="Buyer"/>) and a relay of <see cref="OfferingId"/> from it.</summary>
+    public required string PartnerId { get; init; }
+
+    public required string RelayId { get; init; }
+
     /// <summary>An active contract of <see cref="Buyer"/> that hostile reads aim at.</summary>
     public required string ContractId { get; init; }
 
@@ -117,8 +122,12 @@ public sealed class PopulatedMarketplace
         var bank = await driver.CreatePartyAsync("information-bank");
         var (subjectId, subject, noticeId, consentId) = await PersonAsync(driver, bank);
         var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await subject.GetAsync("/api/v1/subjects/me/receipts"), HttpStatusCode.OK);
+        var contractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[0], "research")).Id;
+        var (partnerId, relayId) = await RelayAsync(driver, buyer, offerings[0]);
         return new PopulatedMarketplace(driver)
         {
+            PartnerId = partnerId,
+            RelayId = relayId,
             Anonymous = new Visitor("anonymous", driver.Factory.CreateClient()),
             Operator = new Visitor("operator", driver.Operator),
             Provider = provider,
@@ -137,7 +146,7 @@ public sealed class PopulatedMarketplace
             DatasetId = datasetId,
             RevisionId = revisionId,
             OfferingId = offerings[0],
-            ContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[0], "research")).Id,
+            ContractId = contractId,
             ActionContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[1], "research")).Id,
             UsageContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[2], "research")).Id,
             ReconciliationRunId = reconciliation.Headers.Location!.OriginalString.Split('/')[^1],
@@ -177,6 +186,8 @@ public sealed class PopulatedMarketplace
             "reviews" => Buyer.Id,
             "consents" => ConsentId,
             "receipts" => ReceiptId,
+            "partners" => PartnerId,
+            "relays" => RelayId,
             var other => throw new InvalidOperationException($"The sweep does not know what '{{{parameter}}}' of {operation} names ('{other}'): teach {nameof(OwnId)}."),
         };
     }
@@ -248,6 +259,8 @@ public sealed class PopulatedMarketplace
                 ["preview"] = true,
             },
             "Subscribe" => new JsonObject { ["purpose"] = "research" },
+            "RegisterPartner" => new JsonObject { ["id"] = fresh, ["name"] = "Sweep city", ["baseUrl"] = "http://localhost/", ["buyerApiKey"] = Buyer.Key },
+            "CreateRelay" => RelayBody(OfferingId),
             "GiveConsent" or "ChangeConsent" => Consent(),
             "PublishNotice" => Notice(),
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },
@@ -271,6 +284,25 @@ public sealed class PopulatedMarketplace
             _ when operation.BodySchema is { } schema => operation.Document.Example(schema),
             _ => null,
         };
+    }
+
+    private static JsonObject RelayBody(string offeringId) => new()
+    {
+        ["offeringId"] = offeringId,
+        ["purpose"] = "research",
+        ["marginBasisPoints"] = 1_000,
+        ["fields"] = JsonNode.Parse("""[{ "name": "stop_id", "type": "string", "required": true }]"""),
+    };
+
+    /// <summary>The marketplace registered as its own partner city (its buyer's key), and a relay of one of its offerings.</summary>
+    private static async Task<(string PartnerId, string RelayId)> RelayAsync(MarketplaceDriver driver, Party buyer, string offeringId)
+    {
+        var partnerId = MarketplaceDriver.UniqueId("city");
+        await MarketplaceDriver.Ok<JsonElement>(await driver.Operator.PostAsJsonAsync("/api/v1/partners",
+            new { id = partnerId, name = "Sweep city", baseUrl = "http://localhost/", buyerApiKey = buyer.Key }), HttpStatusCode.Created);
+        var relay = await MarketplaceDriver.Ok<JsonElement>(await driver.Operator.PostAsync($"/api/v1/partners/{partnerId}/relays",
+            new StringContent(RelayBody(offeringId).ToJsonString(), System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.Created);
+        return (partnerId, relay.GetProperty("id").GetString()!);
     }
 
     private JsonObject Consent() => new()
@@ -331,4 +363,21 @@ public sealed class PopulatedMarketplace
     public static async Task<ContractResponse> ContractAsync(Party buyer, string offeringId) =>
         await MarketplaceDriver.Ok<ContractResponse>(
             await buyer.Client.PostAsJsonAsync($"/api/v1/offerings/{offeringId}/contracts", new { purpose = "research" }), HttpStatusCode.Created);
+}
+
+/// <summary>h5 (issue 12): the sweep's marketplace calls itself as its partner city, so relays can be made and read in the sweep.</summary>
+public sealed class SweepMarketplaceFixture : MarketplaceFixture
+{
+    protected override Task<MarketplaceFactory> CreateFactoryAsync()
+    {
+        MarketplaceFactory? factory = null;
+        factory = new MarketplaceFactory { ConfigureServices = services => PartnerIsSelf(services, () => factory!) };
+        return Task.FromResult(factory);
+    }
+
+    /// <summary>Calls to partner cities go to this same in-process marketplace.</summary>
+    public static void PartnerIsSelf(Microsoft.Extensions.DependencyInjection.IServiceCollection services, Func<MarketplaceFactory> factory) =>
+        Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions.ConfigurePrimaryHttpMessageHandler(
+            Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient(services, Features.Partners.PartnerHttp.ClientName),
+            () => factory().Server.CreateHandler());
 }

@@ -44,7 +44,8 @@ public static class OfferingEndpoints
             .WithSummary("Remove the offering from the catalog; signed contracts keep their terms.")
             .RequireAuthorization(Policies.ProviderOrOperator).ProducesProblem(404);
         group.MapPost("/{id}/contracts", Subscribe).WithName("Subscribe")
-            .WithSummary("Subscribe with a declared purpose; the contract is active at once or awaits the provider's approval (buyer).")
+            .WithSummary("Subscribe with a declared purpose; the contract is active at once or awaits the provider's approval (buyer). "
+                + "With an Idempotency-Key header a retry answers the same contract.")
             .RequireAuthorization(Policies.Buyer).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         return app;
     }
@@ -116,7 +117,7 @@ public static class OfferingEndpoints
 
     private static async Task<Created<ContractResponse>> Subscribe(string id, SubscribeRequest request, HttpContext http, Subscriptions subscriptions)
     {
-        var contract = await subscriptions.SubscribeAsync(http.User.Caller(), id, request.Purpose);
+        var contract = await subscriptions.SubscribeAsync(http.User.Caller(), id, request.Purpose, http.Request.Headers["Idempotency-Key"]);
         return TypedResults.Created($"/api/v1/contracts/{contract.Id}", contract.ToResponse());
     }
 }
