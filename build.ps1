@@ -158,6 +158,8 @@ function Invoke-Run {
     # its invoices are issued in the name of a fictional operator with a fictional registration number.
     $hostArgs = @((Join-Path $hostDir 'Marketplace.Host.dll'), '--urls', $Url, '--contentRoot', $hostDir,
         "--Marketplace:DataDirectory=$data", '--Marketplace:TestClock:Enabled=true',
+        # The silo talks to no other: free ports let two cities run side by side (-Url and -DataDir set apart).
+        "--Marketplace:SiloPort=$(Get-FreePort)", "--Marketplace:GatewayPort=$(Get-FreePort)",
         '--Marketplace:Billing:IssuerName=港未来市データ取引所 (Minato-Mirai Data Exchange)', '--Marketplace:Billing:IssuerRegistration=T9000000000009')
     $emulator = $null
     if ($Store -eq 'Cosmos') {
