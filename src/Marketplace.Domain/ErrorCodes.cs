@@ -160,4 +160,12 @@ public static class ErrorCodes
     public static readonly DomainErrorCode CertificationsInvalid = new("party.certifications-invalid", ErrorKind.Invalid);
     // h2 (issue 11): operating the marketplace (health, telemetry).
     public static readonly DomainErrorCode MetricsNotPermitted = new("metrics.not-permitted", ErrorKind.Forbidden);
+    // h3 (issue 12): the City OS feed (NGSI-LD notifications into revisions).
+    public static readonly DomainErrorCode NgsiLdFeedInvalid = new("ngsi-ld.feed-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NgsiLdFeedNotAttached = new("ngsi-ld.feed-not-attached", ErrorKind.Conflict);
+    public static readonly DomainErrorCode NgsiLdNotificationInvalid = new("ngsi-ld.notification-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NgsiLdEntityInvalid = new("ngsi-ld.entity-invalid", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode NgsiLdUnsupportedMediaType = new("ngsi-ld.unsupported-media-type", ErrorKind.UnsupportedMediaType);
+    public static readonly DomainErrorCode NgsiLdTooLarge = new("ngsi-ld.too-large", ErrorKind.TooLarge);
+    public static readonly DomainErrorCode NgsiLdIntervalFull = new("ngsi-ld.interval-full", ErrorKind.Unprocessable);
 }
