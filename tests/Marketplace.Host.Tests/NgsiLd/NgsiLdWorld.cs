@@ -8,7 +8,7 @@ using Marketplace.Host.Features.NgsiLd;
 namespace Marketplace.Host.Tests.NgsiLd;
 
 /// <summary>An air-quality dataset fed by NGSI-LD notifications of AirQualityObserved entities (FIWARE smart data models).</summary>
-internal static class NgsiLdWorld
+public static class NgsiLdWorld
 {
     public static object AirQualityDataset(string id) => new
     {
