@@ -218,6 +218,20 @@ public sealed class NgsiLdFeedTests(MarketplaceFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_readmes_notification_is_accepted_as_written()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(HostProcess.FindRepositoryRoot(AppContext.BaseDirectory), "README.md"));
+        var section = readme[readme.IndexOf("#### City OS feed (NGSI-LD)", StringComparison.Ordinal)..];
+        var start = section.IndexOf("-d '", StringComparison.Ordinal) + 4;
+        var body = section[start..section.IndexOf("'\n```", start, StringComparison.Ordinal)];
+        var (provider, datasetId) = await NgsiLdWorld.AttachedAsync(driver);
+
+        var accepted = await MarketplaceDriver.Ok<NgsiLdNotifyResponse>(await NgsiLdWorld.NotifyAsync(provider.Client, datasetId, body), HttpStatusCode.Accepted);
+
+        Assert.Equal(1, accepted.Records);
+    }
+
+    [Fact]
     public async Task The_core_context_is_served_locally_and_defines_the_core_terms()
     {
         var response = await fixture.Factory.CreateClient().GetAsync(NgsiLdEndpoints.CoreContextPath);
