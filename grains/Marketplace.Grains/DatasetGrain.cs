@@ -1,5 +1,6 @@
 using Marketplace.Domain;
 using Marketplace.Storage;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Grains;
 

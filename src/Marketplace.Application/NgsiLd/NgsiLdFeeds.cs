@@ -4,6 +4,7 @@ using Marketplace.Application.Holdings;
 using Marketplace.Domain;
 using Marketplace.Grains;
 using Marketplace.Storage;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Application.NgsiLd;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Marketplace.Domain;
+namespace Marketplace.Domain.NgsiLd;
 
 /// <summary>
 /// Turns notified NGSI-LD entities into records of a dataset by the feed's mapping: each entity becomes one

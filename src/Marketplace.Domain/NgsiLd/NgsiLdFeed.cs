@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Marketplace.Domain;
+namespace Marketplace.Domain.NgsiLd;
 
 /// <summary>
 /// One line of a feed's mapping: where a value comes from in a notified entity (<see cref="Source"/>) and the

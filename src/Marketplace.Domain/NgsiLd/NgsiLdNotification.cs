@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Marketplace.Domain;
+namespace Marketplace.Domain.NgsiLd;
 
 /// <summary>
 /// An NGSI-LD notification (ETSI GS CIM 009, clause 5.3.1): <c>{ "id": "urn:ngsi-ld:Notification:…", "type":

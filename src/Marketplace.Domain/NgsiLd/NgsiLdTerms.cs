@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Marketplace.Domain;
+namespace Marketplace.Domain.NgsiLd;
 
 /// <summary>
 /// The terms of the NGSI-LD core @context (the host ships a local copy): recognises a member name or type written

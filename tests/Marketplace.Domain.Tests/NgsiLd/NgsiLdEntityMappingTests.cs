@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marketplace.Domain;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Domain.Tests.NgsiLd;
 

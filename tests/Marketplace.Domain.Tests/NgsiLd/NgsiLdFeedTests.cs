@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Domain.Tests.NgsiLd;
 

@@ -235,7 +235,7 @@ public sealed class NgsiLdFeedTests(MarketplaceFixture fixture) : IClassFixture<
     public async Task The_core_context_is_served_locally_and_defines_the_core_terms()
     {
         var response = await fixture.Factory.CreateClient().GetAsync(NgsiLdEndpoints.CoreContextPath);
-        var terms = fixture.Factory.Services.GetRequiredService<Marketplace.Domain.NgsiLdTerms>();
+        var terms = fixture.Factory.Services.GetRequiredService<Marketplace.Domain.NgsiLd.NgsiLdTerms>();
 
         Assert.Equal("application/ld+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("\"notifiedAt\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

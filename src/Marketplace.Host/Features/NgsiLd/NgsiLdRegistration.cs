@@ -2,6 +2,7 @@ using Hangfire;
 using Marketplace.Application.NgsiLd;
 using Marketplace.Grains;
 using Marketplace.Host.Features.Datasets;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Host.Features.NgsiLd;
 

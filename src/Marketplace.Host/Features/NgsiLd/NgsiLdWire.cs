@@ -1,5 +1,6 @@
 using Marketplace.Application.NgsiLd;
 using Marketplace.Domain;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Host.Features.NgsiLd;
 
