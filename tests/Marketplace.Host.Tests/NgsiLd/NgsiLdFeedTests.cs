@@ -55,6 +55,30 @@ public sealed class NgsiLdFeedTests(MarketplaceFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_publication_that_committed_before_a_crash_is_finished_under_its_own_revision_and_never_repeated()
+    {
+        var (provider, datasetId) = await NgsiLdWorld.AttachedAsync(driver, "PT1M");
+        await NgsiLdWorld.NotifyAsync(provider.Client, datasetId, NgsiLdWorld.Notification(NgsiLdWorld.NewNotificationId(), NgsiLdWorld.Entity("s1", 1), NgsiLdWorld.Entity("s2", 2)));
+        // What a crash between committing the interval's records and publishing the revision leaves behind.
+        var buffer = fixture.Factory.Services.GetRequiredService<INgsiLdBuffer>();
+        var interval = Assert.Single(await buffer.PendingAsync(datasetId));
+        var revisionId = Marketplace.Domain.Identifiers.NewId("rev");
+        await buffer.BeginAttemptAsync(datasetId, interval.Start, revisionId);
+        await using (var writer = await fixture.Factory.Services.GetRequiredService<Marketplace.Storage.IRecordStore>().BeginRevisionAsync(datasetId, revisionId))
+        {
+            await writer.AppendAsync([new(1, null, "{\"sensor\":\"s1\"}"), new(2, null, "{\"sensor\":\"s2\"}")]);
+            await writer.CommitAsync();
+        }
+
+        fixture.Factory.Time.Advance(TimeSpan.FromMinutes(1));
+        await PublishDueAsync();
+        await PublishDueAsync();
+
+        var revision = Assert.Single((await NgsiLdWorld.DatasetAsync(provider, datasetId)).Revisions);
+        Assert.Equal((revisionId, 2L), (revision.RevisionId, revision.Records));
+    }
+
+    [Fact]
     public async Task A_replayed_notification_is_not_appended_twice()
     {
         var (provider, datasetId) = await NgsiLdWorld.AttachedAsync(driver);
@@ -248,6 +272,28 @@ public sealed class NgsiLdFeedTests(MarketplaceFixture fixture) : IClassFixture<
 /// <summary>What a feed accepted survives the host: a new host on the same data directory publishes it.</summary>
 public sealed class NgsiLdRestartTests
 {
+    [Fact]
+    public async Task Past_the_configured_bounds_a_notification_answers_413_or_422_and_keeps_nothing()
+    {
+        await using var host = new MarketplaceFactory(settings: new Dictionary<string, string>
+        {
+            ["Marketplace:NgsiLd:MaxEntitiesPerNotification"] = "2",
+            ["Marketplace:NgsiLd:MaxPendingRecordsPerInterval"] = "3",
+        });
+        var (provider, datasetId) = await NgsiLdWorld.AttachedAsync(new MarketplaceDriver(host));
+        await NgsiLdWorld.NotifyAsync(provider.Client, datasetId, NgsiLdWorld.Notification(NgsiLdWorld.NewNotificationId(), NgsiLdWorld.Entity("s1", 1), NgsiLdWorld.Entity("s2", 2)));
+
+        var tooMany = await NgsiLdWorld.NotifyAsync(provider.Client, datasetId,
+            NgsiLdWorld.Notification(NgsiLdWorld.NewNotificationId(), NgsiLdWorld.Entity("s3", 3), NgsiLdWorld.Entity("s4", 4), NgsiLdWorld.Entity("s5", 5)));
+        var full = await NgsiLdWorld.NotifyAsync(provider.Client, datasetId,
+            NgsiLdWorld.Notification(NgsiLdWorld.NewNotificationId(), NgsiLdWorld.Entity("s3", 3), NgsiLdWorld.Entity("s4", 4)));
+
+        Assert.Equal("ngsi-ld.too-large", (await MarketplaceDriver.Problem(tooMany, HttpStatusCode.RequestEntityTooLarge)).GetProperty("code").GetString());
+        Assert.Equal("ngsi-ld.interval-full", (await MarketplaceDriver.Problem(full, HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString());
+        Assert.Equal(2, (await NgsiLdWorld.StatusAsync(provider, datasetId)).PendingRecords);
+        Directory.Delete(host.DataDirectory, recursive: true);
+    }
+
     [Fact]
     public async Task A_new_host_on_the_same_data_directory_loses_no_accepted_notification()
     {
