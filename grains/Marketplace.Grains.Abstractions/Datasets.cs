@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Grains;
 
@@ -52,7 +53,8 @@ public sealed record DatasetView(
     [property: Id(1)] string ProviderId,
     [property: Id(2)] DatasetDefinition Definition,
     [property: Id(3)] IReadOnlyList<DatasetRevision> Revisions,
-    [property: Id(4)] DateTimeOffset CreatedAt)
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] NgsiLdFeed? Feed = null)
 {
     /// <summary>The newest published revision: what contracts read.</summary>
     public DatasetRevision? CurrentRevision =>
@@ -75,6 +77,14 @@ public interface IDatasetGrain : IGrainWithStringKey
 
     [Alias("RetireRevision")]
     Task<DatasetView> RetireRevision(string providerId, string revisionId);
+
+    /// <summary>Attaches (or changes) the dataset's City OS feed after checking it against the schema.</summary>
+    [Alias("AttachFeed")]
+    Task<DatasetView> AttachFeed(string providerId, NgsiLdFeed feed);
+
+    /// <summary>Detaches the feed: later notifications are refused; records already accepted are still published.</summary>
+    [Alias("DetachFeed")]
+    Task<DatasetView> DetachFeed(string providerId);
 
     /// <summary>Writes the dataset's holdings entry again from its stored state (the sweep repairing a create).</summary>
     [Alias("Reconcile")]

@@ -1,5 +1,6 @@
 using Marketplace.Domain;
 using Marketplace.Storage;
+using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Grains;
 
@@ -10,6 +11,8 @@ public sealed class DatasetState
     [Id(1)] public DatasetDefinition? Definition { get; set; }
     [Id(2)] public List<DatasetRevision> Revisions { get; set; } = [];
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    // h3 (issue 12): the City OS feed (NGSI-LD), null when none is attached.
+    [Id(4)] public NgsiLdFeed? Feed { get; set; }
 }
 
 [GrainType("dataset")]
@@ -87,6 +90,32 @@ public sealed class DatasetGrain(
         return View();
     }
 
+    public async Task<DatasetView> AttachFeed(string providerId, NgsiLdFeed feed)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        EnsureOwnedBy(providerId);
+        feed.Validate(S.Definition!.Schema);
+        if (feed.Equals(S.Feed))
+        {
+            return View();
+        }
+        S.Feed = feed;
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public async Task<DatasetView> DetachFeed(string providerId)
+    {
+        EnsureOwnedBy(providerId);
+        if (S.Feed is null)
+        {
+            return View();
+        }
+        S.Feed = null;
+        await state.WriteStateAsync();
+        return View();
+    }
+
     private void EnsureOwnedBy(string providerId)
     {
         // Another provider's dataset answers as missing: its existence is not theirs to learn.
@@ -98,7 +127,7 @@ public sealed class DatasetGrain(
 
     private HoldingEntry HoldingEntry() => new(this.GetPrimaryKeyString(), S.ProviderId, S.CreatedAt);
 
-    private DatasetView View() => new(this.GetPrimaryKeyString(), S.ProviderId, S.Definition!, [.. S.Revisions], S.CreatedAt);
+    private DatasetView View() => new(this.GetPrimaryKeyString(), S.ProviderId, S.Definition!, [.. S.Revisions], S.CreatedAt, S.Feed);
 }
 
 internal static class DatasetRules

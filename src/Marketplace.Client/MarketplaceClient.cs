@@ -95,6 +95,21 @@ public sealed partial class MarketplaceClient
         SendAsync<Revision>(
             HttpMethod.Post, $"api/v1/datasets/{Escape(datasetId)}/revisions/{Escape(revisionId)}/retire", null, cancellationToken);
 
+    /// <summary>Attaches (or changes) the dataset's City OS feed: NGSI-LD notifications become records of a revision per interval.</summary>
+    public Task<NgsiLdFeed> AttachNgsiLdFeedAsync(string datasetId, AttachNgsiLdFeedRequest feed, CancellationToken cancellationToken = default) =>
+        SendAsync<NgsiLdFeed>(HttpMethod.Put, $"api/v1/datasets/{Escape(datasetId)}/ngsi-ld", Json(feed), cancellationToken);
+
+    public Task<NgsiLdFeed> GetNgsiLdFeedAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<NgsiLdFeed>(HttpMethod.Get, $"api/v1/datasets/{Escape(datasetId)}/ngsi-ld", null, cancellationToken);
+
+    /// <summary>
+    /// Sends one NGSI-LD notification (ETSI GS CIM 009) as a context broker would, as application/json. Safe to
+    /// retry: the marketplace recognises the notification's id and appends it once.
+    /// </summary>
+    public Task<NgsiLdNotifyResult> NotifyNgsiLdAsync(string datasetId, string notificationJson, CancellationToken cancellationToken = default) =>
+        SendAsync<NgsiLdNotifyResult>(HttpMethod.Post, $"api/v1/datasets/{Escape(datasetId)}/ngsi-ld/notify",
+            () => new StringContent(notificationJson, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+
     // Offerings
 
     public Task<Offering> CreateOfferingAsync(CreateOfferingRequest offering, CancellationToken cancellationToken = default) =>

@@ -177,4 +177,12 @@ public static class ErrorCodes
     public static readonly DomainErrorCode RelayNotRelayable = new("relay.not-relayable", ErrorKind.Unprocessable);
     public static readonly DomainErrorCode RelayMarginInvalid = new("relay.margin-invalid", ErrorKind.Invalid);
     public static readonly DomainErrorCode RelayNotActive = new("relay.not-active", ErrorKind.Conflict);
+    // h3 (issue 12): the City OS feed (NGSI-LD notifications into revisions).
+    public static readonly DomainErrorCode NgsiLdFeedInvalid = new("ngsi-ld.feed-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NgsiLdFeedNotAttached = new("ngsi-ld.feed-not-attached", ErrorKind.Conflict);
+    public static readonly DomainErrorCode NgsiLdNotificationInvalid = new("ngsi-ld.notification-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode NgsiLdEntityInvalid = new("ngsi-ld.entity-invalid", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode NgsiLdUnsupportedMediaType = new("ngsi-ld.unsupported-media-type", ErrorKind.UnsupportedMediaType);
+    public static readonly DomainErrorCode NgsiLdTooLarge = new("ngsi-ld.too-large", ErrorKind.TooLarge);
+    public static readonly DomainErrorCode NgsiLdIntervalFull = new("ngsi-ld.interval-full", ErrorKind.Unprocessable);
 }

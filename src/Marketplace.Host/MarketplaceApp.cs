@@ -167,6 +167,7 @@ public static class MarketplaceApp
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
+        Features.NgsiLd.NgsiLdRegistration.AddNgsiLdFeed(builder.Services, builder.Configuration, options.DataDirectory); // h3 (issue 12): City OS feed
         builder.AddMarketplaceOperations(); // h3 (issue 11): collection ages, shutdown budget, Orleans dashboard
         if (cluster.IsCluster)
         {
@@ -236,6 +237,7 @@ public static class MarketplaceApp
         Marketplace.Host.Features.Ckan.CkanEndpoints.MapCkanEndpoints(app); // h5 (issue 12): CKAN API
         app.MapDcatEndpoints();
         app.MapPartyContactEndpoints();
+        Features.NgsiLd.NgsiLdEndpoints.MapNgsiLdEndpoints(app); // h3 (issue 12): City OS feed (NGSI-LD)
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         Features.Partners.PartnerEndpoints.MapPartnerEndpoints(app); // h5 (issue 12): partners and relays

@@ -139,7 +139,30 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
         new("GET", "/api/v1/partners/{id}/relays", async w => ($"/api/v1/partners/{await FreshPartnerAsync(w.Driver)}/relays", null), [Ok, 403, 403, 403, 403]),
         new("GET", "/api/v1/partners/{id}/relays/{relayId}/reconciliation", async w => ($"/api/v1/partners/{await FreshPartnerAsync(w.Driver)}/relays/rly-none/reconciliation", null),
             [404, 403, 403, 403, 403]),
+        // h3 (issue 12): the City OS feed (NGSI-LD), the dataset's provider only.
+        new("PUT", "/api/v1/datasets/{id}/ngsi-ld/", w => Body($"/api/v1/datasets/{w.DatasetId}/ngsi-ld", BusStopFeed), [403, Ok, 404, 403, 403]),
+        new("GET", "/api/v1/datasets/{id}/ngsi-ld/", w => Url($"/api/v1/datasets/{w.DatasetId}/ngsi-ld"), [403, Ok, 404, 403, 403]),
+        new("DELETE", "/api/v1/datasets/{id}/ngsi-ld/", w => Url($"/api/v1/datasets/{w.DatasetId}/ngsi-ld"), [403, Ok, 404, 403, 403]),
+        new("POST", "/api/v1/datasets/{id}/ngsi-ld/notify", async w =>
+        {
+            (await w.OwnerProvider.Client.PutAsJsonAsync($"/api/v1/datasets/{w.DatasetId}/ngsi-ld", BusStopFeed)).EnsureSuccessStatusCode();
+            return ($"/api/v1/datasets/{w.DatasetId}/ngsi-ld/notify", new StringContent(BusStopNotification(), Encoding.UTF8, "application/json"));
+        }, [403, Ok, 404, 403, 403]),
     ];
+
+    /// <summary>The bus-stop dataset fed by BusStop entities: their id, name and position.</summary>
+    internal static object BusStopFeed => new
+    {
+        entityTypes = new[] { "BusStop" },
+        mapping = new object[] { new { attribute = "id", field = "stop_id" }, new { attribute = "name", field = "name" }, new { attribute = "location.latitude", field = "lat" } },
+        interval = "PT1H",
+    };
+
+    internal static string BusStopNotification() => $$"""
+        { "id": "urn:ngsi-ld:Notification:{{Guid.NewGuid():N}}", "type": "Notification", "subscriptionId": "urn:ngsi-ld:Subscription:stops",
+          "data": [ { "id": "urn:ngsi-ld:BusStop:1", "type": "BusStop", "name": { "type": "Property", "value": "Stop 1" },
+                      "location": { "type": "GeoProperty", "value": { "type": "Point", "coordinates": [139.7, 35.6] } } } ] }
+        """;
 
     public static TheoryData<string, string> Endpoints()
     {

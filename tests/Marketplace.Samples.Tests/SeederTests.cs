@@ -33,7 +33,7 @@ public sealed class SeederTests : IDisposable
         await SeedAsync(marketplace);
 
         Assert.Equal(SampleCity.Parties.Select(p => p.Id), PostedIds(marketplace, "api/v1/parties"));
-        Assert.Equal(SampleCity.Datasets.Select(d => d.Id), PostedIds(marketplace, "api/v1/datasets"));
+        Assert.Equal(SampleCity.Datasets.Select(d => d.Id).Append(CityOsFeed.DatasetId), PostedIds(marketplace, "api/v1/datasets"));
         Assert.Equal(SampleCity.Offerings.Select(o => o.Id), PostedIds(marketplace, "api/v1/offerings"));
         Assert.All(SampleCity.Offerings, o =>
             Assert.Contains(marketplace.Exchanges, e => e.Path == $"api/v1/offerings/{o.Id}/publish"));
@@ -176,6 +176,21 @@ public sealed class SeederTests : IDisposable
         Assert.Contains("\"line\":3", error.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(KeysFile));
         Assert.DoesNotContain(Seeder.ReadyLine, output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_live_air_quality_sensors_arrive_as_ngsi_ld_notifications_once_however_often_the_city_is_seeded()
+    {
+        using var marketplace = new FakeMarketplace();
+
+        await SeedAsync(marketplace);
+        await SeedAsync(marketplace);
+
+        var notifications = marketplace.Exchanges.Where(e => e.Path == $"api/v1/datasets/{CityOsFeed.DatasetId}/ngsi-ld/notify").ToList();
+        Assert.Equal(2 * Marketplace.Samples.SmartCity.Generation.AirQuality.Stations, notifications.Count);
+        Assert.All(notifications, n => Assert.Equal("application/json; charset=utf-8", n.ContentType));
+        Assert.All(notifications, n => Assert.Equal("Notification", (string?)JsonNode.Parse(n.Body)!["type"]));
+        Assert.Equal(Marketplace.Samples.SmartCity.Generation.AirQuality.Stations, marketplace.NotifiedRecords[CityOsFeed.DatasetId]);
     }
 
     private static IEnumerable<JsonNode> Posted(FakeMarketplace marketplace, string path) => marketplace.Exchanges

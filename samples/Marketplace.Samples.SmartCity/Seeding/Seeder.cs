@@ -54,6 +54,9 @@ internal sealed class Seeder(MarketplaceClient marketplace, TextWriter output)
             await EnsureDatasetAsync(As(keys, dataset.ProviderId), dataset, cancellationToken);
         }
 
+        // h3 (issue 12): the live air-quality sensors arrive through the City OS feed (NGSI-LD notifications).
+        await CityOsFeed.EnsureAsync(As(keys, CityOsFeed.ProviderId), SampleCity.Party(CityOsFeed.ProviderId).Name, output, cancellationToken);
+
         foreach (var offering in SampleCity.Offerings)
         {
             await EnsureOfferingAsync(As(keys, SampleCity.Dataset(offering.DatasetId).ProviderId), offering, cancellationToken);

@@ -261,6 +261,9 @@ public sealed class PopulatedMarketplace
             "Subscribe" => new JsonObject { ["purpose"] = "research" },
             "RegisterPartner" => new JsonObject { ["id"] = fresh, ["name"] = "Sweep city", ["baseUrl"] = "http://localhost/", ["buyerApiKey"] = Buyer.Key },
             "CreateRelay" => RelayBody(OfferingId),
+            // h3 (issue 12): the City OS feed of the bus-stop dataset (attached by the PUT, refused with 409 while it is not).
+            "AttachNgsiLdFeed" => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(AuthorizationMatrixTests.BusStopFeed, MarketplaceDriver.Json)),
+            "NotifyNgsiLd" => JsonNode.Parse(AuthorizationMatrixTests.BusStopNotification()),
             "GiveConsent" or "ChangeConsent" => Consent(),
             "PublishNotice" => Notice(),
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },

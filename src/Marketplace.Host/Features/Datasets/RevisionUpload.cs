@@ -36,7 +36,14 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
     /// <paramref name="contentType"/>: the one path every revision takes. Throws <see cref="ApiProblemException"/>
     /// with the listed line errors when any row does not fit; nothing is then stored.
     /// </summary>
-    public async Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, Stream body, string? contentType, long? length, CancellationToken ct)
+    public Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, Stream body, string? contentType, long? length, CancellationToken ct) =>
+        UploadAsync(providerId, dataset, body, contentType, length, Identifiers.NewId("rev"), ct);
+
+    /// <summary>
+    /// The same under a revision id the caller chose (the City OS feed notes it before it begins, so that after a
+    /// crash it can tell whether this revision was committed and never publish the interval twice).
+    /// </summary>
+    public async Task<DatasetRevision> UploadAsync(string providerId, DatasetView dataset, Stream body, string? contentType, long? length, string revisionId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(body);
@@ -56,7 +63,6 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
             {
                 bytes = await SpoolAsync(body, file, limit, ct);
             }
-            var revisionId = Identifiers.NewId("rev");
             var count = await LoadAsync(dataset, revisionId, spool, format, ct);
             var revision = new DatasetRevision(revisionId, count, bytes, calendar.Now, RevisionStatus.Published);
             await grains.GetGrain<IDatasetGrain>(dataset.Id).PublishRevision(providerId, revision);

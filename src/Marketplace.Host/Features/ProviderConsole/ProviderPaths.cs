@@ -9,5 +9,8 @@ public static class ProviderPaths
 
     public static string Dataset(string id) => $"/console/provider/datasets/{Uri.EscapeDataString(id)}";
 
+    /// <summary>The dataset's City OS feed (NGSI-LD).</summary>
+    public static string Feed(string id) => $"/console/provider/datasets/{Uri.EscapeDataString(id)}/ngsi-ld";
+
     public static string Offering(string id) => $"/console/provider/offerings/{Uri.EscapeDataString(id)}";
 }
