@@ -163,6 +163,7 @@ public static class MarketplaceApp
         // Issue 9: billing (period close, invoices, statements) and the background jobs that run it.
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
+        Features.Harvest.HarvestRegistration.AddMarketplaceHarvest(builder.Services, builder.Configuration); // h4 (issue 12): harvesting
         builder.AddMarketplaceOperations(); // h3 (issue 11): collection ages, shutdown budget, Orleans dashboard
         if (cluster.IsCluster)
         {
@@ -231,6 +232,7 @@ public static class MarketplaceApp
         app.MapDownloadEndpoints();
         Marketplace.Host.Features.Ckan.CkanEndpoints.MapCkanEndpoints(app); // h5 (issue 12): CKAN API
         app.MapDcatEndpoints();
+        Features.Harvest.HarvestEndpoints.MapHarvestEndpoints(app); // h4 (issue 12): harvest sources
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         app.MapAggregateEndpoints();

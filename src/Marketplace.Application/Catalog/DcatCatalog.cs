@@ -30,7 +30,8 @@ public static partial class DcatCatalog
             .Append("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n")
             .Append("@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n")
             .Append("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
-            .Append("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n");
+            .Append("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n")
+            .Append("@prefix adms: <http://www.w3.org/ns/adms#> .\n\n");
         var catalog = Iri($"{root}/catalog");
         var marketplace = Iri($"{root}/#marketplace");
         var items = listings.ToList();
@@ -78,20 +79,21 @@ public static partial class DcatCatalog
         {
             turtle.Append(" ;\n    dcat:theme ").Append(theme);
         }
+        var page = Iri($"{root}/offerings/{id}");
+        turtle.Append(" ;\n    dcat:landingPage ").Append(page);
         var personal = listing.DatasetClass == "personal";
         var distribution = Iri($"{root}/catalog/datasets/{id}#distribution");
+        if (listing.Origin is { } origin)
+        {
+            AppendHarvested(turtle, root, listing, origin, licence);
+            return;
+        }
         if (!personal)
         {
             turtle.Append(" ;\n    dcat:distribution ").Append(distribution);
         }
-        turtle.Append(" .\n\n");
-        turtle.Append(publisher).Append(" a foaf:Agent ;\n    foaf:name ").Append(Literal(listing.ProviderName)).Append(" .\n\n");
-        turtle.Append(contact).Append(" a vcard:Kind ;\n    vcard:fn ").Append(Literal(listing.ProviderName)).Append(" .\n\n");
-        foreach (var theme in themes)
-        {
-            turtle.Append(theme).Append(" a skos:Concept ;\n    skos:prefLabel ")
-                .Append(Literal(ThemeLabels.GetValueOrDefault(theme[(ThemeBase.Length + 1)..^1], theme[(ThemeBase.Length + 1)..^1]), "en")).Append(" .\n");
-        }
+        turtle.Append(" .\n\n").Append(page).Append(" a foaf:Document .\n\n");
+        AppendAgents(turtle, listing.ProviderName, publisher, contact, themes);
         if (personal)
         {
             return;
@@ -121,6 +123,55 @@ public static partial class DcatCatalog
             .Append("    dcat:servesDataset ").Append(dataset).Append(" .\n")
             .Append(Iri($"{root}/api/v1")).Append(" a rdfs:Resource .\n")
             .Append(Iri($"{root}/api/v1/offerings/{id}")).Append(" a rdfs:Resource .\n\n");
+    }
+
+    private static void AppendAgents(StringBuilder turtle, string providerName, string publisher, string contact, List<string> themes)
+    {
+        turtle.Append(publisher).Append(" a foaf:Agent ;\n    foaf:name ").Append(Literal(providerName)).Append(" .\n\n");
+        turtle.Append(contact).Append(" a vcard:Kind ;\n    vcard:fn ").Append(Literal(providerName)).Append(" .\n\n");
+        foreach (var theme in themes)
+        {
+            turtle.Append(theme).Append(" a skos:Concept ;\n    skos:prefLabel ")
+                .Append(Literal(ThemeLabels.GetValueOrDefault(theme[(ThemeBase.Length + 1)..^1], theme[(ThemeBase.Length + 1)..^1]), "en")).Append(" .\n");
+        }
+    }
+
+    /// <summary>
+    /// A harvested listing names where it comes from the DCAT-AP way: dct:source, the dataset at its source (a
+    /// dcat:Dataset with its title and description), and adms:identifier, the source's own id for it; its
+    /// distributions are the source's own links (never a copy here).
+    /// </summary>
+    private static void AppendHarvested(StringBuilder turtle, string root, CatalogListing listing, Marketplace.Domain.Harvest.ListingOrigin origin, string licence)
+    {
+        var dataset = DatasetIri(root, listing.OfferingId);
+        var source = Iri(origin.SourceLink);
+        var distributions = origin.Resources.Select((_, i) => Iri(string.Create(CultureInfo.InvariantCulture, $"{dataset[1..^1]}#source-{i + 1}"))).ToList();
+        turtle.Append(" ;\n    dct:source ").Append(source)
+            .Append(" ;\n    adms:identifier [ a adms:Identifier ; skos:notation ").Append(Literal(origin.SourceDatasetId)).Append(" ]");
+        foreach (var distribution in distributions)
+        {
+            turtle.Append(" ;\n    dcat:distribution ").Append(distribution);
+        }
+        turtle.Append(" .\n\n").Append(Iri($"{root}/offerings/{Uri.EscapeDataString(listing.OfferingId)}")).Append(" a foaf:Document .\n\n");
+        turtle.Append(source).Append(" a dcat:Dataset ;\n    dct:title ").Append(Literal(listing.Title))
+            .Append(" ;\n    dct:description ").Append(Literal(string.IsNullOrWhiteSpace(listing.Description) ? listing.Title : listing.Description))
+            .Append(" ;\n    dct:publisher ").Append(Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}")).Append(" .\n\n");
+        var themes = listing.Themes.Where(t => ThemeCode().IsMatch(t)).Select(t => Iri(ThemeBase + t)).ToList();
+        AppendAgents(turtle, listing.ProviderName, Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}"),
+            Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}#contact"), themes);
+        if (distributions.Count > 0)
+        {
+            turtle.Append(licence).Append(" a dct:LicenseDocument .\n\n");
+        }
+        for (var i = 0; i < distributions.Count; i++)
+        {
+            var resource = origin.Resources[i];
+            var url = Iri(resource.Url);
+            turtle.Append(distributions[i]).Append(" a dcat:Distribution ;\n    dct:license ").Append(licence)
+                .Append(" ;\n    dct:title ").Append(Literal(resource.Name))
+                .Append(" ;\n    dcat:accessURL ").Append(url).Append(" .\n")
+                .Append(url).Append(" a rdfs:Resource .\n\n");
+        }
     }
 
     private static bool IsProprietary(string licence) => string.Equals(licence, "proprietary", StringComparison.OrdinalIgnoreCase);

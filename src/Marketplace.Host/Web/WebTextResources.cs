@@ -24,5 +24,6 @@ public static class WebTextResources
         typeof(Features.Access.AggregateText),
         typeof(Features.BankConsole.BankConsoleText),
         typeof(Features.SubjectPortal.SubjectPortalText),
+        typeof(Features.Harvest.HarvestText),
     ];
 }
