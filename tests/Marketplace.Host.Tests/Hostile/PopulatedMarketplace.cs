@@ -71,6 +71,9 @@ public sealed class PopulatedMarketplace
     /// <summary>A reconciliation run of the current period (queued: the sweep's host runs no jobs).</summary>
     public required string ReconciliationRunId { get; init; }
 
+    /// <summary>A harvest source nobody can reach (h4, issue 12).</summary>
+    public required string HarvestSourceId { get; init; }
+
     public required string OtherDatasetId { get; init; }
 
     public required string OtherRevisionId { get; init; }
@@ -114,6 +117,8 @@ public sealed class PopulatedMarketplace
         // The answer's body is in the failure message: a rare 500 here has not been explained yet.
         var reconciliation = await driver.Operator.PostAsync("/api/v1/billing/periods/2026-11/reconciliation", null);
         await MarketplaceDriver.Ok<JsonElement>(reconciliation, HttpStatusCode.Accepted);
+        var harvestSource = await MarketplaceDriver.Ok<Features.Harvest.HarvestSourceResponse>(
+            await driver.Operator.PostAsJsonAsync("/api/v1/harvest-sources", Federation.HarvestSourceTests.UnreachableSource()), HttpStatusCode.Created);
         var bank = await driver.CreatePartyAsync("information-bank");
         var (subjectId, subject, noticeId, consentId) = await PersonAsync(driver, bank);
         var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await subject.GetAsync("/api/v1/subjects/me/receipts"), HttpStatusCode.OK);
@@ -141,6 +146,7 @@ public sealed class PopulatedMarketplace
             ActionContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[1], "research")).Id,
             UsageContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[2], "research")).Id,
             ReconciliationRunId = reconciliation.Headers.Location!.OriginalString.Split('/')[^1],
+            HarvestSourceId = harvestSource.Id,
             OtherDatasetId = otherDatasetId,
             OtherRevisionId = otherRevisionId,
             OtherOfferingId = otherOfferings[0],
@@ -171,6 +177,7 @@ public sealed class PopulatedMarketplace
             _ when parameter == "period" => "2026-11", // the current billing period: it cannot close yet (the matrix closes 2026-10)
             "invoices" => $"inv-2026-11-{ContractId}",
             "reconciliations" => ReconciliationRunId,
+            "harvest-sources" => HarvestSourceId,
             "banks" => Bank.Id,
             "subjects" => SubjectId,
             "notices" => NoticeId,
@@ -244,6 +251,7 @@ public sealed class PopulatedMarketplace
                 ["preview"] = true,
             },
             "Subscribe" => new JsonObject { ["purpose"] = "research" },
+            "RegisterHarvestSource" => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Federation.HarvestSourceTests.UnreachableSource(), MarketplaceDriver.Json)),
             "GiveConsent" or "ChangeConsent" => Consent(),
             "PublishNotice" => Notice(),
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },

@@ -34,6 +34,18 @@ public sealed record HarvestSourceResponse(
     int Listings,
     HarvestRunResponse? LastRun);
 
+public sealed record HarvestedResourceWire(string Name, string Url, string Format);
+
+/// <summary>Where a harvested listing comes from: its source, the dataset's id and publisher there, its page there, when it was last harvested, and the source's own data links.</summary>
+public sealed record ListingOriginWire(
+    string SourceId,
+    string SourceName,
+    string SourceDatasetId,
+    string Publisher,
+    string SourceLink,
+    DateTimeOffset HarvestedAt,
+    IReadOnlyList<HarvestedResourceWire> Resources);
+
 public sealed record HarvestSourceListResponse(IReadOnlyList<HarvestSourceResponse> Items);
 
 public static class HarvestEndpoints
@@ -92,6 +104,11 @@ public static class HarvestEndpoints
         return new HarvestSourceResponse(view.Id, d.Name, WireNames.Of(d.Kind), d.Url, WireNames.Of(d.Schedule), d.Publisher, view.CreatedAt,
             view.Listings, view.LastRun?.ToResponse());
     }
+
+    public static ListingOriginWire? ToWire(Domain.Harvest.ListingOrigin? origin) => origin is null
+        ? null
+        : new ListingOriginWire(origin.SourceId, origin.SourceName, origin.SourceDatasetId, origin.Publisher, origin.SourceLink, origin.HarvestedAt,
+            [.. origin.Resources.Select(r => new HarvestedResourceWire(r.Name, r.Url, r.Format))]);
 
     public static HarvestRunResponse ToResponse(this HarvestRunView run)
     {
