@@ -99,7 +99,7 @@ public interface IHarvestSourceGrain : IGrainWithStringKey
     [Alias("RecordSeen")]
     Task RecordSeen(string runId, IReadOnlyList<string> sourceDatasetIds);
 
-    /// <summary>Ends the run: <paramref name="listed"/> are the source datasets listed here from now on.</summary>
+    /// <summary>Ends the run: <paramref name="listed"/> are the source datasets listed here from now on (added to those known, for a run that did not complete).</summary>
     [Alias("CompleteRun")]
     Task<HarvestSourceView> CompleteRun(HarvestRunView run, IReadOnlyList<string> listed);
 

@@ -78,7 +78,15 @@ public sealed class HarvestSourceGrain(
         ArgumentNullException.ThrowIfNull(listed);
         EnsureRun(run.RunId);
         S.LastRun = run;
-        S.Listed = [.. listed];
+        if (run.Completed)
+        {
+            S.Listed = [.. listed];
+        }
+        else
+        {
+            // A run that did not finish knows less than the source does: it forgets nothing.
+            S.Listed.UnionWith(listed);
+        }
         S.RunId = null;
         await state.WriteStateAsync();
         return View();

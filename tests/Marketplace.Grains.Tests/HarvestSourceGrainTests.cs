@@ -46,6 +46,18 @@ public sealed class HarvestSourceGrainTests(OwnClockClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_run_that_did_not_complete_forgets_no_source_dataset()
+    {
+        var source = await SourceAsync();
+        await source.BeginRun("hr-stopped", TimeSpan.FromMinutes(30));
+        await source.RecordSeen("hr-stopped", ["bus", "tram"]);
+
+        var view = await source.CompleteRun(Run("hr-stopped") with { Completed = false }, ["bus"]);
+
+        Assert.Equal(2, view.Listings);
+    }
+
+    [Fact]
     public async Task Registering_the_same_source_again_answers_it_and_another_definition_is_refused()
     {
         var source = await SourceAsync();

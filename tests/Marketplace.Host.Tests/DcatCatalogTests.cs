@@ -58,6 +58,8 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         [
             Listing("public", free: true) with { Origin = Origin(new("CSV", "https://b.example/bus.csv", "CSV"), new("API", "https://b.example/api?x=1&y=<2>", "")) },
             Listing("public", free: true) with { OfferingId = "off-2", Origin = Origin() },
+            // The same dataset harvested by a second source (a city's CKAN and its DCAT): one source dataset, two publishers here.
+            Listing("public", free: true) with { OfferingId = "off-3", ProviderId = "hs-c", Origin = Origin() },
         ], Base);
         var data = Path.Combine(Path.GetTempPath(), $"marketplace-harvested-{Guid.NewGuid():N}.ttl");
         await File.WriteAllTextAsync(data, turtle);

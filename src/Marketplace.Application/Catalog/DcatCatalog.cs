@@ -155,7 +155,8 @@ public static partial class DcatCatalog
         turtle.Append(" .\n\n").Append(Iri($"{root}/offerings/{Uri.EscapeDataString(listing.OfferingId)}")).Append(" a foaf:Document .\n\n");
         turtle.Append(source).Append(" a dcat:Dataset ;\n    dct:title ").Append(Literal(listing.Title))
             .Append(" ;\n    dct:description ").Append(Literal(string.IsNullOrWhiteSpace(listing.Description) ? listing.Title : listing.Description))
-            .Append(" ;\n    dct:publisher ").Append(Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}")).Append(" .\n\n");
+            // No publisher here: two sources may harvest the same dataset (a city's CKAN and its DCAT), and a dataset has one.
+            .Append(" .\n\n");
         var themes = listing.Themes.Where(t => ThemeCode().IsMatch(t)).Select(t => Iri(ThemeBase + t)).ToList();
         AppendAgents(turtle, listing.ProviderName, Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}"),
             Iri($"{root}/providers/{Uri.EscapeDataString(listing.ProviderId)}#contact"), themes);

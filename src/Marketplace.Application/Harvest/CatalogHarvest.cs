@@ -71,6 +71,32 @@ public sealed class CatalogHarvest(GrainReferences grains, SourceReader reader, 
         var runId = Identifiers.NewId("hr");
         var startedAt = calendar.Now;
         var known = (await source.BeginRun(runId, limits.RunLease)).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            return await HarvestAsync(view, source, runId, startedAt, known, cancellationToken);
+        }
+        catch (Exception e) when (!(e is DomainException refusal && refusal.Code == ErrorCodes.HarvestRunning.Value))
+        {
+            // The run stopped (a store or grain call failed): it says so and lets the next run start at once. The
+            // source datasets it saw are known to the source already (RecordSeen), so no listing is lost track of.
+            var stopped = new HarvestRunView(runId, startedAt, calendar.Now, 0, 0, 0, 0, 0, 1, [$"The run stopped: {e.Message}"], Completed: false);
+            try
+            {
+                await source.CompleteRun(stopped, [.. known]);
+            }
+#pragma warning disable CA1031 // Best effort: the original failure is what the caller must see.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+            throw;
+        }
+    }
+
+    private async Task<HarvestRunView> HarvestAsync(HarvestSourceView view, IHarvestSourceGrain source, string runId, DateTimeOffset startedAt,
+        HashSet<string> known, CancellationToken cancellationToken)
+    {
+        var sourceId = view.Id;
         var errors = new ConcurrentQueue<string>();
         IReadOnlyList<SourceRecord> records;
         bool truncated;

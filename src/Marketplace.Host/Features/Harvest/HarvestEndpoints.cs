@@ -94,8 +94,9 @@ public static class HarvestEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<HarvestRunResponse>> Run(string id, CatalogHarvest harvest, HttpContext http) =>
-        TypedResults.Ok((await harvest.RunAsync(id, http.RequestAborted)).ToResponse());
+    // A run, once begun, finishes even if the caller hangs up: stopping it midway would hold its source until the lease ends.
+    private static async Task<Ok<HarvestRunResponse>> Run(string id, CatalogHarvest harvest) =>
+        TypedResults.Ok((await harvest.RunAsync(id, CancellationToken.None)).ToResponse());
 
     public static HarvestSourceResponse ToResponse(this HarvestSourceView view)
     {
