@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Domain.Harvest;
 using Marketplace.Domain.NgsiLd;
 
 namespace Marketplace.Grains;
@@ -54,7 +55,8 @@ public sealed record DatasetView(
     [property: Id(2)] DatasetDefinition Definition,
     [property: Id(3)] IReadOnlyList<DatasetRevision> Revisions,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] NgsiLdFeed? Feed = null)
+    [property: Id(5)] NgsiLdFeed? Feed = null,
+    [property: Id(6)] ListingOrigin? Origin = null)
 {
     /// <summary>The newest published revision: what contracts read.</summary>
     public DatasetRevision? CurrentRevision =>
@@ -85,6 +87,13 @@ public interface IDatasetGrain : IGrainWithStringKey
     /// <summary>Detaches the feed: later notifications are refused; records already accepted are still published.</summary>
     [Alias("DetachFeed")]
     Task<DatasetView> DetachFeed(string providerId);
+
+    /// <summary>
+    /// Creates or updates a harvested dataset (one whose <see cref="DatasetView.Origin"/> is set) for the party that
+    /// stands for its source; true when anything but the harvest time changed. Only a harvest changes such a dataset.
+    /// </summary>
+    [Alias("Harvest")]
+    Task<bool> Harvest(string providerId, DatasetMetadata metadata, ListingOrigin origin);
 
     /// <summary>Writes the dataset's holdings entry again from its stored state (the sweep repairing a create).</summary>
     [Alias("Reconcile")]

@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Domain.Harvest;
 
 namespace Marketplace.Grains;
 
@@ -62,7 +63,8 @@ public sealed record OfferingView(
     [property: Id(4)] DatasetClass DatasetClass,
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset UpdatedAt,
-    [property: Id(7)] long Version = 0)
+    [property: Id(7)] long Version = 0,
+    [property: Id(8)] ListingOrigin? Origin = null)
 {
     /// <summary>Whether the offering's page shows a preview of its records: the provider's setting, or its data class's default.</summary>
     public bool ShowsPreview => RecordPreview.IsShown(DatasetClass, Definition.Preview);
@@ -96,6 +98,18 @@ public interface IOfferingGrain : IGrainWithStringKey
     /// <summary>Opens a contract for the buyer under the offering's current terms (snapshot).</summary>
     [Alias("Subscribe")]
     Task<ContractView> Subscribe(string buyerId, string purpose);
+
+    /// <summary>
+    /// Creates, updates or re-lists the public listing of a harvested dataset (and its dataset): free, public, the
+    /// source's licence and links, owned by the party standing for the source. Idempotent: the same listing again
+    /// changes nothing but its harvest time and answers <see cref="HarvestOutcome.Unchanged"/>.
+    /// </summary>
+    [Alias("Harvest")]
+    Task<HarvestOutcome> Harvest(HarvestedListing listing);
+
+    /// <summary>Delists a harvested listing whose dataset is gone from its source; false when it was not listed.</summary>
+    [Alias("Withdraw")]
+    Task<bool> Withdraw(string sourceId);
 
     /// <summary>
     /// Writes the offering's holdings entry again and makes the catalog follow its stored status (listed: its

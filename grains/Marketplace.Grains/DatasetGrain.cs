@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Domain.Harvest;
 using Marketplace.Storage;
 using Marketplace.Domain.NgsiLd;
 
@@ -13,6 +14,9 @@ public sealed class DatasetState
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     // h3 (issue 12): the City OS feed (NGSI-LD), null when none is attached.
     [Id(4)] public NgsiLdFeed? Feed { get; set; }
+
+    /// <summary>Set for a harvested dataset: only the harvest changes it.</summary>
+    [Id(5)] public ListingOrigin? Origin { get; set; }
 }
 
 [GrainType("dataset")]
@@ -64,10 +68,47 @@ public sealed class DatasetGrain(
 
     public Task<DatasetView?> Get() => Task.FromResult(S.Definition is null ? null : View());
 
+    public async Task<bool> Harvest(string providerId, DatasetMetadata metadata, ListingOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(origin);
+        if (S.Definition is not null && (S.Origin is null || S.ProviderId != providerId))
+        {
+            throw new DomainException(ErrorCodes.DatasetExists, $"A dataset with id '{this.GetPrimaryKeyString()}' already exists and is not this source's.");
+        }
+        // A harvested dataset has no records here (its data stays at the source), so no schema either.
+        var definition = new DatasetDefinition(DatasetClass.Public, metadata, HarvestedSchema);
+        var created = S.Definition is null;
+        var changed = created || !SameDefinition.Of(S.Definition!, definition) || !origin.SameContentAs(S.Origin);
+        if (!changed)
+        {
+            // The offering keeps the harvest time; the dataset is written only when what it says changes.
+            return false;
+        }
+        var intent = created ? await journal.BeginAsync(new Reconciliation(Reconciliation.Dataset, this.GetPrimaryKeyString())) : null;
+        S.ProviderId = providerId;
+        S.Definition = definition;
+        S.Origin = origin;
+        if (created)
+        {
+            S.CreatedAt = calendar.Now;
+        }
+        await state.WriteStateAsync();
+        if (intent is not null)
+        {
+            await holdings.AddDatasetAsync(HoldingEntry());
+            await journal.EndAsync(intent);
+        }
+        return changed;
+    }
+
+    private static readonly DatasetSchema HarvestedSchema = new([], null);
+
     public async Task<DatasetView> PublishRevision(string providerId, DatasetRevision revision)
     {
         ArgumentNullException.ThrowIfNull(revision);
         EnsureOwnedBy(providerId);
+        EnsureNotHarvested();
         if (S.Revisions.Any(r => r.RevisionId == revision.RevisionId))
         {
             return View();
@@ -80,6 +121,7 @@ public sealed class DatasetGrain(
     public async Task<DatasetView> RetireRevision(string providerId, string revisionId)
     {
         EnsureOwnedBy(providerId);
+        EnsureNotHarvested();
         var index = S.Revisions.FindIndex(r => r.RevisionId == revisionId);
         if (index < 0)
         {
@@ -125,9 +167,18 @@ public sealed class DatasetGrain(
         }
     }
 
+    private void EnsureNotHarvested()
+    {
+        if (S.Origin is { } origin)
+        {
+            throw new DomainException(ErrorCodes.OfferingHarvested,
+                $"Dataset '{this.GetPrimaryKeyString()}' is harvested from '{origin.SourceName}' and only changes when that source does; it holds no data here.");
+        }
+    }
+
     private HoldingEntry HoldingEntry() => new(this.GetPrimaryKeyString(), S.ProviderId, S.CreatedAt);
 
-    private DatasetView View() => new(this.GetPrimaryKeyString(), S.ProviderId, S.Definition!, [.. S.Revisions], S.CreatedAt, S.Feed);
+    private DatasetView View() => new(this.GetPrimaryKeyString(), S.ProviderId, S.Definition!, [.. S.Revisions], S.CreatedAt, S.Feed, S.Origin);
 }
 
 internal static class DatasetRules

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Marketplace.Domain;
+using Marketplace.Domain.Harvest;
 using Marketplace.Storage;
 
 namespace Marketplace.Grains;
@@ -16,6 +17,8 @@ public sealed class OfferingState
     // [Id(6)] held the offering's contracts; they live in IHoldingsIndex now. Never reuse the number.
     /// <summary>Counts every stored change; 0 for an offering stored before versions existed.</summary>
     [Id(7)] public long Version { get; set; }
+    /// <summary>Set for a harvested listing: only the harvest changes it.</summary>
+    [Id(8)] public ListingOrigin? Origin { get; set; }
 }
 
 [GrainType("offering")]
@@ -190,6 +193,11 @@ public sealed class OfferingGrain(
         {
             throw new DomainException(ErrorCodes.OfferingNotFound, $"There is no offering '{Id}'.");
         }
+        if (S.Origin is { } origin)
+        {
+            throw new DomainException(ErrorCodes.OfferingHarvested,
+                $"Offering '{Id}' is harvested from '{origin.SourceName}': its data stays at the source, so it is not subscribed to here; follow {origin.SourceLink}.");
+        }
         if (S.Status != OfferingStatus.Listed)
         {
             throw new DomainException(ErrorCodes.OfferingNotListed, $"Offering '{Id}' is {S.Status.ToString().ToLowerInvariant()}, not listed; it takes no new subscriptions.");
@@ -240,8 +248,83 @@ public sealed class OfferingGrain(
         return earlier;
     }
 
+    public async Task<HarvestOutcome> Harvest(HarvestedListing listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        if (S.Definition is not null && (S.Origin is null || S.ProviderId != listing.ProviderId))
+        {
+            throw new DomainException(ErrorCodes.OfferingExists, $"An offering with id '{Id}' already exists and is not this source's.");
+        }
+        var metadata = new DatasetMetadata(listing.Title, listing.Description, listing.Keywords, listing.Themes, listing.Origin.Publisher,
+            listing.Licence, Spatial: null, TemporalStart: null, TemporalEnd: null, UpdateFrequency: null, Language: "");
+        // The dataset first: the listing that follows from it is written from what it stores.
+        var datasetChanged = await GrainFactory.GetGrain<IDatasetGrain>(listing.DatasetId).Harvest(listing.ProviderId, metadata, listing.Origin);
+        var definition = new OfferingDefinition(listing.DatasetId, listing.Title, listing.Description, PricingPlan.Free(Currency.JPY),
+            UsagePolicy.Open, OfferingVisibility.Public, [], ApprovalMode.Automatic, Preview: false);
+        var created = S.Definition is null;
+        var changed = created
+            || datasetChanged
+            || S.Status != OfferingStatus.Listed
+            || !SameDefinition.Of(S.Definition!, definition)
+            || !listing.Origin.SameContentAs(S.Origin);
+        if (!changed)
+        {
+            // Only the time it was last harvested moves; the catalog listing stays as it is.
+            S.Origin = listing.Origin;
+            await state.WriteStateAsync();
+            return HarvestOutcome.Unchanged;
+        }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
+        S.ProviderId = listing.ProviderId;
+        S.Definition = definition;
+        S.Status = OfferingStatus.Listed;
+        S.DatasetClass = DatasetClass.Public;
+        S.Origin = listing.Origin;
+        if (created)
+        {
+            S.CreatedAt = calendar.Now;
+        }
+        S.UpdatedAt = calendar.Now;
+        S.Version++;
+        await state.WriteStateAsync();
+        if (created)
+        {
+            await holdings.AddOfferingAsync(HoldingEntry());
+        }
+        await FollowInCatalogAsync();
+        await journal.EndAsync(intent);
+        return created ? HarvestOutcome.Created : HarvestOutcome.Updated;
+    }
+
+    public async Task<bool> Withdraw(string sourceId)
+    {
+        if (S.Definition is null || S.Origin?.SourceId != sourceId)
+        {
+            return false;
+        }
+        if (S.Status != OfferingStatus.Listed)
+        {
+            // Already withdrawn; the catalog is brought in step in case the first attempt stopped before it.
+            await catalog.RemoveAsync(Id);
+            return false;
+        }
+        var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Offering, Id));
+        S.Status = OfferingStatus.Delisted;
+        S.UpdatedAt = calendar.Now;
+        S.Version++;
+        await state.WriteStateAsync();
+        await catalog.RemoveAsync(Id);
+        await journal.EndAsync(intent);
+        return true;
+    }
+
     private void EnsureManageableBy(ApiPrincipal actor)
     {
+        if (S.Origin is { } origin && S.Definition is not null && Tenancy.MayManage(actor, S.ProviderId))
+        {
+            throw new DomainException(ErrorCodes.OfferingHarvested,
+                $"Offering '{Id}' is harvested from '{origin.SourceName}' and only the harvest changes it; change it at its source ({origin.SourceLink}).");
+        }
         var allowed = S.Definition is not null
             && Tenancy.MayManage(actor, S.ProviderId);
         if (!allowed)
@@ -257,13 +340,13 @@ public sealed class OfferingGrain(
         return new CatalogListing(Id, dataset.Id, S.ProviderId, providerName, d.Title, d.Description,
             m.Keywords, m.Themes, dataset.Definition.Class.ToString().ToLowerInvariant(), d.Pricing.PriceModelName,
             d.Pricing.IsFree, d.Pricing.Summary, d.Visibility == OfferingVisibility.Public, d.Buyers, m.Licence,
-            S.UpdatedAt, d.Pricing.CatalogPriceMinor());
+            S.UpdatedAt, d.Pricing.CatalogPriceMinor(), S.Origin);
     }
 
     private HoldingEntry HoldingEntry() => new(Id, S.ProviderId, S.CreatedAt);
 
     private OfferingView View() =>
-        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt, S.Version);
+        new(Id, S.ProviderId, S.Definition!, S.Status, S.DatasetClass, S.CreatedAt, S.UpdatedAt, S.Version, S.Origin);
 }
 
 internal static class OfferingRules

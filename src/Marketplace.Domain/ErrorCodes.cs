@@ -185,4 +185,12 @@ public static class ErrorCodes
     public static readonly DomainErrorCode NgsiLdUnsupportedMediaType = new("ngsi-ld.unsupported-media-type", ErrorKind.UnsupportedMediaType);
     public static readonly DomainErrorCode NgsiLdTooLarge = new("ngsi-ld.too-large", ErrorKind.TooLarge);
     public static readonly DomainErrorCode NgsiLdIntervalFull = new("ngsi-ld.interval-full", ErrorKind.Unprocessable);
+    // h4 (issue 12): harvesting other cities' catalogs.
+    public static readonly DomainErrorCode HarvestSourceNotFound = new("harvest.source-not-found", ErrorKind.NotFound);
+    public static readonly DomainErrorCode HarvestSourceInvalid = new("harvest.source-invalid", ErrorKind.Invalid);
+    public static readonly DomainErrorCode HarvestSourceLimit = new("harvest.source-limit", ErrorKind.Conflict);
+    public static readonly DomainErrorCode HarvestRunning = new("harvest.running", ErrorKind.Conflict);
+    public static readonly DomainErrorCode HarvestRecordInvalid = new("harvest.record-invalid", ErrorKind.Unprocessable);
+    public static readonly DomainErrorCode HarvestSourceUnreadable = new("harvest.source-unreadable", ErrorKind.Unavailable);
+    public static readonly DomainErrorCode OfferingHarvested = new("offering.harvested", ErrorKind.Conflict);
 }

@@ -168,6 +168,7 @@ public static class MarketplaceApp
         builder.Services.AddMarketplaceBilling(builder.Configuration);
         builder.Services.AddMarketplaceBackgroundWork(builder.Configuration);
         Features.NgsiLd.NgsiLdRegistration.AddNgsiLdFeed(builder.Services, builder.Configuration, options.DataDirectory); // h3 (issue 12): City OS feed
+        Features.Harvest.HarvestRegistration.AddMarketplaceHarvest(builder.Services, builder.Configuration); // h4 (issue 12): harvesting
         builder.AddMarketplaceOperations(); // h3 (issue 11): collection ages, shutdown budget, Orleans dashboard
         if (cluster.IsCluster)
         {
@@ -238,6 +239,7 @@ public static class MarketplaceApp
         app.MapDcatEndpoints();
         app.MapPartyContactEndpoints();
         Features.NgsiLd.NgsiLdEndpoints.MapNgsiLdEndpoints(app); // h3 (issue 12): City OS feed (NGSI-LD)
+        Features.Harvest.HarvestEndpoints.MapHarvestEndpoints(app); // h4 (issue 12): harvest sources
         app.MapContractEndpoints();
         app.MapRecordEndpoints();
         Features.Partners.PartnerEndpoints.MapPartnerEndpoints(app); // h5 (issue 12): partners and relays

@@ -132,6 +132,7 @@ public interface IUsageLedger
 /// unknown: a listing stored before this field existed, which sorts after every priced one until it is next
 /// updated (any change to the offering re-lists it).
 /// </param>
+/// <param name="Origin">Where a harvested listing comes from (null for the marketplace's own offerings).</param>
 public sealed record CatalogListing(
     string OfferingId,
     string DatasetId,
@@ -149,7 +150,8 @@ public sealed record CatalogListing(
     IReadOnlyList<string> VisibleToBuyers,
     string Licence,
     DateTimeOffset UpdatedAt,
-    long? PriceMinor = null);
+    long? PriceMinor = null,
+    Marketplace.Domain.Harvest.ListingOrigin? Origin = null);
 
 /// <summary>
 /// A catalog search. <see cref="ViewerBuyerId"/> limits private listings to those offered to that buyer;

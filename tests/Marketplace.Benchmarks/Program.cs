@@ -52,6 +52,25 @@ if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "cluster")
     return;
 }
 
+// h4 (issue 12): harvesting a source of N datasets (MARKETPLACE_BENCH_HARVEST, default 1,000); "harvest" runs only that stage.
+if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "harvest")
+{
+    var datasets = int.Parse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_HARVEST") ?? "1000", CultureInfo.InvariantCulture);
+    Console.WriteLine("harvest [sqlite], another city's catalog of N datasets harvested, again, and after a tenth changed:");
+    foreach (var kind in new[] { "ckan", "dcat" })
+    {
+        var version = 0;
+        var data = Path.Combine(Path.GetTempPath(), "marketplace-bench", Guid.NewGuid().ToString("N"));
+        await using (var source = await StartAsync(b => b.Logging.SetMinimumLevel(LogLevel.Warning), app => HarvestBench.MapSource(app, datasets, () => version)))
+        await using (var market = await StartMarketAsync(data, b => b.Configuration["Marketplace:Jobs:RunServer"] = "false"))
+        {
+            Console.WriteLine(HarvestBench.Describe(await HarvestBench.RunAsync(market.Uri, data, source.Uri, kind, datasets, () => version++)));
+        }
+        Directory.Delete(data, recursive: true);
+    }
+    return;
+}
+
 if (Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_ONLY") == "consent")
 {
     await MeasureConsentAsync();

@@ -22,6 +22,8 @@ public sealed class GrainTypeNameTests(ClusterFixture fixture)
         [nameof(DataSubjectGrain)] = "datasubject",
         [nameof(DatasetGrain)] = "dataset",
         [nameof(DownloadCounterGrain)] = "downloadcounter",
+        [nameof(HarvestSourceGrain)] = "harvestsource",
+        [nameof(HarvestSourceListGrain)] = "harvestsources",
         [nameof(InformationBankGrain)] = "informationbank",
         [nameof(InvoiceGrain)] = "invoice",
         [nameof(MeterReportGrain)] = "meterreport",

@@ -148,6 +148,12 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             (await w.OwnerProvider.Client.PutAsJsonAsync($"/api/v1/datasets/{w.DatasetId}/ngsi-ld", BusStopFeed)).EnsureSuccessStatusCode();
             return ($"/api/v1/datasets/{w.DatasetId}/ngsi-ld/notify", new StringContent(BusStopNotification(), Encoding.UTF8, "application/json"));
         }, [403, Ok, 404, 403, 403]),
+        // h4 (issue 12): harvest sources, for operators only (the source is unreachable: a run records the error).
+        new("POST", "/api/v1/harvest-sources/", _ => Body("/api/v1/harvest-sources", Federation.HarvestSourceTests.UnreachableSource()), [201, 403, 403, 403, 403]),
+        new("GET", "/api/v1/harvest-sources/", _ => Url("/api/v1/harvest-sources"), [Ok, 403, 403, 403, 403]),
+        new("GET", "/api/v1/harvest-sources/{id}", async w => ($"/api/v1/harvest-sources/{await w.FreshHarvestSourceAsync()}", null), [Ok, 403, 403, 403, 403]),
+        new("DELETE", "/api/v1/harvest-sources/{id}", async w => ($"/api/v1/harvest-sources/{await w.FreshHarvestSourceAsync()}", null), [204, 403, 403, 403, 403]),
+        new("POST", "/api/v1/harvest-sources/{id}/harvest", async w => ($"/api/v1/harvest-sources/{await w.FreshHarvestSourceAsync()}/harvest", null), [Ok, 403, 403, 403, 403]),
     ];
 
     /// <summary>The bus-stop dataset fed by BusStop entities: their id, name and position.</summary>
@@ -419,6 +425,13 @@ public sealed class AuthorizationMatrixTests(MarketplaceFixture fixture)
             var id = started.Headers.Location!.OriginalString.Split('/')[^1];
             await _driver.Factory.Services.GetRequiredService<Marketplace.Billing.Reconciliation.ReconciliationRuns>().RunAsync(id);
             return id;
+        }
+
+        /// <summary>A harvest source nobody can reach (manual schedule), registered by the operator.</summary>
+        public async Task<string> FreshHarvestSourceAsync()
+        {
+            var created = await _driver.Operator.PostAsJsonAsync("/api/v1/harvest-sources", Federation.HarvestSourceTests.UnreachableSource());
+            return (await MarketplaceDriver.Ok<Features.Harvest.HarvestSourceResponse>(created, HttpStatusCode.Created)).Id;
         }
 
         public async Task<string> FreshKeyPrefixAsync()

@@ -61,6 +61,46 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         Assert.True(exit == 0 && output.Contains("isomorphic", StringComparison.Ordinal), $"compare exit {exit}:\n{output}");
     }
 
+    private static Marketplace.Domain.Harvest.ListingOrigin Origin(params Marketplace.Domain.Harvest.HarvestedResource[] resources) =>
+        new("hs-b", "City B", "bus-b", "City B transit", "https://b.example/offerings/bus-b", resources, new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task A_harvested_listing_passes_the_shacl_shapes_with_its_source_and_identifier()
+    {
+        var turtle = DcatCatalog.Turtle(
+        [
+            Listing("public", free: true) with { Origin = Origin(new("CSV", "https://b.example/bus.csv", "CSV"), new("API", "https://b.example/api?x=1&y=<2>", "")) },
+            Listing("public", free: true) with { OfferingId = "off-2", Origin = Origin() },
+            // The same dataset harvested by a second source (a city's CKAN and its DCAT): one source dataset, two publishers here.
+            Listing("public", free: true) with { OfferingId = "off-3", ProviderId = "hs-c", Origin = Origin() },
+        ], Base);
+        var data = Path.Combine(Path.GetTempPath(), $"marketplace-harvested-{Guid.NewGuid():N}.ttl");
+        await File.WriteAllTextAsync(data, turtle);
+        try
+        {
+            await Validator.EnsureInstalledAsync("rdf-validate-shacl");
+            var (exit, output, errors) = await Validator.RunAsync("node",
+                [Path.Combine(ValidatorDirectory, "validate.mjs"), data, Path.Combine(Root, "tests", "Marketplace.Host.Tests", "Conformance", "dcat-ap-3.0.0-SHACL.ttl")]);
+
+            Assert.True(exit == 0 && output.Contains("violations: 0", StringComparison.Ordinal), $"SHACL exit {exit}:\n{output}\n{errors}\n{turtle}");
+        }
+        finally
+        {
+            File.Delete(data);
+        }
+    }
+
+    [Fact]
+    public void A_harvested_listing_names_its_source_and_links_to_the_sources_data_not_a_local_copy()
+    {
+        var turtle = DcatCatalog.Turtle([Listing("public", free: true) with { Origin = Origin(new Marketplace.Domain.Harvest.HarvestedResource("CSV", "https://b.example/bus.csv", "CSV")) }], Base);
+
+        Assert.Contains("dct:source <https://b.example/offerings/bus-b>", turtle, StringComparison.Ordinal);
+        Assert.Contains("skos:notation \"bus-b\"", turtle, StringComparison.Ordinal);
+        Assert.Contains("dcat:accessURL <https://b.example/bus.csv>", turtle, StringComparison.Ordinal);
+        Assert.DoesNotContain("/download?format=csv", turtle, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_listed_offering_has_its_own_dataset_document()
     {

@@ -43,6 +43,7 @@ public static partial class DcatCatalog
     private const string Xsd = "http://www.w3.org/2001/XMLSchema#";
     private const string Odrl = "http://www.w3.org/ns/odrl/2/";
     private const string Geosparql = "http://www.opengis.net/ont/geosparql#";
+    private const string Adms = "http://www.w3.org/ns/adms#";
     private const string ThemeBase = "http://publications.europa.eu/resource/authority/data-theme/";
     private const string LanguageBase = "http://publications.europa.eu/resource/authority/language/";
     private const string Japanese = LanguageBase + "JPN";
@@ -50,7 +51,7 @@ public static partial class DcatCatalog
     private static readonly KeyValuePair<string, string>[] Prefixes =
     [
         new("dcat", Dcat), new("dct", Dct), new("foaf", Foaf), new("skos", Skos), new("vcard", Vcard),
-        new("rdfs", Rdfs), new("xsd", Xsd), new("odrl", Odrl), new("gsp", Geosparql),
+        new("rdfs", Rdfs), new("xsd", Xsd), new("odrl", Odrl), new("gsp", Geosparql), new("adms", Adms),
     ];
 
     /// <summary>The catalog of <paramref name="listings"/> as Turtle, its IRIs under <paramref name="baseUri"/> (e.g. https://market.example/).</summary>
@@ -124,9 +125,11 @@ public static partial class DcatCatalog
             graph.Add(dataset, Dcat + "theme", new RdfIri(ThemeBase + theme));
         }
         AddCoverage(graph, dataset, details);
+        var page = new RdfIri($"{root}/offerings/{Uri.EscapeDataString(listing.OfferingId)}");
+        graph.Add(dataset, Dcat + "landingPage", page).Type(page, Foaf + "Document");
         var personal = listing.DatasetClass == "personal";
         var distribution = new RdfIri($"{dataset}#distribution");
-        if (!personal)
+        if (listing.Origin is null && !personal)
         {
             graph.Add(dataset, Dcat + "distribution", distribution);
         }
@@ -141,9 +144,52 @@ public static partial class DcatCatalog
             var concept = new RdfIri(ThemeBase + theme);
             graph.Type(concept, Skos + "Concept").Add(concept, Skos + "prefLabel", new RdfLiteral(ThemeLabels.GetValueOrDefault(theme, theme), "en"));
         }
-        if (!personal)
+        if (listing.Origin is { } origin)
+        {
+            AddHarvested(graph, root, listing, dataset, origin);
+        }
+        else if (!personal)
         {
             AddDistribution(graph, root, listing, dataset, distribution);
+        }
+    }
+
+    /// <summary>
+    /// A harvested listing names where it comes from the DCAT-AP way: dct:source, the dataset at its source (a
+    /// dcat:Dataset with its title and description), and adms:identifier, the source's own id for it; its
+    /// distributions are the source's own links (never a copy here), each under the offering's ODRL policy.
+    /// </summary>
+    private static void AddHarvested(RdfGraph graph, string root, CatalogListing listing, RdfIri dataset, Marketplace.Domain.Harvest.ListingOrigin origin)
+    {
+        var source = new RdfIri(origin.SourceLink);
+        var identifier = new RdfIri($"{dataset}#source-identifier");
+        graph.Add(dataset, Dct + "source", source)
+            .Add(dataset, Adms + "identifier", identifier)
+            .Type(identifier, Adms + "Identifier")
+            .Add(identifier, Skos + "notation", new RdfLiteral(origin.SourceDatasetId))
+            // No publisher on the source's dataset: two sources may harvest the same dataset (a city's CKAN and its DCAT), and a dataset has one.
+            .Type(source, Dcat + "Dataset")
+            .Add(source, Dct + "title", new RdfLiteral(listing.Title))
+            .Add(source, Dct + "description", new RdfLiteral(string.IsNullOrWhiteSpace(listing.Description) ? listing.Title : listing.Description));
+        if (origin.Resources.Count == 0)
+        {
+            return;
+        }
+        var licence = LicenceIri(root, listing.Licence);
+        var policy = PolicyIri(root, listing.OfferingId);
+        graph.Type(licence, Dct + "LicenseDocument").Type(policy, Odrl + "Policy").Type(policy, Odrl + "Offer");
+        for (var i = 0; i < origin.Resources.Count; i++)
+        {
+            var resource = origin.Resources[i];
+            var distribution = new RdfIri(string.Create(CultureInfo.InvariantCulture, $"{dataset}#source-{i + 1}"));
+            var url = new RdfIri(resource.Url);
+            graph.Add(dataset, Dcat + "distribution", distribution)
+                .Type(distribution, Dcat + "Distribution")
+                .Add(distribution, Dct + "license", licence)
+                .Add(distribution, Odrl + "hasPolicy", policy)
+                .Add(distribution, Dct + "title", new RdfLiteral(resource.Name))
+                .Add(distribution, Dcat + "accessURL", url)
+                .Type(url, Rdfs + "Resource");
         }
     }
 

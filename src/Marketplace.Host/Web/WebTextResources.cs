@@ -27,5 +27,6 @@ public static class WebTextResources
         typeof(Features.Catalog.OdrlText),
         typeof(Features.Console.Partners.PartnerText), // h5 (issue 12)
         typeof(Features.ProviderConsole.NgsiLdText), // h3 (issue 12): City OS feed
+        typeof(Features.Harvest.HarvestText),
     ];
 }

@@ -45,6 +45,9 @@ internal sealed class CatalogDocument
     /// <summary>Absent (null) in documents written before it existed: an unknown price.</summary>
     [JsonPropertyName("priceMinor")] public long? PriceMinor { get; init; }
 
+    /// <summary>A harvested listing's origin as JSON; absent for the marketplace's own offerings.</summary>
+    [JsonPropertyName("origin")] public string? Origin { get; init; }
+
     /// <summary>The short searchable fields (returned by searches, for ranking).</summary>
     [JsonPropertyName("s")] public required SearchFields Search { get; init; }
 
@@ -74,6 +77,7 @@ internal sealed class CatalogDocument
         Licence = listing.Licence,
         UpdatedAt = listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
         PriceMinor = listing.PriceMinor,
+        Origin = listing.Origin is { } origin ? System.Text.Json.JsonSerializer.Serialize(origin) : null,
         Search = new SearchFields
         {
             Title = CatalogText.ForIndex(listing.Title),
@@ -87,7 +91,8 @@ internal sealed class CatalogDocument
     public CatalogListing ToListing() => new(
         OfferingId, DatasetId, ProviderId, ProviderName, Title, Description, Keywords, Themes, DatasetClass, PriceModel,
         IsFree, PriceSummary, IsPublic, VisibleTo, Licence,
-        DateTimeOffset.Parse(UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), PriceMinor);
+        DateTimeOffset.Parse(UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), PriceMinor,
+        Origin is null ? null : System.Text.Json.JsonSerializer.Deserialize<Marketplace.Domain.Harvest.ListingOrigin>(Origin));
 }
 
 internal sealed class SearchFields

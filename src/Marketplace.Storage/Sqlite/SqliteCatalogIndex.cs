@@ -18,7 +18,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
     private const string ListingColumns = """
         l.offering_id, l.dataset_id, l.provider_id, l.provider_name, l.title, l.description, l.keywords, l.themes,
         l.dataset_class, l.price_model, l.is_free, l.price_summary, l.is_public, l.visible_to, l.licence, l.updated_at,
-        l.price_minor
+        l.price_minor, l.origin
         """;
 
     // Title matches weigh most, then keywords, themes, provider and description (bm25: lower is better).
@@ -132,17 +132,17 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
             upsert.CommandText = """
                 INSERT INTO catalog_listings (offering_id, dataset_id, provider_id, provider_name, title, description,
                     keywords, themes, dataset_class, price_model, is_free, price_summary, is_public, visible_to, licence, updated_at,
-                    price_minor)
+                    price_minor, origin)
                 VALUES ($offering, $dataset, $provider, $provider_name, $title, $description,
                     $keywords, $themes, $class, $price, $free, $price_summary, $public, $visible_to, $licence, $updated,
-                    $price_minor)
+                    $price_minor, $origin)
                 ON CONFLICT (offering_id) DO UPDATE SET
                     dataset_id = excluded.dataset_id, provider_id = excluded.provider_id,
                     provider_name = excluded.provider_name, title = excluded.title, description = excluded.description,
                     keywords = excluded.keywords, themes = excluded.themes, dataset_class = excluded.dataset_class,
                     price_model = excluded.price_model, is_free = excluded.is_free, price_summary = excluded.price_summary,
                     is_public = excluded.is_public, visible_to = excluded.visible_to, licence = excluded.licence,
-                    updated_at = excluded.updated_at, price_minor = excluded.price_minor
+                    updated_at = excluded.updated_at, price_minor = excluded.price_minor, origin = excluded.origin
                 RETURNING listing_key
                 """;
             var p = upsert.Parameters;
@@ -163,6 +163,7 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
             p.AddWithValue("$licence", listing.Licence);
             p.AddWithValue("$updated", listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
             p.AddWithValue("$price_minor", (object?)listing.PriceMinor ?? DBNull.Value);
+            p.AddWithValue("$origin", listing.Origin is { } origin ? JsonSerializer.Serialize(origin) : DBNull.Value);
             var key = (long)upsert.ExecuteScalar()!;
 
             using var text = connection.CreateCommand();
@@ -310,7 +311,8 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex
         VisibleToBuyers: ReadList(reader.GetString(13)),
         Licence: reader.GetString(14),
         UpdatedAt: DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-        PriceMinor: reader.IsDBNull(16) ? null : reader.GetInt64(16));
+        PriceMinor: reader.IsDBNull(16) ? null : reader.GetInt64(16),
+        Origin: reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Marketplace.Domain.Harvest.ListingOrigin>(reader.GetString(17)));
 
     private static string[] ReadList(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
 }

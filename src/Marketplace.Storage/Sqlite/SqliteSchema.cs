@@ -82,7 +82,8 @@ internal static class SqliteSchema
             visible_to    TEXT NOT NULL,
             licence       TEXT NOT NULL,
             updated_at    TEXT NOT NULL,
-            price_minor   INTEGER
+            price_minor   INTEGER,
+            origin        TEXT
         );
         CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5 (
             title, description, keywords, themes, provider_name,
@@ -265,6 +266,7 @@ internal static class SqliteSchema
     public static readonly (string Table, string Column, string Definition)[] AddedColumns =
     [
         ("catalog_listings", "price_minor", "INTEGER"),
+        ("catalog_listings", "origin", "TEXT"),
     ];
 
     /// <summary>Indexes on columns of <see cref="AddedColumns"/>: created once those exist.</summary>

@@ -76,6 +76,9 @@ public sealed class PopulatedMarketplace
     /// <summary>A reconciliation run of the current period (queued: the sweep's host runs no jobs).</summary>
     public required string ReconciliationRunId { get; init; }
 
+    /// <summary>A harvest source nobody can reach (h4, issue 12).</summary>
+    public required string HarvestSourceId { get; init; }
+
     public required string OtherDatasetId { get; init; }
 
     public required string OtherRevisionId { get; init; }
@@ -119,6 +122,8 @@ public sealed class PopulatedMarketplace
         // The answer's body is in the failure message: a rare 500 here has not been explained yet.
         var reconciliation = await driver.Operator.PostAsync("/api/v1/billing/periods/2026-11/reconciliation", null);
         await MarketplaceDriver.Ok<JsonElement>(reconciliation, HttpStatusCode.Accepted);
+        var harvestSource = await MarketplaceDriver.Ok<Features.Harvest.HarvestSourceResponse>(
+            await driver.Operator.PostAsJsonAsync("/api/v1/harvest-sources", Federation.HarvestSourceTests.UnreachableSource()), HttpStatusCode.Created);
         var bank = await driver.CreatePartyAsync("information-bank");
         var (subjectId, subject, noticeId, consentId) = await PersonAsync(driver, bank);
         var receipts = await MarketplaceDriver.Ok<Features.Consent.ReceiptListResponse>(await subject.GetAsync("/api/v1/subjects/me/receipts"), HttpStatusCode.OK);
@@ -150,6 +155,7 @@ public sealed class PopulatedMarketplace
             ActionContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[1], "research")).Id,
             UsageContractId = (await MarketplaceDriver.SubscribeAsync(buyer, offerings[2], "research")).Id,
             ReconciliationRunId = reconciliation.Headers.Location!.OriginalString.Split('/')[^1],
+            HarvestSourceId = harvestSource.Id,
             OtherDatasetId = otherDatasetId,
             OtherRevisionId = otherRevisionId,
             OtherOfferingId = otherOfferings[0],
@@ -180,6 +186,7 @@ public sealed class PopulatedMarketplace
             _ when parameter == "period" => "2026-11", // the current billing period: it cannot close yet (the matrix closes 2026-10)
             "invoices" => $"inv-2026-11-{ContractId}",
             "reconciliations" => ReconciliationRunId,
+            "harvest-sources" => HarvestSourceId,
             "banks" => Bank.Id,
             "subjects" => SubjectId,
             "notices" => NoticeId,
@@ -264,6 +271,7 @@ public sealed class PopulatedMarketplace
             // h3 (issue 12): the City OS feed of the bus-stop dataset (attached by the PUT, refused with 409 while it is not).
             "AttachNgsiLdFeed" => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(AuthorizationMatrixTests.BusStopFeed, MarketplaceDriver.Json)),
             "NotifyNgsiLd" => JsonNode.Parse(AuthorizationMatrixTests.BusStopNotification()),
+            "RegisterHarvestSource" => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Federation.HarvestSourceTests.UnreachableSource(), MarketplaceDriver.Json)),
             "GiveConsent" or "ChangeConsent" => Consent(),
             "PublishNotice" => Notice(),
             "ReviewRecipient" => new JsonObject { ["class"] = "academic", ["purposes"] = new JsonArray("academic-research"), ["note"] = "Sweep review." },

@@ -374,6 +374,20 @@ public abstract class CatalogIndexConformance
     }
 
     [Fact]
+    public async Task A_harvested_listing_reads_back_with_its_origin_and_an_own_listing_with_none()
+    {
+        var origin = new Marketplace.Domain.Harvest.ListingOrigin("hs-b", "City B", "bus", "City B transit", "https://b.example/offerings/bus",
+            [new Marketplace.Domain.Harvest.HarvestedResource("CSV", "https://b.example/bus.csv", "CSV")], new DateTimeOffset(2026, 11, 30, 1, 2, 3, TimeSpan.Zero));
+        var index = await SeededAsync(Listing("o-1") with { Origin = origin }, Listing("o-2"));
+
+        var items = (await index.SearchAsync(new CatalogQuery())).Items.OrderBy(i => i.OfferingId, StringComparer.Ordinal).ToList();
+
+        Assert.True(origin.SameContentAs(items[0].Origin));
+        Assert.Equal(origin.HarvestedAt, items[0].Origin!.HarvestedAt);
+        Assert.Null(items[1].Origin);
+    }
+
+    [Fact]
     public async Task Removing_an_unknown_listing_does_nothing()
     {
         var index = await SeededAsync(Listing("o-1"));

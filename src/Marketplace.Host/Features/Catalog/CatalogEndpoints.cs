@@ -22,7 +22,8 @@ public sealed record CatalogItemResponse(
     string Visibility,
     string Licence,
     DateTimeOffset UpdatedAt,
-    long? PriceMinor);
+    long? PriceMinor,
+    Harvest.ListingOriginWire? Origin = null);
 
 public sealed record CatalogResponse(IReadOnlyList<CatalogItemResponse> Items, long Total, int Page, int PageSize, CatalogFacets Facets);
 
@@ -57,7 +58,7 @@ public static class CatalogEndpoints
         return TypedResults.Ok(new CatalogResponse(
             [.. result.Items.Select(l => new CatalogItemResponse(l.OfferingId, l.DatasetId, l.ProviderId, l.ProviderName, l.Title,
                 l.Description, l.Keywords, l.Themes, l.DatasetClass, l.PriceModel, l.PriceSummary, l.IsFree,
-                l.IsPublic ? "public" : "private", l.Licence, l.UpdatedAt, l.PriceMinor))],
+                l.IsPublic ? "public" : "private", l.Licence, l.UpdatedAt, l.PriceMinor, Harvest.HarvestEndpoints.ToWire(l.Origin)))],
             result.Total, result.Page, result.PageSize, result.Facets));
     }
 }

@@ -173,7 +173,8 @@ public static class CkanCatalog
             Name: offering.Id,
             Title: offering.Definition.Title,
             Notes: offering.Definition.Description,
-            Url: $"{baseUrl}/offerings/{offering.Id}",
+            // CKAN's "url" is the dataset's source: a harvested listing's page at its source.
+            Url: offering.Origin?.SourceLink ?? $"{baseUrl}/offerings/{offering.Id}",
             Author: metadata?.Publisher is { Length: > 0 } publisher ? publisher : entry.ProviderName,
             AuthorEmail: null,
             Maintainer: entry.ProviderName,
@@ -190,7 +191,7 @@ public static class CkanCatalog
             Tags: tags,
             Groups: groups,
             Resources: resources,
-            Extras: [new("dataset_class", WireNames.Of(offering.DatasetClass)), new("dataset_id", offering.Definition.DatasetId)],
+            Extras: [new("dataset_class", WireNames.Of(offering.DatasetClass)), new("dataset_id", offering.Definition.DatasetId), .. HarvestExtras(offering)],
             NumResources: resources.Count,
             NumTags: tags.Count,
             MetadataCreated: Timestamp(offering.CreatedAt),
@@ -198,6 +199,19 @@ public static class CkanCatalog
             RelationshipsAsObject: [],
             RelationshipsAsSubject: []);
     }
+
+    /// <summary>The extras ckanext-harvest sets on a harvested package (harvest_source_id, harvest_source_title), and where it came from.</summary>
+    private static IEnumerable<CkanExtra> HarvestExtras(Marketplace.Grains.OfferingView offering) => offering.Origin is not { } origin
+        ? []
+        :
+        [
+            new("harvest_source_id", origin.SourceId),
+            new("harvest_source_title", origin.SourceName),
+            new("harvest_source_dataset_id", origin.SourceDatasetId),
+            new("harvest_url", origin.SourceLink),
+            new("harvest_publisher", origin.Publisher),
+            new("harvested_at", Timestamp(origin.HarvestedAt)),
+        ];
 
     /// <summary>
     /// Open data downloads as CSV and JSON Lines; any other offering that is not of personal data is reached through
@@ -212,6 +226,12 @@ public static class CkanCatalog
         if (offering.DatasetClass == DatasetClass.Personal || entry.Dataset?.Definition.Class == DatasetClass.Personal)
         {
             return [];
+        }
+        if (offering.Origin is { } origin)
+        {
+            // A harvested listing's data stays at its source: its resources are the source's own links.
+            return [.. origin.Resources.Select((r, i) => new CkanResource(string.Create(CultureInfo.InvariantCulture, $"{offering.Id}-source-{i + 1}"), offering.Id,
+                r.Name, $"From {origin.SourceName}.", r.Url, r.Format, null, "active", i, created, modified, null, null))];
         }
         if (OpenDataDownloads.IsDownloadable(entry))
         {

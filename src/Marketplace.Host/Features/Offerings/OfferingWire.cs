@@ -94,7 +94,8 @@ public sealed record OfferingResponse(
     DateTimeOffset UpdatedAt,
     bool Preview,
     long Version,
-    IReadOnlyList<PurposePriceWire> PurposePrices);
+    IReadOnlyList<PurposePriceWire> PurposePrices,
+    Harvest.ListingOriginWire? Origin = null);
 
 /// <summary>Up to 20 records of the offering's current revision, as they are stored; <c>revisionId</c> is null (and no rows) before one is published.</summary>
 public sealed record OfferingPreviewResponse(
@@ -220,7 +221,7 @@ public static class OfferingMapping
         return new OfferingResponse(v.Id, v.ProviderId, d.DatasetId, Wire.Name(v.DatasetClass), d.Title, d.Description,
             d.Pricing.ToWire(), d.Policy.ToWire(), Wire.Name(d.Visibility), d.Buyers, Wire.Name(d.Approval), Wire.Name(v.Status),
             v.CreatedAt, v.UpdatedAt, v.ShowsPreview, v.Version,
-            [.. (d.PurposePrices ?? []).Select(p => new PurposePriceWire(p.Purpose, p.Pricing.ToWire()))]);
+            [.. (d.PurposePrices ?? []).Select(p => new PurposePriceWire(p.Purpose, p.Pricing.ToWire()))], Harvest.HarvestEndpoints.ToWire(v.Origin));
     }
 
     public static OfferingPreviewResponse ToResponse(this Application.Catalog.RecordSample sample)
