@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Marketplace.Application.Catalog;
 using Marketplace.Domain;
+using Marketplace.Storage;
 
 namespace Marketplace.Host.Features.Ckan;
 
@@ -367,17 +368,43 @@ public static class CkanCatalog
         return filters;
     }
 
-    private static IEnumerable<string> ValuesOf(CkanPackage package, string field) => field switch
+    private static IEnumerable<string> ValuesOf(CkanRow row, string field) => field switch
     {
-        "organization" => [package.Organization.Name],
-        "tags" => package.Tags.Select(t => t.Name),
-        "groups" => package.Groups.Select(g => g.Name),
-        "res_format" => package.Resources.Select(r => r.Format).Distinct(StringComparer.Ordinal),
-        "license_id" => [package.LicenseId],
-        "name" => [package.Name],
-        "id" => [package.Id],
+        "organization" => [row.Organization],
+        "tags" => row.Tags,
+        "groups" => row.Groups,
+        "res_format" => row.Formats ?? [],
+        "license_id" => [row.LicenseId],
+        "name" or "id" => [row.Name],
         _ => [],
     };
+
+    /// <summary>A package's fields package_search filters, sorts and counts on.</summary>
+    public static CkanRow Row(CkanPackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return new(package.Name, package.Organization.Name, package.Title, [.. package.Tags.Select(t => t.Name)], [.. package.Groups.Select(g => g.Name)],
+            package.LicenseId, package.MetadataModified, package.MetadataCreated, [.. package.Resources.Select(r => r.Format).Distinct(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// The same fields from the catalog index's listing, without a grain call: all but the resources' formats and the
+    /// offering's creation time, which only the package has (<see cref="NeedsPackages"/>).
+    /// </summary>
+    public static CkanRow Row(CatalogListing listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        return new(listing.OfferingId, listing.ProviderId, listing.Title, [.. listing.Keywords.Distinct(StringComparer.Ordinal)],
+            [.. listing.Themes.Distinct(StringComparer.Ordinal)], listing.Licence, Timestamp(listing.UpdatedAt));
+    }
+
+    /// <summary>Whether the query filters, counts or sorts on what only a whole package has: res_format or metadata_created.</summary>
+    public static bool NeedsPackages(CkanQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Filters.Any(f => f.Key == "res_format") || query.FacetFields.Contains("res_format", StringComparer.Ordinal)
+            || query.Sort.Split(", ").Any(clause => clause.StartsWith("metadata_created ", StringComparison.Ordinal));
+    }
 
     /// <summary>
     /// package_search over the packages <paramref name="matches"/> (in the catalog's relevance order for the search text):
@@ -386,11 +413,24 @@ public static class CkanCatalog
     public static CkanSearchResult Search(IReadOnlyList<CkanPackage> matches, CkanQuery query)
     {
         ArgumentNullException.ThrowIfNull(matches);
+        var found = SearchRows([.. matches.Select(Row)], query);
+        var byName = matches.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var names = matches.Select(p => p.Organization).DistinctBy(o => o.Name).ToDictionary(o => o.Name, o => o.Title, StringComparer.Ordinal);
+        return Result(query, found.Count, [.. found.Page.Select(r => byName[r.Name])], found.Facets, names);
+    }
+
+    /// <summary>
+    /// package_search over <paramref name="matches"/> in the catalog's relevance order: fq filters, facet counts over
+    /// every match, the order asked, and the rows of the page from <c>start</c> (whose packages are then built).
+    /// </summary>
+    public static CkanRowPage SearchRows(IReadOnlyList<CkanRow> matches, CkanQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
         ArgumentNullException.ThrowIfNull(query);
         var filtered = matches
             .Where(p => query.Filters.All(f => ValuesOf(p, f.Key).Contains(f.Value, StringComparer.OrdinalIgnoreCase)))
             .ToList();
-        var rank = filtered.Select((p, index) => (p.Id, index)).ToDictionary(x => x.Id, x => x.index, StringComparer.Ordinal);
+        var rank = filtered.Select((p, index) => (p.Name, index)).ToDictionary(x => x.Name, x => x.index, StringComparer.Ordinal);
         var comparisons = query.Sort.Split(", ").Select(clause =>
         {
             var parts = clause.Split(' ');
@@ -398,7 +438,7 @@ public static class CkanCatalog
             return parts[0] switch
             {
                 // The catalog answered in relevance order already: best first, whichever way score is asked.
-                "score" => (Comparison<CkanPackage>)((a, b) => rank[a.Id].CompareTo(rank[b.Id])),
+                "score" => (Comparison<CkanRow>)((a, b) => rank[a.Name].CompareTo(rank[b.Name])),
                 "metadata_modified" => (a, b) => sign * string.CompareOrdinal(a.MetadataModified, b.MetadataModified),
                 "metadata_created" => (a, b) => sign * string.CompareOrdinal(a.MetadataCreated, b.MetadataCreated),
                 "title_string" => (a, b) => sign * StringComparer.OrdinalIgnoreCase.Compare(a.Title, b.Title),
@@ -416,25 +456,55 @@ public static class CkanCatalog
                     return order;
                 }
             }
-            return rank[a.Id].CompareTo(rank[b.Id]);
+            return rank[a.Name].CompareTo(rank[b.Name]);
         });
         var page = ordered.Skip(query.Start).Take(query.Rows).ToList();
+        var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
+        foreach (var field in query.FacetFields)
+        {
+            facets[field] = [.. filtered.SelectMany(p => ValuesOf(p, field).Distinct(StringComparer.Ordinal))
+                .GroupBy(v => v, StringComparer.Ordinal)
+                .Select(g => new FacetCount(g.Key, g.Count()))];
+        }
+        return new CkanRowPage(filtered.Count, page, facets);
+    }
 
+    /// <summary>
+    /// package_search's answer: the count, the page's packages, and each facet asked for, most frequent first (then by
+    /// name); <paramref name="organizationTitles"/> names the organizations in search_facets.
+    /// </summary>
+    public static CkanSearchResult Result(CkanQuery query, long count, IReadOnlyList<CkanPackage> page,
+        IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> facetCounts, IReadOnlyDictionary<string, string> organizationTitles)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(facetCounts);
+        ArgumentNullException.ThrowIfNull(organizationTitles);
         var facets = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
         var searchFacets = new Dictionary<string, CkanSearchFacet>(StringComparer.Ordinal);
         foreach (var field in query.FacetFields)
         {
-            var counts = filtered.SelectMany(p => ValuesOf(p, field).Distinct(StringComparer.Ordinal))
-                .GroupBy(v => v, StringComparer.Ordinal)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            var counts = facetCounts.GetValueOrDefault(field, []).Where(c => c.Count > 0)
+                .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
                 .ToList();
-            facets[field] = counts.ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
-            var names = field == "organization"
-                ? filtered.Select(p => p.Organization).DistinctBy(o => o.Name).ToDictionary(o => o.Name, o => o.Title, StringComparer.Ordinal)
-                : null;
+            facets[field] = counts.ToDictionary(c => c.Value, c => c.Count, StringComparer.Ordinal);
             searchFacets[field] = new CkanSearchFacet(field,
-                [.. counts.Select(g => new CkanFacetItem(g.Key, names?.GetValueOrDefault(g.Key) ?? g.Key, g.Count()))]);
+                [.. counts.Select(c => new CkanFacetItem(c.Value, field == "organization" ? organizationTitles.GetValueOrDefault(c.Value) ?? c.Value : c.Value, c.Count))]);
         }
-        return new CkanSearchResult(filtered.Count, query.Sort, facets, searchFacets, page);
+        return new CkanSearchResult(count, query.Sort, facets, searchFacets, page);
     }
 }
+
+/// <summary>A package's fields package_search filters, sorts and counts on; <see cref="Formats"/> and <see cref="MetadataCreated"/> only when read from the package.</summary>
+public sealed record CkanRow(
+    string Name,
+    string Organization,
+    string Title,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> Groups,
+    string LicenseId,
+    string MetadataModified,
+    string? MetadataCreated = null,
+    IReadOnlyList<string>? Formats = null);
+
+/// <summary>What package_search found: how many match, the rows of the page asked, and the facet counts over every match.</summary>
+public sealed record CkanRowPage(long Count, IReadOnlyList<CkanRow> Page, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets);

@@ -60,26 +60,7 @@ public static class CkanEndpoints
         }
     }
 
-    /// <summary>Every listing an anonymous visitor finds for the text (all of them without text), in the catalog's order.</summary>
-    private static async Task<List<CatalogListing>> ListingsAsync(CatalogBrowsing catalog, string? text, CancellationToken cancellationToken)
-    {
-        var listings = new List<CatalogListing>();
-        for (var page = 1; ; page++)
-        {
-            var result = await catalog.SearchAsync(null, new CatalogSearch(Text: text, Page: page, PageSize: CatalogBrowsing.MaxPageSize), cancellationToken);
-            listings.AddRange(result.Items);
-            if (result.Items.Count < CatalogBrowsing.MaxPageSize || listings.Count >= result.Total)
-            {
-                return listings;
-            }
-        }
-    }
-
-    private static async Task<List<CkanPackage>> PackagesAsync(CatalogBrowsing catalog, IEnumerable<CatalogListing> listings, string baseUrl)
-    {
-        var entries = await Task.WhenAll(listings.Select(l => catalog.FindEntryAsync(null, l.OfferingId)));
-        return [.. entries.OfType<CatalogEntry>().Select(e => CkanCatalog.Package(e, baseUrl))];
-    }
+    private static CkanIndex Index(HttpContext http, CatalogBrowsing catalog) => CkanIndex.Of(catalog, BaseUrl(http));
 
     private static string Required(string? value, string name) =>
         string.IsNullOrWhiteSpace(value) ? throw CkanRefusal.Invalid($"Missing value: '{name}'.") : value.Trim();
@@ -90,8 +71,9 @@ public static class CkanEndpoints
         Answer(http, "package_list", async () =>
         {
             var (take, skip) = CkanCatalog.Window(limit, offset);
-            return (await ListingsAsync(catalog, null, http.RequestAborted)).Select(l => l.OfferingId).Order(StringComparer.Ordinal)
-                .Skip(skip).Take(take).ToList();
+            // Names in order: the index orders by title or relevance, so its listings are all read (no grain call).
+            return (await Index(http, catalog).ListingsAsync(new CatalogSearch(), http.RequestAborted)).Select(l => l.OfferingId)
+                .Order(StringComparer.Ordinal).Skip(skip).Take(take).ToList();
         });
 
     private static Task<IResult> PackageShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
@@ -110,47 +92,49 @@ public static class CkanEndpoints
         Answer(http, "package_search", async () =>
         {
             var query = CkanCatalog.Query(q, fq, rows, start, sort, facetFields);
-            var listings = await ListingsAsync(catalog, query.Text, http.RequestAborted);
-            return CkanCatalog.Search(await PackagesAsync(catalog, listings, BaseUrl(http)), query);
+            return await Index(http, catalog).SearchAsync(query, http.RequestAborted);
         });
 
     private static Task<IResult> OrganizationList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "organization_list", async () =>
         {
-            var organizations = (await ListingsAsync(catalog, null, http.RequestAborted))
-                .GroupBy(l => l.ProviderId, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => CkanCatalog.Organization(g.Key, g.First().ProviderName, g.Count()))
-                .ToList();
-            return AllFields(all_fields) ? organizations : organizations.Select(o => o.Name).ToList();
+            // The index counts listings per provider: one read, whatever the catalog's size.
+            var index = Index(http, catalog);
+            var counts = (await index.CountAsync(new CatalogSearch(), http.RequestAborted)).Facets.Providers
+                .Where(c => c.Count > 0).OrderBy(c => c.Value, StringComparer.Ordinal).ToList();
+            if (!AllFields(all_fields))
+            {
+                return counts.Select(c => c.Value).ToList();
+            }
+            var names = await catalog.ProviderNamesAsync(counts.Select(c => c.Value));
+            return counts.Select(c => CkanCatalog.Organization(c.Value, names.GetValueOrDefault(c.Value) ?? c.Value, c.Count)).ToList();
         });
 
     private static Task<IResult> OrganizationShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "organization_show", async () =>
         {
             var wanted = Required(id, "id");
-            var theirs = (await ListingsAsync(catalog, null, http.RequestAborted))
-                .Where(l => string.Equals(l.ProviderId, wanted, StringComparison.Ordinal)).ToList();
-            return theirs.Count == 0
+            var theirs = await Index(http, catalog).CountAsync(new CatalogSearch(ProviderId: wanted), http.RequestAborted);
+            return theirs.Total == 0 || theirs.Items.Count == 0
                 ? throw CkanRefusal.NotFound("Organization not found")
-                : CkanCatalog.Organization(wanted, theirs[0].ProviderName, theirs.Count);
+                : CkanCatalog.Organization(wanted, theirs.Items[0].ProviderName, theirs.Total);
         });
 
     private static Task<IResult> GroupList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "group_list", async () =>
         {
-            var groups = (await ListingsAsync(catalog, null, http.RequestAborted))
-                .SelectMany(l => l.Themes.Distinct(StringComparer.Ordinal))
-                .GroupBy(t => t, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => CkanCatalog.Group(g.Key, g.Count()))
+            // The index counts listings per theme: one read, whatever the catalog's size.
+            var groups = (await Index(http, catalog).CountAsync(new CatalogSearch(), http.RequestAborted)).Facets.Themes
+                .Where(c => c.Count > 0)
+                .OrderBy(c => c.Value, StringComparer.Ordinal)
+                .Select(c => CkanCatalog.Group(c.Value, c.Count))
                 .ToList();
             return AllFields(all_fields) ? groups : groups.Select(g => g.Name).ToList();
         });
 
     private static Task<IResult> TagList(HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "tag_list", async () =>
-            (await ListingsAsync(catalog, null, http.RequestAborted))
+            (await Index(http, catalog).ListingsAsync(new CatalogSearch(), http.RequestAborted))
                 .SelectMany(l => l.Keywords).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
     private static Task<IResult> StatusShow(HttpRequest request) =>
