@@ -51,7 +51,8 @@ public sealed record CkanGroup(
     [property: JsonPropertyName("image_url")] string ImageUrl,
     [property: JsonPropertyName("image_display_url")] string ImageDisplayUrl,
     [property: JsonPropertyName("created")] string? Created,
-    [property: JsonPropertyName("package_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PackageCount = null);
+    [property: JsonPropertyName("package_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PackageCount = null,
+    [property: JsonPropertyName("packages"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CkanPackage>? Packages = null);
 
 public sealed record CkanResource(
     [property: JsonPropertyName("id")] string Id,
@@ -101,7 +102,8 @@ public sealed record CkanPackage(
     [property: JsonPropertyName("metadata_created")] string MetadataCreated,
     [property: JsonPropertyName("metadata_modified")] string MetadataModified,
     [property: JsonPropertyName("relationships_as_object")] IReadOnlyList<object> RelationshipsAsObject,
-    [property: JsonPropertyName("relationships_as_subject")] IReadOnlyList<object> RelationshipsAsSubject);
+    [property: JsonPropertyName("relationships_as_subject")] IReadOnlyList<object> RelationshipsAsSubject,
+    [property: JsonPropertyName("license_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LicenseUrl = null);
 
 public sealed record CkanFacetItem(
     [property: JsonPropertyName("name")] string Name,
@@ -127,7 +129,10 @@ public sealed record CkanQuery(
     int Rows,
     int Start,
     string Sort,
-    IReadOnlyList<string> FacetFields);
+    IReadOnlyList<string> FacetFields,
+    int FacetLimit = CkanCatalog.DefaultFacetLimit,
+    int FacetMinCount = 1,
+    IReadOnlyDictionary<string, int>? FieldFacetLimits = null);
 
 /// <summary>
 /// The marketplace's catalog in CKAN's shapes: an offering visible to everyone is a package (its dataset's tags,
@@ -141,6 +146,9 @@ public static class CkanCatalog
     public const int MaxRows = 1000;
     public const string DefaultSort = "score desc, metadata_modified desc";
 
+    /// <summary>CKAN's facet.limit (search.facets.limit): the most values a facet answers; a negative limit answers all.</summary>
+    public const int DefaultFacetLimit = 50;
+
     /// <summary>The fq fields package_search filters on.</summary>
     public static readonly IReadOnlyList<string> FilterFields = ["organization", "tags", "groups", "res_format", "license_id", "name", "id"];
 
@@ -152,6 +160,13 @@ public static class CkanCatalog
 
     public static CkanGroup Organization(string providerId, string providerName, long? packageCount = null) =>
         new(providerId, providerId, providerName, providerName, "", "organization", "active", true, "approved", "", "", null, packageCount);
+
+    /// <summary>organization_show's include_datasets: the organization with its (truncated) list of package dicts.</summary>
+    public static CkanGroup WithPackages(CkanGroup organization, IReadOnlyList<CkanPackage> packages)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        return organization with { Packages = packages };
+    }
 
     public static CkanGroup Group(string theme, long? packageCount = null) =>
         new(theme, theme, theme, theme, "", "group", "active", false, "approved", "", "", null, packageCount);
@@ -181,7 +196,7 @@ public static class CkanCatalog
             MaintainerEmail: null,
             Version: entry.Dataset?.CurrentRevision?.RevisionId,
             LicenseId: licence,
-            LicenseTitle: licence,
+            LicenseTitle: CkanLicences.Title(licence),
             IsOpen: OpenDataDownloads.IsOpenLicence(licence),
             State: "active",
             Type: "dataset",
@@ -197,7 +212,8 @@ public static class CkanCatalog
             MetadataCreated: Timestamp(offering.CreatedAt),
             MetadataModified: Timestamp(offering.UpdatedAt),
             RelationshipsAsObject: [],
-            RelationshipsAsSubject: []);
+            RelationshipsAsSubject: [],
+            LicenseUrl: CkanLicences.Url(licence));
     }
 
     /// <summary>
@@ -234,7 +250,8 @@ public static class CkanCatalog
     }
 
     /// <summary>Reads package_search's parameters as CKAN does; a value CKAN would refuse throws a <see cref="CkanRefusal"/>.</summary>
-    public static CkanQuery Query(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields)
+    public static CkanQuery Query(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields,
+        string? facetLimit = null, string? facetMinCount = null, IReadOnlyDictionary<string, string>? fieldFacetLimits = null)
     {
         ArgumentNullException.ThrowIfNull(facetFields);
         var rowCount = ParseCount(rows, "rows", DefaultRows);
@@ -251,7 +268,22 @@ public static class CkanCatalog
                 throw CkanRefusal.Invalid($"facet.field '{field}' is not one of: {string.Join(", ", DefaultFacetFields)}.");
             }
         }
-        return new CkanQuery(text, ParseFilters(fq), rowCount, ParseCount(start, "start", 0), ParseSort(sort), facets);
+        var limits = (fieldFacetLimits ?? new Dictionary<string, string>()).ToDictionary(
+            l => l.Key, l => ParseLimit(l.Value, $"f.{l.Key}.facet.limit", DefaultFacetLimit), StringComparer.Ordinal);
+        return new CkanQuery(text, ParseFilters(fq), rowCount, ParseCount(start, "start", 0), ParseSort(sort), facets,
+            ParseLimit(facetLimit, "facet.limit", DefaultFacetLimit), ParseCount(facetMinCount, "facet.mincount", 1), limits);
+    }
+
+    /// <summary>A facet limit: an integer, negative for no limit.</summary>
+    private static int ParseLimit(string? value, string name, int fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        return int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit)
+            ? limit
+            : throw CkanRefusal.Invalid($"'{name}' must be an integer (-1 for every value).");
     }
 
     /// <summary>package_list's limit (all when absent) and offset; a value that is not a natural number is a validation error.</summary>
@@ -483,8 +515,10 @@ public static class CkanCatalog
         var searchFacets = new Dictionary<string, CkanSearchFacet>(StringComparer.Ordinal);
         foreach (var field in query.FacetFields)
         {
-            var counts = facetCounts.GetValueOrDefault(field, []).Where(c => c.Count > 0)
+            var limit = query.FieldFacetLimits is { } own && own.TryGetValue(field, out var fieldLimit) ? fieldLimit : query.FacetLimit;
+            var counts = facetCounts.GetValueOrDefault(field, []).Where(c => c.Count > 0 && c.Count >= query.FacetMinCount)
                 .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
+                .Take(limit < 0 ? int.MaxValue : limit)
                 .ToList();
             facets[field] = counts.ToDictionary(c => c.Value, c => c.Count, StringComparer.Ordinal);
             searchFacets[field] = new CkanSearchFacet(field,

@@ -20,11 +20,11 @@ public static class CkanEndpoints
         var group = app.MapGroup("/api/3/action").WithTags(Tag).RequireAuthorization(Policies.AnyoneOrValidKey);
         Declare(group.MapGet("/package_list", PackageList), "CkanPackageList", "CKAN package_list: the names of every package (offering visible to everyone).");
         Declare(group.MapGet("/package_show", PackageShow), "CkanPackageShow", "CKAN package_show: one package by id or name.");
-        Declare(group.MapGet("/package_search", PackageSearch), "CkanPackageSearch", "CKAN package_search: q, fq, rows, start, sort, facet.field.");
+        Declare(group.MapGet("/package_search", PackageSearch), "CkanPackageSearch", "CKAN package_search: q, fq, rows, start, sort, facet.field, facet.limit, facet.mincount.");
         Declare(group.MapGet("/organization_list", OrganizationList), "CkanOrganizationList", "CKAN organization_list: providers with a package; all_fields=true for their dicts.");
-        Declare(group.MapGet("/organization_show", OrganizationShow), "CkanOrganizationShow", "CKAN organization_show: one provider by id.");
+        Declare(group.MapGet("/organization_show", OrganizationShow), "CkanOrganizationShow", "CKAN organization_show: one provider by id; include_datasets, include_dataset_count.");
         Declare(group.MapGet("/group_list", GroupList), "CkanGroupList", "CKAN group_list: the themes of the packages; all_fields=true for their dicts.");
-        Declare(group.MapGet("/tag_list", TagList), "CkanTagList", "CKAN tag_list: the keywords of the packages.");
+        Declare(group.MapGet("/tag_list", TagList), "CkanTagList", "CKAN tag_list: the keywords of the packages; query filters them.");
         Declare(group.MapGet("/status_show", StatusShow), "CkanStatusShow", "CKAN status_show: the site and the CKAN API version it speaks.");
         Declare(group.MapPost("/{action}", Post).Produces<CkanEnvelope>(400), "CkanActionPost",
             "CKAN actions by POST with their parameters in a JSON object body, as CKAN accepts them.");
@@ -85,23 +85,32 @@ public static class CkanEndpoints
         });
 
     private static Task<IResult> PackageSearch(string? q, string? fq, string? rows, string? start, string? sort, HttpContext http, CatalogBrowsing catalog) =>
-        Search(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>(), http, catalog);
+        Search(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>(),
+            http.Request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal), http, catalog);
+
+    /// <summary>f.&lt;field&gt;.facet.limit parameters, by field.</summary>
+    private static Dictionary<string, string> FieldFacetLimits(IReadOnlyDictionary<string, string> parameters) =>
+        parameters.Where(p => p.Key.StartsWith("f.", StringComparison.Ordinal) && p.Key.EndsWith(".facet.limit", StringComparison.Ordinal)
+                && p.Key.Length > "f..facet.limit".Length)
+            .ToDictionary(p => p.Key["f.".Length..^".facet.limit".Length], p => p.Value, StringComparer.Ordinal);
 
     private static Task<IResult> Search(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields,
-        HttpContext http, CatalogBrowsing catalog) =>
+        IReadOnlyDictionary<string, string> parameters, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "package_search", async () =>
         {
-            var query = CkanCatalog.Query(q, fq, rows, start, sort, facetFields);
+            var query = CkanCatalog.Query(q, fq, rows, start, sort, facetFields,
+                parameters.GetValueOrDefault("facet.limit"), parameters.GetValueOrDefault("facet.mincount"), FieldFacetLimits(parameters));
             return await Index(http, catalog).SearchAsync(query, http.RequestAborted);
         });
 
-    private static Task<IResult> OrganizationList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
+    private static Task<IResult> OrganizationList(string? all_fields, string? limit, string? offset, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "organization_list", async () =>
         {
+            var (take, skip) = CkanCatalog.Window(limit, offset);
             // The index counts listings per provider: one read, whatever the catalog's size.
             var index = Index(http, catalog);
             var counts = (await index.CountAsync(new CatalogSearch(), http.RequestAborted)).Facets.Providers
-                .Where(c => c.Count > 0).OrderBy(c => c.Value, StringComparer.Ordinal).ToList();
+                .Where(c => c.Count > 0).OrderBy(c => c.Value, StringComparer.Ordinal).Skip(skip).Take(take).ToList();
             if (!AllFields(all_fields))
             {
                 return counts.Select(c => c.Value).ToList();
@@ -110,32 +119,51 @@ public static class CkanEndpoints
             return counts.Select(c => CkanCatalog.Organization(c.Value, names.GetValueOrDefault(c.Value) ?? c.Value, c.Count)).ToList();
         });
 
-    private static Task<IResult> OrganizationShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
+    /// <summary>The most packages organization_show's include_datasets lists (CKAN's list is truncated too).</summary>
+    public const int MaxShownDatasets = 100;
+
+    private static Task<IResult> OrganizationShow(string? id, string? include_datasets, string? include_dataset_count, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "organization_show", async () =>
         {
             var wanted = Required(id, "id");
-            var theirs = await Index(http, catalog).CountAsync(new CatalogSearch(ProviderId: wanted), http.RequestAborted);
-            return theirs.Total == 0 || theirs.Items.Count == 0
-                ? throw CkanRefusal.NotFound("Organization not found")
-                : CkanCatalog.Organization(wanted, theirs.Items[0].ProviderName, theirs.Total);
+            var index = Index(http, catalog);
+            var theirs = await index.CountAsync(new CatalogSearch(ProviderId: wanted), http.RequestAborted);
+            if (theirs.Total == 0 || theirs.Items.Count == 0)
+            {
+                throw CkanRefusal.NotFound("Organization not found");
+            }
+            var organization = CkanCatalog.Organization(wanted, theirs.Items[0].ProviderName,
+                include_dataset_count is null || AllFields(include_dataset_count) ? theirs.Total : null);
+            if (!AllFields(include_datasets))
+            {
+                return organization;
+            }
+            var shown = await catalog.SearchAsync(null, new CatalogSearch(ProviderId: wanted, PageSize: MaxShownDatasets), http.RequestAborted);
+            var packages = await index.PackagesAsync(shown.Items.Select(l => l.OfferingId));
+            return CkanCatalog.WithPackages(organization, packages);
         });
 
-    private static Task<IResult> GroupList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
+    private static Task<IResult> GroupList(string? all_fields, string? limit, string? offset, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "group_list", async () =>
         {
+            var (take, skip) = CkanCatalog.Window(limit, offset);
             // The index counts listings per theme: one read, whatever the catalog's size.
             var groups = (await Index(http, catalog).CountAsync(new CatalogSearch(), http.RequestAborted)).Facets.Themes
                 .Where(c => c.Count > 0)
                 .OrderBy(c => c.Value, StringComparer.Ordinal)
+                .Skip(skip).Take(take)
                 .Select(c => CkanCatalog.Group(c.Value, c.Count))
                 .ToList();
             return AllFields(all_fields) ? groups : groups.Select(g => g.Name).ToList();
         });
 
-    private static Task<IResult> TagList(HttpContext http, CatalogBrowsing catalog) =>
+    /// <summary>tag_list; <paramref name="query"/> keeps the tags whose name contains it, ignoring case (CKAN's tag search).</summary>
+    private static Task<IResult> TagList(string? query, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "tag_list", async () =>
             (await Index(http, catalog).ListingsAsync(new CatalogSearch(), http.RequestAborted))
-                .SelectMany(l => l.Keywords).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+                .SelectMany(l => l.Keywords).Distinct(StringComparer.Ordinal)
+                .Where(t => string.IsNullOrWhiteSpace(query) || t.Contains(query.Trim(), StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToList());
 
     private static Task<IResult> StatusShow(HttpRequest request) =>
         Answer(request.HttpContext, "status_show", () => Task.FromResult<object>(new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -181,11 +209,11 @@ public static class CkanEndpoints
             "package_list" => await PackageList(Get("limit"), Get("offset"), http, catalog),
             "package_show" => await PackageShow(Get("id"), http, catalog),
             "package_search" => await Search(Get("q"), Get("fq"), Get("rows"), Get("start"), Get("sort"),
-                Get("facet.field") is { } facets ? [facets] : [], http, catalog),
-            "organization_list" => await OrganizationList(Get("all_fields"), http, catalog),
-            "organization_show" => await OrganizationShow(Get("id"), http, catalog),
-            "group_list" => await GroupList(Get("all_fields"), http, catalog),
-            "tag_list" => await TagList(http, catalog),
+                Get("facet.field") is { } facets ? [facets] : [], parameters, http, catalog),
+            "organization_list" => await OrganizationList(Get("all_fields"), Get("limit"), Get("offset"), http, catalog),
+            "organization_show" => await OrganizationShow(Get("id"), Get("include_datasets"), Get("include_dataset_count"), http, catalog),
+            "group_list" => await GroupList(Get("all_fields"), Get("limit"), Get("offset"), http, catalog),
+            "tag_list" => await TagList(Get("query"), http, catalog),
             "status_show" => await StatusShow(http.Request),
             _ => BadRequest($"Action name not known: {(action.Length > 100 ? action[..100] : action)}"),
         };
