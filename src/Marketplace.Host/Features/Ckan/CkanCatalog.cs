@@ -502,6 +502,20 @@ public static class CkanCatalog
     }
 
     /// <summary>
+    /// The values a facet answers: at least facet.mincount each, most frequent first (then by name), at most
+    /// f.&lt;field&gt;.facet.limit or else facet.limit of them (a negative limit: all).
+    /// </summary>
+    public static IReadOnlyList<FacetCount> Answered(CkanQuery query, string field, IEnumerable<FacetCount> counts)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(counts);
+        var limit = query.FieldFacetLimits is { } own && own.TryGetValue(field, out var fieldLimit) ? fieldLimit : query.FacetLimit;
+        return [.. counts.Where(c => c.Count > 0 && c.Count >= query.FacetMinCount)
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
+            .Take(limit < 0 ? int.MaxValue : limit)];
+    }
+
+    /// <summary>
     /// package_search's answer: the count, the page's packages, and each facet asked for, most frequent first (then by
     /// name); <paramref name="organizationTitles"/> names the organizations in search_facets.
     /// </summary>
@@ -515,11 +529,7 @@ public static class CkanCatalog
         var searchFacets = new Dictionary<string, CkanSearchFacet>(StringComparer.Ordinal);
         foreach (var field in query.FacetFields)
         {
-            var limit = query.FieldFacetLimits is { } own && own.TryGetValue(field, out var fieldLimit) ? fieldLimit : query.FacetLimit;
-            var counts = facetCounts.GetValueOrDefault(field, []).Where(c => c.Count > 0 && c.Count >= query.FacetMinCount)
-                .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
-                .Take(limit < 0 ? int.MaxValue : limit)
-                .ToList();
+            var counts = Answered(query, field, facetCounts.GetValueOrDefault(field, []));
             facets[field] = counts.ToDictionary(c => c.Value, c => c.Count, StringComparer.Ordinal);
             searchFacets[field] = new CkanSearchFacet(field,
                 [.. counts.Select(c => new CkanFacetItem(c.Value, field == "organization" ? organizationTitles.GetValueOrDefault(c.Value) ?? c.Value : c.Value, c.Count))]);

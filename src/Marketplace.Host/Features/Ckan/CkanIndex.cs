@@ -115,7 +115,7 @@ public sealed class CkanIndex(
             built = (await PackagesAsync(found.Page.Select(r => r.Name))).ToDictionary(p => p.Name, StringComparer.Ordinal);
         }
         var page = found.Page.Where(r => built.ContainsKey(r.Name)).Select(r => built[r.Name]).ToList();
-        return CkanCatalog.Result(query, found.Count, page, found.Facets, await OrganizationTitlesAsync(found.Facets));
+        return CkanCatalog.Result(query, found.Count, page, found.Facets, await OrganizationTitlesAsync(query, found.Facets));
     }
 
     private static bool Holds(CkanRow row, KeyValuePair<string, string> filter) =>
@@ -152,11 +152,12 @@ public sealed class CkanIndex(
         var rows = query.Rows == 0 ? [] : listings.Skip(query.Start - (first * PageSize)).Take(query.Rows).ToList();
         var facets = query.FacetFields.ToDictionary(f => f, f => IndexFacets[f](answered!.Facets), StringComparer.Ordinal);
         var packages = await PackagesAsync(rows.Select(l => l.OfferingId));
-        return CkanCatalog.Result(query, answered!.Total, packages, facets, await OrganizationTitlesAsync(facets));
+        return CkanCatalog.Result(query, answered!.Total, packages, facets, await OrganizationTitlesAsync(query, facets));
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> OrganizationTitlesAsync(IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> facets) =>
-        facets.TryGetValue("organization", out var organizations) && organizations.Count > 0
-            ? await providerNames(organizations.Select(o => o.Value))
+    /// <summary>The titles of the organizations the organization facet answers (after facet.limit): one grain call each.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> OrganizationTitlesAsync(CkanQuery query, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> facets) =>
+        facets.TryGetValue("organization", out var organizations) && CkanCatalog.Answered(query, "organization", organizations) is { Count: > 0 } shown
+            ? await providerNames(shown.Select(o => o.Value))
             : new Dictionary<string, string>(StringComparer.Ordinal);
 }
