@@ -172,6 +172,76 @@ public sealed class CkanApiTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task Package_show_names_a_known_licence_with_its_title_and_url()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+
+        var package = Result((await GetAsync($"/api/3/action/package_show?id={open.OfferingId}")).Body, "package_show");
+
+        Assert.Equal("CC-BY-4.0", package.GetProperty("license_id").GetString());
+        Assert.Equal("Creative Commons Attribution 4.0 International", package.GetProperty("license_title").GetString());
+        Assert.Equal("https://creativecommons.org/licenses/by/4.0/", package.GetProperty("license_url").GetString());
+    }
+
+    [Fact]
+    public async Task Organization_show_with_include_datasets_lists_its_package_dicts_and_can_leave_out_the_count()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+
+        var organization = Result((await GetAsync(
+            $"/api/3/action/organization_show?id={open.Provider.Id}&include_datasets=true&include_dataset_count=false")).Body, "organization_show");
+        var plain = Result((await GetAsync($"/api/3/action/organization_show?id={open.Provider.Id}")).Body, "organization_show");
+
+        AssertShape(organization, OrganizationFields, "organization");
+        var package = Assert.Single(organization.GetProperty("packages").EnumerateArray());
+        AssertShape(package, PackageFields, "package");
+        Assert.Equal(open.OfferingId, package.GetProperty("name").GetString());
+        Assert.False(organization.TryGetProperty("package_count", out _));
+        Assert.False(plain.TryGetProperty("packages", out _));
+    }
+
+    [Fact]
+    public async Task Organization_and_group_lists_page_with_limit_and_offset()
+    {
+        await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+        await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+
+        var all = Result((await GetAsync("/api/3/action/organization_list")).Body, "organization_list").EnumerateArray().Select(o => o.GetString()).ToList();
+        var window = Result((await GetAsync("/api/3/action/organization_list?limit=1&offset=1")).Body, "organization_list")
+            .EnumerateArray().Select(o => o.GetString()).ToList();
+        var groups = Result((await GetAsync("/api/3/action/group_list?all_fields=true&limit=1")).Body, "group_list");
+
+        Assert.Equal(all.Skip(1).Take(1), window);
+        AssertShape(Assert.Single(groups.EnumerateArray()), OrganizationFields.Where(f => f.Key != "is_organization")
+            .ToDictionary(f => f.Key, f => f.Value), "group");
+    }
+
+    [Fact]
+    public async Task Tag_list_with_a_query_keeps_the_tags_that_contain_it_ignoring_case()
+    {
+        await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+
+        var tags = Result((await GetAsync("/api/3/action/tag_list?query=TRANS")).Body, "tag_list").EnumerateArray().Select(t => t.GetString()!).ToList();
+
+        Assert.Contains("transport", tags);
+        Assert.All(tags, t => Assert.Contains("trans", t, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Package_search_limits_each_facet_with_facet_limit_and_f_field_facet_limit()
+    {
+        var open = await fixture.Driver.ListedOfferingAsync(1, pricing: Free, cls: "public");
+
+        var result = Result((await GetAsync(
+            $"/api/3/action/package_search?fq=organization:{open.Provider.Id}&facet.field=%5B%22tags%22,%22res_format%22%5D&facet.limit=1&f.res_format.facet.limit=-1")).Body,
+            "package_search");
+
+        Assert.Single(result.GetProperty("facets").GetProperty("tags").EnumerateObject());
+        Assert.Single(result.GetProperty("search_facets").GetProperty("tags").GetProperty("items").EnumerateArray());
+        Assert.Equal(["CSV", "JSONL"], result.GetProperty("facets").GetProperty("res_format").EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
     public async Task Status_show_names_the_ckan_version_it_follows()
     {
         var status = Result((await GetAsync("/api/3/action/status_show")).Body, "status_show");

@@ -152,4 +152,48 @@ public sealed class CkanCatalogTests
         Assert.Equal((5, 10), CkanCatalog.Window("5", "10"));
         Assert.Equal(409, Assert.Throws<CkanRefusal>(() => CkanCatalog.Window(null, "-1")).Status);
     }
+
+    [Theory]
+    [InlineData("CC-BY-4.0", "Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/")]
+    [InlineData("CC0-1.0", "Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/")]
+    [InlineData("ODC-BY", "Open Data Commons Attribution License", "https://opendatacommons.org/licenses/by/")]
+    [InlineData("PDDL", "Open Data Commons Public Domain Dedication and License", "https://opendatacommons.org/licenses/pddl/")]
+    [InlineData("CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0 International", "https://creativecommons.org/licenses/by-sa/4.0/")]
+    [InlineData("PDL-1.0", "公共データ利用規約 (第1.0版) / Public Data License (Version 1.0)", "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0")]
+    [InlineData("city-licence-2", "city-licence-2", null)]
+    public void A_package_names_its_licence_with_the_title_and_url_of_the_licence_table(string licence, string title, string? url)
+    {
+        var package = CkanCatalog.Package(Entry("open", DatasetClass.Public, licence: licence), Base);
+
+        Assert.Equal((licence, title, url), (package.LicenseId, package.LicenseTitle, package.LicenseUrl));
+    }
+
+    [Fact]
+    public void Facets_answer_at_most_facet_limit_values_at_least_facet_mincount_each_and_minus_one_answers_all()
+    {
+        var packages = new[]
+        {
+            CkanCatalog.Package(Entry("a", DatasetClass.Public, keywords: ["bus", "rail", "tram"]), Base),
+            CkanCatalog.Package(Entry("b", DatasetClass.Public, keywords: ["bus", "rail"]), Base),
+            CkanCatalog.Package(Entry("c", DatasetClass.Public, keywords: ["bus"]), Base),
+        };
+
+        var limited = CkanCatalog.Search(packages, CkanCatalog.Query(null, null, null, null, null, ["tags"], facetLimit: "2"));
+        var frequent = CkanCatalog.Search(packages, CkanCatalog.Query(null, null, null, null, null, ["tags"], facetMinCount: "2"));
+        var all = CkanCatalog.Search(packages, CkanCatalog.Query(null, null, null, null, null, ["tags"], facetLimit: "1",
+            fieldFacetLimits: new Dictionary<string, string> { ["tags"] = "-1" }));
+
+        Assert.Equal(["bus", "rail"], limited.Facets["tags"].Keys);
+        Assert.Equal(["bus", "rail"], limited.SearchFacets["tags"].Items.Select(i => i.Name));
+        Assert.Equal(["bus", "rail"], frequent.Facets["tags"].Keys);
+        Assert.Equal(3, all.Facets["tags"].Count);
+    }
+
+    [Theory]
+    [InlineData("ten", null)]
+    [InlineData(null, "-1")]
+    public void A_facet_limit_that_is_not_an_integer_or_a_negative_mincount_is_a_validation_error(string? limit, string? mincount)
+    {
+        Assert.Equal(409, Assert.Throws<CkanRefusal>(() => CkanCatalog.Query(null, null, null, null, null, [], limit, mincount)).Status);
+    }
 }

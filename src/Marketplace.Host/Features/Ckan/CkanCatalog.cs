@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Marketplace.Application.Catalog;
 using Marketplace.Domain;
+using Marketplace.Storage;
 
 namespace Marketplace.Host.Features.Ckan;
 
@@ -50,7 +51,8 @@ public sealed record CkanGroup(
     [property: JsonPropertyName("image_url")] string ImageUrl,
     [property: JsonPropertyName("image_display_url")] string ImageDisplayUrl,
     [property: JsonPropertyName("created")] string? Created,
-    [property: JsonPropertyName("package_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PackageCount = null);
+    [property: JsonPropertyName("package_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PackageCount = null,
+    [property: JsonPropertyName("packages"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CkanPackage>? Packages = null);
 
 public sealed record CkanResource(
     [property: JsonPropertyName("id")] string Id,
@@ -100,7 +102,8 @@ public sealed record CkanPackage(
     [property: JsonPropertyName("metadata_created")] string MetadataCreated,
     [property: JsonPropertyName("metadata_modified")] string MetadataModified,
     [property: JsonPropertyName("relationships_as_object")] IReadOnlyList<object> RelationshipsAsObject,
-    [property: JsonPropertyName("relationships_as_subject")] IReadOnlyList<object> RelationshipsAsSubject);
+    [property: JsonPropertyName("relationships_as_subject")] IReadOnlyList<object> RelationshipsAsSubject,
+    [property: JsonPropertyName("license_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LicenseUrl = null);
 
 public sealed record CkanFacetItem(
     [property: JsonPropertyName("name")] string Name,
@@ -126,7 +129,10 @@ public sealed record CkanQuery(
     int Rows,
     int Start,
     string Sort,
-    IReadOnlyList<string> FacetFields);
+    IReadOnlyList<string> FacetFields,
+    int FacetLimit = CkanCatalog.DefaultFacetLimit,
+    int FacetMinCount = 1,
+    IReadOnlyDictionary<string, int>? FieldFacetLimits = null);
 
 /// <summary>
 /// The marketplace's catalog in CKAN's shapes: an offering visible to everyone is a package (its dataset's tags,
@@ -140,6 +146,9 @@ public static class CkanCatalog
     public const int MaxRows = 1000;
     public const string DefaultSort = "score desc, metadata_modified desc";
 
+    /// <summary>CKAN's facet.limit (search.facets.limit): the most values a facet answers; a negative limit answers all.</summary>
+    public const int DefaultFacetLimit = 50;
+
     /// <summary>The fq fields package_search filters on.</summary>
     public static readonly IReadOnlyList<string> FilterFields = ["organization", "tags", "groups", "res_format", "license_id", "name", "id"];
 
@@ -151,6 +160,13 @@ public static class CkanCatalog
 
     public static CkanGroup Organization(string providerId, string providerName, long? packageCount = null) =>
         new(providerId, providerId, providerName, providerName, "", "organization", "active", true, "approved", "", "", null, packageCount);
+
+    /// <summary>organization_show's include_datasets: the organization with its (truncated) list of package dicts.</summary>
+    public static CkanGroup WithPackages(CkanGroup organization, IReadOnlyList<CkanPackage> packages)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        return organization with { Packages = packages };
+    }
 
     public static CkanGroup Group(string theme, long? packageCount = null) =>
         new(theme, theme, theme, theme, "", "group", "active", false, "approved", "", "", null, packageCount);
@@ -181,7 +197,7 @@ public static class CkanCatalog
             MaintainerEmail: null,
             Version: entry.Dataset?.CurrentRevision?.RevisionId,
             LicenseId: licence,
-            LicenseTitle: licence,
+            LicenseTitle: CkanLicences.Title(licence),
             IsOpen: OpenDataDownloads.IsOpenLicence(licence),
             State: "active",
             Type: "dataset",
@@ -197,7 +213,8 @@ public static class CkanCatalog
             MetadataCreated: Timestamp(offering.CreatedAt),
             MetadataModified: Timestamp(offering.UpdatedAt),
             RelationshipsAsObject: [],
-            RelationshipsAsSubject: []);
+            RelationshipsAsSubject: [],
+            LicenseUrl: CkanLicences.Url(licence));
     }
 
     /// <summary>The extras ckanext-harvest sets on a harvested package (harvest_source_id, harvest_source_title), and where it came from.</summary>
@@ -253,7 +270,8 @@ public static class CkanCatalog
     }
 
     /// <summary>Reads package_search's parameters as CKAN does; a value CKAN would refuse throws a <see cref="CkanRefusal"/>.</summary>
-    public static CkanQuery Query(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields)
+    public static CkanQuery Query(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields,
+        string? facetLimit = null, string? facetMinCount = null, IReadOnlyDictionary<string, string>? fieldFacetLimits = null)
     {
         ArgumentNullException.ThrowIfNull(facetFields);
         var rowCount = ParseCount(rows, "rows", DefaultRows);
@@ -270,7 +288,22 @@ public static class CkanCatalog
                 throw CkanRefusal.Invalid($"facet.field '{field}' is not one of: {string.Join(", ", DefaultFacetFields)}.");
             }
         }
-        return new CkanQuery(text, ParseFilters(fq), rowCount, ParseCount(start, "start", 0), ParseSort(sort), facets);
+        var limits = (fieldFacetLimits ?? new Dictionary<string, string>()).ToDictionary(
+            l => l.Key, l => ParseLimit(l.Value, $"f.{l.Key}.facet.limit", DefaultFacetLimit), StringComparer.Ordinal);
+        return new CkanQuery(text, ParseFilters(fq), rowCount, ParseCount(start, "start", 0), ParseSort(sort), facets,
+            ParseLimit(facetLimit, "facet.limit", DefaultFacetLimit), ParseCount(facetMinCount, "facet.mincount", 1), limits);
+    }
+
+    /// <summary>A facet limit: an integer, negative for no limit.</summary>
+    private static int ParseLimit(string? value, string name, int fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        return int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit)
+            ? limit
+            : throw CkanRefusal.Invalid($"'{name}' must be an integer (-1 for every value).");
     }
 
     /// <summary>package_list's limit (all when absent) and offset; a value that is not a natural number is a validation error.</summary>
@@ -387,17 +420,43 @@ public static class CkanCatalog
         return filters;
     }
 
-    private static IEnumerable<string> ValuesOf(CkanPackage package, string field) => field switch
+    private static IEnumerable<string> ValuesOf(CkanRow row, string field) => field switch
     {
-        "organization" => [package.Organization.Name],
-        "tags" => package.Tags.Select(t => t.Name),
-        "groups" => package.Groups.Select(g => g.Name),
-        "res_format" => package.Resources.Select(r => r.Format).Distinct(StringComparer.Ordinal),
-        "license_id" => [package.LicenseId],
-        "name" => [package.Name],
-        "id" => [package.Id],
+        "organization" => [row.Organization],
+        "tags" => row.Tags,
+        "groups" => row.Groups,
+        "res_format" => row.Formats ?? [],
+        "license_id" => [row.LicenseId],
+        "name" or "id" => [row.Name],
         _ => [],
     };
+
+    /// <summary>A package's fields package_search filters, sorts and counts on.</summary>
+    public static CkanRow Row(CkanPackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return new(package.Name, package.Organization.Name, package.Title, [.. package.Tags.Select(t => t.Name)], [.. package.Groups.Select(g => g.Name)],
+            package.LicenseId, package.MetadataModified, package.MetadataCreated, [.. package.Resources.Select(r => r.Format).Distinct(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// The same fields from the catalog index's listing, without a grain call: all but the resources' formats and the
+    /// offering's creation time, which only the package has (<see cref="NeedsPackages"/>).
+    /// </summary>
+    public static CkanRow Row(CatalogListing listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        return new(listing.OfferingId, listing.ProviderId, listing.Title, [.. listing.Keywords.Distinct(StringComparer.Ordinal)],
+            [.. listing.Themes.Distinct(StringComparer.Ordinal)], listing.Licence, Timestamp(listing.UpdatedAt));
+    }
+
+    /// <summary>Whether the query filters, counts or sorts on what only a whole package has: res_format or metadata_created.</summary>
+    public static bool NeedsPackages(CkanQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Filters.Any(f => f.Key == "res_format") || query.FacetFields.Contains("res_format", StringComparer.Ordinal)
+            || query.Sort.Split(", ").Any(clause => clause.StartsWith("metadata_created ", StringComparison.Ordinal));
+    }
 
     /// <summary>
     /// package_search over the packages <paramref name="matches"/> (in the catalog's relevance order for the search text):
@@ -406,11 +465,24 @@ public static class CkanCatalog
     public static CkanSearchResult Search(IReadOnlyList<CkanPackage> matches, CkanQuery query)
     {
         ArgumentNullException.ThrowIfNull(matches);
+        var found = SearchRows([.. matches.Select(Row)], query);
+        var byName = matches.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var names = matches.Select(p => p.Organization).DistinctBy(o => o.Name).ToDictionary(o => o.Name, o => o.Title, StringComparer.Ordinal);
+        return Result(query, found.Count, [.. found.Page.Select(r => byName[r.Name])], found.Facets, names);
+    }
+
+    /// <summary>
+    /// package_search over <paramref name="matches"/> in the catalog's relevance order: fq filters, facet counts over
+    /// every match, the order asked, and the rows of the page from <c>start</c> (whose packages are then built).
+    /// </summary>
+    public static CkanRowPage SearchRows(IReadOnlyList<CkanRow> matches, CkanQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
         ArgumentNullException.ThrowIfNull(query);
         var filtered = matches
             .Where(p => query.Filters.All(f => ValuesOf(p, f.Key).Contains(f.Value, StringComparer.OrdinalIgnoreCase)))
             .ToList();
-        var rank = filtered.Select((p, index) => (p.Id, index)).ToDictionary(x => x.Id, x => x.index, StringComparer.Ordinal);
+        var rank = filtered.Select((p, index) => (p.Name, index)).ToDictionary(x => x.Name, x => x.index, StringComparer.Ordinal);
         var comparisons = query.Sort.Split(", ").Select(clause =>
         {
             var parts = clause.Split(' ');
@@ -418,7 +490,7 @@ public static class CkanCatalog
             return parts[0] switch
             {
                 // The catalog answered in relevance order already: best first, whichever way score is asked.
-                "score" => (Comparison<CkanPackage>)((a, b) => rank[a.Id].CompareTo(rank[b.Id])),
+                "score" => (Comparison<CkanRow>)((a, b) => rank[a.Name].CompareTo(rank[b.Name])),
                 "metadata_modified" => (a, b) => sign * string.CompareOrdinal(a.MetadataModified, b.MetadataModified),
                 "metadata_created" => (a, b) => sign * string.CompareOrdinal(a.MetadataCreated, b.MetadataCreated),
                 "title_string" => (a, b) => sign * StringComparer.OrdinalIgnoreCase.Compare(a.Title, b.Title),
@@ -436,25 +508,67 @@ public static class CkanCatalog
                     return order;
                 }
             }
-            return rank[a.Id].CompareTo(rank[b.Id]);
+            return rank[a.Name].CompareTo(rank[b.Name]);
         });
         var page = ordered.Skip(query.Start).Take(query.Rows).ToList();
+        var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
+        foreach (var field in query.FacetFields)
+        {
+            facets[field] = [.. filtered.SelectMany(p => ValuesOf(p, field).Distinct(StringComparer.Ordinal))
+                .GroupBy(v => v, StringComparer.Ordinal)
+                .Select(g => new FacetCount(g.Key, g.Count()))];
+        }
+        return new CkanRowPage(filtered.Count, page, facets);
+    }
 
+    /// <summary>
+    /// The values a facet answers: at least facet.mincount each, most frequent first (then by name), at most
+    /// f.&lt;field&gt;.facet.limit or else facet.limit of them (a negative limit: all).
+    /// </summary>
+    public static IReadOnlyList<FacetCount> Answered(CkanQuery query, string field, IEnumerable<FacetCount> counts)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(counts);
+        var limit = query.FieldFacetLimits is { } own && own.TryGetValue(field, out var fieldLimit) ? fieldLimit : query.FacetLimit;
+        return [.. counts.Where(c => c.Count > 0 && c.Count >= query.FacetMinCount)
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
+            .Take(limit < 0 ? int.MaxValue : limit)];
+    }
+
+    /// <summary>
+    /// package_search's answer: the count, the page's packages, and each facet asked for, most frequent first (then by
+    /// name); <paramref name="organizationTitles"/> names the organizations in search_facets.
+    /// </summary>
+    public static CkanSearchResult Result(CkanQuery query, long count, IReadOnlyList<CkanPackage> page,
+        IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> facetCounts, IReadOnlyDictionary<string, string> organizationTitles)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(facetCounts);
+        ArgumentNullException.ThrowIfNull(organizationTitles);
         var facets = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
         var searchFacets = new Dictionary<string, CkanSearchFacet>(StringComparer.Ordinal);
         foreach (var field in query.FacetFields)
         {
-            var counts = filtered.SelectMany(p => ValuesOf(p, field).Distinct(StringComparer.Ordinal))
-                .GroupBy(v => v, StringComparer.Ordinal)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .ToList();
-            facets[field] = counts.ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
-            var names = field == "organization"
-                ? filtered.Select(p => p.Organization).DistinctBy(o => o.Name).ToDictionary(o => o.Name, o => o.Title, StringComparer.Ordinal)
-                : null;
+            var counts = Answered(query, field, facetCounts.GetValueOrDefault(field, []));
+            facets[field] = counts.ToDictionary(c => c.Value, c => c.Count, StringComparer.Ordinal);
             searchFacets[field] = new CkanSearchFacet(field,
-                [.. counts.Select(g => new CkanFacetItem(g.Key, names?.GetValueOrDefault(g.Key) ?? g.Key, g.Count()))]);
+                [.. counts.Select(c => new CkanFacetItem(c.Value, field == "organization" ? organizationTitles.GetValueOrDefault(c.Value) ?? c.Value : c.Value, c.Count))]);
         }
-        return new CkanSearchResult(filtered.Count, query.Sort, facets, searchFacets, page);
+        return new CkanSearchResult(count, query.Sort, facets, searchFacets, page);
     }
 }
+
+/// <summary>A package's fields package_search filters, sorts and counts on; <see cref="Formats"/> and <see cref="MetadataCreated"/> only when read from the package.</summary>
+public sealed record CkanRow(
+    string Name,
+    string Organization,
+    string Title,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> Groups,
+    string LicenseId,
+    string MetadataModified,
+    string? MetadataCreated = null,
+    IReadOnlyList<string>? Formats = null);
+
+/// <summary>What package_search found: how many match, the rows of the page asked, and the facet counts over every match.</summary>
+public sealed record CkanRowPage(long Count, IReadOnlyList<CkanRow> Page, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets);

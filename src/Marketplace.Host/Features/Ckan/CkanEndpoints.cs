@@ -20,11 +20,11 @@ public static class CkanEndpoints
         var group = app.MapGroup("/api/3/action").WithTags(Tag).RequireAuthorization(Policies.AnyoneOrValidKey);
         Declare(group.MapGet("/package_list", PackageList), "CkanPackageList", "CKAN package_list: the names of every package (offering visible to everyone).");
         Declare(group.MapGet("/package_show", PackageShow), "CkanPackageShow", "CKAN package_show: one package by id or name.");
-        Declare(group.MapGet("/package_search", PackageSearch), "CkanPackageSearch", "CKAN package_search: q, fq, rows, start, sort, facet.field.");
+        Declare(group.MapGet("/package_search", PackageSearch), "CkanPackageSearch", "CKAN package_search: q, fq, rows, start, sort, facet.field, facet.limit, facet.mincount.");
         Declare(group.MapGet("/organization_list", OrganizationList), "CkanOrganizationList", "CKAN organization_list: providers with a package; all_fields=true for their dicts.");
-        Declare(group.MapGet("/organization_show", OrganizationShow), "CkanOrganizationShow", "CKAN organization_show: one provider by id.");
+        Declare(group.MapGet("/organization_show", OrganizationShow), "CkanOrganizationShow", "CKAN organization_show: one provider by id; include_datasets, include_dataset_count.");
         Declare(group.MapGet("/group_list", GroupList), "CkanGroupList", "CKAN group_list: the themes of the packages; all_fields=true for their dicts.");
-        Declare(group.MapGet("/tag_list", TagList), "CkanTagList", "CKAN tag_list: the keywords of the packages.");
+        Declare(group.MapGet("/tag_list", TagList), "CkanTagList", "CKAN tag_list: the keywords of the packages; query filters them.");
         Declare(group.MapGet("/status_show", StatusShow), "CkanStatusShow", "CKAN status_show: the site and the CKAN API version it speaks.");
         Declare(group.MapPost("/{action}", Post).Produces<CkanEnvelope>(400), "CkanActionPost",
             "CKAN actions by POST with their parameters in a JSON object body, as CKAN accepts them.");
@@ -60,26 +60,7 @@ public static class CkanEndpoints
         }
     }
 
-    /// <summary>Every listing an anonymous visitor finds for the text (all of them without text), in the catalog's order.</summary>
-    private static async Task<List<CatalogListing>> ListingsAsync(CatalogBrowsing catalog, string? text, CancellationToken cancellationToken)
-    {
-        var listings = new List<CatalogListing>();
-        for (var page = 1; ; page++)
-        {
-            var result = await catalog.SearchAsync(null, new CatalogSearch(Text: text, Page: page, PageSize: CatalogBrowsing.MaxPageSize), cancellationToken);
-            listings.AddRange(result.Items);
-            if (result.Items.Count < CatalogBrowsing.MaxPageSize || listings.Count >= result.Total)
-            {
-                return listings;
-            }
-        }
-    }
-
-    private static async Task<List<CkanPackage>> PackagesAsync(CatalogBrowsing catalog, IEnumerable<CatalogListing> listings, string baseUrl)
-    {
-        var entries = await Task.WhenAll(listings.Select(l => catalog.FindEntryAsync(null, l.OfferingId)));
-        return [.. entries.OfType<CatalogEntry>().Select(e => CkanCatalog.Package(e, baseUrl))];
-    }
+    private static CkanIndex Index(HttpContext http, CatalogBrowsing catalog) => CkanIndex.Of(catalog, BaseUrl(http));
 
     private static string Required(string? value, string name) =>
         string.IsNullOrWhiteSpace(value) ? throw CkanRefusal.Invalid($"Missing value: '{name}'.") : value.Trim();
@@ -90,8 +71,9 @@ public static class CkanEndpoints
         Answer(http, "package_list", async () =>
         {
             var (take, skip) = CkanCatalog.Window(limit, offset);
-            return (await ListingsAsync(catalog, null, http.RequestAborted)).Select(l => l.OfferingId).Order(StringComparer.Ordinal)
-                .Skip(skip).Take(take).ToList();
+            // Names in order: the index orders by title or relevance, so its listings are all read (no grain call).
+            return (await Index(http, catalog).ListingsAsync(new CatalogSearch(), http.RequestAborted)).Select(l => l.OfferingId)
+                .Order(StringComparer.Ordinal).Skip(skip).Take(take).ToList();
         });
 
     private static Task<IResult> PackageShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
@@ -103,55 +85,85 @@ public static class CkanEndpoints
         });
 
     private static Task<IResult> PackageSearch(string? q, string? fq, string? rows, string? start, string? sort, HttpContext http, CatalogBrowsing catalog) =>
-        Search(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>(), http, catalog);
+        Search(q, fq, rows, start, sort, http.Request.Query["facet.field"].OfType<string>(),
+            http.Request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal), http, catalog);
+
+    /// <summary>f.&lt;field&gt;.facet.limit parameters, by field.</summary>
+    private static Dictionary<string, string> FieldFacetLimits(IReadOnlyDictionary<string, string> parameters) =>
+        parameters.Where(p => p.Key.StartsWith("f.", StringComparison.Ordinal) && p.Key.EndsWith(".facet.limit", StringComparison.Ordinal)
+                && p.Key.Length > "f..facet.limit".Length)
+            .ToDictionary(p => p.Key["f.".Length..^".facet.limit".Length], p => p.Value, StringComparer.Ordinal);
 
     private static Task<IResult> Search(string? q, string? fq, string? rows, string? start, string? sort, IEnumerable<string> facetFields,
-        HttpContext http, CatalogBrowsing catalog) =>
+        IReadOnlyDictionary<string, string> parameters, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "package_search", async () =>
         {
-            var query = CkanCatalog.Query(q, fq, rows, start, sort, facetFields);
-            var listings = await ListingsAsync(catalog, query.Text, http.RequestAborted);
-            return CkanCatalog.Search(await PackagesAsync(catalog, listings, BaseUrl(http)), query);
+            var query = CkanCatalog.Query(q, fq, rows, start, sort, facetFields,
+                parameters.GetValueOrDefault("facet.limit"), parameters.GetValueOrDefault("facet.mincount"), FieldFacetLimits(parameters));
+            return await Index(http, catalog).SearchAsync(query, http.RequestAborted);
         });
 
-    private static Task<IResult> OrganizationList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
+    private static Task<IResult> OrganizationList(string? all_fields, string? limit, string? offset, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "organization_list", async () =>
         {
-            var organizations = (await ListingsAsync(catalog, null, http.RequestAborted))
-                .GroupBy(l => l.ProviderId, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => CkanCatalog.Organization(g.Key, g.First().ProviderName, g.Count()))
-                .ToList();
-            return AllFields(all_fields) ? organizations : organizations.Select(o => o.Name).ToList();
+            var (take, skip) = CkanCatalog.Window(limit, offset);
+            // The index counts listings per provider: one read, whatever the catalog's size.
+            var index = Index(http, catalog);
+            var counts = (await index.CountAsync(new CatalogSearch(), http.RequestAborted)).Facets.Providers
+                .Where(c => c.Count > 0).OrderBy(c => c.Value, StringComparer.Ordinal).Skip(skip).Take(take).ToList();
+            if (!AllFields(all_fields))
+            {
+                return counts.Select(c => c.Value).ToList();
+            }
+            var names = await catalog.ProviderNamesAsync(counts.Select(c => c.Value));
+            return counts.Select(c => CkanCatalog.Organization(c.Value, names.GetValueOrDefault(c.Value) ?? c.Value, c.Count)).ToList();
         });
 
-    private static Task<IResult> OrganizationShow(string? id, HttpContext http, CatalogBrowsing catalog) =>
+    /// <summary>The most packages organization_show's include_datasets lists (CKAN's list is truncated too).</summary>
+    public const int MaxShownDatasets = 100;
+
+    private static Task<IResult> OrganizationShow(string? id, string? include_datasets, string? include_dataset_count, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "organization_show", async () =>
         {
             var wanted = Required(id, "id");
-            var theirs = (await ListingsAsync(catalog, null, http.RequestAborted))
-                .Where(l => string.Equals(l.ProviderId, wanted, StringComparison.Ordinal)).ToList();
-            return theirs.Count == 0
-                ? throw CkanRefusal.NotFound("Organization not found")
-                : CkanCatalog.Organization(wanted, theirs[0].ProviderName, theirs.Count);
+            var index = Index(http, catalog);
+            var theirs = await index.CountAsync(new CatalogSearch(ProviderId: wanted), http.RequestAborted);
+            if (theirs.Total == 0 || theirs.Items.Count == 0)
+            {
+                throw CkanRefusal.NotFound("Organization not found");
+            }
+            var organization = CkanCatalog.Organization(wanted, theirs.Items[0].ProviderName,
+                include_dataset_count is null || AllFields(include_dataset_count) ? theirs.Total : null);
+            if (!AllFields(include_datasets))
+            {
+                return organization;
+            }
+            var shown = await catalog.SearchAsync(null, new CatalogSearch(ProviderId: wanted, PageSize: MaxShownDatasets), http.RequestAborted);
+            var packages = await index.PackagesAsync(shown.Items.Select(l => l.OfferingId));
+            return CkanCatalog.WithPackages(organization, packages);
         });
 
-    private static Task<IResult> GroupList(string? all_fields, HttpContext http, CatalogBrowsing catalog) =>
+    private static Task<IResult> GroupList(string? all_fields, string? limit, string? offset, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "group_list", async () =>
         {
-            var groups = (await ListingsAsync(catalog, null, http.RequestAborted))
-                .SelectMany(l => l.Themes.Distinct(StringComparer.Ordinal))
-                .GroupBy(t => t, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => CkanCatalog.Group(g.Key, g.Count()))
+            var (take, skip) = CkanCatalog.Window(limit, offset);
+            // The index counts listings per theme: one read, whatever the catalog's size.
+            var groups = (await Index(http, catalog).CountAsync(new CatalogSearch(), http.RequestAborted)).Facets.Themes
+                .Where(c => c.Count > 0)
+                .OrderBy(c => c.Value, StringComparer.Ordinal)
+                .Skip(skip).Take(take)
+                .Select(c => CkanCatalog.Group(c.Value, c.Count))
                 .ToList();
             return AllFields(all_fields) ? groups : groups.Select(g => g.Name).ToList();
         });
 
-    private static Task<IResult> TagList(HttpContext http, CatalogBrowsing catalog) =>
+    /// <summary>tag_list; <paramref name="query"/> keeps the tags whose name contains it, ignoring case (CKAN's tag search).</summary>
+    private static Task<IResult> TagList(string? query, HttpContext http, CatalogBrowsing catalog) =>
         Answer(http, "tag_list", async () =>
-            (await ListingsAsync(catalog, null, http.RequestAborted))
-                .SelectMany(l => l.Keywords).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+            (await Index(http, catalog).ListingsAsync(new CatalogSearch(), http.RequestAborted))
+                .SelectMany(l => l.Keywords).Distinct(StringComparer.Ordinal)
+                .Where(t => string.IsNullOrWhiteSpace(query) || t.Contains(query.Trim(), StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToList());
 
     private static Task<IResult> StatusShow(HttpRequest request) =>
         Answer(request.HttpContext, "status_show", () => Task.FromResult<object>(new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -197,11 +209,11 @@ public static class CkanEndpoints
             "package_list" => await PackageList(Get("limit"), Get("offset"), http, catalog),
             "package_show" => await PackageShow(Get("id"), http, catalog),
             "package_search" => await Search(Get("q"), Get("fq"), Get("rows"), Get("start"), Get("sort"),
-                Get("facet.field") is { } facets ? [facets] : [], http, catalog),
-            "organization_list" => await OrganizationList(Get("all_fields"), http, catalog),
-            "organization_show" => await OrganizationShow(Get("id"), http, catalog),
-            "group_list" => await GroupList(Get("all_fields"), http, catalog),
-            "tag_list" => await TagList(http, catalog),
+                Get("facet.field") is { } facets ? [facets] : [], parameters, http, catalog),
+            "organization_list" => await OrganizationList(Get("all_fields"), Get("limit"), Get("offset"), http, catalog),
+            "organization_show" => await OrganizationShow(Get("id"), Get("include_datasets"), Get("include_dataset_count"), http, catalog),
+            "group_list" => await GroupList(Get("all_fields"), Get("limit"), Get("offset"), http, catalog),
+            "tag_list" => await TagList(Get("query"), http, catalog),
             "status_show" => await StatusShow(http.Request),
             _ => BadRequest($"Action name not known: {(action.Length > 100 ? action[..100] : action)}"),
         };
