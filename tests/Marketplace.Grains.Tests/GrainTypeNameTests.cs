@@ -28,11 +28,15 @@ public sealed class GrainTypeNameTests(ClusterFixture fixture)
         [nameof(InvoiceGrain)] = "invoice",
         [nameof(MeterReportGrain)] = "meterreport",
         [nameof(OfferingGrain)] = "offering",
+        [nameof(PartnerDirectoryGrain)] = "partnerdirectory",
+        [nameof(PartnerGrain)] = "partner",
         [nameof(PartyGrain)] = "party",
         [nameof(PaymentLinkGrain)] = "paymentlink",
         [nameof(PersonGrain)] = "person",
         [nameof(ReconciliationRunGrain)] = "reconciliationrun",
         [nameof(ReconciliationRunsGrain)] = "reconciliationruns",
+        [nameof(RelayGrain)] = "relay",
+        [nameof(SubscriptionKeyGrain)] = "subscriptionkey",
         [nameof(UsageMeterGrain)] = "usagemeter",
     };
 
