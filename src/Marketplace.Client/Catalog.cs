@@ -32,7 +32,20 @@ public sealed record CatalogItem(
     string Visibility,
     string Licence,
     DateTimeOffset UpdatedAt,
-    long? PriceMinor);
+    long? PriceMinor,
+    ListingOrigin? Origin = null);
+
+/// <summary>A harvested listing's origin: the other catalog it comes from and the dataset's own page and data there.</summary>
+public sealed record ListingOrigin(
+    string SourceId,
+    string SourceName,
+    string SourceDatasetId,
+    string Publisher,
+    string SourceLink,
+    DateTimeOffset HarvestedAt,
+    IReadOnlyList<HarvestedResource> Resources);
+
+public sealed record HarvestedResource(string Name, string Url, string Format);
 
 public sealed record FacetCount(string Value, long Count);
 

@@ -108,7 +108,8 @@ public sealed record Offering(
     DateTimeOffset UpdatedAt,
     bool Preview,
     long Version,
-    IReadOnlyList<PurposePrice>? PurposePrices = null);
+    IReadOnlyList<PurposePrice>? PurposePrices = null,
+    ListingOrigin? Origin = null);
 
 /// <summary>Up to 20 records of an offering's current revision, as stored; free and not metered.</summary>
 /// <param name="RevisionId">Null, with no rows, before a revision is published.</param>
