@@ -378,6 +378,19 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         Assert.DoesNotContain("dcat:Distribution", turtle, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("public", true, "CC-BY-4.0", "PUBLIC")]
+    [InlineData("public", false, "CC-BY-4.0", "RESTRICTED")]
+    [InlineData("public", true, "proprietary", "RESTRICTED")]
+    [InlineData("private", false, "proprietary", "RESTRICTED")]
+    [InlineData("personal", true, "CC-BY-4.0", "NON_PUBLIC")]
+    public void Access_rights_say_public_only_for_open_data_so_harvesters_take_nothing_else(string cls, bool free, string licence, string right)
+    {
+        var turtle = DcatCatalog.Turtle([Listing(cls, free, licence)], Base);
+
+        Assert.Contains($"dct:accessRights <http://publications.europa.eu/resource/authority/access-right/{right}>", turtle, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Themes_are_the_eu_data_theme_vocabulary()
     {

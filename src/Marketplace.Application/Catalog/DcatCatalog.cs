@@ -45,6 +45,7 @@ public static partial class DcatCatalog
     private const string Geosparql = "http://www.opengis.net/ont/geosparql#";
     private const string Adms = "http://www.w3.org/ns/adms#";
     private const string ThemeBase = "http://publications.europa.eu/resource/authority/data-theme/";
+    private const string AccessRightBase = "http://publications.europa.eu/resource/authority/access-right/";
     private const string LanguageBase = "http://publications.europa.eu/resource/authority/language/";
     private const string Japanese = LanguageBase + "JPN";
 
@@ -125,6 +126,8 @@ public static partial class DcatCatalog
             graph.Add(dataset, Dcat + "theme", new RdfIri(ThemeBase + theme));
         }
         AddCoverage(graph, dataset, details);
+        var access = new RdfIri(AccessRightBase + AccessRight(listing));
+        graph.Add(dataset, Dct + "accessRights", access).Type(access, Dct + "RightsStatement");
         var page = new RdfIri($"{root}/offerings/{Uri.EscapeDataString(listing.OfferingId)}");
         graph.Add(dataset, Dcat + "landingPage", page).Type(page, Foaf + "Document");
         var personal = listing.DatasetClass == "personal";
@@ -269,6 +272,15 @@ public static partial class DcatCatalog
             .Type(endpoint, Rdfs + "Resource")
             .Type(offering, Rdfs + "Resource");
     }
+
+    /// <summary>
+    /// The EU access-right authority's code: PUBLIC for open data (free, public class, an open licence), NON_PUBLIC for
+    /// personal data, RESTRICTED for anything reached under a contract. Harvesters take only PUBLIC.
+    /// </summary>
+    private static string AccessRight(CatalogListing listing) =>
+        listing.DatasetClass == "personal" ? "NON_PUBLIC"
+        : listing.IsFree && listing.DatasetClass == "public" && !IsProprietary(listing.Licence) ? "PUBLIC"
+        : "RESTRICTED";
 
     private static RdfLiteral DateTime(DateTimeOffset at) =>
         new(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Datatype: Xsd + "dateTime");

@@ -103,6 +103,8 @@ public sealed class CatalogHarvest(GrainReferences grains, SourceReader reader, 
         try
         {
             (records, truncated) = await reader.ReadAsync(view.Definition, cancellationToken);
+            // Only open data is harvested: what the source offers under contract or consent is as if absent (and withdrawn here).
+            records = [.. records.Where(r => r.OpenData)];
         }
         catch (SourceUnreadableException e)
         {

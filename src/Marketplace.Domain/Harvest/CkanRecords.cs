@@ -41,7 +41,28 @@ public static class CkanRecords
             Resources: package.TryGetProperty("resources", out var resources) && resources.ValueKind == JsonValueKind.Array
                 ? [.. resources.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object)
                     .Select(r => new SourceResource(String(r, "name"), String(r, "url"), String(r, "format")))]
-                : []);
+                : [],
+            OpenData: IsOpenToEveryone(package));
+    }
+
+    /// <summary>Not when CKAN marks it private, nor when a marketplace's extra says it is private or personal data.</summary>
+    private static bool IsOpenToEveryone(JsonElement package)
+    {
+        if (package.TryGetProperty("private", out var isPrivate) && isPrivate.ValueKind == JsonValueKind.True)
+        {
+            return false;
+        }
+        if (package.TryGetProperty("extras", out var extras) && extras.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var extra in extras.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
+            {
+                if (String(extra, "key") == "dataset_class" && String(extra, "value") is "private" or "personal")
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static string? String(JsonElement element, string property) =>

@@ -49,8 +49,12 @@ public static class DcatRecords
             Licence: licence?.Value,
             Publisher: publisherName,
             LandingPage: landing,
-            Resources: [.. distributions.Select(Resource)]);
+            Resources: [.. distributions.Select(Resource)],
+            OpenData: Objects(about, Dct + "accessRights").All(r => r.Value == PublicAccess));
     }
+
+    /// <summary>The EU access-right authority's PUBLIC: any other dct:accessRights (restricted, non-public) is not open data.</summary>
+    public const string PublicAccess = "http://publications.europa.eu/resource/authority/access-right/PUBLIC";
 
     private static SourceResource Resource(List<RdfTriple> distribution)
     {

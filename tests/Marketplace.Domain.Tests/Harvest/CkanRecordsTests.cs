@@ -44,4 +44,17 @@ public sealed class CkanRecordsTests
 
         Assert.Throws<FormatException>(() => CkanRecords.FromSearch(json.RootElement, "https://b.example"));
     }
+
+    [Theory]
+    [InlineData("""{"id": "p", "private": true}""", false)]
+    [InlineData("""{"id": "p", "extras": [{"key": "dataset_class", "value": "private"}]}""", false)]
+    [InlineData("""{"id": "p", "extras": [{"key": "dataset_class", "value": "personal"}]}""", false)]
+    [InlineData("""{"id": "p", "extras": [{"key": "dataset_class", "value": "public"}]}""", true)]
+    [InlineData("""{"id": "p", "private": false}""", true)]
+    public void A_package_marked_private_or_of_private_or_personal_data_is_not_open_data(string package, bool open)
+    {
+        using var json = JsonDocument.Parse(package);
+
+        Assert.Equal(open, CkanRecords.FromPackage(json.RootElement, "https://b.example").OpenData);
+    }
 }

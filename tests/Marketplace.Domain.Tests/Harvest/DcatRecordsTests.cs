@@ -52,4 +52,20 @@ public sealed class DcatRecordsTests
         Assert.Equal("https://b.example/d/1", record.Id);
         Assert.Equal("https://b.example/d/1", record.LandingPage);
     }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;", true)]
+    [InlineData("dct:accessRights <http://publications.europa.eu/resource/authority/access-right/RESTRICTED> ;", false)]
+    [InlineData("dct:accessRights <http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC> ;", false)]
+    public void A_dataset_whose_access_rights_are_not_public_is_not_open_data(string accessRights, bool open)
+    {
+        var record = Assert.Single(DcatRecords.From(TurtleReader.Read($"""
+            @prefix dcat: <http://www.w3.org/ns/dcat#> .
+            @prefix dct: <http://purl.org/dc/terms/> .
+            <https://b.example/d> a dcat:Dataset ; {accessRights} dct:title "D" .
+            """)));
+
+        Assert.Equal(open, record.OpenData);
+    }
 }
