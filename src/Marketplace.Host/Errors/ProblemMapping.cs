@@ -22,7 +22,34 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             // exception handler logs it.
             return false;
         }
-        var problem = Known(exception) switch
+        var problem = Answer(exception);
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
+            problem = Problem(500, "Something went wrong on our side",
+                "The error was logged; nothing you sent was half-applied. Try again, and tell the operator if it persists.");
+            if (environment.IsEnvironment("Testing"))
+            {
+                // Only under test: the failure itself and what it wraps, so that a rare one in CI says what it was.
+                var chain = new List<string>();
+                for (var e = exception; e is not null && chain.Count < 5; e = e.InnerException)
+                {
+                    chain.Add($"{e.GetType().FullName}: {e.Message}");
+                }
+                problem.Extensions["exception"] = string.Join(" <- ", chain);
+            }
+        }
+        httpContext.Response.StatusCode = problem.Status ?? 500;
+        if (problem.Extensions.TryGetValue("retryAfter", out var retry) && retry is not null)
+        {
+            httpContext.Response.Headers.RetryAfter = retry.ToString();
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The answer to a failure the marketplace knows, or null for one it does not (a 500, logged).</summary>
+    public static ProblemDetails? Answer(Exception exception) =>
+        Known(exception) switch
         {
             DomainException e => FromDomain(e),
             ApiProblemException e => e.Problem,
@@ -33,25 +60,20 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read", Describe(e)),
             JsonException e => Problem(400, "The request body is not valid JSON", e.Message),
             Orleans.Runtime.OrleansMessageRejectionException or TimeoutException => HostLost(),
+            Hangfire.BackgroundJobClientException => JobsBusy(),
             _ => null,
         };
-        if (problem is null)
-        {
-            logger.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
-            problem = Problem(500, "Something went wrong on our side",
-                "The error was logged; nothing you sent was half-applied. Try again, and tell the operator if it persists.");
-            if (environment.IsEnvironment("Testing"))
-            {
-                // Only under test: the failure itself, so that a rare one in CI says what it was.
-                problem.Extensions["exception"] = $"{exception.GetType().FullName}: {exception.Message}";
-            }
-        }
-        httpContext.Response.StatusCode = problem.Status ?? 500;
-        if (problem.Extensions.TryGetValue("retryAfter", out var retry) && retry is not null)
-        {
-            httpContext.Response.Headers.RetryAfter = retry.ToString();
-        }
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+
+    /// <summary>
+    /// Hangfire's storage did not take a job in time (its in-memory dispatcher is busy, or Redis is away). What the
+    /// request recorded before it stays, and a run left without its job is queued again when it is next read.
+    /// </summary>
+    private static ProblemDetails JobsBusy()
+    {
+        var problem = Problem(503, "Background work is busy",
+            "The background job could not be queued just now; try again in 1 s. Anything already recorded (a reconciliation run, say) is kept and starts when it is next read.");
+        problem.Extensions["retryAfter"] = 1;
+        return problem;
     }
 
     /// <summary>

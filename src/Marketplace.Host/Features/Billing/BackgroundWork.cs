@@ -19,6 +19,12 @@ public sealed class JobOptions
     public bool RunServer { get; set; } = true;
 
     public int Workers { get; set; } = 2;
+
+    /// <summary>
+    /// How long a request waits for the embedded (in-memory) job storage's single dispatcher thread to take a command
+    /// before it fails (Hangfire.InMemory's default is 15 s; a busy 2-core host under load has come close to that).
+    /// </summary>
+    public TimeSpan StorageCommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -45,7 +51,11 @@ public static class BackgroundWork
             {
                 Prefix = $"{{{cluster.ServiceId}:hangfire}}:",
             })
-            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(7) }));
+            : new InMemoryStorage(new InMemoryStorageOptions
+            {
+                MaxExpirationTime = TimeSpan.FromDays(7),
+                CommandTimeout = options.StorageCommandTimeout > TimeSpan.Zero ? options.StorageCommandTimeout : TimeSpan.FromSeconds(60),
+            }));
         // Likewise the activator: jobs resolve their services from this host's container, not from whichever host
         // set Hangfire's static JobActivator.Current last.
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
