@@ -25,6 +25,21 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="urls">What Kestrel listens on besides BaseUrl (e.g. an https:// address).</param>
     public static async Task<HostProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? arguments = null, string? urls = null)
     {
+        // Another process on the machine may take a port between FreePort and the bind: then start again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDirectory, arguments, urls);
+            }
+            catch (HostStartException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<HostProcess> StartOnceAsync(string dataDirectory, IReadOnlyList<string>? arguments, string? urls)
+    {
         var testBin = AppContext.BaseDirectory; // .../tests/Marketplace.Host.Tests/bin/<Configuration>/net10.0/
         var configuration = new DirectoryInfo(testBin).Parent!.Name;
         var repo = FindRepositoryRoot(testBin);
@@ -63,7 +78,15 @@ public sealed class HostProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitHealthyAsync();
+        try
+        {
+            await host.WaitHealthyAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
@@ -101,7 +124,8 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited during start-up with code {_process.ExitCode}:\n{string.Join('\n', _errors)}");
+                _process.WaitForExit(); // drains stderr, so the reason is in _errors
+                throw new HostStartException($"The host exited during start-up with code {_process.ExitCode}:\n{string.Join('\n', _errors)}");
             }
             try
             {
@@ -133,3 +157,6 @@ public sealed class HostProcess : IAsyncDisposable
         throw new InvalidOperationException("Marketplace.sln not found above the test binaries.");
     }
 }
+
+/// <summary>The host process stopped before it served /health; the message carries its last lines of stderr.</summary>
+public sealed class HostStartException(string message) : Exception(message);

@@ -99,12 +99,37 @@ public sealed class MarketplaceFactory : WebApplicationFactory<Program>, IMarket
         return client;
     }
 
+    /// <summary>
+    /// A port nothing listens on, from below the kernel's ephemeral range (32768 and up on Linux, 49152 and up on
+    /// Windows). A port the kernel hands out for "port 0" is free only until the next outgoing connection takes it
+    /// as its source port, which on a busy test machine happens between this call and the host binding it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(20000, 32000);
+                if (!HandedOut.Add(port))
+                {
+                    continue;
+                }
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Any, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        }
+        throw new InvalidOperationException("No free port between 20000 and 32000.");
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 }
 
 /// <summary>
