@@ -31,8 +31,14 @@ param(
     # HTTP port of the cluster's first host; the others take the next ones (cluster only).
     [int] $ClusterPort = 5001,
 
-    # Seconds each benchmark scenario runs (bench only).
-    [int] $Seconds = 10,
+    # Seconds each benchmark load runs (bench only; 0: the scenario's default).
+    [int] $Seconds = 0,
+
+    # Every benchmark scenario briefly, to prove they work (bench only).
+    [switch] $Quick,
+
+    # Benchmark scenarios to run, e.g. P1,P3 (bench only; default: P1..P8 and the micro-benchmarks).
+    [string] $Only = '',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -68,14 +74,13 @@ Tasks:
           the processes are recorded in -DataDir/cluster/processes.json
           -Stop  stops exactly the processes that `cluster` started
   emulator  the local Cosmos-protocol server on https://127.0.0.1:<-Port> (default 8081) until Ctrl+C
-  bench   brokered, metered access against bare Kestrel on this machine, a stage breakdown and
-          provider usage ingest, on SQLite and on the local Cosmos server; -Seconds <n> per scenario (default 10);
-          then the catalog page's render time at 1,000 and 100,000 listings (MARKETPLACE_BENCH_CATALOG=1000,100000;
-          on Cosmos MARKETPLACE_BENCH_CATALOG_COSMOS=1000,10000; MARKETPLACE_BENCH_ONLY=catalog runs only that);
-          period close and reconciliation (=billing, =reconciliation), and consent: the filter's cost per page of
-          1,000 personal records and withdrawal to effect, on both stores (MARKETPLACE_BENCH_ONLY=consent);
-          MARKETPLACE_BENCH_ONLY=cluster: brokered fetches on a cluster of one host and of three (real processes,
-          redis-server and the local Cosmos server), same run
+  bench   the scenarios of issue 13 (P1..P8), each beside a baseline measured in the same run, on SQLite and on
+          the local Cosmos server (started and stopped here); writes bench/results.json and bench/results.md
+          -Quick        every scenario briefly (build.ps1 test does this once), results in artifacts/bench-quick
+          -Seconds <n>  seconds of each load (default 10; 1 with -Quick)
+          -Only <ids>   some scenarios only, e.g. -Only P1,P3; the extras run only when named:
+                        X-cluster (one host and three: real processes, redis-server, the local Cosmos server),
+                        X-harvest (harvest of 1,000 datasets), X-listing-growth (50,000 listings)
 '@ | Write-Host
 }
 
@@ -130,6 +135,20 @@ function Invoke-Test {
     Write-Host ("tests: {0} passed, {1} failed, {2} skipped" -f $t.passed, $t.failed, $t.skipped)
     if ($exit -ne 0 -or $t.failed -gt 0) { throw "Tests failed (dotnet test exit code $exit)." }
     if ($t.passed -eq 0) { throw 'No test ran.' }
+}
+
+function Invoke-Bench([switch] $Quick, [int] $Seconds, [string] $Only, [string] $Output) {
+    $benchArgs = @('--out', $Output)
+    if ($Quick) { $benchArgs += '--quick' }
+    if ($Seconds -gt 0) { $benchArgs += @('--seconds', $Seconds) }
+    if ($Only) { $benchArgs += @('--only', $Only) }
+    $emulator = Start-CosmosEmulator -Port 0
+    $env:MARKETPLACE_COSMOS_ENDPOINT = $emulator.Endpoint
+    try { dotnet (Join-Path $Root 'tests/Marketplace.Benchmarks/bin/Release/net10.0/Marketplace.Benchmarks.dll') @benchArgs }
+    finally {
+        Stop-CosmosEmulator $emulator
+        Remove-Item Env:MARKETPLACE_COSMOS_ENDPOINT -ErrorAction SilentlyContinue
+    }
 }
 
 function Wait-Healthy([string] $BaseUrl, [System.Diagnostics.Process] $Process, [int] $Seconds = 60) {
@@ -219,12 +238,6 @@ switch ($Task) {
     }
     'bench' {
         dotnet build (Join-Path $Root 'tests/Marketplace.Benchmarks') -c Release --nologo -v:quiet
-        $emulator = Start-CosmosEmulator -Port 0
-        $env:MARKETPLACE_COSMOS_ENDPOINT = $emulator.Endpoint
-        try { dotnet (Join-Path $Root 'tests/Marketplace.Benchmarks/bin/Release/net10.0/Marketplace.Benchmarks.dll') $Seconds }
-        finally {
-            Stop-CosmosEmulator $emulator
-            Remove-Item Env:MARKETPLACE_COSMOS_ENDPOINT -ErrorAction SilentlyContinue
-        }
+        Invoke-Bench -Quick:$Quick -Seconds $Seconds -Only $Only -Output (Join-Path $Root ($Quick ? 'artifacts/bench-quick' : 'bench'))
     }
 }

@@ -14,19 +14,18 @@ namespace Marketplace.Benchmarks;
 /// </summary>
 internal static class ConsentBench
 {
-    private const int People = 1_000;
     private const string Purpose = "academic-research";
 
     public sealed record Result(string Store, double PrivatePageMs, double PersonalPageMs, double WithdrawMs, double EffectMs, double EffectMaxMs, int Rounds);
 
-    public static async Task<Result> RunAsync(string store, Uri baseUri, string dataDirectory, TimeSpan duration)
+    public static async Task<Result> RunAsync(string store, Uri baseUri, string dataDirectory, TimeSpan duration, int people = 1_000, int withdrawals = 50)
     {
         using var op = Client(baseUri, File.ReadAllText(Path.Combine(dataDirectory, "operator.key")).Trim());
         var bank = await PartyAsync(op, "bench-bank", "information-bank");
         var buyer = await PartyAsync(op, "bench-buyer", "buyer");
         using var b = Client(baseUri, bank);
         using var u = Client(baseUri, buyer);
-        var subjects = Enumerable.Range(0, People).Select(i => $"subj-{i:D6}").ToList();
+        var subjects = Enumerable.Range(0, people).Select(i => $"subj-{i:D6}").ToList();
         var rows = "resident_id,age,hba1c\n" + string.Concat(subjects.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"{s},{20 + (i % 60)},{5 + (i % 10) / 10.0}\n")));
 
         // The baseline: the same rows as private data, no consent to check.
@@ -44,7 +43,7 @@ internal static class ConsentBench
             recipients = new[] { new { @class = "academic", name = "Universities", country = "JP" } },
             retentionDays = 365, storageLocation = "Tokyo", benefit = "None", withdrawalMethod = "API", contact = "bench@example.jp",
         }));
-        var people = new List<(HttpClient Client, string ConsentId)>();
+        var persons = new List<(HttpClient Client, string ConsentId)>();
         foreach (var subject in subjects)
         {
             var registered = await Json(await b.PostAsJsonAsync("/api/v1/bank/subjects", new { subjectId = subject, displayName = subject }));
@@ -54,17 +53,17 @@ internal static class ConsentBench
                 noticeId = "bench-notice", purposes = new[] { Purpose }, recipientClasses = new[] { "academic" },
                 expiresAt = DateTimeOffset.UtcNow.AddDays(30), sensitiveExplicit = true,
             }));
-            people.Add((person, consent.GetProperty("id").GetString()!));
+            persons.Add((person, consent.GetProperty("id").GetString()!));
         }
 
-        var privateMs = await PageMillisecondsAsync(u, privateContract, duration);
-        var personalMs = await PageMillisecondsAsync(u, personalContract, duration);
+        var privateMs = await PageMillisecondsAsync(u, privateContract, duration, people);
+        var personalMs = await PageMillisecondsAsync(u, personalContract, duration, people);
 
         // Withdrawal to effect: withdraw, then at once fetch; the person must be gone from that very answer.
         var withdraw = new List<double>();
         var effect = new List<double>();
-        var expected = People;
-        foreach (var (person, consentId) in people.Take(50))
+        var expected = people;
+        foreach (var (person, consentId) in persons.Take(withdrawals))
         {
             var clock = Stopwatch.StartNew();
             await Json(await person.PostAsync($"/api/v1/subjects/me/consents/{consentId}/withdraw", null));
@@ -78,7 +77,7 @@ internal static class ConsentBench
                 throw new InvalidOperationException($"After a withdrawal the next page held {page.GetProperty("count").GetInt32()} records, not {expected}.");
             }
         }
-        foreach (var (person, _) in people)
+        foreach (var (person, _) in persons)
         {
             person.Dispose();
         }
@@ -90,7 +89,7 @@ internal static class ConsentBench
         $"(the filter costs {r.PersonalPageMs - r.PrivatePageMs:F1} ms a page); withdrawal answered in {r.WithdrawMs:F1} ms (median), " +
         $"the buyer's next page without the person {r.EffectMs:F1} ms after it (median, max {r.EffectMaxMs:F1} ms, {r.Rounds} rounds)");
 
-    private static async Task<double> PageMillisecondsAsync(HttpClient buyer, string contract, TimeSpan duration)
+    private static async Task<double> PageMillisecondsAsync(HttpClient buyer, string contract, TimeSpan duration, int people)
     {
         var times = new List<double>();
         var total = Stopwatch.StartNew();
@@ -99,9 +98,9 @@ internal static class ConsentBench
             var clock = Stopwatch.StartNew();
             var page = await Json(await buyer.GetAsync($"/api/v1/contracts/{contract}/records?limit=1000"));
             times.Add(clock.Elapsed.TotalMilliseconds);
-            if (page.GetProperty("count").GetInt32() != People)
+            if (page.GetProperty("count").GetInt32() != people)
             {
-                throw new InvalidOperationException($"A page held {page.GetProperty("count").GetInt32()} records, not {People}.");
+                throw new InvalidOperationException($"A page held {page.GetProperty("count").GetInt32()} records, not {people}.");
             }
         }
         return Median(times.Skip(5).ToList());

@@ -11,14 +11,14 @@ public sealed record LoadResult(string Name, long Requests, long Failures, doubl
 public static class LoadGenerator
 {
     public static async Task<LoadResult> RunAsync(string name, Uri baseAddress, int connections, TimeSpan duration,
-        Func<HttpClient, int, long, Task<bool>> request, Action<HttpClient>? configure = null)
+        Func<HttpClient, int, long, Task<bool>> request, Action<HttpClient>? configure = null, TimeSpan? warmUp = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         configure?.Invoke(client);
 
         // Warm up: JIT (tiered compilation needs a few seconds under load), connection pool, grain activations.
-        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        using (var warm = new CancellationTokenSource(warmUp ?? TimeSpan.FromSeconds(5)))
         {
             await Task.WhenAll(Enumerable.Range(0, connections).Select(async w =>
             {

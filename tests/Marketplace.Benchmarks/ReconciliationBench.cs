@@ -19,7 +19,9 @@ public static class ReconciliationBench
     private const int Contracts = 1_000;
     private const int Batch = 1_000;
 
-    public static async Task MeasureAsync(IServiceProvider services, int events)
+    public sealed record Result(long Events, double RunSeconds, double StreamSeconds, long Findings);
+
+    public static async Task<Result> MeasureAsync(IServiceProvider services, int events)
     {
         var ledger = services.GetRequiredService<IUsageLedger>();
         var calendar = services.GetRequiredService<BillingCalendar>();
@@ -75,5 +77,6 @@ public static class ReconciliationBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reconciliation run of {streamed:N0} events: {runSeconds:N2} s end to end (engine {report.ElapsedMilliseconds:N0} ms; the ledger stream alone {streamSeconds:N2} s); report {json / 1024.0:N0} KB, {report.FindingsTotal:N0} findings ({report.Findings.Count:N0} listed)"));
         Console.WriteLine("  " + report.Summary);
+        return new Result(streamed, runSeconds, streamSeconds, report.FindingsTotal);
     }
 }
