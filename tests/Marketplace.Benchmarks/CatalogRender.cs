@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Marketplace.Application.Catalog;
+using Marketplace.Domain;
 using Marketplace.Storage;
 
 namespace Marketplace.Benchmarks;
@@ -24,6 +26,21 @@ public static class CatalogRender
         ("facets class + theme", "/?class=public&theme=TRAN"),
         ("page 50", "/?page=50"),
         ("newest first", "/?sort=newest"),
+    ];
+
+    /// <summary>The same shapes asked of the search API (<c>GET /api/v1/catalog</c>), which answers JSON.</summary>
+    public static readonly (string Name, string PathAndQuery)[] ApiShapes =
+        [.. Shapes.Select(s => (s.Name, "/api/v1/catalog" + s.PathAndQuery[1..]))];
+
+    /// <summary>The same shapes as the application's search, which both the page and the API call first.</summary>
+    public static readonly (string Name, CatalogSearch Search)[] SearchShapes =
+    [
+        ("no query", new CatalogSearch()),
+        ("text search \"bus\"", new CatalogSearch(Text: "bus")),
+        ("text search \"駐車場\"", new CatalogSearch(Text: "駐車場")),
+        ("facets class + theme", new CatalogSearch(Class: DatasetClass.Public, Theme: "TRAN")),
+        ("page 50", new CatalogSearch(Page: 50)),
+        ("newest first", new CatalogSearch(Sort: CatalogSort.Newest)),
     ];
 
     private const int SeedConcurrency = 64;
@@ -57,7 +74,45 @@ public static class CatalogRender
     }
 
     /// <summary>Each shape in turn, sequentially, after a short warm-up; bounded by <paramref name="budget"/> per shape.</summary>
-    public static async Task<IReadOnlyList<RenderResult>> MeasureAsync(Uri baseAddress, string label, TimeSpan budget)
+    public static Task<IReadOnlyList<RenderResult>> MeasureAsync(Uri baseAddress, string label, TimeSpan budget) =>
+        MeasureAsync(baseAddress, label, budget, Shapes);
+
+    /// <summary>
+    /// The search alone, in process, as an anonymous visitor (what the page and the API start with): the same-run
+    /// baseline that shows what rendering, serialising and HTTP add.
+    /// </summary>
+    public static async Task<IReadOnlyList<RenderResult>> MeasureSearchAsync(IServiceProvider services, string label, TimeSpan budget)
+    {
+        using var scope = services.CreateScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<CatalogBrowsing>();
+        var results = new List<RenderResult>();
+        foreach (var (name, search) in SearchShapes)
+        {
+            long items = 0;
+            for (var i = 0; i < 3; i++)
+            {
+                items = (await catalog.SearchAsync(null, search)).Items.Count;
+            }
+            var times = new List<double>();
+            var clock = Stopwatch.StartNew();
+            while (times.Count < MinRequests || (times.Count < MaxRequests && clock.Elapsed < budget))
+            {
+                var start = Stopwatch.GetTimestamp();
+                await catalog.SearchAsync(null, search);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            times.Sort();
+            var result = new RenderResult($"{name} [{label}]", times.Count, Percentile(times, 0.50), Percentile(times, 0.95), items);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {result.Name,-52} n={result.Requests,4} p50 {result.P50Ms,8:N1} ms  p95 {result.P95Ms,8:N1} ms  {items} listings"));
+            results.Add(result);
+        }
+        return results;
+    }
+
+    /// <summary>Each of <paramref name="shapes"/> in turn, as <see cref="MeasureAsync(Uri, string, TimeSpan)"/>.</summary>
+    public static async Task<IReadOnlyList<RenderResult>> MeasureAsync(
+        Uri baseAddress, string label, TimeSpan budget, IReadOnlyList<(string Name, string PathAndQuery)> shapes)
     {
         // As a browser asks (compressed, if the host will), counting the bytes as they arrive.
         using var handler = new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None };
@@ -65,7 +120,7 @@ public static class CatalogRender
         client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br");
         client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip");
         var results = new List<RenderResult>();
-        foreach (var (name, path) in Shapes)
+        foreach (var (name, path) in shapes)
         {
             long bytes = 0;
             for (var i = 0; i < 3; i++)

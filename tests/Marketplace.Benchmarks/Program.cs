@@ -13,6 +13,7 @@ IScenario[] scenarios =
     new CatalogSearchScenario(),
     new BillingScenario(),
     new ConsentScenario(),
+    new MicroBenchmarksScenario(),
     new ClusterScenario(),
     new HarvestScenario(),
     new ListingGrowthScenario(),
