@@ -6,6 +6,33 @@ internal static class ReadOnlyLists
 {
     public static IReadOnlyList<T> Copy<T>(IReadOnlyList<T>? items) => items is null || items.Count == 0 ? [] : [.. items];
 
+    /// <summary>Whether the list holds the string (ordinal), without the enumerator LINQ's Contains allocates on an interface.</summary>
+    public static bool ContainsOrdinal(IReadOnlyList<string> items, string value)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (string.Equals(items[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether the list holds the value, without an enumerator.</summary>
+    public static bool Contains<T>(IReadOnlyList<T> items, T value)
+        where T : struct
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (EqualityComparer<T>.Default.Equals(items[i], value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static bool SequenceEqual<T>(IReadOnlyList<T> left, IReadOnlyList<T> right) =>
         ReferenceEquals(left, right) || left.SequenceEqual(right);
 

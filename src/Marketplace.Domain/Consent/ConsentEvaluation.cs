@@ -42,8 +42,12 @@ public static class ConsentEvaluation
     {
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(question);
+        // Which of the profile's items (each named once) some consent covers, by position: the decision runs per person
+        // on every page of personal records, so it allocates only what it returns.
+        var items = question.Profile.Items;
         string? recordId = null;
-        HashSet<string>? covered = null;
+        bool[]? covered = null;
+        var coveredCount = 0;
         foreach (var grant in grants)
         {
             if (!Applies(grant, question))
@@ -51,11 +55,16 @@ public static class ConsentEvaluation
                 continue;
             }
             var any = false;
-            foreach (var item in question.Profile.Items)
+            for (var i = 0; i < items.Count; i++)
             {
-                if (grant.Terms.CoversItem(item))
+                if (grant.Terms.CoversItem(items[i]))
                 {
-                    (covered ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Field);
+                    covered ??= new bool[items.Count];
+                    if (!covered[i])
+                    {
+                        covered[i] = true;
+                        coveredCount++;
+                    }
                     any = true;
                 }
             }
@@ -64,9 +73,19 @@ public static class ConsentEvaluation
                 recordId ??= grant.RecordId;
             }
         }
-        return covered is null
-            ? ConsentCoverage.None
-            : new([.. question.Profile.Items.Select(i => i.Field).Where(covered.Contains)], recordId);
+        if (covered is null)
+        {
+            return ConsentCoverage.None;
+        }
+        var fields = new string[coveredCount];
+        for (int i = 0, next = 0; i < items.Count; i++)
+        {
+            if (covered[i])
+            {
+                fields[next++] = items[i].Field;
+            }
+        }
+        return new(fields, recordId);
     }
 
     /// <summary>Whether a consent speaks to this access at all (before looking at items).</summary>
@@ -76,7 +95,7 @@ public static class ConsentEvaluation
         ArgumentNullException.ThrowIfNull(question);
         return grant.IsActiveAt(question.Now)
             && grant.Terms.Scope.Covers(question.DatasetId, question.Profile.Category)
-            && grant.Terms.Purposes.Contains(question.Purpose, StringComparer.Ordinal)
+            && ReadOnlyLists.ContainsOrdinal(grant.Terms.Purposes, question.Purpose)
             && grant.Terms.CoversRecipient(question.BuyerId, question.BuyerClass);
     }
 }

@@ -87,11 +87,11 @@ public sealed record ConsentTerms(
         {
             return false;
         }
-        return Items.Count == 0 || Items.Contains(item.Field, StringComparer.Ordinal);
+        return Items.Count == 0 || ReadOnlyLists.ContainsOrdinal(Items, item.Field);
     }
 
     public bool CoversRecipient(string buyerId, RecipientClass? buyerClass) =>
-        RecipientParties.Contains(buyerId, StringComparer.Ordinal) || (buyerClass is { } c && RecipientClasses.Contains(c));
+        ReadOnlyLists.ContainsOrdinal(RecipientParties, buyerId) || (buyerClass is { } c && ReadOnlyLists.Contains(RecipientClasses, c));
 
     public bool Equals(ConsentTerms? other) =>
         other is not null && Scope == other.Scope && ExpiresAt == other.ExpiresAt && SensitiveExplicit == other.SensitiveExplicit

@@ -32,7 +32,7 @@ internal sealed class MicroBenchmarksScenario : IScenario
     {
         // BenchmarkDotNet writes its artifacts (reports, logs) there, never beside the repository.
         var artifacts = Path.Combine(Path.GetTempPath(), "marketplace-bench", "BenchmarkDotNet.Artifacts");
-        var job = (context.Quick ? Job.Dry : Job.ShortRun.WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150)))
+        var job = (context.Quick ? Job.Dry : Job.ShortRun.WithIterationCount(5).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250)))
             .WithToolchain(InProcessEmitToolchain.DontLogOutput)
             .WithId(context.Quick ? "dry" : "short");
         var config = ManualConfig.CreateEmpty()

@@ -38,6 +38,28 @@ public sealed class ConsentEvaluationTests
     [Fact]
     public void Without_any_consent_nothing_is_covered() => Assert.Equal("", Covered(Question()));
 
+    // The decision runs for every person on every page of personal records a buyer reads.
+    [Fact]
+    public void Deciding_a_persons_coverage_allocates_little_more_than_the_coverage_it_returns()
+    {
+        var question = Question();
+        ConsentGrant[] grants =
+        [
+            Grant(items: ["age"]),
+            Grant(id: "consent-2", purposes: [ConsentPurposes.PublicHealthResearch]),
+            Grant(id: "consent-3", items: ["sex", "hba1c"], sensitive: true),
+        ];
+        Assert.Equal("age,sex,hba1c", string.Join(",", ConsentEvaluation.Evaluate(grants, question).Items));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ConsentEvaluation.Evaluate(grants, question);
+        }
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+
+        Assert.True(perCall <= 200, $"{perCall} bytes allocated per decision");
+    }
+
     public static TheoryData<string, string> Scopes() => new()
     {
         { "dataset:health-checks", "age,sex" },
