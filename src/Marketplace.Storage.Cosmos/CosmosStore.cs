@@ -114,7 +114,12 @@ public sealed class CosmosStore : IDisposable
 
         yield return new ContainerProperties(UsageContainer, "/pk");
 
-        yield return new ContainerProperties(CatalogContainer, "/pk");
+        // Listings are read through the change feed and by id only (searches run in memory): index nothing.
+        // Tombstones of removed listings expire by their own ttl (-1: on, with no default expiry).
+        var catalog = new ContainerProperties(CatalogContainer, "/pk") { DefaultTimeToLive = -1 };
+        catalog.IndexingPolicy.IncludedPaths.Clear();
+        catalog.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+        yield return catalog;
 
         // Claims filter and sort on status, dueAt and leaseUntil; the payload and errors are only returned.
         var outbox = new ContainerProperties(OutboxContainer, "/pk");

@@ -79,6 +79,12 @@ public sealed class CosmosStoreOptions
     /// </summary>
     public TimeSpan UsageSettleAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How often each process reads the catalog's change feed into its in-memory copy: a listing changed in one
+    /// process is searchable in every other within this interval plus one feed read.
+    /// </summary>
+    public TimeSpan CatalogFeedInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Test hook: wraps the HTTP handler every request goes through (fault injection, request counting).</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? WrapHttpHandler { get; set; }
 }
