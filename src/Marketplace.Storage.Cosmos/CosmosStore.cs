@@ -121,10 +121,14 @@ public sealed class CosmosStore : IDisposable
         catalog.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
         yield return catalog;
 
-        // Claims filter and sort on status, dueAt and leaseUntil; the payload and errors are only returned.
-        var outbox = new ContainerProperties(OutboxContainer, "/pk");
-        outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/payload/?" });
-        outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/lastError/?" });
+        // Claims filter on status, kind, dueAt and leaseUntil and sort on (status, dueAt); lists sort on (status,
+        // createdAt); the expiry sweep filters on (status, completedAt); ownership reads one partition whole.
+        // Nothing else is indexed. Done messages expire by their own ttl (-1: on, no default expiry).
+        var outbox = new ContainerProperties(OutboxContainer, "/pk") { DefaultTimeToLive = -1 };
+        Index(outbox, "/status/?", "/kind/?", "/dueAt/?", "/leaseUntil/?", "/createdAt/?", "/completedAt/?");
+        outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/dueAt"));
+        outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/createdAt"));
+        outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/completedAt"));
         yield return outbox;
 
         // Holdings, the party directory and invoices (IndexPorts.cs, BillingPorts.cs): pages filter on kind and order by k.
@@ -143,6 +147,21 @@ public sealed class CosmosStore : IDisposable
         provisions.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/people/[]/r/?" });
         yield return provisions;
     }
+
+    /// <summary>Indexes only <paramref name="paths"/> (each ending in <c>/?</c> or <c>/*</c>) and nothing else.</summary>
+    private static void Index(ContainerProperties container, params string[] paths)
+    {
+        container.IndexingPolicy.IncludedPaths.Clear();
+        foreach (var path in paths)
+        {
+            container.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
+        }
+
+        container.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+    }
+
+    private static System.Collections.ObjectModel.Collection<CompositePath> Composite(params string[] paths) =>
+        [.. paths.Select(path => new CompositePath { Path = path, Order = CompositePathSortOrder.Ascending })];
 
     private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)
     {

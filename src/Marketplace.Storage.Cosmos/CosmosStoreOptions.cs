@@ -85,6 +85,24 @@ public sealed class CosmosStoreOptions
     /// </summary>
     public TimeSpan CatalogFeedInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// This process's name as an outbox owner; processes with the same name share their buckets (default: machine
+    /// name and process id, so a process restarted elsewhere waits at most <see cref="OutboxOwnershipLease"/> for them).
+    /// </summary>
+    public string? OutboxOwner { get; set; }
+
+    /// <summary>How long an outbox bucket stays with its owner without a renewal (renewed every half of it while claiming).</summary>
+    public TimeSpan OutboxOwnershipLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a done outbox message is kept before it expires (the service's TTL, or the sweep below).</summary>
+    public TimeSpan OutboxDoneRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// True where the server has no TTL expiry (the local development server): each owner deletes its buckets'
+    /// expired done messages while claiming. False on the service, whose TTL does it for free.
+    /// </summary>
+    public bool OutboxSweepsExpired { get; set; }
+
     /// <summary>Test hook: wraps the HTTP handler every request goes through (fault injection, request counting).</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? WrapHttpHandler { get; set; }
 }
