@@ -107,9 +107,12 @@ public sealed class CosmosStore : IDisposable
         grainState.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
         yield return grainState;
 
-        // The record's JSON text is returned, never searched (filters use the "t" tokens): keep it out of the index.
+        // Pages filter on the attempt and sequence and order by (a, seq) (the composite index), filters use the "t"
+        // tokens, redaction finds a person by "sub", discarding finds headers by kind and status. The record's JSON
+        // text and everything else is only returned: not indexed.
         var records = new ContainerProperties(RecordsContainer, "/pk");
-        records.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/j/?" });
+        Index(records, "/a/?", "/seq/?", "/t/[]/?", "/sub/?", "/kind/?", "/status/?");
+        records.IndexingPolicy.CompositeIndexes.Add(Composite("/a", "/seq"));
         yield return records;
 
         yield return new ContainerProperties(UsageContainer, "/pk");

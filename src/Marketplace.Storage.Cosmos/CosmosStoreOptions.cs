@@ -60,6 +60,15 @@ public sealed class CosmosStoreOptions
     /// </summary>
     public long RecordsPerPartition { get; set; } = 10_000;
 
+    /// <summary>
+    /// Bytes of committed revisions' record pages each process keeps (counted as the records' text in UTF-16),
+    /// so hot pages cost no request; 0 turns the cache off.
+    /// </summary>
+    public long RecordPageCacheBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Longest a cached record page is served (bounds how long another process's redaction goes unseen here).</summary>
+    public TimeSpan RecordPageCacheLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Most records one page read examines; see <see cref="RecordScan"/>.</summary>
     public int MaxRowsScannedPerRead { get; set; } = RecordScan.DefaultMaxRows;
 

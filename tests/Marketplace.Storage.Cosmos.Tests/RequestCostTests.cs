@@ -68,6 +68,32 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_hot_record_page_costs_no_request_after_its_first_read()
+    {
+        var store = new CosmosRecordStore(stores.Open());
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            await writer.AppendAsync(Records(1, 300));
+            await writer.CommitAsync();
+        }
+
+        var reader = new CosmosRecordStore(stores.Open());
+        await reader.ReadPageAsync("rev-0", 0, 1, []);
+        var first = await MeasureAsync("record page (100), first read", () => reader.ReadPageAsync("rev-1", 0, 100, []));
+        var again = await MeasureAsync("record page (100), read again", () => reader.ReadPageAsync("rev-1", 0, 100, []));
+        var filtered = await MeasureAsync("record page (100) with a filter, read again", async () =>
+        {
+            await reader.ReadPageAsync("rev-1", 0, 100, [new FieldFilter("odd", "1")]);
+            Traffic.Reset();
+            await reader.ReadPageAsync("rev-1", 0, 100, [new FieldFilter("odd", "1")]);
+        });
+
+        Assert.Equal(["read", "query"], first);
+        Assert.Empty(again);
+        Assert.Empty(filtered);
+    }
+
+    [Fact]
     public async Task A_grain_state_write_costs_one_request()
     {
         var storage = new CosmosGrainStorage(stores.Open(), services.GetRequiredService<Serializer>());
