@@ -88,18 +88,29 @@ public sealed class CosmosStore : IDisposable
 
     private async Task<Database> CreateAsync(CancellationToken cancellationToken)
     {
-        var response = await client.CreateDatabaseIfNotExistsAsync(Options.Database, Options.DatabaseThroughput, cancellationToken: cancellationToken)
+        // No shared database throughput: each container gets its own autoscale throughput (when configured).
+        var response = await client.CreateDatabaseIfNotExistsAsync(Options.Database, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         var database = response.Database;
         foreach (var properties in ContainerDefinitions())
         {
-            await database.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await database.CreateContainerIfNotExistsAsync(properties, Throughput(Options, properties.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return database;
     }
 
-    private static IEnumerable<ContainerProperties> ContainerDefinitions()
+    /// <summary>
+    /// A container's autoscale throughput when this store creates it: its entry in
+    /// <see cref="CosmosStoreOptions.ContainerAutoscaleMaxThroughput"/>, else <see cref="CosmosStoreOptions.AutoscaleMaxThroughput"/>;
+    /// null (neither set) leaves throughput to the account (serverless, or provisioned by an operator).
+    /// </summary>
+    internal static ThroughputProperties? Throughput(CosmosStoreOptions options, string container) =>
+        (options.ContainerAutoscaleMaxThroughput.TryGetValue(container, out var own) ? own : options.AutoscaleMaxThroughput) is { } max
+            ? ThroughputProperties.CreateAutoscaleThroughput(max)
+            : null;
+
+    internal static IEnumerable<ContainerProperties> ContainerDefinitions()
     {
         // Grain state is only ever read by id and partition key: index nothing, so writes cost the least.
         var grainState = new ContainerProperties(GrainStateContainer, "/pk");
@@ -134,8 +145,11 @@ public sealed class CosmosStore : IDisposable
         outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/completedAt"));
         yield return outbox;
 
-        // Holdings, the party directory and invoices (IndexPorts.cs, BillingPorts.cs): pages filter on kind and order by k.
-        yield return new ContainerProperties(IndexesContainer, "/pk");
+        // Holdings, the party directory, invoices, people's earnings and key folders: pages filter on kind (and an
+        // invoice's contract, buyer, provider or period) and order by k; everything else is only returned.
+        var indexes = new ContainerProperties(IndexesContainer, "/pk");
+        Index(indexes, "/kind/?", "/k/?", "/buyerId/?", "/contractId/?", "/providerId/?", "/period/?");
+        yield return indexes;
 
         // Consents and people's standing (ConsentPorts.cs); a grant's JSON is only returned.
         var consent = new ContainerProperties(ConsentContainer, "/pk");
@@ -166,15 +180,17 @@ public sealed class CosmosStore : IDisposable
     private static System.Collections.ObjectModel.Collection<CompositePath> Composite(params string[] paths) =>
         [.. paths.Select(path => new CompositePath { Path = path, Order = CompositePathSortOrder.Ascending })];
 
-    private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)
+    internal static CosmosClientOptions ClientOptions(CosmosStoreOptions options)
     {
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "marketplace",
-            ConnectionMode = options.ConnectionMode,
+            ConnectionMode = options.EffectiveConnectionMode,
+            ConsistencyLevel = options.Consistency,
             LimitToEndpoint = options.LimitToEndpoint,
             MaxRetryAttemptsOnRateLimitedRequests = options.RateLimitedRetries,
-            MaxRetryWaitTimeOnRateLimitedRequests = options.RateLimitedRetryWait,
+            // Inside the total retry budget, so the SDK's 429 retries and this store's together stay within it.
+            MaxRetryWaitTimeOnRateLimitedRequests = options.SdkRateLimitedRetryWait,
             RequestTimeout = options.RequestTimeout,
             UseSystemTextJsonSerializerWithOptions = Json,
             // Writes answer with headers only (ETag, charge): nothing of this store reads a written body back.

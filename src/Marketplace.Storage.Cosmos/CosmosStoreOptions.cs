@@ -22,25 +22,55 @@ public sealed class CosmosStoreOptions
     public bool AcceptAnyServerCertificate { get; set; }
 
     /// <summary>
-    /// Gateway (HTTPS through the account endpoint) works everywhere, including behind firewalls and against
-    /// emulators; Direct (TCP to the replicas) saves a hop on Azure.
+    /// Direct (TCP to the replicas) saves a hop and is the production setting; Gateway (HTTPS through the account
+    /// endpoint) works everywhere, including behind firewalls, and is the only mode the emulators and the local
+    /// server speak. Unset: Gateway for a loopback endpoint (an emulator, the local server) or when
+    /// <see cref="WrapHttpHandler"/> is set (it sees Gateway traffic only), Direct otherwise.
     /// </summary>
-    public ConnectionMode ConnectionMode { get; set; } = ConnectionMode.Gateway;
+    public ConnectionMode? ConnectionMode { get; set; }
+
+    /// <summary>The connection mode the client uses; see <see cref="ConnectionMode"/>.</summary>
+    public ConnectionMode EffectiveConnectionMode => ConnectionMode ?? (IsLoopback(Endpoint) || WrapHttpHandler is not null
+        ? Microsoft.Azure.Cosmos.ConnectionMode.Gateway
+        : Microsoft.Azure.Cosmos.ConnectionMode.Direct);
+
+    /// <summary>
+    /// The consistency this client reads with: Session (read your own writes, monotonic reads, one RU price for
+    /// reads). Every cross-process read that matters is guarded by ETags or create-if-absent (DESIGN.md,
+    /// Consistency). Strong or Bounded Staleness would double every read's cost and is not needed.
+    /// </summary>
+    public ConsistencyLevel Consistency { get; set; } = ConsistencyLevel.Session;
 
     /// <summary>
     /// True talks only to <see cref="Endpoint"/> (single-region accounts, emulators); false lets the SDK
-    /// discover and fail over to an account's other regions.
+    /// discover and fail over to an account's other (read) regions. The account has one write region (DESIGN.md).
     /// </summary>
     public bool LimitToEndpoint { get; set; } = true;
 
-    /// <summary>Throughput given to the database when this store creates it; null leaves it to the account (serverless, or set by an operator).</summary>
-    public int? DatabaseThroughput { get; set; }
+    /// <summary>
+    /// Autoscale maximum RU/s given to each container this store creates (it scales between 10% and this); null
+    /// leaves throughput to the account (serverless, or provisioned by an operator). No database-level (shared)
+    /// throughput is ever created.
+    /// </summary>
+    public int? AutoscaleMaxThroughput { get; set; }
+
+    /// <summary>Per-container autoscale maximum RU/s overriding <see cref="AutoscaleMaxThroughput"/> (e.g. "usage": 40000).</summary>
+    public Dictionary<string, int> ContainerAutoscaleMaxThroughput { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Longest one call keeps retrying in total — the SDK's own 429 retries and this store's retries together —
+    /// before it fails with <see cref="StoreUnavailableException"/> (the host answers 503 with Retry-After).
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Retries of a throttled (429) request made by the SDK itself, honouring the service's retry-after.</summary>
     public int RateLimitedRetries { get; set; } = 9;
 
-    /// <summary>Longest the SDK keeps retrying throttled requests in total.</summary>
-    public TimeSpan RateLimitedRetryWait { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Longest the SDK keeps retrying throttled requests of one attempt (never more than a quarter of <see cref="RetryBudget"/>).</summary>
+    public TimeSpan RateLimitedRetryWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What the SDK is given: <see cref="RateLimitedRetryWait"/>, capped at a quarter of <see cref="RetryBudget"/>.</summary>
+    public TimeSpan SdkRateLimitedRetryWait => RateLimitedRetryWait < RetryBudget / 4 ? RateLimitedRetryWait : RetryBudget / 4;
 
     /// <summary>Retries of this store's own policy for 429 / 503 / 408 / 410 / connection failures and timeouts.</summary>
     public int TransientRetries { get; set; } = 5;
@@ -114,4 +144,8 @@ public sealed class CosmosStoreOptions
 
     /// <summary>Test hook: wraps the HTTP handler every request goes through (fault injection, request counting).</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? WrapHttpHandler { get; set; }
+
+    private static bool IsLoopback(string endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase));
 }
