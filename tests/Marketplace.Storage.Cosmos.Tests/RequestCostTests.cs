@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marketplace.Storage.Cosmos.Catalog;
 using Marketplace.Storage.Cosmos.Outbox;
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Cosmos.Tests.Faults;
@@ -65,6 +66,23 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
         Assert.Equal(["read", "query"], cold);
         Assert.Equal(["query"], warm);
         Assert.Equal(["query", "query"], boundary);
+    }
+
+    [Fact]
+    public async Task A_catalog_write_costs_one_write_and_two_feed_reads_and_a_search_no_request()
+    {
+        var index = new CosmosCatalogIndex(stores.Open());
+        await index.UpsertAsync(Listing("o-0"));
+
+        var upsert = await MeasureAsync("catalog upsert (its own process catches up)", () => index.UpsertAsync(Listing("o-1")));
+        var remove = await MeasureAsync("catalog remove (a tombstone)", () => index.RemoveAsync("o-0"));
+        var search = await MeasureAsync("catalog search", () => index.SearchAsync(new CatalogQuery(Text: "sensors")));
+        var poll = await MeasureAsync("catalog feed poll, nothing new", () => index.CatchUpAsync(CancellationToken.None));
+
+        Assert.Equal(["upsert", "feed", "feed"], upsert);
+        Assert.Equal(["upsert", "feed", "feed"], remove);
+        Assert.Empty(search);
+        Assert.Equal(["feed"], poll);
     }
 
     [Fact]
@@ -154,6 +172,9 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
             $"{operation,-55} {exchanges.Count,3} requests  {exchanges.Sum(e => e.Charge),8:0.##} RU  [{string.Join(", ", exchanges.GroupBy(e => e.Operation).Select(g => $"{g.Key} ×{g.Count()}"))}]"));
         return [.. exchanges.Select(e => e.Operation)];
     }
+
+    private static CatalogListing Listing(string offeringId) =>
+        new(offeringId, "d-1", "p-1", "City", "City sensors", "Readings", [], [], "Public", "Free", true, "Free", true, [], "CC-BY-4.0", DateTimeOffset.UnixEpoch);
 
     private static OutboxMessage Message(string id, DateTimeOffset dueAt) => new(id, "stripe.charge", "{}", "idem-" + id, dueAt, dueAt);
 
