@@ -21,6 +21,10 @@ internal sealed class CatalogMemory
 
     private readonly ImmutableDictionary<string, CatalogEntry> entries;
 
+    // Every listing in the final tie-break order (title without ASCII case, then id), made once per snapshot on
+    // its first search: searches filter it in order and only sort stably by their own key on top.
+    private CatalogEntry[]? byTitle;
+
     private CatalogMemory(ImmutableDictionary<string, CatalogEntry> entries) => this.entries = entries;
 
     public int Count => entries.Count;
@@ -50,12 +54,19 @@ internal sealed class CatalogMemory
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var terms = CatalogText.Terms(query.Text);
 
-        var hits = entries.Values.Where(entry => Matches(entry, query, terms)).ToList();
-        var ordered = Sorted(hits.Select(entry => (Entry: entry, Score: Score(entry, terms))), query.Sort)
-            .ThenBy(h => h.Entry.Listing.Title, AsciiCaseInsensitive.Instance)
-            .ThenBy(h => h.Entry.Listing.OfferingId, StringComparer.Ordinal)
-            .Select(h => h.Entry.Listing);
-        var items = ordered.Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * pageSize)).Take(pageSize).ToArray();
+        byTitle ??= [.. entries.Values
+            .OrderBy(e => e.Listing.Title, AsciiCaseInsensitive.Instance)
+            .ThenBy(e => e.Listing.OfferingId, StringComparer.Ordinal)];
+        var hits = byTitle.Where(entry => Matches(entry, query, terms)).ToList();
+        // LINQ's ordering is stable, so ties keep the title order.
+        var ordered = query.Sort switch
+        {
+            CatalogSort.Newest => hits.OrderByDescending(e => e.UpdatedAtMilliseconds),
+            CatalogSort.Price => hits.OrderBy(e => e.Listing.PriceMinor is null).ThenBy(e => e.Listing.PriceMinor ?? 0),
+            _ when terms.Length == 0 => (IEnumerable<CatalogEntry>)hits,
+            _ => hits.OrderByDescending(e => Score(e, terms)),
+        };
+        var items = ordered.Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * pageSize)).Take(pageSize).Select(e => e.Listing).ToArray();
 
         return new CatalogSearchResult(items, hits.Count, page, pageSize, new CatalogFacets(
             Facet(hits.Select(h => h.Listing.DatasetClass)),
@@ -97,14 +108,6 @@ internal sealed class CatalogMemory
 
         return true;
     }
-
-    // As the SQLite adapter: newest by instant to the millisecond; unknown prices (null) after every known one.
-    private static IOrderedEnumerable<(CatalogEntry Entry, int Score)> Sorted(IEnumerable<(CatalogEntry Entry, int Score)> hits, CatalogSort? sort) => sort switch
-    {
-        CatalogSort.Newest => hits.OrderByDescending(h => h.Entry.UpdatedAtMilliseconds),
-        CatalogSort.Price => hits.OrderBy(h => h.Entry.Listing.PriceMinor is null).ThenBy(h => h.Entry.Listing.PriceMinor ?? 0),
-        _ => hits.OrderByDescending(h => h.Score),
-    };
 
     // Each term scores the weight of the best field it occurs in; a term in none of them was found in the description.
     private static int Score(CatalogEntry entry, string[] terms) =>
