@@ -9,13 +9,21 @@ namespace Marketplace.Storage.Cosmos;
 /// operation passed in must be safe to repeat; the callers make them so (create-if-absent, If-Match with a
 /// write token to recognise their own earlier success, upserts and deletes). When the attempts run out the
 /// caller gets a <see cref="StoreUnavailableException"/>; every other failure passes through untouched.
+/// The attempts also stop when another one could overrun <see cref="CosmosStoreOptions.RetryBudget"/>: the time
+/// spent so far, the next backoff and the SDK's own 429 retries of one more attempt
+/// (<see cref="CosmosStoreOptions.SdkRateLimitedRetryWait"/>) must fit in it, so one call never retries for
+/// longer than the budget (plus the requests' own durations).
 /// </summary>
-internal sealed class CosmosRetryPolicy(CosmosStoreOptions options)
+internal sealed class CosmosRetryPolicy(CosmosStoreOptions options, TimeProvider? clock = null)
 {
+    // Real time unless a test passes its own: stores under test often run on a fake clock that nobody advances.
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+
     private static readonly TimeSpan MinimumRetryAfter = TimeSpan.FromSeconds(1);
 
     public async Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -25,15 +33,17 @@ internal sealed class CosmosRetryPolicy(CosmosStoreOptions options)
             catch (Exception exception) when (IsTransient(exception, cancellationToken, out var serverRetryAfter))
             {
                 var delay = Backoff(attempt, serverRetryAfter);
-                if (attempt >= options.TransientRetries)
+                var overBudget = clock.GetElapsedTime(started) + delay + options.SdkRateLimitedRetryWait > options.RetryBudget;
+                if (attempt >= options.TransientRetries || overBudget)
                 {
                     throw new StoreUnavailableException(
-                        $"The Cosmos store did not complete '{operation}' after {attempt + 1} attempts: {Describe(exception)}",
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"The Cosmos store did not complete '{operation}' after {attempt + 1} attempts in {clock.GetElapsedTime(started).TotalSeconds:0.#} s: {Describe(exception)}"),
                         delay < MinimumRetryAfter ? MinimumRetryAfter : delay,
                         exception);
                 }
 
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -88,18 +88,29 @@ public sealed class CosmosStore : IDisposable
 
     private async Task<Database> CreateAsync(CancellationToken cancellationToken)
     {
-        var response = await client.CreateDatabaseIfNotExistsAsync(Options.Database, Options.DatabaseThroughput, cancellationToken: cancellationToken)
+        // No shared database throughput: each container gets its own autoscale throughput (when configured).
+        var response = await client.CreateDatabaseIfNotExistsAsync(Options.Database, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         var database = response.Database;
         foreach (var properties in ContainerDefinitions())
         {
-            await database.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await database.CreateContainerIfNotExistsAsync(properties, Throughput(Options, properties.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return database;
     }
 
-    private static IEnumerable<ContainerProperties> ContainerDefinitions()
+    /// <summary>
+    /// A container's autoscale throughput when this store creates it: its entry in
+    /// <see cref="CosmosStoreOptions.ContainerAutoscaleMaxThroughput"/>, else <see cref="CosmosStoreOptions.AutoscaleMaxThroughput"/>;
+    /// null (neither set) leaves throughput to the account (serverless, or provisioned by an operator).
+    /// </summary>
+    internal static ThroughputProperties? Throughput(CosmosStoreOptions options, string container) =>
+        (options.ContainerAutoscaleMaxThroughput.TryGetValue(container, out var own) ? own : options.AutoscaleMaxThroughput) is { } max
+            ? ThroughputProperties.CreateAutoscaleThroughput(max)
+            : null;
+
+    internal static IEnumerable<ContainerProperties> ContainerDefinitions()
     {
         // Grain state is only ever read by id and partition key: index nothing, so writes cost the least.
         var grainState = new ContainerProperties(GrainStateContainer, "/pk");
@@ -107,23 +118,38 @@ public sealed class CosmosStore : IDisposable
         grainState.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
         yield return grainState;
 
-        // The record's JSON text is returned, never searched (filters use the "t" tokens): keep it out of the index.
+        // Pages filter on the attempt and sequence and order by (a, seq) (the composite index), filters use the "t"
+        // tokens, redaction finds a person by "sub", discarding finds headers by kind and status. The record's JSON
+        // text and everything else is only returned: not indexed.
         var records = new ContainerProperties(RecordsContainer, "/pk");
-        records.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/j/?" });
+        Index(records, "/a/?", "/seq/?", "/t/[]/?", "/sub/?", "/kind/?", "/status/?");
+        records.IndexingPolicy.CompositeIndexes.Add(Composite("/a", "/seq"));
         yield return records;
 
         yield return new ContainerProperties(UsageContainer, "/pk");
 
-        yield return new ContainerProperties(CatalogContainer, "/pk");
+        // Listings are read through the change feed and by id only (searches run in memory): index nothing.
+        // Tombstones of removed listings expire by their own ttl (-1: on, with no default expiry).
+        var catalog = new ContainerProperties(CatalogContainer, "/pk") { DefaultTimeToLive = -1 };
+        catalog.IndexingPolicy.IncludedPaths.Clear();
+        catalog.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+        yield return catalog;
 
-        // Claims filter and sort on status, dueAt and leaseUntil; the payload and errors are only returned.
-        var outbox = new ContainerProperties(OutboxContainer, "/pk");
-        outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/payload/?" });
-        outbox.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/lastError/?" });
+        // Claims filter on status, kind, dueAt and leaseUntil and sort on (status, dueAt); lists sort on (status,
+        // createdAt); the expiry sweep filters on (status, completedAt); ownership reads one partition whole.
+        // Nothing else is indexed. Done messages expire by their own ttl (-1: on, no default expiry).
+        var outbox = new ContainerProperties(OutboxContainer, "/pk") { DefaultTimeToLive = -1 };
+        Index(outbox, "/status/?", "/kind/?", "/dueAt/?", "/leaseUntil/?", "/createdAt/?", "/completedAt/?");
+        outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/dueAt"));
+        outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/createdAt"));
+        outbox.IndexingPolicy.CompositeIndexes.Add(Composite("/status", "/completedAt"));
         yield return outbox;
 
-        // Holdings, the party directory and invoices (IndexPorts.cs, BillingPorts.cs): pages filter on kind and order by k.
-        yield return new ContainerProperties(IndexesContainer, "/pk");
+        // Holdings, the party directory, invoices, people's earnings and key folders: pages filter on kind (and an
+        // invoice's contract, buyer, provider or period) and order by k; everything else is only returned.
+        var indexes = new ContainerProperties(IndexesContainer, "/pk");
+        Index(indexes, "/kind/?", "/k/?", "/buyerId/?", "/contractId/?", "/providerId/?", "/period/?");
+        yield return indexes;
 
         // Consents and people's standing (ConsentPorts.cs); a grant's JSON is only returned.
         var consent = new ContainerProperties(ConsentContainer, "/pk");
@@ -139,15 +165,32 @@ public sealed class CosmosStore : IDisposable
         yield return provisions;
     }
 
-    private static CosmosClientOptions ClientOptions(CosmosStoreOptions options)
+    /// <summary>Indexes only <paramref name="paths"/> (each ending in <c>/?</c> or <c>/*</c>) and nothing else.</summary>
+    private static void Index(ContainerProperties container, params string[] paths)
+    {
+        container.IndexingPolicy.IncludedPaths.Clear();
+        foreach (var path in paths)
+        {
+            container.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
+        }
+
+        container.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+    }
+
+    private static System.Collections.ObjectModel.Collection<CompositePath> Composite(params string[] paths) =>
+        [.. paths.Select(path => new CompositePath { Path = path, Order = CompositePathSortOrder.Ascending })];
+
+    internal static CosmosClientOptions ClientOptions(CosmosStoreOptions options)
     {
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "marketplace",
-            ConnectionMode = options.ConnectionMode,
+            ConnectionMode = options.EffectiveConnectionMode,
+            ConsistencyLevel = options.Consistency,
             LimitToEndpoint = options.LimitToEndpoint,
             MaxRetryAttemptsOnRateLimitedRequests = options.RateLimitedRetries,
-            MaxRetryWaitTimeOnRateLimitedRequests = options.RateLimitedRetryWait,
+            // Inside the total retry budget, so the SDK's 429 retries and this store's together stay within it.
+            MaxRetryWaitTimeOnRateLimitedRequests = options.SdkRateLimitedRetryWait,
             RequestTimeout = options.RequestTimeout,
             UseSystemTextJsonSerializerWithOptions = Json,
             // Writes answer with headers only (ETag, charge): nothing of this store reads a written body back.

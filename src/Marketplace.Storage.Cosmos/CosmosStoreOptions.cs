@@ -22,25 +22,55 @@ public sealed class CosmosStoreOptions
     public bool AcceptAnyServerCertificate { get; set; }
 
     /// <summary>
-    /// Gateway (HTTPS through the account endpoint) works everywhere, including behind firewalls and against
-    /// emulators; Direct (TCP to the replicas) saves a hop on Azure.
+    /// Direct (TCP to the replicas) saves a hop and is the production setting; Gateway (HTTPS through the account
+    /// endpoint) works everywhere, including behind firewalls, and is the only mode the emulators and the local
+    /// server speak. Unset: Gateway for a loopback endpoint (an emulator, the local server) or when
+    /// <see cref="WrapHttpHandler"/> is set (it sees Gateway traffic only), Direct otherwise.
     /// </summary>
-    public ConnectionMode ConnectionMode { get; set; } = ConnectionMode.Gateway;
+    public ConnectionMode? ConnectionMode { get; set; }
+
+    /// <summary>The connection mode the client uses; see <see cref="ConnectionMode"/>.</summary>
+    public ConnectionMode EffectiveConnectionMode => ConnectionMode ?? (IsLoopback(Endpoint) || WrapHttpHandler is not null
+        ? Microsoft.Azure.Cosmos.ConnectionMode.Gateway
+        : Microsoft.Azure.Cosmos.ConnectionMode.Direct);
+
+    /// <summary>
+    /// The consistency this client reads with: Session (read your own writes, monotonic reads, one RU price for
+    /// reads). Every cross-process read that matters is guarded by ETags or create-if-absent (DESIGN.md,
+    /// Consistency). Strong or Bounded Staleness would double every read's cost and is not needed.
+    /// </summary>
+    public ConsistencyLevel Consistency { get; set; } = ConsistencyLevel.Session;
 
     /// <summary>
     /// True talks only to <see cref="Endpoint"/> (single-region accounts, emulators); false lets the SDK
-    /// discover and fail over to an account's other regions.
+    /// discover and fail over to an account's other (read) regions. The account has one write region (DESIGN.md).
     /// </summary>
     public bool LimitToEndpoint { get; set; } = true;
 
-    /// <summary>Throughput given to the database when this store creates it; null leaves it to the account (serverless, or set by an operator).</summary>
-    public int? DatabaseThroughput { get; set; }
+    /// <summary>
+    /// Autoscale maximum RU/s given to each container this store creates (it scales between 10% and this); null
+    /// leaves throughput to the account (serverless, or provisioned by an operator). No database-level (shared)
+    /// throughput is ever created.
+    /// </summary>
+    public int? AutoscaleMaxThroughput { get; set; }
+
+    /// <summary>Per-container autoscale maximum RU/s overriding <see cref="AutoscaleMaxThroughput"/> (e.g. "usage": 40000).</summary>
+    public Dictionary<string, int> ContainerAutoscaleMaxThroughput { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Longest one call keeps retrying in total — the SDK's own 429 retries and this store's retries together —
+    /// before it fails with <see cref="StoreUnavailableException"/> (the host answers 503 with Retry-After).
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Retries of a throttled (429) request made by the SDK itself, honouring the service's retry-after.</summary>
     public int RateLimitedRetries { get; set; } = 9;
 
-    /// <summary>Longest the SDK keeps retrying throttled requests in total.</summary>
-    public TimeSpan RateLimitedRetryWait { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Longest the SDK keeps retrying throttled requests of one attempt (never more than a quarter of <see cref="RetryBudget"/>).</summary>
+    public TimeSpan RateLimitedRetryWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What the SDK is given: <see cref="RateLimitedRetryWait"/>, capped at a quarter of <see cref="RetryBudget"/>.</summary>
+    public TimeSpan SdkRateLimitedRetryWait => RateLimitedRetryWait < RetryBudget / 4 ? RateLimitedRetryWait : RetryBudget / 4;
 
     /// <summary>Retries of this store's own policy for 429 / 503 / 408 / 410 / connection failures and timeouts.</summary>
     public int TransientRetries { get; set; } = 5;
@@ -59,6 +89,15 @@ public sealed class CosmosStoreOptions
     /// 2 MB each keep a partition within its 20 GB limit.
     /// </summary>
     public long RecordsPerPartition { get; set; } = 10_000;
+
+    /// <summary>
+    /// Bytes of committed revisions' record pages each process keeps (counted as the records' text in UTF-16),
+    /// so hot pages cost no request; 0 turns the cache off.
+    /// </summary>
+    public long RecordPageCacheBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Longest a cached record page is served (bounds how long another process's redaction goes unseen here).</summary>
+    public TimeSpan RecordPageCacheLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Most records one page read examines; see <see cref="RecordScan"/>.</summary>
     public int MaxRowsScannedPerRead { get; set; } = RecordScan.DefaultMaxRows;
@@ -79,6 +118,34 @@ public sealed class CosmosStoreOptions
     /// </summary>
     public TimeSpan UsageSettleAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How often each process reads the catalog's change feed into its in-memory copy: a listing changed in one
+    /// process is searchable in every other within this interval plus one feed read.
+    /// </summary>
+    public TimeSpan CatalogFeedInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// This process's name as an outbox owner; processes with the same name share their buckets (default: machine
+    /// name and process id, so a process restarted elsewhere waits at most <see cref="OutboxOwnershipLease"/> for them).
+    /// </summary>
+    public string? OutboxOwner { get; set; }
+
+    /// <summary>How long an outbox bucket stays with its owner without a renewal (renewed every half of it while claiming).</summary>
+    public TimeSpan OutboxOwnershipLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a done outbox message is kept before it expires (the service's TTL, or the sweep below).</summary>
+    public TimeSpan OutboxDoneRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// True where the server has no TTL expiry (the local development server): each owner deletes its buckets'
+    /// expired done messages while claiming. False on the service, whose TTL does it for free.
+    /// </summary>
+    public bool OutboxSweepsExpired { get; set; }
+
     /// <summary>Test hook: wraps the HTTP handler every request goes through (fault injection, request counting).</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? WrapHttpHandler { get; set; }
+
+    private static bool IsLoopback(string endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase));
 }

@@ -32,6 +32,7 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton<IUsageLedger>(sp => sp.GetRequiredService<CosmosUsageLedger>());
         services.TryAddSingleton<CosmosCatalogIndex>();
         services.TryAddSingleton<ICatalogIndex>(sp => sp.GetRequiredService<CosmosCatalogIndex>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CosmosCatalogFeed>());
         services.TryAddSingleton<CosmosOutbox>();
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<CosmosOutbox>());
         services.TryAddSingleton<CosmosHoldingsIndex>();
@@ -79,6 +80,17 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton(sp => new CosmosStore(
             sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CosmosStoreInitializer>());
+    }
+
+    /// <summary>
+    /// Builds the in-memory catalog from the container while the host starts (before it serves a search), then
+    /// keeps it fed from the change feed until the host stops.
+    /// </summary>
+    private sealed class CosmosCatalogFeed(CosmosCatalogIndex index) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => index.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => index.StopAsync();
     }
 
     /// <summary>Creates the database and containers while the host starts, so a bad endpoint or key fails fast.</summary>

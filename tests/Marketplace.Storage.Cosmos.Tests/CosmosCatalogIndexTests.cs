@@ -1,11 +1,14 @@
 using Marketplace.Storage.Cosmos.Catalog;
 using Marketplace.Storage.Tests.Conformance;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Marketplace.Storage.Cosmos.Tests;
 
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosCatalogIndexTests(CosmosServer server) : CatalogIndexConformance, IAsyncLifetime
 {
+    private static readonly TimeSpan FeedInterval = TimeSpan.FromSeconds(1);
+
     private readonly CosmosTestStores stores = new(server);
 
     protected override Task<ICatalogIndex> OpenIndexAsync() => Task.FromResult<ICatalogIndex>(new CosmosCatalogIndex(stores.Open()));
@@ -34,6 +37,70 @@ public sealed class CosmosCatalogIndexTests(CosmosServer server) : CatalogIndexC
         Assert.Equal(["o-1"], (await index.SearchAsync(new CatalogQuery(Text: "CAFE"))).Items.Select(l => l.OfferingId));
         Assert.Empty((await index.SearchAsync(new CatalogQuery(Text: "ハス"))).Items);
         Assert.Equal(["o-2"], (await index.SearchAsync(new CatalogQuery(Text: "ﾊﾞｽ"))).Items.Select(l => l.OfferingId));
+    }
+
+    [Fact]
+    public async Task A_listing_written_through_one_silo_is_searchable_on_another_one_feed_interval_later()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var writer = new CosmosCatalogIndex(stores.Open());
+        await using var reader = new CosmosCatalogIndex(stores.Open(options => options.CatalogFeedInterval = FeedInterval, time));
+        await reader.StartAsync();
+
+        await writer.UpsertAsync(Listing("o-1", title: "Bus stops"));
+        var polled = reader.NextPollAsync();
+        time.Advance(FeedInterval);
+        await polled;
+
+        Assert.Equal(["o-1"], (await reader.SearchAsync(new CatalogQuery(Text: "bus"))).Items.Select(l => l.OfferingId));
+    }
+
+    [Fact]
+    public async Task Another_silo_does_not_read_the_store_between_feed_intervals()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var writer = new CosmosCatalogIndex(stores.Open());
+        await using var reader = new CosmosCatalogIndex(stores.Open(options => options.CatalogFeedInterval = FeedInterval, time));
+        await reader.StartAsync();
+
+        await writer.UpsertAsync(Listing("o-1", title: "Bus stops"));
+        time.Advance(FeedInterval - TimeSpan.FromMilliseconds(1));
+
+        Assert.Empty((await reader.SearchAsync(new CatalogQuery(Text: "bus"))).Items);
+    }
+
+    [Fact]
+    public async Task A_listing_removed_through_one_silo_leaves_another_one_feed_interval_later()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var writer = new CosmosCatalogIndex(stores.Open());
+        await writer.UpsertAsync(Listing("o-1", title: "Bus stops"));
+        await writer.UpsertAsync(Listing("o-2", title: "Bus lanes"));
+        await using var reader = new CosmosCatalogIndex(stores.Open(options => options.CatalogFeedInterval = FeedInterval, time));
+        await reader.StartAsync();
+
+        await writer.RemoveAsync("o-1");
+        var polled = reader.NextPollAsync();
+        time.Advance(FeedInterval);
+        await polled;
+
+        Assert.Equal(["o-2"], (await reader.SearchAsync(new CatalogQuery(Text: "bus"))).Items.Select(l => l.OfferingId));
+    }
+
+    [Fact]
+    public async Task A_silo_that_starts_later_builds_its_copy_from_the_container_without_removed_listings()
+    {
+        var writer = new CosmosCatalogIndex(stores.Open());
+        await writer.UpsertAsync(Listing("o-1", title: "Bus stops"));
+        await writer.UpsertAsync(Listing("o-2", title: "Bus lanes"));
+        await writer.UpsertAsync(Listing("o-1", title: "Bus stops, updated"));
+        await writer.RemoveAsync("o-2");
+
+        await using var later = new CosmosCatalogIndex(stores.Open());
+        await later.StartAsync();
+
+        var result = await later.SearchAsync(new CatalogQuery(Text: "bus"));
+        Assert.Equal(["Bus stops, updated"], result.Items.Select(l => l.Title));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -1,5 +1,6 @@
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Tests.Conformance;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Marketplace.Storage.Cosmos.Tests;
 
@@ -21,6 +22,56 @@ public sealed class CosmosRecordStoreTests(CosmosServer server) : RecordStoreCon
     {
         var lease = new CosmosStoreOptions().StagingRevisionLease;
         return Task.FromResult<IRecordStore>(new CosmosRecordStore(stores.Open(time: new ShiftedTimeProvider(lease + TimeSpan.FromMinutes(1)))));
+    }
+
+    [Fact]
+    public async Task A_redaction_drops_the_cached_pages_of_its_revision_in_its_own_process()
+    {
+        var store = new CosmosRecordStore(stores.Open());
+        await CommitAsync(store, "rev-1", Records(from: 1, count: 20));
+        var before = await store.ReadPageAsync("rev-1", 0, 100, []);
+
+        await store.RedactSubjectAsync("rev-1", "subject-2");
+        var after = await store.ReadPageAsync("rev-1", 0, 100, []);
+
+        Assert.Contains(before.Records, r => r.SubjectId == "subject-2");
+        Assert.DoesNotContain(after.Records, r => r.SubjectId == "subject-2");
+    }
+
+    [Fact]
+    public async Task A_redaction_in_another_process_reaches_a_cached_page_once_the_cache_lifetime_ends()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var reader = new CosmosRecordStore(stores.Open(time: time));
+        await CommitAsync(reader, "rev-1", Records(from: 1, count: 20));
+        await reader.ReadPageAsync("rev-1", 0, 100, []);
+        await new CosmosRecordStore(stores.Open()).RedactSubjectAsync("rev-1", "subject-2");
+
+        time.Advance(new CosmosStoreOptions().RecordPageCacheLifetime);
+        var after = await reader.ReadPageAsync("rev-1", 0, 100, []);
+
+        Assert.DoesNotContain(after.Records, r => r.SubjectId == "subject-2");
+    }
+
+    [Fact]
+    public async Task The_page_cache_holds_no_more_than_its_byte_budget()
+    {
+        var store = new CosmosRecordStore(stores.Open(options => options.RecordPageCacheBytes = 64 * 1024));
+        await CommitAsync(store, "rev-1", Records(from: 1, count: 1_000));
+
+        for (var after = 0; after < 1_000; after += 100)
+        {
+            await store.ReadPageAsync("rev-1", after, 100, []);
+        }
+
+        Assert.InRange(store.CachedPageBytes, 1, 64 * 1024);
+    }
+
+    private static async Task CommitAsync(CosmosRecordStore store, string revisionId, StoredRecord[] records)
+    {
+        await using var writer = await store.BeginRevisionAsync("dataset-1", revisionId);
+        await writer.AppendAsync(records);
+        await writer.CommitAsync();
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marketplace.Storage.Cosmos.Catalog;
 using Marketplace.Storage.Cosmos.Outbox;
 using Marketplace.Storage.Cosmos.Records;
 using Marketplace.Storage.Cosmos.Tests.Faults;
@@ -68,6 +69,49 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_catalog_write_costs_one_write_and_two_feed_reads_and_a_search_no_request()
+    {
+        var index = new CosmosCatalogIndex(stores.Open());
+        await index.UpsertAsync(Listing("o-0"));
+
+        var upsert = await MeasureAsync("catalog upsert (its own process catches up)", () => index.UpsertAsync(Listing("o-1")));
+        var remove = await MeasureAsync("catalog remove (a tombstone)", () => index.RemoveAsync("o-0"));
+        var search = await MeasureAsync("catalog search", () => index.SearchAsync(new CatalogQuery(Text: "sensors")));
+        var poll = await MeasureAsync("catalog feed poll, nothing new", () => index.CatchUpAsync(CancellationToken.None));
+
+        Assert.Equal(["upsert", "feed", "feed"], upsert);
+        Assert.Equal(["upsert", "feed", "feed"], remove);
+        Assert.Empty(search);
+        Assert.Equal(["feed"], poll);
+    }
+
+    [Fact]
+    public async Task A_hot_record_page_costs_no_request_after_its_first_read()
+    {
+        var store = new CosmosRecordStore(stores.Open());
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            await writer.AppendAsync(Records(1, 300));
+            await writer.CommitAsync();
+        }
+
+        var reader = new CosmosRecordStore(stores.Open());
+        await reader.ReadPageAsync("rev-0", 0, 1, []);
+        var first = await MeasureAsync("record page (100), first read", () => reader.ReadPageAsync("rev-1", 0, 100, []));
+        var again = await MeasureAsync("record page (100), read again", () => reader.ReadPageAsync("rev-1", 0, 100, []));
+        var filtered = await MeasureAsync("record page (100) with a filter, read again", async () =>
+        {
+            await reader.ReadPageAsync("rev-1", 0, 100, [new FieldFilter("odd", "1")]);
+            Traffic.Reset();
+            await reader.ReadPageAsync("rev-1", 0, 100, [new FieldFilter("odd", "1")]);
+        });
+
+        Assert.Equal(["read", "query"], first);
+        Assert.Empty(again);
+        Assert.Empty(filtered);
+    }
+
+    [Fact]
     public async Task A_grain_state_write_costs_one_request()
     {
         var storage = new CosmosGrainStorage(stores.Open(), services.GetRequiredService<Serializer>());
@@ -85,7 +129,7 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task An_outbox_message_costs_one_write_to_enqueue_one_query_and_write_to_claim_and_one_write_to_settle()
+    public async Task An_outbox_message_costs_one_write_to_enqueue_one_query_per_owned_bucket_and_one_write_to_claim_and_one_write_to_settle()
     {
         var outbox = new CosmosOutbox(stores.Open());
         var now = DateTimeOffset.UnixEpoch.AddDays(1);
@@ -113,9 +157,10 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
         Assert.Equal(["replace"], complete);
         Assert.Equal(["replace"], retry);
         Assert.Equal(["read", "replace"], elsewhere);
-        // Plus a query-plan request where the SDK cannot plan a cross-partition query itself (not on Windows x64).
-        Assert.Equal(["query", "replace"], claim.Where(operation => operation != "query-plan"));
-        Assert.Equal(["query", .. Enumerable.Repeat("replace", 10)], batch.Where(operation => operation != "query-plan"));
+        // One single-partition query per owned bucket (a lone owner owns all of them), no query plan, then the leases.
+        Assert.Equal(OutboxDocument.Buckets, outbox.OwnedBuckets.Count);
+        Assert.Equal([.. Enumerable.Repeat("query", OutboxDocument.Buckets), "replace"], claim);
+        Assert.Equal([.. Enumerable.Repeat("query", OutboxDocument.Buckets), .. Enumerable.Repeat("replace", 10)], batch);
     }
 
     private async Task<List<string>> MeasureAsync(string operation, Func<Task> action)
@@ -127,6 +172,9 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
             $"{operation,-55} {exchanges.Count,3} requests  {exchanges.Sum(e => e.Charge),8:0.##} RU  [{string.Join(", ", exchanges.GroupBy(e => e.Operation).Select(g => $"{g.Key} ×{g.Count()}"))}]"));
         return [.. exchanges.Select(e => e.Operation)];
     }
+
+    private static CatalogListing Listing(string offeringId) =>
+        new(offeringId, "d-1", "p-1", "City", "City sensors", "Readings", [], [], "Public", "Free", true, "Free", true, [], "CC-BY-4.0", DateTimeOffset.UnixEpoch);
 
     private static OutboxMessage Message(string id, DateTimeOffset dueAt) => new(id, "stripe.charge", "{}", "idem-" + id, dueAt, dueAt);
 

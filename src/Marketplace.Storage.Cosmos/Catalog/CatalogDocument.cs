@@ -106,32 +106,30 @@ internal sealed class SearchFields
     [JsonPropertyName("p")] public required string Provider { get; init; }
 }
 
-/// <summary>What a search reads of every matching listing: enough to count facets, rank and order.</summary>
-internal sealed class CatalogHit
+/// <summary>
+/// What a removal leaves in place of a listing: the change feed (latest version) carries no deletes, so a
+/// removal is a write every silo's feed sees. It expires after <see cref="CatalogTombstone.Lifetime"/> on the
+/// service (TTL; the local server keeps it, which changes nothing but storage).
+/// </summary>
+internal sealed class CatalogTombstone
 {
-    [JsonPropertyName("id")] public string Id { get; init; } = "";
+    /// <summary>Far longer than any silo's feed can lag; a silo that starts later builds from live listings only.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
-    [JsonPropertyName("offeringId")] public string OfferingId { get; init; } = "";
+    [JsonPropertyName("id")] public required string Id { get; init; }
 
-    [JsonPropertyName("title")] public string Title { get; init; } = "";
+    [JsonPropertyName("pk")] public required string PartitionKey { get; init; }
 
-    [JsonPropertyName("datasetClass")] public string DatasetClass { get; init; } = "";
+    [JsonPropertyName("offeringId")] public required string OfferingId { get; init; }
 
-    [JsonPropertyName("themes")] public string[] Themes { get; init; } = [];
+    [JsonPropertyName("removed")] public bool Removed { get; init; } = true;
 
-    [JsonPropertyName("providerId")] public string ProviderId { get; init; } = "";
+    [JsonPropertyName("ttl")] public int TimeToLiveSeconds { get; init; } = (int)Lifetime.TotalSeconds;
 
-    [JsonPropertyName("priceModel")] public string PriceModel { get; init; } = "";
-
-    [JsonPropertyName("licence")] public string Licence { get; init; } = "";
-
-    [JsonPropertyName("updatedAt")] public string UpdatedAt { get; init; } = "";
-
-    [JsonPropertyName("priceMinor")] public long? PriceMinor { get; init; }
-
-    /// <summary>The update instant to the millisecond (the precision the SQLite adapter orders by).</summary>
-    public long UpdatedAtMilliseconds =>
-        DateTimeOffset.TryParse(UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at.ToUnixTimeMilliseconds() : long.MinValue;
-
-    [JsonPropertyName("s")] public SearchFields? Search { get; init; }
+    public static CatalogTombstone For(string offeringId) => new()
+    {
+        Id = CatalogDocument.IdFor(offeringId),
+        PartitionKey = offeringId,
+        OfferingId = offeringId,
+    };
 }

@@ -1,219 +1,245 @@
 using System.Net;
-using System.Text;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 
 namespace Marketplace.Storage.Cosmos.Catalog;
 
 /// <summary>
-/// Catalog listings, one document per offering. A search is one cross-partition query (continued page by
-/// page) that applies the filters, visibility and word matching on the server and returns a small projection
-/// of every hit; total, facets (there is no GROUP BY to lean on), ranking and the page slice are computed from
-/// it, and the page's full listings are then point reads. Cost grows with the number of hits, which suits a
-/// catalog of up to tens of thousands of listings (see DESIGN.md for the path beyond).
+/// Catalog listings, one document per offering in the <c>catalog</c> container, and searched in memory: each
+/// process keeps a copy of every live listing (<see cref="CatalogMemory"/>), built from the container's change
+/// feed from the beginning before its first search, then fed by the change feed, so a search sends no request
+/// (costs no request units) whatever the catalog's size. A removal is a tombstone write, because the feed
+/// (latest version) carries no deletes.
+/// <para>
+/// Convergence: a write through this process is searchable here when the write returns (it reads the feed up to
+/// its own change before returning). Every other process reads the feed every
+/// <see cref="CosmosStoreOptions.CatalogFeedInterval"/> once <see cref="StartAsync"/> has run (the host does it at
+/// start-up), so a listing changed anywhere is searchable everywhere within that interval plus one feed read,
+/// while the store answers. A feed read that fails is repeated at the next interval.
+/// </para>
 /// </summary>
-public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex
+public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex, IAsyncDisposable
 {
-    private const int MaxPageSize = 100;
+    private readonly SemaphoreSlim feedGate = new(1, 1);
+    private readonly Lock pollGate = new();
+    private CatalogMemory? memory;
+    private FeedIterator<JsonElement>? feed;
+    private string? continuation;
+    private CancellationTokenSource? polling;
+    private Task? pollLoop;
+    private TaskCompletionSource? nextPoll;
 
-    // Weights of a term found in each field, as the SQLite adapter's bm25 weights (description = 1).
-    private static readonly (Func<SearchFields, string> Field, int Weight)[] Weighted =
-        [(s => s.Title, 10), (s => s.Keywords, 4), (s => s.Themes, 3), (s => s.Provider, 2)];
+    /// <summary>Listings held in memory (tests, diagnostics); 0 before the first build.</summary>
+    internal int Count => memory?.Count ?? 0;
 
     public async Task UpsertAsync(CatalogListing listing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentException.ThrowIfNullOrEmpty(listing.OfferingId, nameof(listing));
-        var container = await store.ContainerAsync(CosmosStore.CatalogContainer, cancellationToken).ConfigureAwait(false);
+        var container = await ContainerAsync(cancellationToken).ConfigureAwait(false);
         var document = CatalogDocument.From(listing);
         await store.Retry.ExecuteAsync("upsert listing", ct => container.UpsertItemAsync(
             document, new PartitionKey(document.PartitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await CatchUpAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RemoveAsync(string offeringId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(offeringId);
-        var container = await store.ContainerAsync(CosmosStore.CatalogContainer, cancellationToken).ConfigureAwait(false);
-        await store.Retry.ExecuteAsync("remove listing", async ct =>
-        {
-            using var response = await container.DeleteItemStreamAsync(CatalogDocument.IdFor(offeringId), new PartitionKey(offeringId), cancellationToken: ct)
-                .ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.NotFound)
-            {
-                response.EnsureSuccessStatusCode();
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        var container = await ContainerAsync(cancellationToken).ConfigureAwait(false);
+        var tombstone = CatalogTombstone.For(offeringId);
+        await store.Retry.ExecuteAsync("remove listing", ct => container.UpsertItemAsync(
+            tombstone, new PartitionKey(tombstone.PartitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await CatchUpAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CatalogSearchResult> SearchAsync(CatalogQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var page = Math.Max(1, query.Page);
-        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        var terms = CatalogText.Terms(query.Text);
-        var container = await store.ContainerAsync(CosmosStore.CatalogContainer, cancellationToken).ConfigureAwait(false);
-
-        var hits = new List<CatalogHit>();
-        using (var iterator = container.GetItemQueryIterator<CatalogHit>(HitQuery(query, terms), requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 }))
-        {
-            while (iterator.HasMoreResults)
-            {
-                hits.AddRange(await store.Retry.ExecuteAsync("search catalog", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        var ordered = Sorted(hits.Select(hit => (Hit: hit, Score: Score(hit, terms))), query.Sort)
-            .ThenBy(h => h.Hit.Title, AsciiCaseInsensitive.Instance)
-            .ThenBy(h => h.Hit.OfferingId, StringComparer.Ordinal)
-            .Select(h => h.Hit);
-        var pageHits = ordered.Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * pageSize)).Take(pageSize).ToArray();
-
-        var listings = new CatalogListing?[pageHits.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, pageHits.Length), new ParallelOptions { CancellationToken = cancellationToken }, async (i, ct) =>
-            listings[i] = await ReadListingAsync(container, pageHits[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
-
-        return new CatalogSearchResult(
-            [.. listings.OfType<CatalogListing>()], hits.Count, page, pageSize,
-            new CatalogFacets(
-                Facet(hits.Select(h => h.DatasetClass)),
-                Facet(hits.SelectMany(h => h.Themes.Distinct(StringComparer.Ordinal))),
-                Facet(hits.Select(h => h.ProviderId)),
-                Facet(hits.Select(h => h.PriceModel)),
-                Facet(hits.Select(h => h.Licence))));
+        var current = memory ?? await BuildAsync(cancellationToken).ConfigureAwait(false);
+        return current.Search(query);
     }
 
-    private async Task<CatalogListing?> ReadListingAsync(Container container, CatalogHit hit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the in-memory copy (if not built yet) and reads the change feed every
+    /// <see cref="CosmosStoreOptions.CatalogFeedInterval"/> until <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        await BuildAsync(cancellationToken).ConfigureAwait(false);
+        lock (pollGate)
+        {
+            if (polling is not null)
+            {
+                return;
+            }
+
+            polling = new CancellationTokenSource();
+            // Runs synchronously up to its first wait, so the first interval's timer exists when this returns.
+            pollLoop = PollAsync(store.Options.CatalogFeedInterval, polling.Token);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        CancellationTokenSource? stopping;
+        Task? loop;
+        lock (pollGate)
+        {
+            (stopping, loop, polling, pollLoop) = (polling, pollLoop, null, null);
+        }
+
+        if (stopping is null)
+        {
+            return;
+        }
+
+        await stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            var response = await store.Retry.ExecuteAsync("read listing", ct => container.ReadItemAsync<CatalogDocument>(
-                hit.Id, new PartitionKey(hit.OfferingId), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            return response.Resource.ToListing();
+            await loop!.ConfigureAwait(false);
         }
-        catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        catch (OperationCanceledException)
         {
-            return null; // removed since the search query ran
+        }
+
+        stopping.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        feed?.Dispose();
+        feedGate.Dispose();
+    }
+
+    /// <summary>Tests: completes when the poll loop has finished its next feed read (successful or not).</summary>
+    internal Task NextPollAsync()
+    {
+        lock (pollGate)
+        {
+            nextPoll ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return nextPoll.Task;
         }
     }
 
-    private static QueryDefinition HitQuery(CatalogQuery query, string[] terms)
+    /// <summary>Reads the change feed until it reports nothing newer, and applies what it read.</summary>
+    internal async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var conditions = new List<string>();
-        var parameters = new List<(string Name, object Value)>();
-        void Where(string condition, string name, object value)
+        if (memory is null)
         {
-            conditions.Add(condition);
-            parameters.Add((name, value));
+            await BuildAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        if (query.DatasetClass is not null)
+        await feedGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            Where("c.datasetClass = @class", "@class", query.DatasetClass);
+            memory = await ReadFeedAsync(memory, cancellationToken).ConfigureAwait(false);
         }
-
-        if (query.Theme is not null)
+        finally
         {
-            Where("ARRAY_CONTAINS(c.themes, @theme)", "@theme", query.Theme);
+            feedGate.Release();
         }
-
-        if (query.ProviderId is not null)
-        {
-            Where("c.providerId = @provider", "@provider", query.ProviderId);
-        }
-
-        if (query.PriceModel is not null)
-        {
-            Where("c.priceModel = @price", "@price", query.PriceModel);
-        }
-
-        if (query.Licence is not null)
-        {
-            Where("c.licence = @licence", "@licence", query.Licence);
-        }
-
-        if (query.FreeOnly)
-        {
-            conditions.Add("c.isFree = true");
-        }
-
-        if (!query.ViewerSeesAll)
-        {
-            if (query.ViewerBuyerId is null)
-            {
-                conditions.Add("c.isPublic = true");
-            }
-            else
-            {
-                Where("(c.isPublic = true OR ARRAY_CONTAINS(c.visibleTo, @buyer))", "@buyer", query.ViewerBuyerId);
-            }
-        }
-
-        for (var i = 0; i < terms.Length; i++)
-        {
-            var name = "@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Where($"(CONTAINS(c.s.t, {name}) OR CONTAINS(c.s.k, {name}) OR CONTAINS(c.s.h, {name}) OR CONTAINS(c.s.p, {name}) OR CONTAINS(c.sd, {name}))", name, terms[i]);
-        }
-
-        // The short search fields come back only when there are terms to rank by.
-        var sql = new StringBuilder("SELECT c.id, c.offeringId, c.title, c.datasetClass, c.themes, c.providerId, c.priceModel, c.licence, c.updatedAt, c.priceMinor")
-            .Append(terms.Length > 0 ? ", c.s FROM c" : " FROM c");
-        if (conditions.Count > 0)
-        {
-            sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
-        }
-
-        var definition = new QueryDefinition(sql.ToString());
-        foreach (var (name, value) in parameters)
-        {
-            definition = definition.WithParameter(name, value);
-        }
-
-        return definition;
     }
 
-    // As the SQLite adapter: newest by instant to the millisecond; unknown prices (null) after every known one.
-    private static IOrderedEnumerable<(CatalogHit Hit, int Score)> Sorted(IEnumerable<(CatalogHit Hit, int Score)> hits, CatalogSort? sort) => sort switch
+    private async Task<CatalogMemory> BuildAsync(CancellationToken cancellationToken)
     {
-        CatalogSort.Newest => hits.OrderByDescending(h => h.Hit.UpdatedAtMilliseconds),
-        CatalogSort.Price => hits.OrderBy(h => h.Hit.PriceMinor is null).ThenBy(h => h.Hit.PriceMinor ?? 0),
-        _ => hits.OrderByDescending(h => h.Score),
-    };
-
-    // Each term scores the weight of the best field it occurs in; a term that matched but is in none of the
-    // returned fields was found in the description.
-    private static int Score(CatalogHit hit, string[] terms) =>
-        hit.Search is not { } search ? 0 : terms.Sum(term =>
-            Weighted.Where(w => w.Field(search).Contains(term, StringComparison.Ordinal)).Select(w => w.Weight).DefaultIfEmpty(1).Max());
-
-    private static FacetCount[] Facet(IEnumerable<string> values) =>
-        [.. values.CountBy(v => v, StringComparer.Ordinal)
-            .Select(c => new FacetCount(c.Key, c.Value))
-            .OrderByDescending(c => c.Count)
-            .ThenBy(c => c.Value, StringComparer.Ordinal)];
-
-    /// <summary>SQLite's NOCASE: ASCII letters compare without case, everything else by code unit.</summary>
-    private sealed class AsciiCaseInsensitive : IComparer<string>
-    {
-        public static readonly AsciiCaseInsensitive Instance = new();
-
-        public int Compare(string? x, string? y)
+        await feedGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (x is null || y is null)
+            if (memory is { } built)
             {
-                return x is null ? (y is null ? 0 : -1) : 1;
+                return built;
             }
 
-            for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+            // The feed from the beginning holds the latest version of every listing and tombstone.
+            feed?.Dispose();
+            (feed, continuation) = (null, null);
+            return memory = await ReadFeedAsync(CatalogMemory.Empty, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            feedGate.Release();
+        }
+    }
+
+    // Only under feedGate.
+    private async Task<CatalogMemory> ReadFeedAsync(CatalogMemory current, CancellationToken cancellationToken)
+    {
+        var container = await ContainerAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            feed ??= container.GetChangeFeedIterator<JsonElement>(
+                continuation is null ? ChangeFeedStartFrom.Beginning() : ChangeFeedStartFrom.ContinuationToken(continuation),
+                ChangeFeedMode.LatestVersion,
+                new ChangeFeedRequestOptions { PageSizeHint = 1_000 });
+            while (feed.HasMoreResults)
             {
-                var difference = Fold(x[i]) - Fold(y[i]);
-                if (difference != 0)
+                var response = await store.Retry.ExecuteAsync("read catalog changes", feed.ReadNextAsync, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.NotModified)
                 {
-                    return difference;
+                    continuation = response.ContinuationToken;
+                    break;
                 }
+
+                current = current.With(response.Select(Change));
+                continuation = response.ContinuationToken;
             }
 
-            return x.Length - y.Length;
+            return current;
         }
+        catch
+        {
+            // The iterator's position is unknown after a failure: start the next read from the last continuation.
+            // What was applied stays applied (the feed repeats it, and applying a change twice changes nothing).
+            feed?.Dispose();
+            feed = null;
+            if (!ReferenceEquals(current, memory) && memory is not null)
+            {
+                memory = current;
+            }
 
-        private static int Fold(char c) => c is >= 'A' and <= 'Z' ? c + 32 : c;
+            throw;
+        }
     }
+
+    private async Task PollAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        // The next interval's timer starts before each read, so reads begin one interval apart.
+        var next = Task.Delay(interval, store.Time, cancellationToken);
+        while (true)
+        {
+            await next.ConfigureAwait(false);
+            next = Task.Delay(interval, store.Time, cancellationToken);
+            try
+            {
+                await CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A failed read is repeated at the next interval; searches keep the last copy meanwhile.
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+            }
+
+            TaskCompletionSource? polled;
+            lock (pollGate)
+            {
+                (polled, nextPoll) = (nextPoll, null);
+            }
+
+            polled?.TrySetResult();
+        }
+    }
+
+    private static CatalogChange Change(JsonElement item)
+    {
+        var offeringId = item.GetProperty("offeringId").GetString() ?? "";
+        return item.TryGetProperty("removed", out var removed) && removed.ValueKind == JsonValueKind.True
+            ? new CatalogChange(offeringId, null)
+            : new CatalogChange(offeringId, item.Deserialize<CatalogDocument>(CosmosStore.Json));
+    }
+
+    private Task<Container> ContainerAsync(CancellationToken cancellationToken) =>
+        store.ContainerAsync(CosmosStore.CatalogContainer, cancellationToken);
 }

@@ -14,24 +14,64 @@ namespace Marketplace.Storage.Cosmos.Outbox;
 public sealed class CosmosOutbox(CosmosStore store) : IOutbox
 {
 
+    // One bucket (one partition) at a time, served by the composite index (status, dueAt).
     private const string DueQuery = """
-        SELECT * FROM c
+        SELECT TOP @max * FROM c
         WHERE c.status = 'pending' AND c.dueAt <= @now AND (c.leaseUntil = null OR c.leaseUntil <= @now)
-        ORDER BY c.dueAt
+        ORDER BY c.status, c.dueAt
         """;
 
     private const string DueOfKindQuery = """
-        SELECT * FROM c
+        SELECT TOP @max * FROM c
         WHERE c.status = 'pending' AND c.kind = @kind AND c.dueAt <= @now AND (c.leaseUntil = null OR c.leaseUntil <= @now)
-        ORDER BY c.dueAt
+        ORDER BY c.status, c.dueAt
         """;
 
-    private const string StatusQuery = "SELECT TOP @max * FROM c WHERE c.status = @status ORDER BY c.createdAt";
+    // Where the service's TTL is not there (the local server): done messages past their retention, a bucket at a time.
+    private const string ExpiredQuery = "SELECT TOP 100 c.id FROM c WHERE c.status = 'done' AND c.completedAt < @cutoff";
+
+    private const string StatusQuery = "SELECT TOP @max * FROM c WHERE c.status = @status ORDER BY c.status, c.createdAt";
 
 
     // The documents as this process claimed them (with their ETags), so that settling is one replace, not a
     // read and a replace. Only a shortcut: an entry that is missing or stale costs a read.
     private readonly ConcurrentDictionary<(string LeaseToken, string MessageId), HeldClaim> held = new();
+
+    // Claims in this process take turns (they would only race for the same messages), so ownership and the
+    // expiry sweep are never run twice at once either.
+    private readonly SemaphoreSlim claimGate = new(1, 1);
+
+    private readonly OutboxOwnership ownership = new(store, store.Options.OutboxOwner ?? $"{Environment.MachineName}/{Environment.ProcessId}");
+
+    private DateTimeOffset sweepAt = DateTimeOffset.MinValue;
+
+    private int claimAttempts;
+
+    private int claimsLost;
+
+    /// <summary>Leases this process tried to take on messages (tests: contention).</summary>
+    internal int ClaimAttempts => claimAttempts;
+
+    /// <summary>Message leases this process lost to another sweeper (a 412).</summary>
+    internal int ClaimsLost => claimsLost;
+
+    /// <summary>The buckets this process owned at its last ownership refresh.</summary>
+    internal IReadOnlyCollection<int> OwnedBuckets => ownership.Owned;
+
+    /// <summary>Tests: refreshes the ownership of buckets as a claim at <paramref name="now"/> would when due.</summary>
+    internal async Task RefreshOwnershipAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var outbox = await ContainerAsync(cancellationToken).ConfigureAwait(false);
+        await claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ownership.RefreshAsync(outbox, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            claimGate.Release();
+        }
+    }
 
 
     /// <summary>Creates the outbox container (and the database) if missing. Safe to call any number of times.</summary>
@@ -72,41 +112,43 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
         var leaseUntil = now + leaseFor;
         ForgetEndedLeases(now);
 
+        await claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var claimed = new List<OutboxDocument>();
         var unanswered = new List<OutboxDocument>();
         try
         {
+            var buckets = await ownership.BucketsAsync(outbox, now, cancellationToken).ConfigureAwait(false);
+            await SweepExpiredAsync(outbox, buckets, now, cancellationToken).ConfigureAwait(false);
+
+            // The oldest due of every owned bucket, each one single-partition query, merged oldest due first.
             var query = kind is null
-                ? new QueryDefinition(DueQuery).WithParameter("@now", OutboxDocument.Stamp(now))
-                : new QueryDefinition(DueOfKindQuery).WithParameter("@now", OutboxDocument.Stamp(now)).WithParameter("@kind", kind);
-            using var iterator = outbox.GetItemQueryIterator<OutboxDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = max });
-            while (claimed.Count < max && iterator.HasMoreResults)
+                ? new QueryDefinition(DueQuery).WithParameter("@max", max).WithParameter("@now", OutboxDocument.Stamp(now))
+                : new QueryDefinition(DueOfKindQuery).WithParameter("@max", max).WithParameter("@now", OutboxDocument.Stamp(now)).WithParameter("@kind", kind);
+            var perBucket = await Task.WhenAll(buckets.Select(bucket => DueInAsync(outbox, query, bucket, max, cancellationToken))).ConfigureAwait(false);
+            var candidates = perBucket.SelectMany(d => d).OrderBy(d => d.DueAt, StringComparer.Ordinal).ToList();
+
+            // Lease as many as are still wanted in parallel; one lost (only to a sweeper that does not know it
+            // lost the bucket) is made up from the rest.
+            for (var next = 0; claimed.Count < max && next < candidates.Count;)
             {
-                var page = await store.Retry.ExecuteAsync("query due outbox messages", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false);
-                var candidates = page.ToList();
-                // Lease as many as are still wanted in parallel; those lost to other sweepers are made up from
-                // the rest of the page, then the next page.
-                for (var next = 0; claimed.Count < max && next < candidates.Count;)
+                var batch = candidates.GetRange(next, Math.Min(max - claimed.Count, candidates.Count - next));
+                next += batch.Count;
+                var attempts = batch.Select(candidate => TryClaimAsync(outbox, candidate, token, leaseUntil, cancellationToken)).ToArray();
+                try
                 {
-                    var batch = candidates.GetRange(next, Math.Min(max - claimed.Count, candidates.Count - next));
-                    next += batch.Count;
-                    var attempts = batch.Select(candidate => TryClaimAsync(outbox, candidate, token, leaseUntil, cancellationToken)).ToArray();
-                    try
+                    await Task.WhenAll(attempts).ConfigureAwait(false);
+                }
+                finally
+                {
+                    for (var i = 0; i < attempts.Length; i++)
                     {
-                        await Task.WhenAll(attempts).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        for (var i = 0; i < attempts.Length; i++)
+                        if (!attempts[i].IsCompletedSuccessfully)
                         {
-                            if (!attempts[i].IsCompletedSuccessfully)
-                            {
-                                unanswered.Add(batch[i]);
-                            }
-                            else if (attempts[i].Result is { } won)
-                            {
-                                claimed.Add(won);
-                            }
+                            unanswered.Add(batch[i]);
+                        }
+                        else if (attempts[i].Result is { } won)
+                        {
+                            claimed.Add(won);
                         }
                     }
                 }
@@ -116,6 +158,10 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
         {
             await ReleaseAsync(outbox, claimed, unanswered, token).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            claimGate.Release();
         }
 
         foreach (var document in claimed)
@@ -130,7 +176,12 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
     {
         ArgumentNullException.ThrowIfNull(claim);
         var completedAt = OutboxDocument.Stamp(now);
-        return SettleAsync(claim, "complete outbox message", current => current with { Status = OutboxDocument.Done, CompletedAt = completedAt }, cancellationToken);
+        return SettleAsync(claim, "complete outbox message", current => current with
+        {
+            Status = OutboxDocument.Done,
+            CompletedAt = completedAt,
+            TimeToLive = (int)Math.Ceiling(store.Options.OutboxDoneRetention.TotalSeconds),
+        }, cancellationToken);
     }
 
     public Task<bool> RetryLaterAsync(OutboxClaim claim, DateTimeOffset dueAt, string error, bool giveUp = false, CancellationToken cancellationToken = default)
@@ -204,8 +255,15 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
             WriteToken = OutboxDocument.NewToken(),
             ETag = null,
         };
+        Interlocked.Increment(ref claimAttempts);
         var etag = await ReplaceAsync(outbox, leased, candidate.ETag, "claim outbox message", cancellationToken).ConfigureAwait(false);
-        return etag is null ? null : leased with { ETag = etag };
+        if (etag is null)
+        {
+            Interlocked.Increment(ref claimsLost);
+            return null;
+        }
+
+        return leased with { ETag = etag };
     }
 
     /// <summary>
@@ -310,6 +368,63 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
         }
     }
 
+    private async Task<List<OutboxDocument>> DueInAsync(Container outbox, QueryDefinition query, int bucket, int max, CancellationToken cancellationToken)
+    {
+        var due = new List<OutboxDocument>();
+        using var iterator = outbox.GetItemQueryIterator<OutboxDocument>(query, requestOptions: new QueryRequestOptions
+        {
+            PartitionKey = new PartitionKey(OutboxDocument.PartitionKeyOf(bucket)),
+            MaxItemCount = max,
+            EnableOptimisticDirectExecution = true,
+        });
+        while (due.Count < max && iterator.HasMoreResults)
+        {
+            due.AddRange(await store.Retry.ExecuteAsync("query due outbox messages", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+        }
+
+        return due;
+    }
+
+    /// <summary>
+    /// Deletes done messages older than <see cref="CosmosStoreOptions.OutboxDoneRetention"/> in the owned buckets, at
+    /// most once per half ownership lease, when <see cref="CosmosStoreOptions.OutboxSweepsExpired"/> (the service
+    /// expires them by TTL instead).
+    /// </summary>
+    private async Task SweepExpiredAsync(Container outbox, IReadOnlyList<int> buckets, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!store.Options.OutboxSweepsExpired || now < sweepAt)
+        {
+            return;
+        }
+
+        sweepAt = now + (store.Options.OutboxOwnershipLease / 2);
+        var query = new QueryDefinition(ExpiredQuery).WithParameter("@cutoff", OutboxDocument.Stamp(now - store.Options.OutboxDoneRetention));
+        foreach (var bucket in buckets)
+        {
+            var partitionKey = new PartitionKey(OutboxDocument.PartitionKeyOf(bucket));
+            var ids = new List<string>();
+            using (var iterator = outbox.GetItemQueryIterator<OutboxIdRow>(query, requestOptions: new QueryRequestOptions { PartitionKey = partitionKey, EnableOptimisticDirectExecution = true }))
+            {
+                while (iterator.HasMoreResults)
+                {
+                    ids.AddRange((await store.Retry.ExecuteAsync("find expired outbox messages", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false)).Select(r => r.Id));
+                }
+            }
+
+            foreach (var id in ids)
+            {
+                await store.Retry.ExecuteAsync("delete expired outbox message", async ct =>
+                {
+                    using var response = await outbox.DeleteItemStreamAsync(id, partitionKey, cancellationToken: ct).ConfigureAwait(false);
+                    if (response.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        response.EnsureSuccessStatusCode();
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<OutboxDocument?> ReadAsync(Container outbox, string id, string partitionKey, CancellationToken cancellationToken)
     {
         try
@@ -340,4 +455,6 @@ public sealed class CosmosOutbox(CosmosStore store) : IOutbox
 
 
     private sealed record HeldClaim(OutboxDocument Document, DateTimeOffset LeaseUntil);
+
+    private sealed record OutboxIdRow([property: System.Text.Json.Serialization.JsonPropertyName("id")] string Id);
 }

@@ -53,6 +53,9 @@ internal sealed record OutboxDocument
     /// <summary>Changes with every write, so a retried write recognises its own earlier success.</summary>
     [JsonPropertyName("w")] public required string WriteToken { get; init; }
 
+    /// <summary>Seconds a done message is kept (the service's TTL deletes it then); absent on every other status.</summary>
+    [JsonPropertyName("ttl")] public int? TimeToLive { get; init; }
+
     [JsonPropertyName("_etag")] public string? ETag { get; init; }
 
     public static string IdFor(string messageId) => DocumentIds.For("", messageId);
@@ -61,8 +64,10 @@ internal sealed record OutboxDocument
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(messageId));
         var bucket = BinaryPrimitives.ReadUInt32BigEndian(hash) % Buckets;
-        return "outbox/" + bucket.ToString(CultureInfo.InvariantCulture);
+        return PartitionKeyOf((int)bucket);
     }
+
+    public static string PartitionKeyOf(int bucket) => "outbox/" + bucket.ToString(CultureInfo.InvariantCulture);
 
     public static string NewToken() => Guid.NewGuid().ToString("N");
 

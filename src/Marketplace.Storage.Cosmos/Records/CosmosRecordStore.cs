@@ -22,6 +22,11 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
     // Revisions with a live writer in this process: a discard running meanwhile must not pull them away.
     private readonly ConcurrentDictionary<string, byte> writing = new(StringComparer.Ordinal);
 
+    private readonly RecordPageCache pages = new(store.Options, store.Time);
+
+    /// <summary>Bytes of record pages cached in this process (tests, diagnostics).</summary>
+    internal long CachedPageBytes => pages.Bytes;
+
     public async Task<IRevisionWriter> BeginRevisionAsync(string datasetId, string revisionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(datasetId);
@@ -124,6 +129,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
             }).ConfigureAwait(false);
         }
 
+        pages.Forget(revisionId);
         return removed;
     }
 
@@ -138,6 +144,20 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
             return new RecordPage([], null);
         }
 
+        var key = RecordPageCache.PageKey.For(revision, afterSequence, limit, filters);
+        if (pages.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var page = await ReadUncachedPageAsync(container, revision, afterSequence, limit, filters, cancellationToken).ConfigureAwait(false);
+        pages.Add(key, page);
+        return page;
+    }
+
+    private async Task<RecordPage> ReadUncachedPageAsync(
+        Container container, RevisionDocument revision, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken)
+    {
         var maxRows = Math.Max(1, store.Options.MaxRowsScannedPerRead);
         if (filters.Count == 0)
         {
@@ -350,6 +370,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
     private static QueryDefinition PageQuery(string attempt, long afterSequence, long untilSequence, int take, IReadOnlyList<FieldFilter> filters)
     {
         var sql = new StringBuilder("SELECT TOP @take c.seq, c.sub, c.j FROM c WHERE c.a = @attempt AND c.seq > @after");
+        // ORDER BY both fields of the composite index (a, seq): a is one value here, so this is sequence order.
         if (untilSequence != long.MaxValue)
         {
             sql.Append(" AND c.seq <= @until");
@@ -360,7 +381,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
             sql.Append(CultureInfo.InvariantCulture, $" AND ARRAY_CONTAINS(c.t, @f{i})");
         }
 
-        var query = new QueryDefinition(sql.Append(" ORDER BY c.seq").ToString())
+        var query = new QueryDefinition(sql.Append(" ORDER BY c.a, c.seq").ToString())
             .WithParameter("@take", take)
             .WithParameter("@attempt", attempt)
             .WithParameter("@after", afterSequence);
