@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -8,8 +9,9 @@ namespace Marketplace.Storage.Sqlite;
 /// The ledger's one hot statement, prepared once per writer connection and bound by position. Microsoft.Data.Sqlite
 /// looks every parameter up by name on every execution (<c>sqlite3_bind_parameter_index</c> and a UTF-8 copy of the
 /// name), which was a quarter of the group commit's time; this binds the eight values straight to their slots.
-/// Timestamps repeat within a batch (the recording time always, the occurrence often), so their text is formatted
-/// once per distinct value.
+/// Text is bound from one reused UTF-8 buffer (SQLite copies it at bind), not from a fresh UTF-8 array per value, and
+/// timestamps, which repeat within a batch (the recording time always, the occurrence often), are formatted once per
+/// distinct value.
 /// </summary>
 internal sealed class LedgerInsert : IDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class LedgerInsert : IDisposable
     private readonly sqlite3_stmt statement;
     private readonly RoundTripText occurred = new();
     private readonly RoundTripText recorded = new();
+    private byte[] utf8 = new byte[256];
 
     public LedgerInsert(SqliteConnection connection)
     {
@@ -34,14 +37,21 @@ internal sealed class LedgerInsert : IDisposable
     {
         try
         {
-            Check(raw.sqlite3_bind_text(statement, 1, record.EventId));
-            Check(raw.sqlite3_bind_text(statement, 2, record.ContractId));
-            Check(raw.sqlite3_bind_text(statement, 3, record.Period));
+            BindText(1, record.EventId);
+            BindText(2, record.ContractId);
+            BindText(3, record.Period);
             Check(raw.sqlite3_bind_int64(statement, 4, record.Units));
-            Check(raw.sqlite3_bind_text(statement, 5, occurred.Of(record.OccurredAt)));
-            Check(raw.sqlite3_bind_text(statement, 6, recorded.Of(record.RecordedAt)));
-            Check(raw.sqlite3_bind_text(statement, 7, record.Source));
-            Check(record.Fingerprint is null ? raw.sqlite3_bind_null(statement, 8) : raw.sqlite3_bind_text(statement, 8, record.Fingerprint));
+            BindText(5, occurred.Of(record.OccurredAt));
+            BindText(6, recorded.Of(record.RecordedAt));
+            BindText(7, record.Source);
+            if (record.Fingerprint is null)
+            {
+                Check(raw.sqlite3_bind_null(statement, 8));
+            }
+            else
+            {
+                BindText(8, record.Fingerprint);
+            }
             var step = raw.sqlite3_step(statement);
             if (step != raw.SQLITE_DONE)
             {
@@ -56,6 +66,23 @@ internal sealed class LedgerInsert : IDisposable
     }
 
     public void Dispose() => statement.Dispose();
+
+    private void BindText(int index, string value)
+    {
+        if (value.Length == 0)
+        {
+            // An empty span would reach SQLite as a null pointer, which binds NULL, not ''.
+            Check(raw.sqlite3_bind_text(statement, index, value));
+            return;
+        }
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (length > utf8.Length)
+        {
+            utf8 = new byte[Math.Max(length, utf8.Length * 2)];
+        }
+        var written = Encoding.UTF8.GetBytes(value, utf8);
+        Check(raw.sqlite3_bind_text(statement, index, utf8.AsSpan(0, written)));
+    }
 
     private void Check(int result)
     {
