@@ -57,8 +57,9 @@ public sealed record QuotaHold(
 
 /// <summary>
 /// Usage of one contract (key: the contract id), over every billing period. Idempotent by event id whatever
-/// period an event names: an id is remembered for at least <see cref="UsageWindow.Retention"/> after it was
-/// recorded. A call returns only once the usage is durable in the ledger.
+/// period an event names: on the embedded store for as long as the ledger holds the event (the ledger decides, the
+/// meter keeps only a bounded cache of recent ids); on a store that holds ids only per period, for at least
+/// <see cref="UsageWindow.Retention"/> after it was recorded. A call returns only once the usage is durable in the ledger.
 /// </summary>
 [Alias("Marketplace.IUsageMeterGrain")]
 public interface IUsageMeterGrain : IGrainWithStringKey

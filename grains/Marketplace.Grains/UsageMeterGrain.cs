@@ -9,8 +9,13 @@ namespace Marketplace.Grains;
 /// one commit each. Safe because every state change happens in a synchronous section (a single turn):
 /// an event id is claimed in <see cref="_pending"/> before the first await, quota holds are taken and
 /// settled without an await in between, and totals change only after the ledger confirmed the write.
-/// Its state is the ledger itself: totals per period are read on first use, and the ids a retry could
-/// repeat are read back for the periods still inside <see cref="UsageWindow.Retention"/>.
+/// Its state is the ledger itself: totals per period are read on first use. Duplicates are the ledger's to decide:
+/// where it holds an id once per contract whatever the period (<see cref="IUsageLedger.UniqueAcrossPeriods"/>, the
+/// embedded store), the meter keeps only the last <see cref="RecentUsageEvents.CachedIds"/> ids in memory, so its
+/// memory is bounded however many events it records, and an id it has forgotten is still refused by the ledger (and
+/// found by <see cref="Find"/> there), after any length of time. Where the ledger holds an id only per period, the
+/// meter keeps every id recorded within <see cref="UsageWindow.Retention"/> (read back on activation), as only it
+/// stops a retry that names another month.
 /// </summary>
 [Reentrant]
 [GrainType("usagemeter")]
@@ -21,10 +26,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     /// <summary>How long a quota decision may rely on totals without reading the ledger again.</summary>
     private static readonly TimeSpan TotalsMaxAge = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, PeriodUsage> _periods = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UsageReceipt> _recorded = new(StringComparer.Ordinal);
-    // The remembered ids by the day they were recorded, oldest first, so ids past the retention are forgotten.
-    private readonly Queue<(DateOnly Day, List<string> Ids)> _recordedByDay = new();
-    private (DateOnly Day, List<string> Ids)? _newestDay;
+    private readonly RecentUsageEvents _recorded = new(ledger.UniqueAcrossPeriods ? RecentUsageEvents.CachedIds : int.MaxValue);
     private readonly Dictionary<string, Task<IReadOnlyDictionary<string, UsageReceipt>>> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QuotaHoldEntry> _holds = new(StringComparer.Ordinal);
     private string _contractId = "";
@@ -32,6 +34,10 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _contractId = this.GetPrimaryKeyString();
+        if (ledger.UniqueAcrossPeriods)
+        {
+            return; // the ledger refuses every id it holds: nothing to read back
+        }
         // Totals come from the ledger's running totals on first use; in memory only the events a retry could
         // repeat, recorded within the retention. An event may be dated up to MaxAge before it was recorded, so the
         // periods read reach back twice that far.
@@ -105,7 +111,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
             {
                 continue;
             }
-            if (_recorded.TryGetValue(e.EventId, out var earlier))
+            if (_recorded.TryGet(e.EventId, out var earlier))
             {
                 receipts[i] = earlier;
                 continue;
@@ -161,8 +167,17 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         return complete;
     }
 
-    public Task<UsageReceipt?> Find(string eventId) =>
-        Task.FromResult(_recorded.TryGetValue(eventId, out var receipt) ? receipt : null);
+    public async Task<UsageReceipt?> Find(string eventId)
+    {
+        if (_recorded.TryGet(eventId, out var receipt))
+        {
+            return receipt;
+        }
+        // Forgotten here (or recorded by another activation): the ledger holds every id it refuses.
+        return ledger.UniqueAcrossPeriods && await ledger.FindAsync(_contractId, eventId) is { } stored
+            ? new UsageReceipt(stored.EventId, Duplicate: true, stored.Units, stored.Fingerprint)
+            : null;
+    }
 
     public async Task<MeterTotals> GetTotals(string period)
     {
@@ -334,14 +349,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
         {
             return;
         }
-        _recorded[r.EventId] = new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint);
-        var day = DateOnly.FromDateTime(r.RecordedAt.UtcDateTime);
-        if (_newestDay is null || _newestDay.Value.Day != day)
-        {
-            _newestDay = (day, []);
-            _recordedByDay.Enqueue(_newestDay.Value);
-        }
-        _newestDay.Value.Ids.Add(r.EventId);
+        _recorded.Add(new UsageReceipt(r.EventId, Duplicate: true, r.Units, r.Fingerprint), DateOnly.FromDateTime(r.RecordedAt.UtcDateTime));
     }
 
     /// <summary>
@@ -350,14 +358,7 @@ public sealed class UsageMeterGrain(IUsageLedger ledger, BillingCalendar calenda
     /// </summary>
     private void ForgetOutsideRetention(DateTimeOffset now)
     {
-        var oldestKept = DateOnly.FromDateTime((now - UsageWindow.Retention).UtcDateTime).AddDays(-1);
-        while (_recordedByDay.Count > 0 && _recordedByDay.Peek().Day < oldestKept)
-        {
-            foreach (var id in _recordedByDay.Dequeue().Ids)
-            {
-                _recorded.Remove(id);
-            }
-        }
+        _recorded.ForgetBefore(DateOnly.FromDateTime((now - UsageWindow.Retention).UtcDateTime).AddDays(-1));
     }
 
     private IEnumerable<string> PeriodsSince(DateTimeOffset since)

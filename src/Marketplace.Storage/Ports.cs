@@ -113,6 +113,13 @@ public interface IUsageLedger
 
     Task<UsageTotals> GetTotalsAsync(string contractId, string period, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The record the ledger holds for an event id of a contract, whatever its period, or null when it holds none;
+    /// ids of <see cref="UsageRecord.GeneratedSource"/> are not looked up. What a meter that no longer keeps an id
+    /// in memory answers a retry with (an Idempotency-Key replayed long after).
+    /// </summary>
+    Task<UsageRecord?> FindAsync(string contractId, string eventId, CancellationToken cancellationToken = default);
+
     /// <summary>Every record of a period in arrival order, for billing and reconciliation.</summary>
     IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, CancellationToken cancellationToken = default);
 

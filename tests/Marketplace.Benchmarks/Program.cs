@@ -13,6 +13,7 @@ IScenario[] scenarios =
     new CatalogSearchScenario(),
     new BillingScenario(),
     new ConsentScenario(),
+    new IngestMemoryScenario(),
     new MicroBenchmarksScenario(),
     new ClusterScenario(),
     new HarvestScenario(),

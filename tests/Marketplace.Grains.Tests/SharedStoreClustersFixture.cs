@@ -106,6 +106,9 @@ public abstract class SharedStoreClustersFixture : IAsyncLifetime
         public Task<UsageTotals> GetTotalsAsync(string contractId, string period, CancellationToken cancellationToken = default) =>
             inner.GetTotalsAsync(contractId, period, cancellationToken);
 
+        public Task<UsageRecord?> FindAsync(string contractId, string eventId, CancellationToken cancellationToken = default) =>
+            inner.FindAsync(contractId, eventId, cancellationToken);
+
         public IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, CancellationToken cancellationToken = default) =>
             inner.StreamPeriodAsync(period, cancellationToken);
 

@@ -17,6 +17,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The operating system's id of the host process (for its resident memory).</summary>
+    public int ProcessId => _process.Id;
+
     public string DataDirectory { get; }
 
     public string OperatorKey => File.ReadAllText(Path.Combine(DataDirectory, "operator.key")).Trim();

@@ -112,6 +112,38 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
         return new UsageTotals(contractId, period, totals.Units, totals.Events);
     }
 
+    /// <remarks>A query across the contract's partitions (one per period); an event not yet counted is not found.</remarks>
+    public async Task<UsageRecord?> FindAsync(string contractId, string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contractId);
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' AND c.contractId = @contract AND c.id = @id AND c.source != @generated")
+            .WithParameter("@contract", contractId)
+            .WithParameter("@id", UsageEventDocument.IdFor(eventId))
+            .WithParameter("@generated", UsageRecord.GeneratedSource);
+        var documents = new List<UsageEventDocument>();
+        using (var iterator = container.GetItemQueryIterator<UsageEventDocument>(query))
+        {
+            while (iterator.HasMoreResults)
+            {
+                documents.AddRange(await store.Retry.ExecuteAsync("find usage", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var counting = new UsageCounting(store, container);
+        foreach (var document in documents.Where(d => d.EventId == eventId).OrderBy(d => d.Arrival))
+        {
+            var totals = await counting.SettledAsync(contractId, document.Period, cancellationToken).ConfigureAwait(false);
+            if (!UsageCounting.IsUncounted(totals, document))
+            {
+                return document.ToRecord();
+            }
+        }
+
+        return null;
+    }
+
     /// <remarks>
     /// A cross-partition query ordered by arrival, continued page by page. Arrival order is per process clock
     /// (microseconds, made strictly increasing), so across silos it is the order of their clocks.

@@ -6,6 +6,10 @@ namespace Marketplace.Storage.Sqlite;
 // The group-commit writer: the only code that inserts into usage_ledger and usage_totals.
 public sealed partial class SqliteUsageLedger
 {
+    // Prepared once per writer connection (it outlives every commit), disposed with it.
+    private LedgerInsert? ledgerInsert;
+    private SqliteConnection? ledgerInsertConnection;
+
     private async Task WriteLoopAsync()
     {
         SqliteConnection? connection = null;
@@ -40,6 +44,8 @@ public sealed partial class SqliteUsageLedger
                         Drain(batch);
                     }
 
+                    ledgerInsert?.Dispose();
+                    ledgerInsert = null;
                     connection?.Dispose();
                     connection = null;
                     foreach (var pending in batch)
@@ -51,6 +57,7 @@ public sealed partial class SqliteUsageLedger
         }
         finally
         {
+            ledgerInsert?.Dispose();
             connection?.Dispose();
         }
     }
@@ -66,6 +73,17 @@ public sealed partial class SqliteUsageLedger
         return connection;
     }
 
+    private LedgerInsert InsertOn(SqliteConnection connection)
+    {
+        if (ledgerInsert is null || !ReferenceEquals(ledgerInsertConnection, connection))
+        {
+            ledgerInsert?.Dispose();
+            ledgerInsert = new LedgerInsert(connection);
+            ledgerInsertConnection = connection;
+        }
+        return ledgerInsert;
+    }
+
     private void Drain(List<PendingAppend> batch)
     {
         var records = 0;
@@ -79,12 +97,14 @@ public sealed partial class SqliteUsageLedger
     private void Commit(SqliteConnection connection, List<PendingAppend> batch)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var statements = new CommitStatements(connection, transaction);
+        using var statements = new CommitStatements(connection, transaction, InsertOn(connection));
         // What this batch adds per (contract, period). The store decides what is new: the unique index on
         // (contract_id, event_id) ignores an id already stored, by this batch, an earlier one or another process.
         // (Generated ids are outside the index; the batch still answers a repeat of one within itself.)
         var added = new Dictionary<(string ContractId, string Period), (long Units, long Events)>();
         var hours = new Dictionary<(string ContractId, string Period, string Hour), (long Units, long Events)>();
+        // Events of one report mostly share their hour: its text is formatted once per change, not per event.
+        (DateTimeOffset At, string Hour)? lastHour = null;
         foreach (var pending in batch)
         {
             for (var i = 0; i < pending.Records.Length; i++)
@@ -95,7 +115,11 @@ public sealed partial class SqliteUsageLedger
                 {
                     var (units, events) = added.GetValueOrDefault(key);
                     added[key] = (units + record.Units, events + 1);
-                    var hour = (record.ContractId, record.Period, HourOf(record.OccurredAt));
+                    if (lastHour is not { } known || known.At != record.OccurredAt)
+                    {
+                        lastHour = known = (record.OccurredAt, HourOf(record.OccurredAt));
+                    }
+                    var hour = (record.ContractId, record.Period, known.Hour);
                     var (hourUnits, hourEvents) = hours.GetValueOrDefault(hour);
                     hours[hour] = (hourUnits + record.Units, hourEvents + 1);
                     pending.Results[i] = new UsageAppendResult(record, Inserted: true);
@@ -156,19 +180,15 @@ public sealed partial class SqliteUsageLedger
     /// <summary>The prepared statements of one commit.</summary>
     private sealed class CommitStatements : IDisposable
     {
-        private readonly SqliteCommand insert;
+        private readonly LedgerInsert insert;
         private readonly SqliteCommand find;
         private readonly SqliteCommand addToTotals;
         private readonly SqliteCommand readTotals;
         private readonly SqliteCommand addToHour;
 
-        public CommitStatements(SqliteConnection connection, SqliteTransaction transaction)
+        public CommitStatements(SqliteConnection connection, SqliteTransaction transaction, LedgerInsert insert)
         {
-            insert = Prepare(connection, transaction, $"""
-                INSERT OR IGNORE INTO usage_ledger ({Columns})
-                VALUES ($event, $contract, $period, $units, $occurred, $recorded, $source, $fingerprint)
-                """, ("$event", SqliteType.Text), ("$contract", SqliteType.Text), ("$period", SqliteType.Text), ("$units", SqliteType.Integer),
-                ("$occurred", SqliteType.Text), ("$recorded", SqliteType.Text), ("$source", SqliteType.Text), ("$fingerprint", SqliteType.Text));
+            this.insert = insert;
             find = Prepare(connection, transaction, $"""
                 SELECT {Columns} FROM usage_ledger
                 WHERE contract_id = $contract AND event_id = $event AND source <> '{UsageRecord.GeneratedSource}'
@@ -188,19 +208,7 @@ public sealed partial class SqliteUsageLedger
         }
 
         /// <summary>True when the record was stored; false when its id was already there.</summary>
-        public bool Insert(UsageRecord record)
-        {
-            var p = insert.Parameters;
-            p[0].Value = record.EventId;
-            p[1].Value = record.ContractId;
-            p[2].Value = record.Period;
-            p[3].Value = record.Units;
-            p[4].Value = record.OccurredAt.ToString("O", CultureInfo.InvariantCulture);
-            p[5].Value = record.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
-            p[6].Value = record.Source;
-            p[7].Value = (object?)record.Fingerprint ?? DBNull.Value;
-            return insert.ExecuteNonQuery() == 1;
-        }
+        public bool Insert(UsageRecord record) => insert.Execute(record);
 
         public UsageRecord Find(string contractId, string eventId)
         {
@@ -247,7 +255,6 @@ public sealed partial class SqliteUsageLedger
 
         public void Dispose()
         {
-            insert.Dispose();
             find.Dispose();
             addToTotals.Dispose();
             readTotals.Dispose();

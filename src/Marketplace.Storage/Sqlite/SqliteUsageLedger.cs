@@ -105,6 +105,21 @@ public sealed partial class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, 
             : new UsageTotals(contractId, period, 0, 0);
     }
 
+    public async Task<UsageRecord?> FindAsync(string contractId, string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contractId);
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        await SqliteDatabase.LeaveGrainScheduler();
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        // The unique (contract_id, event_id) index answers this: its condition is repeated so the planner may use it.
+        command.CommandText = $"SELECT {Columns} FROM usage_ledger WHERE contract_id = $contract AND event_id = $event AND source <> '{UsageRecord.GeneratedSource}'";
+        command.Parameters.AddWithValue("$contract", contractId);
+        command.Parameters.AddWithValue("$event", eventId);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
+    }
+
     /// <remarks>Streams from one read snapshot; a long stream holds back WAL checkpointing until it ends.</remarks>
     public async IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

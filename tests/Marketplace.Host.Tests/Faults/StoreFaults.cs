@@ -164,6 +164,12 @@ internal sealed class FaultyUsageLedger(IUsageLedger inner, StoreFaults faults) 
         return inner.GetTotalsAsync(contractId, period, cancellationToken);
     }
 
+    public Task<UsageRecord?> FindAsync(string contractId, string eventId, CancellationToken cancellationToken = default)
+    {
+        faults.ThrowIfUnavailable();
+        return inner.FindAsync(contractId, eventId, cancellationToken);
+    }
+
     public IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, CancellationToken cancellationToken = default)
     {
         faults.ThrowIfUnavailable();

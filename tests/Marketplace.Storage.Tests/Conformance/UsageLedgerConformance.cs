@@ -125,6 +125,28 @@ public abstract class UsageLedgerConformance
     }
 
     [Fact]
+    public async Task Find_answers_the_stored_record_of_an_event_id_whatever_its_period()
+    {
+        var ledger = await OpenLedgerAsync();
+        var stored = Usage("c-1", "2025-04", "e-1", 2) with { Fingerprint = "first request" };
+        await ledger.AppendAsync([stored, Usage("c-1", "2025-05", "e-2", 3)]);
+
+        Assert.Equal(stored, await ledger.FindAsync("c-1", "e-1"));
+        Assert.Equal(3, (await ledger.FindAsync("c-1", "e-2"))?.Units);
+    }
+
+    [Fact]
+    public async Task Find_answers_null_for_an_id_the_contract_never_sent_or_one_the_marketplace_generated()
+    {
+        var ledger = await OpenLedgerAsync();
+        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 2), Usage("c-1", "2025-04", "g-1", 1) with { Source = UsageRecord.GeneratedSource }]);
+
+        Assert.Null(await ledger.FindAsync("c-2", "e-1"));
+        Assert.Null(await ledger.FindAsync("c-1", "e-never"));
+        Assert.Null(await ledger.FindAsync("c-1", "g-1"));
+    }
+
+    [Fact]
     public async Task Each_result_says_whether_this_append_stored_it_and_carries_the_stored_record()
     {
         var ledger = await OpenLedgerAsync();
