@@ -41,14 +41,24 @@ internal sealed class RevisionUploadScenario : IScenario
             var mib = new FileInfo(csv).Length / (1024.0 * 1024.0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {rows:N0} rows: CSV {mib:N1} MiB, JSON Lines {new FileInfo(jsonl).Length / (1024.0 * 1024.0):N1} MiB"));
 
-            // The parsers on the same file, twice each (the first pass warms the JIT and the page cache); the better pass counts.
+            // The parsers on the same file, in turn, three passes each (the machine is shared: a burst of other work
+            // should not land on one parser only); the best pass of each counts.
             var parsers = new (string Name, Func<string, long> Parse)[]
             {
                 ("our CSV reader (CsvRowReader)", ParseWithOurReader),
                 ("Sep 0.17.1", ParseWithSep),
                 ("CsvHelper 34.0.0", ParseWithCsvHelper),
             };
-            var results = parsers.Select(p => (p.Name, Result: Best(Time(csv, p.Parse), Time(csv, p.Parse)))).ToList();
+            var passes = new ParseResult[parsers.Length];
+            for (var pass = 0; pass < 3; pass++)
+            {
+                for (var p = 0; p < parsers.Length; p++)
+                {
+                    var result = Time(csv, parsers[p].Parse);
+                    passes[p] = pass == 0 ? result : Best(passes[p], result);
+                }
+            }
+            var results = parsers.Select((p, i) => (p.Name, Result: passes[i])).ToList();
             if (results.Select(r => r.Result.Checksum).Distinct().Count() != 1)
             {
                 throw new InvalidOperationException("The CSV parsers disagree on the fields: " + string.Join(", ", results.Select(r => $"{r.Name} {r.Result.Checksum}")));
