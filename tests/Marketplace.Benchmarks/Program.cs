@@ -3,6 +3,10 @@ using Marketplace.Benchmarks.Scenarios;
 
 // build.ps1 bench: the scenarios of issue 13 (P1..P8), each against a baseline measured in the same run, written to
 // results.json and results.md. `--quick` runs every scenario briefly (build.ps1 test does, to prove they still work).
+if (args is ["--bare-app", .. var rest])
+{
+    return await BareApp.RunAsync(rest); // P6's baseline, started as a process of its own
+}
 var options = BenchOptions.Parse(args);
 var report = new BenchReport(options.Quick, TimeProvider.System);
 var context = new BenchContext(options, report);
@@ -13,7 +17,9 @@ IScenario[] scenarios =
     new CatalogSearchScenario(),
     new BillingScenario(),
     new ConsentScenario(),
+    new StartupScenario(),
     new IngestMemoryScenario(),
+    new RevisionUploadScenario(),
     new MicroBenchmarksScenario(),
     new ClusterScenario(),
     new HarvestScenario(),

@@ -7,6 +7,9 @@ internal sealed class SqliteRevisionWriter(SqliteDatabase database, string revis
 {
     private enum State { Open, Committed, Aborted }
 
+    /// <summary>Rows per INSERT statement (4 parameters each, far below SQLite's limit of 32,766).</summary>
+    private const int RowsPerInsert = 64;
+
     private State state;
     private long count;
     private long lastSequence = long.MinValue;
@@ -24,20 +27,21 @@ internal sealed class SqliteRevisionWriter(SqliteDatabase database, string revis
 
         await database.WriteAsync((connection, transaction) =>
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO records (revision_id, seq, subject_id, json) VALUES ($revision, $seq, $subject, $json)";
-            insert.Parameters.AddWithValue("$revision", revisionId);
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var subject = insert.Parameters.Add("$subject", SqliteType.Text);
-            var json = insert.Parameters.Add("$json", SqliteType.Text);
-            insert.Prepare();
-            foreach (var record in batch)
+            // Rows go in RowsPerInsert at a time: one statement step per many rows instead of one per row.
+            var whole = batch.Count - (batch.Count % RowsPerInsert);
+            var at = 0;
+            if (whole > 0)
             {
-                seq.Value = record.Sequence;
-                subject.Value = (object?)record.SubjectId ?? DBNull.Value;
-                json.Value = record.Json;
-                insert.ExecuteNonQuery();
+                using var many = Insert(connection, transaction, RowsPerInsert);
+                for (; at < whole; at += RowsPerInsert)
+                {
+                    Bind(many, batch, at, RowsPerInsert);
+                }
+            }
+            if (at < batch.Count)
+            {
+                using var rest = Insert(connection, transaction, batch.Count - at);
+                Bind(rest, batch, at, batch.Count - at);
             }
 
             return 0;
@@ -100,6 +104,36 @@ internal sealed class SqliteRevisionWriter(SqliteDatabase database, string revis
             // DiscardAbandonedRevisionsAsync at the next start-up.
             Finish(State.Aborted);
         }
+    }
+
+    private SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    {
+        var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        var sql = new System.Text.StringBuilder("INSERT INTO records (revision_id, seq, subject_id, json) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"($r{i}, $s{i}, $u{i}, $j{i})");
+            insert.Parameters.AddWithValue($"$r{i}", revisionId);
+            insert.Parameters.Add($"$s{i}", SqliteType.Integer);
+            insert.Parameters.Add($"$u{i}", SqliteType.Text);
+            insert.Parameters.Add($"$j{i}", SqliteType.Text);
+        }
+        insert.CommandText = sql.ToString();
+        insert.Prepare();
+        return insert;
+    }
+
+    private static void Bind(SqliteCommand insert, IReadOnlyList<StoredRecord> batch, int from, int rows)
+    {
+        for (var i = 0; i < rows; i++)
+        {
+            var record = batch[from + i];
+            insert.Parameters[(i * 4) + 1].Value = record.Sequence;
+            insert.Parameters[(i * 4) + 2].Value = (object?)record.SubjectId ?? DBNull.Value;
+            insert.Parameters[(i * 4) + 3].Value = record.Json;
+        }
+        insert.ExecuteNonQuery();
     }
 
     internal static int DeleteStaging(SqliteConnection connection, SqliteTransaction transaction, string revisionId)

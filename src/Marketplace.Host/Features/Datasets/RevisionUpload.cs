@@ -95,54 +95,81 @@ public sealed class RevisionUpload(IRecordStore records, IGrainFactory grains, B
     {
         var schema = dataset.Definition.Schema;
         await using var writer = await records.BeginRevisionAsync(dataset.Id, revisionId, ct);
-        using var reader = new StreamReader(spool, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(spool, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
         var rows = format == UploadFormat.Csv ? RecordParser.ParseCsv(reader, schema) : RecordParser.ParseJsonLines(reader, schema);
 
-        var batch = new List<StoredRecord>(BatchSize);
-        var errors = new List<string>();
-        long errorCount = 0, sequence = 0;
-        foreach (var row in rows)
+        // One batch is written (on the store's writer thread) while the next is parsed and checked: at most two
+        // batches are held, and the writer never sees two appends at once.
+        Task? writing = null;
+        try
         {
-            if (row.Errors.Count > 0 || row.Json is null)
+            var batch = new List<StoredRecord>(BatchSize);
+            var errors = new List<string>();
+            long errorCount = 0, sequence = 0;
+            foreach (var row in rows)
             {
-                errorCount += Math.Max(1, row.Errors.Count);
-                errors.AddRange(row.Errors.Take(MaxListedErrors - errors.Count));
-                continue;
+                if (row.Errors.Count > 0 || row.Json is null)
+                {
+                    errorCount += Math.Max(1, row.Errors.Count);
+                    errors.AddRange(row.Errors.Take(MaxListedErrors - errors.Count));
+                    continue;
+                }
+                if (errorCount > 0)
+                {
+                    continue; // keep validating to report every bad line, but write nothing more
+                }
+                batch.Add(new StoredRecord(++sequence, row.SubjectId, row.Json));
+                if (batch.Count == BatchSize)
+                {
+                    if (writing is not null)
+                    {
+                        await writing;
+                    }
+                    writing = AppendAsync(writer, dataset, batch, ct);
+                    batch = new List<StoredRecord>(BatchSize);
+                }
+            }
+            if (writing is not null)
+            {
+                var written = writing;
+                writing = null;
+                await written;
+            }
+            if (errorCount == 0 && sequence == 0)
+            {
+                errorCount = 1;
+                errors.Add("The upload holds no records.");
             }
             if (errorCount > 0)
             {
-                continue; // keep validating to report every bad line, but write nothing more
+                await writer.AbortAsync(ct);
+                var problem = ProblemMapping.Problem(ProblemMapping.StatusFor(ErrorCodes.RevisionRowsInvalid.Kind), "The upload does not fit the dataset's schema",
+                    errorCount > errors.Count
+                        ? $"{errorCount} problems found, the first {errors.Count} listed; the revision was rejected whole and nothing was stored. Fix the lines and upload again."
+                        : $"{errorCount} problem(s) found; the revision was rejected whole and nothing was stored. Fix the listed lines and upload again.");
+                problem.Extensions["code"] = ErrorCodes.RevisionRowsInvalid.Value;
+                problem.Extensions["errorCount"] = errorCount;
+                problem.Extensions["errors"] = errors;
+                throw new ApiProblemException(problem);
             }
-            batch.Add(new StoredRecord(++sequence, row.SubjectId, row.Json));
-            if (batch.Count == BatchSize)
+            if (batch.Count > 0)
             {
-                await writer.AppendAsync(await WithoutDeletedSubjectsAsync(dataset, batch, ct), ct);
-                batch.Clear();
+                await AppendAsync(writer, dataset, batch, ct);
+            }
+            return await writer.CommitAsync(ct);
+        }
+        finally
+        {
+            if (writing is not null)
+            {
+                // Left by an exception: the write in flight ends before the writer is disposed (which aborts the revision).
+                await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-        if (errorCount == 0 && sequence == 0)
-        {
-            errorCount = 1;
-            errors.Add("The upload holds no records.");
-        }
-        if (errorCount > 0)
-        {
-            await writer.AbortAsync(ct);
-            var problem = ProblemMapping.Problem(ProblemMapping.StatusFor(ErrorCodes.RevisionRowsInvalid.Kind), "The upload does not fit the dataset's schema",
-                errorCount > errors.Count
-                    ? $"{errorCount} problems found, the first {errors.Count} listed; the revision was rejected whole and nothing was stored. Fix the lines and upload again."
-                    : $"{errorCount} problem(s) found; the revision was rejected whole and nothing was stored. Fix the listed lines and upload again.");
-            problem.Extensions["code"] = ErrorCodes.RevisionRowsInvalid.Value;
-            problem.Extensions["errorCount"] = errorCount;
-            problem.Extensions["errors"] = errors;
-            throw new ApiProblemException(problem);
-        }
-        if (batch.Count > 0)
-        {
-            await writer.AppendAsync(await WithoutDeletedSubjectsAsync(dataset, batch, ct), ct);
-        }
-        return await writer.CommitAsync(ct);
     }
+
+    private async Task AppendAsync(IRevisionWriter writer, DatasetView dataset, List<StoredRecord> batch, CancellationToken ct) =>
+        await writer.AppendAsync(await WithoutDeletedSubjectsAsync(dataset, batch, ct), ct);
 
     /// <summary>
     /// A person who asked their bank to delete their data stays deleted: their records are left out of every revision
