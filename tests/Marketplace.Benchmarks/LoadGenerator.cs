@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace Marketplace.Benchmarks;
 
-public sealed record LoadResult(string Name, long Requests, long Failures, double Seconds, double P50Ms, double P99Ms)
+/// <param name="Driver">What measured it: "HttpClient" (this generator), "socket driver" (Runner/SocketLoad) or "wrk".</param>
+public sealed record LoadResult(string Name, long Requests, long Failures, double Seconds, double P50Ms, double P99Ms, string Driver = "HttpClient")
 {
     public double RequestsPerSecond => Requests / Seconds;
 }
