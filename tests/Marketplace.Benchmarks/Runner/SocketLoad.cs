@@ -93,9 +93,11 @@ public static class SocketLoad
         try
         {
             await Task.WhenAll(workers.Select(w => w.RunAsync(warmUp, measure: false)));
+            var cpu = ProcessCpu.Seconds();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(workers.Select(w => w.RunAsync(duration, measure: true)));
             var seconds = clock.Elapsed.TotalSeconds;
+            cpu = ProcessCpu.Seconds() - cpu;
             var histogram = new LatencyHistogram();
             long failures = 0;
             foreach (var w in workers)
@@ -103,7 +105,7 @@ public static class SocketLoad
                 histogram.Add(w.Latencies);
                 failures += w.Failures;
             }
-            return new LoadResult(name, histogram.Count, failures, seconds, histogram.Percentile(0.50), histogram.Percentile(0.99), DriverName);
+            return new LoadResult(name, histogram.Count, failures, seconds, histogram.Percentile(0.50), histogram.Percentile(0.99), DriverName, cpu);
         }
         finally
         {
@@ -306,6 +308,16 @@ public static class SocketLoad
         }
 
         public void Dispose() => _socket?.Dispose();
+    }
+}
+
+/// <summary>CPU time (user + system) this process has used so far.</summary>
+public static class ProcessCpu
+{
+    public static double Seconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 }
 

@@ -30,8 +30,9 @@ public static partial class WrkLoad
                 await File.WriteAllTextAsync(script, Script(request.UniqueHeader!, request.UniquePrefix + Guid.NewGuid().ToString("N")[..8] + "-"));
             }
             await RunWrkAsync(baseAddress, request, connections, warmUp, script);
+            var cpu = ProcessCpu.Seconds();
             var output = await RunWrkAsync(baseAddress, request, connections, duration, script);
-            return Parse(name, output);
+            return Parse(name, output) with { CpuSeconds = ProcessCpu.Seconds() - cpu };
         }
         finally
         {

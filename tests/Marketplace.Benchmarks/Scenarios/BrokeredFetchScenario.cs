@@ -92,7 +92,8 @@ internal sealed class BrokeredFetchScenario : IScenario
         : SocketLoad.RunAsync(name, uri, request, Connections, context.Duration, context.WarmUp);
 
     private static string Describe(LoadResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Requests:N0} requests in {r.Seconds:F1} s, {Connections} connections, measured by {r.Driver}");
+        $"{r.Requests:N0} requests in {r.Seconds:F1} s, {Connections} connections, measured by {r.Driver}; " +
+        $"{r.CpuMicrosecondsPerRequest:N0} µs CPU per request in this process{(r.Driver == WrkLoad.DriverName ? "" : " (the driver's included)")}");
 
     /// <summary>
     /// An information bank's personal dataset (a subject field, consent asked per person), every person consenting
