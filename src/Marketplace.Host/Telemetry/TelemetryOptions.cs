@@ -22,7 +22,8 @@ public sealed class TelemetryOptions
     /// <summary>
     /// The share of traces recorded (0 to 1; a caller's sampled traceparent is always honoured). Below 1, the other
     /// requests still carry a trace id into every log scope and grain call, but their spans are not recorded: the
-    /// brokered hot path pays less.
+    /// brokered hot path pays less. Without an OTLP exporter no span is recorded whatever the ratio (none would leave
+    /// the process); trace ids still reach the logs.
     /// </summary>
     public double TraceSampleRatio { get; set; } = 1.0;
 

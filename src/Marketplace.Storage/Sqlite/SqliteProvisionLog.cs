@@ -9,8 +9,16 @@ namespace Marketplace.Storage.Sqlite;
 /// A person's list reads their index range backwards (newest first) after a keyset cursor; a contract's period counts
 /// sum the contract's index range per person.
 /// </summary>
+/// <remarks>
+/// Group commit (issue 13): calls that arrive while a write is queued or running join the next one, so a busy personal
+/// dataset's fetches share one transaction on the writer thread instead of queueing one each. Every caller completes
+/// only after the transaction holding its rows committed.
+/// </remarks>
 public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(IReadOnlyList<Provision> Provisions, TaskCompletionSource Done)> _queued = new();
+    private int _flushQueued;
+
     public Task AppendAsync(IReadOnlyList<Provision> provisions, CancellationToken cancellationToken = default)
     {
         ConsentPortArguments.CheckProvisions(provisions);
@@ -18,7 +26,60 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
         {
             return Task.CompletedTask;
         }
-        return database.WriteAsync((connection, transaction) =>
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        // A copy, so a caller reusing its list cannot change what gets written.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queued.Enqueue(([.. provisions], done));
+        if (Interlocked.CompareExchange(ref _flushQueued, 1, 0) == 0)
+        {
+            _ = FlushAsync();
+        }
+        // Cancelling stops the wait, not the write (a provision recorded again is ignored).
+        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+    }
+
+    /// <summary>One transaction for everything queued when the writer thread reaches it.</summary>
+    private async Task FlushAsync()
+    {
+        var batch = new List<(IReadOnlyList<Provision> Provisions, TaskCompletionSource Done)>();
+        try
+        {
+            await database.WriteAsync((connection, transaction) =>
+            {
+                // From here, calls queue a flush of their own: what is dequeued below is written by this one.
+                Interlocked.Exchange(ref _flushQueued, 0);
+                while (_queued.TryDequeue(out var call))
+                {
+                    batch.Add(call);
+                }
+                return batch.Count == 0 ? 0 : Write(connection, transaction, batch.SelectMany(c => c.Provisions).ToList());
+            }, CancellationToken.None).ConfigureAwait(false);
+            batch.ForEach(c => c.Done.TrySetResult());
+        }
+#pragma warning disable CA1031 // The failure is each waiting caller's to report.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (batch.Count == 0)
+            {
+                // The write never ran (the store is shutting down): nothing queued now can be written.
+                Interlocked.Exchange(ref _flushQueued, 0);
+                while (_queued.TryDequeue(out var call))
+                {
+                    call.Done.TrySetException(ex);
+                }
+                return;
+            }
+            // The transaction failed: its callers hear why; calls queued since have a flush of their own.
+            batch.ForEach(c => c.Done.TrySetException(ex));
+        }
+    }
+
+    private static int Write(SqliteConnection connection, SqliteTransaction transaction, List<Provision> provisions)
+    {
         {
             using var events = connection.CreateCommand();
             events.Transaction = transaction;
@@ -86,7 +147,7 @@ public sealed class SqliteProvisionLog(SqliteDatabase database) : IProvisionLog
                 }
             }
             return added;
-        }, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<Provision>> ListBySubjectAsync(string bankId, string subjectId, (DateTimeOffset At, string EventId)? before, int pageSize, CancellationToken cancellationToken = default)

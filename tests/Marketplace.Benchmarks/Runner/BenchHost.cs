@@ -34,7 +34,8 @@ public static class BenchHost
         }
     }
 
-    public static Task<RunningApp> StartMarketAsync(string data, Action<WebApplicationBuilder> configure) => StartAsync(
+    /// <param name="before">Called on the app before the marketplace's own pipeline (e.g. a bench-only terminal branch).</param>
+    public static Task<RunningApp> StartMarketAsync(string data, Action<WebApplicationBuilder> configure, Action<WebApplication>? before = null) => StartAsync(
         b =>
         {
             b.Configuration["Marketplace:DataDirectory"] = data;
@@ -44,7 +45,11 @@ public static class BenchHost
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             b.AddMarketplace();
         },
-        app => app.UseMarketplace());
+        app =>
+        {
+            before?.Invoke(app);
+            app.UseMarketplace();
+        });
 
     public static async Task<RunningApp> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {

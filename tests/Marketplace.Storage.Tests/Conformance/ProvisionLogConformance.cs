@@ -67,6 +67,25 @@ public abstract class ProvisionLogConformance
     }
 
     [Fact]
+    public async Task Concurrent_appends_of_many_events_are_each_recorded_once_the_append_returns()
+    {
+        var log = await OpenAsync();
+        // Many fetches of a personal dataset at once (the SQLite log writes them in shared transactions).
+        var appends = Enumerable.Range(0, 64).Select(e => Task.Run(async () =>
+        {
+            await log.AppendAsync([.. Enumerable.Range(0, 3).Select(p => Provision($"ev-{e:D3}", $"subj-{p}", Start.AddSeconds(e)))]);
+            return Assert.Single(await log.ListBySubjectAsync("bank-1", "subj-0", (Start.AddSeconds(e), "ev-~"), 1)).EventId;
+        }));
+
+        var seen = await Task.WhenAll(appends);
+
+        Assert.Equal(Enumerable.Range(0, 64).Select(e => $"ev-{e:D3}"), seen);
+        var counts = await log.CountByContractAsync("ctr-1", "2026-12");
+        Assert.Equal([new ProvisionCount("subj-0", 64, 0), new ProvisionCount("subj-1", 64, 0), new ProvisionCount("subj-2", 64, 0)],
+            counts.OrderBy(c => c.SubjectId, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Counts_sum_each_persons_records_and_aggregate_provisions_for_one_contract_and_period_only()
     {
         var log = await OpenAsync();
