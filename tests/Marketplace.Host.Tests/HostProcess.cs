@@ -22,9 +22,6 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    /// <summary>The operating-system process id (the benchmarks read its resident memory).</summary>
-    public int ProcessId => _process.Id;
-
     /// <summary>From the process start to the first answer of /health (polled every 20 ms).</summary>
     public TimeSpan StartUp { get; private set; }
 
