@@ -13,8 +13,8 @@ public sealed class BenchContext(BenchOptions options, BenchReport report)
     /// <summary>How long each closed-loop load runs after its warm-up.</summary>
     public TimeSpan Duration => options.Duration;
 
-    /// <summary>Warm-up before each load: tiered JIT needs a few seconds under load; quick mode takes one.</summary>
-    public TimeSpan WarmUp => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+    /// <summary>Warm-up before each load: tiered JIT needs a few seconds under load; quick mode proves the path only.</summary>
+    public TimeSpan WarmUp => Quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(5);
 
     public string? CosmosEndpoint => Environment.GetEnvironmentVariable("MARKETPLACE_COSMOS_ENDPOINT") is { Length: > 0 } e ? e : null;
 
