@@ -58,6 +58,7 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 . (Join-Path $Root 'build/Cluster.ps1')
 . (Join-Path $Root 'build/Promtool.ps1')
 . (Join-Path $Root 'build/Wrk.ps1') # h1 (issue 13): the bench load driver
+. (Join-Path $Root 'build/TestLanes.ps1')
 $CosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DUuiBxGfrNeXsyl9RcfFB+7wyDHBAcSe9H5RAyKUKCkMVA=='
 
 function Show-Help {
@@ -113,7 +114,7 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
 
-    $testArgs = @('test', $Solution, '-c', $Configuration, '--no-build', '--nologo',
+    $testArgs = @('-c', $Configuration, '--no-build', '--nologo',
         '--results-directory', $results, '--logger', 'trx', '--logger', 'console;verbosity=minimal')
     if ($Filter) { $testArgs += @('--filter', $Filter) }
 
@@ -123,8 +124,8 @@ function Invoke-Test {
     try {
         # Let the test run fail without aborting the script: the summary line must still be printed.
         $PSNativeCommandUseErrorActionPreference = $false
-        & dotnet @testArgs
-        $exit = $LASTEXITCODE
+        $lanes = Get-TestLanes (Join-Path $Root 'tests')
+        $exit = Invoke-TestLanes $lanes $testArgs
         $PSNativeCommandUseErrorActionPreference = $true
     }
     finally {
