@@ -85,10 +85,15 @@ public sealed class CosmosStoreOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Records per logical partition of a revision (sequence / this = bucket). 10,000 records of at most
-    /// 2 MB each keep a partition within its 20 GB limit.
+    /// Records per logical partition of a revision (sequence / this = bucket). 1,000 records of at most 2 MB each keep
+    /// a partition far within its 20 GB limit; no larger than an upload batch (1,000 records), so the batches in flight
+    /// (<see cref="UploadBatchesInFlight"/>) write to different partitions, each with its own 10,000 RU/s, and a hot
+    /// first page is one partition of 1,000 records (and then served from <see cref="RecordPageCacheBytes"/>).
     /// </summary>
-    public long RecordsPerPartition { get; set; } = 10_000;
+    public long RecordsPerPartition { get; set; } = 1_000;
+
+    /// <summary>Record batches one upload writes at once (they share <see cref="WriteConcurrency"/>).</summary>
+    public int UploadBatchesInFlight { get; set; } = 4;
 
     /// <summary>
     /// Bytes of committed revisions' record pages each process keeps (counted as the records' text in UTF-16),
@@ -102,7 +107,7 @@ public sealed class CosmosStoreOptions
     /// <summary>Most records one page read examines; see <see cref="RecordScan"/>.</summary>
     public int MaxRowsScannedPerRead { get; set; } = RecordScan.DefaultMaxRows;
 
-    /// <summary>Concurrent point writes one append issues.</summary>
+    /// <summary>Concurrent point writes of one revision upload (shared by its batches in flight), or of one redaction or removal.</summary>
     public int WriteConcurrency { get; set; } = 32;
 
     /// <summary>

@@ -19,6 +19,44 @@ internal sealed class CosmosTraffic
 
     public IReadOnlyList<Exchange> Log => [.. log];
 
+    /// <summary>The most logical partitions that had an upsert in flight at the same moment.</summary>
+    public int MostPartitionsUpsertedAtOnce { get; private set; }
+
+    private readonly Dictionary<string, int> upsertsInFlight = new(StringComparer.Ordinal);
+
+    private string? UpsertStarted(HttpRequestMessage request, string operation)
+    {
+        if (operation != "upsert" || !request.Headers.TryGetValues("x-ms-documentdb-partitionkey", out var values))
+        {
+            return null;
+        }
+
+        var partition = values.First();
+        lock (upsertsInFlight)
+        {
+            upsertsInFlight[partition] = upsertsInFlight.GetValueOrDefault(partition) + 1;
+            MostPartitionsUpsertedAtOnce = Math.Max(MostPartitionsUpsertedAtOnce, upsertsInFlight.Count);
+        }
+
+        return partition;
+    }
+
+    private void UpsertEnded(string? partition)
+    {
+        if (partition is null)
+        {
+            return;
+        }
+
+        lock (upsertsInFlight)
+        {
+            if (--upsertsInFlight[partition] == 0)
+            {
+                upsertsInFlight.Remove(partition);
+            }
+        }
+    }
+
     /// <summary>
     /// Makes requests of <paramref name="operation"/> (create, upsert, replace, read, delete, query, query-plan)
     /// to <paramref name="container"/> fail with <paramref name="fault"/>, after letting <paramref name="skip"/>
@@ -148,7 +186,17 @@ internal sealed class CosmosTraffic
                     throw new TaskCanceledException("Injected fault: the request timed out.", new TimeoutException());
             }
 
-            var response = await base.SendAsync(request, cancellationToken);
+            var partition = traffic.UpsertStarted(request, operation);
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                traffic.UpsertEnded(partition);
+            }
+
             var charge = response.Headers.TryGetValues("x-ms-request-charge", out var values)
                 && double.TryParse(values.First(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
             if (fault is Fault.LoseAnswer lost)

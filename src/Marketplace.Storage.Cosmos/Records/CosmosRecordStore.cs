@@ -95,7 +95,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
         }
 
         long removed = 0;
-        foreach (var bucket in header.Buckets)
+        foreach (var bucket in BucketRuns.All(header.Buckets))
         {
             var partitionKey = new PartitionKey(RecordDocument.PartitionKeyFor(revisionId, bucket));
             var ids = new List<string>();
@@ -187,7 +187,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
 
         var firstBucket = Bucket(after + 1, revision.RecordsPerPartition);
         var lastBucket = Bucket(until, revision.RecordsPerPartition);
-        foreach (var bucket in revision.Buckets.Where(b => b >= firstBucket && b <= lastBucket).Order())
+        foreach (var bucket in BucketRuns.Within(revision.Buckets, firstBucket, lastBucket))
         {
             var options = new QueryRequestOptions
             {
@@ -281,7 +281,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
     /// </summary>
     internal async Task DeleteRevisionAsync(Container container, RevisionDocument header, string? etag, CancellationToken cancellationToken)
     {
-        foreach (var bucket in header.Buckets)
+        foreach (var bucket in BucketRuns.All(header.Buckets))
         {
             var partitionKey = new PartitionKey(RecordDocument.PartitionKeyFor(header.RevisionId, bucket));
             var ids = new List<string>();
@@ -307,7 +307,7 @@ public sealed class CosmosRecordStore(CosmosStore store) : IRecordStore
     internal static long Bucket(long sequence, long perPartition) =>
         sequence >= 0 ? sequence / perPartition : -((-(sequence + 1)) / perPartition) - 1;
 
-    internal static RevisionDocument Copy(RevisionDocument from, string status, long[] buckets, long count, DateTimeOffset touched) => new()
+    internal static RevisionDocument Copy(RevisionDocument from, string status, long[][] buckets, long count, DateTimeOffset touched) => new()
     {
         PartitionKey = from.PartitionKey,
         RevisionId = from.RevisionId,

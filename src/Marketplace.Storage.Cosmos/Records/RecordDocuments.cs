@@ -6,7 +6,9 @@ namespace Marketplace.Storage.Cosmos.Records;
 /// <summary>
 /// A revision's header: its status (staging → committed; "discarding" while an abandoned one is removed),
 /// the upload attempt whose records it shows, and every logical partition ("bucket") its records were
-/// written to, recorded before the first record lands there so an abort or a discard can find them all.
+/// written to, recorded before the first record lands there so an abort or a discard can find them all (while
+/// staging, a few buckets ahead are listed too, so most batches need no header write; a commit lists exactly the
+/// buckets written).
 /// Partition key <c>revision:{revisionId}</c>, id <c>revision</c>.
 /// </summary>
 internal sealed class RevisionDocument
@@ -33,7 +35,8 @@ internal sealed class RevisionDocument
 
     [JsonPropertyName("perPartition")] public required long RecordsPerPartition { get; init; }
 
-    [JsonPropertyName("buckets")] public required long[] Buckets { get; init; }
+    /// <summary>The buckets as ascending runs <c>[first, last]</c> (<see cref="BucketRuns"/>).</summary>
+    [JsonPropertyName("buckets")] public required long[][] Buckets { get; init; }
 
     [JsonPropertyName("count")] public long Count { get; init; }
 

@@ -40,12 +40,75 @@ public sealed class RecordStoreFaultTests(CosmosServer server) : IAsyncLifetime
         await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
         {
             await writer.AppendAsync(Batch(1, 100));
-            await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.AppendAsync(Batch(101, 100)));
+            // Batches are written while the next are handed over: the failure is reported by the commit.
+            await writer.AppendAsync(Batch(101, 100));
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.CommitAsync());
             Assert.Empty((await store.ReadPageAsync("rev-1", 0, 1_000, [])).Records);
             Traffic.Heal();
         }
 
         Assert.Equal(0, await CountDocumentsAsync(cosmos));
+    }
+
+    [Fact]
+    public async Task A_batch_that_failed_in_flight_stops_every_later_append_and_the_commit()
+    {
+        var cosmos = stores.Open(configure: options => options.UploadBatchesInFlight = 2);
+        var store = new CosmosRecordStore(cosmos);
+        Traffic.Inject("upsert", Records, new Fault.Refuse(HttpStatusCode.BadRequest), skip: 30);
+
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            await writer.AppendAsync(Batch(1, 100));
+            // The first batch's failure is met by the next append: while it waits for room, or before it starts if the
+            // failure came first.
+            var met = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await writer.AppendAsync(Batch(101, 100));
+                await writer.AppendAsync(Batch(201, 100));
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, Assert.IsType<CosmosException>(met as CosmosException ?? met.InnerException).StatusCode);
+            // A caller that went on regardless cannot commit a revision with a batch missing.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => writer.AppendAsync(Batch(301, 100)));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CommitAsync());
+        }
+
+        Assert.Empty((await store.ReadPageAsync("rev-1", 0, 1_000, [])).Records);
+        Assert.Equal(0, await CountDocumentsAsync(cosmos));
+    }
+
+    [Fact]
+    public async Task An_upload_writes_its_batches_to_several_partitions_at_once_and_its_header_once_per_sixteen_buckets()
+    {
+        var store = new CosmosRecordStore(stores.Open(configure: options =>
+        {
+            options.RecordsPerPartition = 100;
+            options.UploadBatchesInFlight = 4;
+        }));
+
+        await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
+        {
+            // Batch k is sequences 100k..100k+99: bucket k alone, so partitions written at once are batches in flight.
+            for (var batch = 1; batch <= 20; batch++)
+            {
+                await writer.AppendAsync(Batch(batch * 100, 100));
+            }
+            Assert.Equal(2_000, await writer.CommitAsync());
+        }
+
+        Assert.InRange(Traffic.MostPartitionsUpsertedAtOnce, 2, 4);
+        // The header: created, staged with buckets 1..17, staged again with 1..34, committed with 1..20.
+        Assert.Equal(1, Traffic.Count("create", Records));
+        Assert.Equal(3, Traffic.Count("replace", Records));
+        Assert.Equal(2_000, Traffic.Count("upsert", Records));
+        var sequences = new List<long>();
+        for (long? after = 0; after is { } cursor;)
+        {
+            var page = await store.ReadPageAsync("rev-1", cursor, 1_000, []);
+            sequences.AddRange(page.Records.Select(r => r.Sequence));
+            after = page.NextAfterSequence;
+        }
+        Assert.Equal(Enumerable.Range(100, 2_000).Select(i => (long)i), sequences);
     }
 
     [Fact]
