@@ -98,7 +98,8 @@ public interface IUsageLedger
     Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// True when an event id is unique per contract whatever period its record names (the embedded store);
+    /// True when an event id is unique per contract whatever period its record names (the embedded store; on
+    /// Cosmos, the record's period and the one either side: its DESIGN.md states the window);
     /// false when only per (contract, period), and the usage meter's memory of recent ids is what stops a
     /// retry that names another month.
     /// </summary>
