@@ -134,7 +134,7 @@ public sealed class CosmosUsageBlockTests(CosmosServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Totals_read_through_a_checkpoint_equal_the_blocks_and_keep_counting_after_it()
+    public async Task A_reader_moves_a_missing_checkpoint_on_over_settled_blocks_and_totals_keep_counting_after_it()
     {
         var store = stores.Open();
         var ledger = new CosmosUsageLedger(store);
@@ -143,6 +143,10 @@ public sealed class CosmosUsageBlockTests(CosmosServer server) : IAsyncLifetime
             await ledger.AppendAsync([Event($"e-{i}") with { Units = i }]);
         }
 
+        // As if its writer had never moved it on (a process that died): the reader sums the blocks and moves it itself.
+        var container = await store.ContainerAsync(Usage, CancellationToken.None);
+        await container.DeleteItemAsync<JsonElement>("sum", new PartitionKey("c%2F1/2025-04/0"));
+
         var later = new CosmosUsageLedger(stores.Open(new ShiftedTimeProvider(TimeSpan.FromDays(30))));
         var expected = Enumerable.Range(0, UsageCounting.CheckpointAfterBlocks + 6).Sum();
         Assert.Equal(expected, (await later.GetTotalsAsync("c/1", "2025-04")).Units); // writes the checkpoint
@@ -150,9 +154,26 @@ public sealed class CosmosUsageBlockTests(CosmosServer server) : IAsyncLifetime
 
         Assert.Equal(new UsageTotals("c/1", "2025-04", expected + 1_000, UsageCounting.CheckpointAfterBlocks + 7), await later.GetTotalsAsync("c/1", "2025-04"));
         Assert.Equal(expected + 1_000, (await later.ReadHoursAsync("2025-04")).Sum(h => h.Units));
-        var container = await store.ContainerAsync(Usage, CancellationToken.None);
         var checkpoint = (await container.ReadItemAsync<JsonElement>("sum", new PartitionKey("c%2F1/2025-04/0"))).Resource;
         Assert.Equal(UsageCounting.CheckpointAfterBlocks + 6, checkpoint.GetProperty("upTo").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_writer_moves_the_checkpoint_on_over_its_own_blocks_so_a_totals_read_stays_short()
+    {
+        var store = stores.Open();
+        var ledger = new CosmosUsageLedger(store);
+        for (var i = 0; i < 3 * CosmosUsageLedger.CheckpointEveryBlocks + 2; i++)
+        {
+            await ledger.AppendAsync([Event($"e-{i}") with { Units = i }]);
+        }
+
+        var container = await store.ContainerAsync(Usage, CancellationToken.None);
+        var checkpoint = (await container.ReadItemAsync<JsonElement>("sum", new PartitionKey("c%2F1/2025-04/0"))).Resource;
+        Assert.Equal(3 * CosmosUsageLedger.CheckpointEveryBlocks, checkpoint.GetProperty("upTo").GetInt64());
+        var expected = Enumerable.Range(0, 3 * CosmosUsageLedger.CheckpointEveryBlocks + 2).Sum();
+        Assert.Equal(expected, (await new CosmosUsageLedger(stores.Open()).GetTotalsAsync("c/1", "2025-04")).Units);
+        Assert.Equal(expected, (await ledger.AppendAsync([Event("e-0")])).Totals.Single().Units);
     }
 
     private static async Task<List<JsonElement>> BlocksAsync(CosmosStore store)

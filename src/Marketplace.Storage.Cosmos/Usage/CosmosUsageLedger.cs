@@ -30,6 +30,9 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
 
     private const int IdleAppendersKept = 10_000;
 
+    /// <summary>An appender moves a shard's checkpoint on once this many blocks follow it (off its callers' path).</summary>
+    internal const int CheckpointEveryBlocks = 16;
+
     /// <summary>Blocks read per page of each shard while a period streams: what a stream holds per shard.</summary>
     private const int StreamPageBlocks = 4;
 
@@ -376,7 +379,11 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
         return appenders.GetOrAdd(key, _ => new PeriodAppender(this, contractId, period));
     }
 
-    /// <summary>What one shard's chain holds as this process last saw it: the last block number and their sums.</summary>
+    /// <summary>
+    /// What one shard's chain holds as this process last saw it: the last block number and their sums, the shard's
+    /// checkpoint as last read or written, and the blocks after it (at most a few hundred: the appender moves the
+    /// checkpoint on every <see cref="CheckpointEveryBlocks"/> blocks).
+    /// </summary>
     private sealed class ShardView(ShardTotals totals)
     {
         public long Head { get; private set; } = totals.Head;
@@ -385,11 +392,17 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
 
         public long Events { get; private set; } = totals.Events;
 
-        public void Add(UsageBlockDocument block)
+        public UsageCheckpointDocument? Checkpoint { get; set; } = totals.Checkpoint;
+
+        /// <summary>Blocks after the checkpoint, in chain order, each with whether this process's own commit wrote it.</summary>
+        public List<(UsageBlockSummary Block, bool Ours)> Uncheckpointed { get; } = [.. (totals.Tail ?? []).Select(b => (b, false))];
+
+        public void Add(UsageBlockDocument block, bool ours)
         {
             Head = block.Sequence;
             Units = checked(Units + block.Units);
             Events += block.Events;
+            Uncheckpointed.Add((UsageBlockSummary.Of(block), ours));
         }
     }
 
@@ -479,6 +492,62 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(answers[i]);
+                }
+
+                await CheckpointAsync().ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// After the callers are answered: moves each shard's checkpoint on over the blocks that can no longer
+        /// change, so that totals reads stay short however busy the shard. This commit's own blocks are final (it
+        /// succeeded); another writer's only once older than <see cref="CosmosStoreOptions.UsageSettleAfter"/> (it
+        /// might still void them). Best effort, never needed for correctness.
+        /// </summary>
+        private async Task CheckpointAsync()
+        {
+            if (views is null)
+            {
+                return;
+            }
+
+            var settledBefore = UsageCounting.Arrival(ledger.Store.Time.GetUtcNow() - ledger.Store.Options.UsageSettleAfter);
+            for (var shard = 0; shard < views.Length; shard++)
+            {
+                if (views[shard] is not { } view || view.Uncheckpointed.Count < CheckpointEveryBlocks)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var container = await ledger.counting.ContainerAsync(CancellationToken.None).ConfigureAwait(false);
+                    var partitionKey = UsageShards.PartitionKeyFor(contractId, period, shard);
+                    var final = view.Uncheckpointed.TakeWhile(b => b.Ours || b.Block.Arrival < settledBefore).Select(b => b.Block).ToList();
+                    if (final.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var moved = await ledger.counting.TryAdvanceAsync(container, partitionKey, view.Checkpoint, final, CancellationToken.None).ConfigureAwait(false);
+                    if (moved is null)
+                    {
+                        // Someone else moved it (or it was never read): start from the stored one next time.
+                        moved = await ledger.counting.CheckpointAsync(container, partitionKey, CancellationToken.None).ConfigureAwait(false);
+                        if (moved is not null && moved.UpTo < (view.Uncheckpointed.Count > 0 ? view.Uncheckpointed[0].Block.Sequence - 1 : view.Head))
+                        {
+                            // Older than what this view holds after it: it can only be moved by a reader's full tail read.
+                            continue;
+                        }
+                    }
+
+                    view.Checkpoint = moved;
+                    view.Uncheckpointed.RemoveAll(b => b.Block.Sequence <= (moved?.UpTo ?? 0));
+                }
+#pragma warning disable CA1031 // A checkpoint is a saving; a failure to move it changes nothing the ledger answers.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
                 }
             }
         }
@@ -586,7 +655,7 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                     if (taken.Token != token)
                     {
                         // Another writer's block: count it into the view, and answer our ids it holds with its events.
-                        view.Add(taken);
+                        view.Add(taken, ours: false);
                         var held = taken.Items.Where(i => i.KeyedId is not null).DistinctBy(i => i.KeyedId, StringComparer.Ordinal)
                             .ToDictionary(i => i.KeyedId!, StringComparer.Ordinal);
                         remaining.RemoveAll(r => r.Source != UsageRecord.GeneratedSource && held.TryGetValue(r.EventId, out var stored)
@@ -596,7 +665,7 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                     // Our own create, whose first answer was lost: it landed.
                 }
 
-                view.Add(block);
+                view.Add(block, ours: true);
                 foreach (var record in remaining)
                 {
                     outcomes[record.EventId] = new Outcome(record, Inserted: true);

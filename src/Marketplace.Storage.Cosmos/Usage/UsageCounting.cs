@@ -138,16 +138,7 @@ internal sealed class UsageCounting(CosmosStore store)
     {
         var container = await ContainerAsync(cancellationToken).ConfigureAwait(false);
         var partitionKey = UsageShards.PartitionKeyFor(contractId, period, shard);
-        UsageCheckpointDocument? checkpoint;
-        try
-        {
-            checkpoint = (await store.Retry.ExecuteAsync("read usage checkpoint", ct => container.ReadItemAsync<UsageCheckpointDocument>(
-                UsageCheckpointDocument.DocumentId, new PartitionKey(partitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Resource;
-        }
-        catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            checkpoint = null;
-        }
+        var checkpoint = await CheckpointAsync(container, partitionKey, cancellationToken).ConfigureAwait(false);
 
         var upTo = checkpoint?.UpTo ?? 0;
         var query = new QueryDefinition("SELECT c.seq, c.at, c.units, c.events, c.h FROM c WHERE c.kind = 'block' AND c.seq > @after ORDER BY c.seq")
@@ -172,10 +163,16 @@ internal sealed class UsageCounting(CosmosStore store)
 
         if (tail.Count >= CheckpointAfterBlocks)
         {
-            await AdvanceAsync(container, partitionKey, checkpoint, tail, cancellationToken).ConfigureAwait(false);
+            // Only blocks older than the settle window: a younger one may still be voided by the commit that wrote it.
+            var settledBefore = Arrival(store.Time.GetUtcNow() - store.Options.UsageSettleAfter);
+            var moved = await TryAdvanceAsync(container, partitionKey, checkpoint, tail.TakeWhile(b => b.Arrival < settledBefore), cancellationToken).ConfigureAwait(false);
+            if (moved is not null)
+            {
+                (checkpoint, tail) = (moved, [.. tail.Where(b => b.Sequence > moved.UpTo)]);
+            }
         }
 
-        return new ShardTotals(tail.Count > 0 ? tail[^1].Sequence : upTo, units, events, hours);
+        return new ShardTotals(tail.Count > 0 ? tail[^1].Sequence : checkpoint?.UpTo ?? 0, units, events, hours, checkpoint, tail);
     }
 
     /// <summary>A shard's blocks in chain order, a page at a time.</summary>
@@ -198,34 +195,59 @@ internal sealed class UsageCounting(CosmosStore store)
         }
     }
 
-    private async Task AdvanceAsync(Container container, string partitionKey, UsageCheckpointDocument? checkpoint, List<UsageBlockSummary> tail, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a shard's checkpoint on over <paramref name="blocks"/> (final blocks, in chain order, the first one right
+    /// after <paramref name="checkpoint"/>'s): one attempt, no retries, If-Match so it only ever moves forward. Returns
+    /// the checkpoint as stored, or null when nothing moved (nothing to add, another writer moved it first, the store
+    /// is busy): the checkpoint is a saving, never needed.
+    /// </summary>
+    public async Task<UsageCheckpointDocument?> TryAdvanceAsync(
+        Container container, string partitionKey, UsageCheckpointDocument? checkpoint, IEnumerable<UsageBlockSummary> blocks, CancellationToken cancellationToken)
     {
-        var settledBefore = Arrival(store.Time.GetUtcNow() - store.Options.UsageSettleAfter);
-        var next = checkpoint ?? new UsageCheckpointDocument { PartitionKey = partitionKey };
-        var hours = new Dictionary<string, long[]>(next.Hours, StringComparer.Ordinal);
-        var (upTo, units, events) = (next.UpTo, next.Units, next.Events);
-        foreach (var block in tail.TakeWhile(b => b.Arrival < settledBefore))
+        var current = checkpoint ?? new UsageCheckpointDocument { PartitionKey = partitionKey };
+        var hours = new Dictionary<string, long[]>(current.Hours, StringComparer.Ordinal);
+        var (upTo, units, events) = (current.UpTo, current.Units, current.Events);
+        foreach (var block in blocks)
         {
+            if (block.Sequence != upTo + 1)
+            {
+                break;
+            }
+
             (upTo, units, events) = (block.Sequence, checked(units + block.Units), events + block.Events);
             UsageHours.Add(hours, block.Hours);
         }
 
-        if (upTo == next.UpTo)
+        if (upTo == current.UpTo)
         {
-            return;
+            return null;
         }
 
-        next = next with { UpTo = upTo, Units = units, Events = events, Hours = hours, ETag = null };
+        var next = current with { UpTo = upTo, Units = units, Events = events, Hours = hours, ETag = null };
         try
         {
-            // One attempt, no retries: the checkpoint is a saving, never needed. If-Match keeps it moving only forward.
-            _ = checkpoint?.ETag is { } etag
+            var response = checkpoint?.ETag is { } etag
                 ? await container.ReplaceItemAsync(next, next.Id, new PartitionKey(partitionKey), new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken).ConfigureAwait(false)
                 : await container.CreateItemAsync(next, new PartitionKey(partitionKey), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return next with { ETag = response.ETag };
         }
         catch (CosmosException)
         {
-            // Another reader moved it first (409 / 412), or the store is busy: the next reader tries again.
+            return null; // another writer moved it first (409 / 412), or the store is busy: the next one tries again
+        }
+    }
+
+    /// <summary>A shard's checkpoint as stored now, or null when it has none.</summary>
+    public async Task<UsageCheckpointDocument?> CheckpointAsync(Container container, string partitionKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.Retry.ExecuteAsync("read usage checkpoint", ct => container.ReadItemAsync<UsageCheckpointDocument>(
+                UsageCheckpointDocument.DocumentId, new PartitionKey(partitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Resource;
+        }
+        catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
     }
 
@@ -244,5 +266,10 @@ internal sealed class UsageCounting(CosmosStore store)
     }
 }
 
-/// <summary>A shard's (or a period's) sums; <see cref="Head"/> is the shard's last block number.</summary>
-internal sealed record ShardTotals(long Head, long Units, long Events, Dictionary<string, long[]> Hours);
+/// <summary>
+/// A shard's (or a period's) sums; <see cref="Head"/> is the shard's last block number, <see cref="Checkpoint"/> and
+/// <see cref="Tail"/> (a shard's only) what they were read from: its checkpoint and the blocks after it.
+/// </summary>
+internal sealed record ShardTotals(
+    long Head, long Units, long Events, Dictionary<string, long[]> Hours,
+    UsageCheckpointDocument? Checkpoint = null, IReadOnlyList<UsageBlockSummary>? Tail = null);

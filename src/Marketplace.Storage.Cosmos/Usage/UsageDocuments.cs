@@ -214,6 +214,15 @@ internal sealed class UsageBlockSummary
     [JsonPropertyName("events")] public long Events { get; init; }
 
     [JsonPropertyName("h")] public Dictionary<string, long[]>? Hours { get; init; }
+
+    public static UsageBlockSummary Of(UsageBlockDocument block) => new()
+    {
+        Sequence = block.Sequence,
+        Arrival = block.Arrival,
+        Units = block.Units,
+        Events = block.Events,
+        Hours = block.Hours,
+    };
 }
 
 /// <summary>A stored event found by a duplicate check: the event and the block that holds it.</summary>
