@@ -85,10 +85,17 @@ public sealed class CosmosStoreOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Records per logical partition of a revision (sequence / this = bucket). 10,000 records of at most
-    /// 2 MB each keep a partition within its 20 GB limit.
+    /// Records per logical partition of a revision (sequence / this = bucket; stored in the revision, so a change
+    /// applies to new revisions only). 1,000, an upload batch: consecutive batches fill different partitions and are
+    /// written at once (<see cref="RecordBatchesInFlight"/>); 1,000 records of at most 2 MB stay far within 20 GB.
     /// </summary>
-    public long RecordsPerPartition { get; set; } = 10_000;
+    public long RecordsPerPartition { get; set; } = 1_000;
+
+    /// <summary>
+    /// Record batches one upload writes at once: consecutive batches fill different buckets, so each runs in its own
+    /// partition (an upload is not held to one partition's 10,000 RU/s). They share <see cref="WriteConcurrency"/>.
+    /// </summary>
+    public int RecordBatchesInFlight { get; set; } = 4;
 
     /// <summary>
     /// Bytes of committed revisions' record pages each process keeps (counted as the records' text in UTF-16),

@@ -37,7 +37,10 @@ public interface IRecordStore
 
 public interface IRevisionWriter : IAsyncDisposable
 {
-    /// <summary>Appends a batch in one transaction. Sequences must increase.</summary>
+    /// <summary>
+    /// Appends a batch in one transaction. Sequences must increase. An adapter may still be writing the batch when
+    /// this returns (Cosmos keeps a few in flight): a failure then fails the next append or the commit.
+    /// </summary>
     Task AppendAsync(IReadOnlyList<StoredRecord> batch, CancellationToken cancellationToken = default);
 
     /// <summary>Makes the revision visible. Returns the number of records.</summary>

@@ -9,6 +9,9 @@ namespace Marketplace.Storage.Cosmos.Records;
 /// a new bucket is added to the revision header before its first record is written; records are upserted
 /// (idempotent, so a retried batch is harmless) while the header says "staging", which hides them; the commit
 /// is a single conditional replace of the header. A failure at any point leaves nothing visible.
+/// Up to <see cref="CosmosStoreOptions.RecordBatchesInFlight"/> batches are written at once (consecutive batches
+/// fill different buckets, so different partitions): an append returns once its batch is under way and waits only
+/// when that many are; a batch that failed fails the next append or the commit, which waits for every batch first.
 /// </summary>
 internal sealed class CosmosRevisionWriter(
     CosmosStore store, Container container, RevisionDocument header, string etag, CosmosRecordStore owner, Action onFinished) : IRevisionWriter
@@ -20,6 +23,7 @@ internal sealed class CosmosRevisionWriter(
     private State state;
     private long count;
     private long lastSequence = long.MinValue;
+    private readonly Queue<Task> inFlight = new();
 
     public async Task AppendAsync(IReadOnlyList<StoredRecord> batch, CancellationToken cancellationToken = default)
     {
@@ -32,6 +36,10 @@ internal sealed class CosmosRevisionWriter(
 
         // Cosmos compares numbers as doubles: beyond ±2^53 sequences would collide.
         var previous = PortArguments.CheckBatchSequences(batch, lastSequence, MaxExactSequence);
+        if (inFlight.FirstOrDefault(write => write.IsFaulted || write.IsCanceled) is { } failed)
+        {
+            await failed.ConfigureAwait(false); // an earlier batch failed: so does the upload
+        }
 
         var perPartition = header.RecordsPerPartition;
         var buckets = header.Buckets.Union(batch.Select(r => CosmosRecordStore.Bucket(r.Sequence, perPartition))).Order().ToArray();
@@ -41,7 +49,7 @@ internal sealed class CosmosRevisionWriter(
             await SaveHeaderAsync(RevisionDocument.Staging, buckets, cancellationToken).ConfigureAwait(false);
         }
 
-        var documents = batch.Select(record => new RecordDocument
+        RecordDocument[] documents = [.. batch.Select(record => new RecordDocument
         {
             Id = record.Sequence.ToString(CultureInfo.InvariantCulture),
             PartitionKey = RecordDocument.PartitionKeyFor(header.RevisionId, CosmosRecordStore.Bucket(record.Sequence, perPartition)),
@@ -50,18 +58,45 @@ internal sealed class CosmosRevisionWriter(
             SubjectId = record.SubjectId,
             Json = record.Json,
             Fields = RecordFields.Of(record.Json),
-        });
-        await Parallel.ForEachAsync(documents, owner.Parallelism(cancellationToken), async (document, ct) =>
-            await store.Retry.ExecuteAsync("append record", token => container.UpsertItemAsync(
-                document, new PartitionKey(document.PartitionKey), cancellationToken: token), ct).ConfigureAwait(false)).ConfigureAwait(false);
-
+        })];
+        inFlight.Enqueue(WriteAsync(documents, cancellationToken));
         count += batch.Count;
         lastSequence = previous;
+        while (inFlight.Count >= Math.Max(1, store.Options.RecordBatchesInFlight))
+        {
+            await inFlight.Dequeue().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One batch's upserts, its share of <see cref="CosmosStoreOptions.WriteConcurrency"/> at a time.</summary>
+    private async Task WriteAsync(RecordDocument[] documents, CancellationToken cancellationToken)
+    {
+        var parallelism = owner.Parallelism(cancellationToken);
+        parallelism.MaxDegreeOfParallelism = Math.Max(1, parallelism.MaxDegreeOfParallelism / Math.Max(1, store.Options.RecordBatchesInFlight));
+        await Parallel.ForEachAsync(documents, parallelism, async (document, ct) =>
+            await store.Retry.ExecuteAsync("append record", token => container.UpsertItemAsync(
+                document, new PartitionKey(document.PartitionKey), cancellationToken: token), ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for every batch under way; the first failure is thrown unless <paramref name="ignoreFailures"/>.</summary>
+    private async Task DrainAsync(bool ignoreFailures)
+    {
+        while (inFlight.TryDequeue(out var write))
+        {
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (Exception) when (ignoreFailures)
+            {
+            }
+        }
     }
 
     public async Task<long> CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureOpen();
+        await DrainAsync(ignoreFailures: false).ConfigureAwait(false);
         await SaveHeaderAsync(RevisionDocument.Committed, header.Buckets, cancellationToken).ConfigureAwait(false);
         owner.Remember(header);
         Finish(State.Committed);
@@ -75,6 +110,8 @@ internal sealed class CosmosRevisionWriter(
             return;
         }
 
+        // No batch may land after the deletes: wait for those under way (their failures are why we abort).
+        await DrainAsync(ignoreFailures: true).ConfigureAwait(false);
         await owner.DeleteRevisionAsync(container, header, etag, cancellationToken).ConfigureAwait(false);
         Finish(State.Aborted);
     }

@@ -40,12 +40,33 @@ public sealed class RecordStoreFaultTests(CosmosServer server) : IAsyncLifetime
         await using (var writer = await store.BeginRevisionAsync("dataset-1", "rev-1"))
         {
             await writer.AppendAsync(Batch(1, 100));
-            await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.AppendAsync(Batch(101, 100)));
+            await writer.AppendAsync(Batch(101, 100)); // under way: its failure fails the commit
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.CommitAsync());
             Assert.Empty((await store.ReadPageAsync("rev-1", 0, 1_000, [])).Records);
             Traffic.Heal();
         }
 
         Assert.Equal(0, await CountDocumentsAsync(cosmos));
+    }
+
+    [Fact]
+    public async Task Batches_are_written_several_at_once_and_one_that_failed_fails_the_next_append_once_that_many_are_under_way()
+    {
+        var store = new CosmosRecordStore(stores.Open(configure: options => (options.RecordsPerPartition, options.RecordBatchesInFlight) = (100, 3)));
+        Traffic.Inject("upsert", Records, Fault.Unavailable, times: int.MaxValue);
+
+        await using var writer = await store.BeginRevisionAsync("dataset-1", "rev-1");
+        await writer.AppendAsync(Batch(1, 100)); // returns while its writes are under way (and failing)
+
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            await writer.AppendAsync(Batch(101, 100));
+            await writer.AppendAsync(Batch(201, 100)); // the third waits for the first
+        });
+        Traffic.Heal();
+
+        Assert.IsType<StoreUnavailableException>(failure);
+        Assert.Empty((await store.ReadPageAsync("rev-1", 0, 1_000, [])).Records);
     }
 
     [Fact]
