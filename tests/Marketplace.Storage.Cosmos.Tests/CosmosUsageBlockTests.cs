@@ -65,7 +65,7 @@ public sealed class CosmosUsageBlockTests(CosmosServer server) : IAsyncLifetime
         var sizes = (await BlocksAsync(store)).Select(b => b.GetRawText().Length).ToList();
         Assert.True(sizes.Count >= 10, $"{sizes.Count} blocks");
         Assert.All(sizes, size => Assert.InRange(size, 1, CosmosUsageLedger.MaxBlockBytes));
-        Assert.Equal(10_000, (await ledger.AppendAsync(report)).Results.Count(r => !r.Inserted));
+        Assert.All((await ledger.AppendAsync(report[^1_000..])).Results, r => Assert.False(r.Inserted));
     }
 
     [Fact]
