@@ -84,6 +84,24 @@ public sealed class UsageLedgerFaultTests(CosmosServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_whose_third_block_fails_keeps_its_first_two_and_its_retry_counts_each_event_once()
+    {
+        var ledger = new CosmosUsageLedger(stores.Open());
+        UsageRecord[] report = [.. Enumerable.Range(0, 2 * CosmosUsageLedger.MaxEventsPerBlock + 500).Select(i => Event($"r-{i}", 1))];
+        // The layout, then one block per chunk of the report: the third never lands.
+        Traffic.Inject("create", Usage, Fault.Unavailable, skip: 3, times: int.MaxValue);
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => ledger.AppendAsync(report));
+        Traffic.Heal();
+        Assert.Equal(2 * CosmosUsageLedger.MaxEventsPerBlock, (await ledger.GetTotalsAsync("c-1", "2025-04")).Events);
+
+        var retry = await ledger.AppendAsync(report);
+
+        Assert.Equal(500, retry.Results.Count(r => r.Inserted));
+        Assert.Equal(new UsageTotals("c-1", "2025-04", report.Length, report.Length), await ledger.GetTotalsAsync("c-1", "2025-04"));
+    }
+
+    [Fact]
     public async Task Two_processes_racing_for_one_block_number_each_keep_their_own_events_and_refuse_each_others_ids()
     {
         var first = new CosmosUsageLedger(stores.Open());
