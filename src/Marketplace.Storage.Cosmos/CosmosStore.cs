@@ -126,7 +126,12 @@ public sealed class CosmosStore : IDisposable
         records.IndexingPolicy.CompositeIndexes.Add(Composite("/a", "/seq"));
         yield return records;
 
-        yield return new ContainerProperties(UsageContainer, "/pk");
+        // Usage blocks: a shard's chain is read in order of seq (and after a checkpoint's seq), a period's layouts by
+        // period, a contract's stored ids by contractId and the provider- or buyer-chosen id of each event (ev[].i),
+        // which duplicate checks look up. The events' other fields, sums and hours are only returned: not indexed.
+        var usage = new ContainerProperties(UsageContainer, "/pk");
+        Index(usage, "/kind/?", "/seq/?", "/period/?", "/contractId/?", "/ev/[]/i/?");
+        yield return usage;
 
         // Listings are read through the change feed and by id only (searches run in memory): index nothing.
         // Tombstones of removed listings expire by their own ttl (-1: on, with no default expiry).

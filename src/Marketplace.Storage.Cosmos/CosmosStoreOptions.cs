@@ -117,11 +117,33 @@ public sealed class CosmosStoreOptions
     public TimeSpan StagingRevisionLease { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// A usage event left pending by an append that never finished (a crash between writing the event and
-    /// counting it) is settled by the next reader or writer of its contract and period after this long.
-    /// Must exceed the longest an append can take, retries included.
+    /// A usage block is summed into its shard's checkpoint only once older than this: until its commit has given up
+    /// (which takes at most the retry budget twice: the write, then taking it back), a failed commit may still void it.
+    /// Must exceed twice <see cref="RetryBudget"/>.
     /// </summary>
     public TimeSpan UsageSettleAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Shards of a contract's usage period (partition <c>{contract}/{period}/{shard}</c>) unless
+    /// <see cref="UsageShardsByContract"/> names the contract. Fixed for a period by its first write (DESIGN.md).
+    /// </summary>
+    public int UsageShards { get; set; } = 1;
+
+    /// <summary>Shards per contract id for busy contracts, overriding <see cref="UsageShards"/> from the next new period on.</summary>
+    public Dictionary<string, int> UsageShardsByContract { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A new period of a contract gets at least one shard per this many events its previous period held (0: off),
+    /// so a contract that grew busy spreads out on its own from the next month.
+    /// </summary>
+    public long UsageEventsPerShard { get; set; } = 25_000_000;
+
+    /// <summary>Most shards one contract's period is spread over.</summary>
+    public int UsageMaxShards { get; set; } = 64;
+
+    /// <summary>The configured shard count of a contract's new periods (before the previous period's volume raises it).</summary>
+    public int UsageShardsFor(string contractId) =>
+        UsageShardsByContract.TryGetValue(contractId, out var shards) ? shards : UsageShards;
 
     /// <summary>
     /// How often each process reads the catalog's change feed into its in-memory copy: a listing changed in one

@@ -37,7 +37,10 @@ public interface IRecordStore
 
 public interface IRevisionWriter : IAsyncDisposable
 {
-    /// <summary>Appends a batch in one transaction. Sequences must increase.</summary>
+    /// <summary>
+    /// Appends a batch in one transaction. Sequences must increase. An adapter may still be writing the batch when
+    /// this returns (Cosmos keeps a few in flight): a failure then fails the next append or the commit.
+    /// </summary>
     Task AppendAsync(IReadOnlyList<StoredRecord> batch, CancellationToken cancellationToken = default);
 
     /// <summary>Makes the revision visible. Returns the number of records.</summary>
@@ -98,7 +101,8 @@ public interface IUsageLedger
     Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// True when an event id is unique per contract whatever period its record names (the embedded store);
+    /// True when an event id is unique per contract whatever period its record names (the embedded store; on
+    /// Cosmos, the record's period and the one either side: its DESIGN.md states the window);
     /// false when only per (contract, period), and the usage meter's memory of recent ids is what stops a
     /// retry that names another month.
     /// </summary>

@@ -82,6 +82,22 @@ public abstract class UsageMeterOverlapTests(SharedStoreClustersFixture fixture)
     }
 
     [Fact]
+    public async Task An_id_pushed_out_of_the_meters_bounded_memory_is_still_refused_and_found_through_the_ledger()
+    {
+        await InFirst.Record(Event("evt-first", 3, "first"));
+        for (var batch = 0; batch * 1_000 < RecentUsageEvents.CachedIds + 1_000; batch++)
+        {
+            await InFirst.RecordBatch([.. Enumerable.Range(0, 1_000).Select(i => Event($"evt-{batch}-{i}", 1))]);
+        }
+
+        var replay = await InFirst.Record(Event("evt-first", 9, "altered"));
+
+        Assert.Equal(new UsageReceipt("evt-first", Duplicate: true, 3, "first"), replay);
+        Assert.Equal(new UsageReceipt("evt-first", Duplicate: true, 3, "first"), await InSecond.Find("evt-first"));
+        Assert.Equal(1 + (long)Math.Ceiling((RecentUsageEvents.CachedIds + 1_000) / 1_000.0) * 1_000, (await InFirst.GetTotals(Period)).Events);
+    }
+
+    [Fact]
     public void The_source_of_ids_the_broker_generates_is_the_one_the_ledger_need_not_check()
     {
         Assert.Equal(Storage.UsageRecord.GeneratedSource, UsageSources.BrokerAssigned);

@@ -44,23 +44,6 @@ public sealed class CosmosUsageLedgerTests(CosmosServer server) : UsageLedgerCon
         Assert.Equal(0, (await ledger.GetTotalsAsync("c", "1/2025-04")).Events);
     }
 
-    [Fact]
-    public async Task Hours_of_a_totals_document_counted_before_hours_existed_are_summed_from_its_events()
-    {
-        var store = stores.Open();
-        var ledger = new CosmosUsageLedger(store);
-        await ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 5), Usage("c-1", "2025-04", "e-2", 7) with { OccurredAt = new DateTimeOffset(2025, 4, 1, 4, 0, 0, TimeSpan.Zero) }]);
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, CancellationToken.None);
-        var partition = new Microsoft.Azure.Cosmos.PartitionKey(UsageEventDocument.PartitionKeyFor("c-1", "2025-04"));
-        var totals = (await container.ReadItemAsync<UsageTotalsDocument>(UsageTotalsDocument.DocumentId, partition)).Resource;
-        await container.ReplaceItemAsync(totals with { Hours = null, ETag = null }, totals.Id, partition);
-
-        var hours = await ledger.ReadHoursAsync("2025-04");
-
-        var threeUtc = new DateTimeOffset(2025, 4, 1, 3, 0, 0, TimeSpan.Zero);
-        Assert.Equal([new UsageHour("c-1", threeUtc, 5, 1), new UsageHour("c-1", threeUtc.AddHours(1), 7, 1)], hours.OrderBy(h => h.Hour));
-    }
-
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => stores.DisposeAsync().AsTask();

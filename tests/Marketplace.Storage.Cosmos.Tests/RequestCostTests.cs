@@ -29,7 +29,7 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
     private CosmosTraffic Traffic => stores.Traffic;
 
     [Fact]
-    public async Task A_usage_event_append_costs_three_writes_once_the_partition_is_known()
+    public async Task A_usage_append_costs_one_block_create_per_shard_and_one_lookup_for_chosen_ids()
     {
         var ledger = new CosmosUsageLedger(stores.Open());
         await ledger.AppendAsync([Usage("e-0")]);
@@ -37,12 +37,17 @@ public sealed class RequestCostTests(CosmosServer server, ITestOutputHelper outp
         var first = await MeasureAsync("usage append, 1 event, new contract+period", () => ledger.AppendAsync([Usage("e-1", "c-2")]));
         var warm = await MeasureAsync("usage append, 1 event, same contract+period again", () => ledger.AppendAsync([Usage("e-2", "c-2")]));
         var batch = await MeasureAsync("usage append, 10 events in one call", () => ledger.AppendAsync([.. Enumerable.Range(3, 10).Select(i => Usage($"e-{i}", "c-2"))]));
-        await MeasureAsync("usage append, 1 duplicate event", () => ledger.AppendAsync([Usage("e-2", "c-2")]));
-        await MeasureAsync("usage totals", () => ledger.GetTotalsAsync("c-2", "2025-04"));
+        var generated = await MeasureAsync("usage append, 1 marketplace-generated event", () => ledger.AppendAsync([Usage("g-1", "c-2") with { Source = UsageRecord.GeneratedSource }]));
+        var duplicate = await MeasureAsync("usage append, 1 duplicate event", () => ledger.AppendAsync([Usage("e-2", "c-2")]));
+        var totals = await MeasureAsync("usage totals", () => ledger.GetTotalsAsync("c-2", "2025-04"));
 
-        Assert.Equal(["read", "create", "create", "replace"], first);
-        Assert.Equal(["replace", "create", "replace"], warm);
-        Assert.Equal(12, batch.Count);
+        // Layout (missing), the previous period's (missing), create the layout, the next period's (missing), look up, block.
+        Assert.Equal(["read", "read", "create", "read", "query", "create"], first);
+        Assert.Equal(["query", "create"], warm);
+        Assert.Equal(["query", "create"], batch);
+        Assert.Equal(["create"], generated);
+        Assert.Equal(["query"], duplicate);
+        Assert.Equal(["read", "query"], totals);
     }
 
     [Fact]

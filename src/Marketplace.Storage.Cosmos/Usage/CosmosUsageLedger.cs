@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Azure.Cosmos;
@@ -7,23 +6,49 @@ using Microsoft.Azure.Cosmos;
 namespace Marketplace.Storage.Cosmos.Usage;
 
 /// <summary>
-/// The usage ledger on Cosmos: one document per event in the logical partition of its contract and period,
-/// plus that partition's totals document. Concurrent appends to one partition are group-committed: while one
-/// commit runs, later callers queue and go together in the next. A commit (1) lists its events as pending in
-/// the totals document, (2) creates the event documents (409 = already recorded), (3) counts them and takes
-/// them off the pending list, each step one conditional write; callers are answered after (3), so an
-/// acknowledged event is durable, counted and readable. Events still pending are invisible to every reader.
+/// The usage ledger on Cosmos as event blocks (DESIGN.md, "Usage"). A contract's period is spread over S shards,
+/// partition <c>{contract}/{period}/{shard}</c>, S fixed for the period by its layout document; an event's shard
+/// is a stable hash of its id, so the same id always lands in the same shard. Concurrent appends to one contract's
+/// period are group-committed: a commit writes ONE document per shard it touches, holding that shard's events,
+/// with a single create, which is atomic: there is nothing pending, nothing to settle, and a commit that fails
+/// takes back (voids) whatever blocks it did write before its callers are answered. Blocks of a shard are numbered
+/// in a chain (create-if-absent), which orders every writer of the shard, so the store decides duplicates: before
+/// writing, a commit looks its provider- or buyer-chosen ids up in the shard (one query, index-served) and in the
+/// same shard of the periods either side; ids the marketplace generated itself are never looked up. Totals are
+/// the blocks' sums (a shard's checkpoint plus the blocks after it).
 /// </summary>
 public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncDisposable
 {
-    // Bounds the totals document's pending list (and so the size of its two writes per commit).
-    private const int MaxEventsPerCommit = 500;
+    /// <summary>Most events in one block (and one commit).</summary>
+    public const int MaxEventsPerBlock = 1_000;
+
+    /// <summary>
+    /// Most bytes of events in one block by <see cref="UsageBlockEvent.MaxJsonBytes"/> (an upper bound), a quarter
+    /// of the 2 MB item limit: a larger append is split into several blocks, committed one after another.
+    /// </summary>
+    public const int MaxBlockBytes = 512 * 1024;
+
     private const int IdleAppendersKept = 10_000;
+
+    /// <summary>An appender moves a shard's checkpoint on once this many blocks follow it (off its callers' path).</summary>
+    internal const int CheckpointEveryBlocks = 16;
+
+    /// <summary>Blocks read per page of each shard while a period streams: what a stream holds per shard.</summary>
+    private const int StreamPageBlocks = 4;
 
     private static long lastArrival;
 
-    private readonly ConcurrentDictionary<string, PartitionAppender> appenders = new(StringComparer.Ordinal);
+    private readonly UsageCounting counting = new(store);
+    private readonly ConcurrentDictionary<string, PeriodAppender> appenders = new(StringComparer.Ordinal);
     private bool disposed;
+
+    private CosmosStore Store => store;
+
+    /// <summary>
+    /// True: an id is refused when the contract already holds it in the record's period (for good) or in the period
+    /// either side (DESIGN.md states the window), so a meter keeps only a small cache of recent ids.
+    /// </summary>
+    public bool UniqueAcrossPeriods => true;
 
     public Task<UsageAppend> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
@@ -40,173 +65,184 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
             return Task.FromCanceled<UsageAppend>(cancellationToken);
         }
 
-        var groups = records
-            .Select((record, index) => (Record: record, Index: index))
-            .GroupBy(x => (x.Record.ContractId, x.Record.Period))
-            .Select(group => group.ToArray())
-            .ToArray();
-        var commits = groups
-            .Select(group => Appender(group[0].Record.ContractId, group[0].Record.Period).Enqueue([.. group.Select(x => x.Record)]))
-            .ToArray();
-        var all = GatherAsync(records.Count, groups, commits);
+        // One chunk per block's worth of each (contract, period), each committed on its own.
+        var chunks = new List<(int[] Indexes, Task<UsageAppend> Commit)>();
+        foreach (var group in records.Select((record, index) => (Record: record, Index: index)).GroupBy(x => (x.Record.ContractId, x.Record.Period)))
+        {
+            var appender = Appender(group.Key.ContractId, group.Key.Period);
+            foreach (var chunk in Chunks([.. group]))
+            {
+                chunks.Add(([.. chunk.Select(x => x.Index)], appender.Enqueue([.. chunk.Select(x => x.Record)])));
+            }
+        }
+
+        var all = GatherAsync(records.Count, chunks);
         // Cancelling stops the wait, not the commit: a retry of the same event ids is ignored.
         return cancellationToken.CanBeCanceled ? all.WaitAsync(cancellationToken) : all;
     }
 
-    /// <summary>Ids are unique within a contract's period (one logical partition), not across periods.</summary>
-    public bool UniqueAcrossPeriods => false;
-
-    private static async Task<UsageAppend> GatherAsync(int count, (UsageRecord Record, int Index)[][] groups, Task<UsageAppend>[] commits)
+    /// <summary>Splits one contract period's records into runs that fit a block by count and by bytes.</summary>
+    internal static IEnumerable<List<(UsageRecord Record, int Index)>> Chunks(List<(UsageRecord Record, int Index)> records)
     {
-        await Task.WhenAll(commits).ConfigureAwait(false);
-        var results = new UsageAppendResult[count];
-        var totals = new List<UsageTotals>(commits.Length);
-        for (var g = 0; g < groups.Length; g++)
+        var chunk = new List<(UsageRecord Record, int Index)>();
+        var bytes = 0;
+        foreach (var item in records)
         {
-            var answer = await commits[g].ConfigureAwait(false);
-            for (var i = 0; i < groups[g].Length; i++)
+            var size = UsageBlockEvent.MaxJsonBytes(item.Record);
+            if (chunk.Count > 0 && (chunk.Count >= MaxEventsPerBlock || bytes + size > MaxBlockBytes))
             {
-                results[groups[g][i].Index] = answer.Results[i];
+                yield return chunk;
+                (chunk, bytes) = ([], 0);
             }
 
-            totals.AddRange(answer.Totals);
+            chunk.Add(item);
+            bytes += size;
         }
 
-        return new UsageAppend(results, totals);
+        yield return chunk;
+    }
+
+    private static async Task<UsageAppend> GatherAsync(int count, List<(int[] Indexes, Task<UsageAppend> Commit)> chunks)
+    {
+        await Task.WhenAll(chunks.Select(c => c.Commit)).ConfigureAwait(false);
+        var results = new UsageAppendResult[count];
+        var totals = new Dictionary<(string, string), UsageTotals>();
+        foreach (var (indexes, commit) in chunks)
+        {
+            var answer = await commit.ConfigureAwait(false);
+            for (var i = 0; i < indexes.Length; i++)
+            {
+                results[indexes[i]] = answer.Results[i];
+            }
+
+            foreach (var total in answer.Totals)
+            {
+                // Of several chunks of one period, the latest totals (they only grow).
+                if (!totals.TryGetValue((total.ContractId, total.Period), out var known) || known.Events <= total.Events)
+                {
+                    totals[(total.ContractId, total.Period)] = total;
+                }
+            }
+        }
+
+        return new UsageAppend(results, [.. totals.Values]);
     }
 
     public async Task<IReadOnlyList<UsageRecord>> ReadAsync(string contractId, string period, string? exceptSource = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var query = exceptSource is null
-            ? new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' ORDER BY c.arrival")
-            : new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' AND c.source != @except ORDER BY c.arrival").WithParameter("@except", exceptSource);
-        var options = new QueryRequestOptions
+        if (await counting.ShardsAsync(contractId, period, cancellationToken).ConfigureAwait(false) is not { } shards)
         {
-            PartitionKey = new PartitionKey(UsageEventDocument.PartitionKeyFor(contractId, period)),
-            EnableOptimisticDirectExecution = true,
-        };
-        var documents = new List<UsageEventDocument>();
-        using (var iterator = container.GetItemQueryIterator<UsageEventDocument>(query, requestOptions: options))
+            return [];
+        }
+
+        var blocks = new List<UsageBlockDocument>();
+        for (var shard = 0; shard < shards; shard++)
         {
-            while (iterator.HasMoreResults)
+            await foreach (var block in counting.BlocksAsync(UsageShards.PartitionKeyFor(contractId, period, shard), pageSize: 100, cancellationToken).ConfigureAwait(false))
             {
-                documents.AddRange(await store.Retry.ExecuteAsync("read usage", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+                blocks.Add(block);
             }
         }
 
-        // Read after the events: any event found was listed as pending before it was written, so this copy
-        // of the totals knows whether it is counted yet.
-        var totals = await new UsageCounting(store, container).SettledAsync(contractId, period, cancellationToken).ConfigureAwait(false);
-        return [.. documents.Where(d => !UsageCounting.IsUncounted(totals, d)).Select(d => d.ToRecord())];
+        return [.. blocks
+            .OrderBy(b => b.Arrival).ThenBy(b => b.Shard).ThenBy(b => b.Sequence)
+            .SelectMany(b => b.Records())
+            .Where(r => exceptSource is null || r.Source != exceptSource)];
     }
 
     public async Task<UsageTotals> GetTotalsAsync(string contractId, string period, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(period);
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var totals = await new UsageCounting(store, container).SettledAsync(contractId, period, cancellationToken).ConfigureAwait(false);
+        var totals = await counting.TotalsAsync(contractId, period, cancellationToken).ConfigureAwait(false);
         return new UsageTotals(contractId, period, totals.Units, totals.Events);
     }
 
-    /// <remarks>A query across the contract's partitions (one per period); an event not yet counted is not found.</remarks>
+    /// <remarks>One query across the contract's partitions on the indexed ids of its blocks' events.</remarks>
     public async Task<UsageRecord?> FindAsync(string contractId, string eventId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(contractId);
         ArgumentException.ThrowIfNullOrEmpty(eventId);
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' AND c.contractId = @contract AND c.id = @id AND c.source != @generated")
+        var container = await counting.ContainerAsync(cancellationToken).ConfigureAwait(false);
+        var query = new QueryDefinition("SELECT c.contractId, c.period, c.at, e FROM c JOIN e IN c.ev WHERE c.kind = 'block' AND c.contractId = @contract AND e.i = @id")
             .WithParameter("@contract", contractId)
-            .WithParameter("@id", UsageEventDocument.IdFor(eventId))
-            .WithParameter("@generated", UsageRecord.GeneratedSource);
-        var documents = new List<UsageEventDocument>();
-        using (var iterator = container.GetItemQueryIterator<UsageEventDocument>(query))
-        {
-            while (iterator.HasMoreResults)
-            {
-                documents.AddRange(await store.Retry.ExecuteAsync("find usage", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        var counting = new UsageCounting(store, container);
-        foreach (var document in documents.Where(d => d.EventId == eventId).OrderBy(d => d.Arrival))
-        {
-            var totals = await counting.SettledAsync(contractId, document.Period, cancellationToken).ConfigureAwait(false);
-            if (!UsageCounting.IsUncounted(totals, document))
-            {
-                return document.ToRecord();
-            }
-        }
-
-        return null;
+            .WithParameter("@id", eventId);
+        var matches = await MatchesAsync(container, query, partitionKey: null, cancellationToken).ConfigureAwait(false);
+        return matches.Where(m => m.ContractId == contractId && m.Event.KeyedId == eventId).MinBy(m => m.Arrival)?.ToRecord();
     }
 
     /// <remarks>
-    /// A cross-partition query ordered by arrival, continued page by page. Arrival order is per process clock
-    /// (microseconds, made strictly increasing), so across silos it is the order of their clocks.
+    /// Each shard of the period is read in its chain order, a few blocks at a time, and the shards are merged by the
+    /// blocks' arrival: memory holds one page per shard, never the period. Arrival is per process clock
+    /// (microseconds, strictly increasing), so across processes it is the order of their clocks.
     /// </remarks>
     public async IAsyncEnumerable<UsageRecord> StreamPeriodAsync(string period, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(period);
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var counting = new UsageCounting(store, container);
-        var totals = new Dictionary<string, UsageTotalsDocument>(StringComparer.Ordinal);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'usage' AND c.period = @period ORDER BY c.arrival")
-            .WithParameter("@period", period);
-        using var iterator = container.GetItemQueryIterator<UsageEventDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 });
-        while (iterator.HasMoreResults)
+        var layouts = await LayoutsAsync(period, cancellationToken).ConfigureAwait(false);
+        var open = new List<IAsyncEnumerator<UsageBlockDocument>>();
+        try
         {
-            var page = await store.Retry.ExecuteAsync("stream usage", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false);
-            foreach (var document in page)
+            var next = new PriorityQueue<IAsyncEnumerator<UsageBlockDocument>, (long Arrival, string PartitionKey)>();
+            foreach (var layout in layouts)
             {
-                if (!totals.TryGetValue(document.PartitionKey, out var partitionTotals))
+                for (var shard = 0; shard < layout.Shards; shard++)
                 {
-                    partitionTotals = await counting.SettledAsync(document.ContractId, document.Period, cancellationToken).ConfigureAwait(false);
-                    totals[document.PartitionKey] = partitionTotals;
+                    var blocks = counting.BlocksAsync(UsageShards.PartitionKeyFor(layout.ContractId, period, shard), StreamPageBlocks, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    open.Add(blocks);
+                    if (await blocks.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        next.Enqueue(blocks, (blocks.Current.Arrival, blocks.Current.PartitionKey));
+                    }
+                }
+            }
+
+            while (next.TryDequeue(out var blocks, out _))
+            {
+                foreach (var record in blocks.Current.Records())
+                {
+                    yield return record;
                 }
 
-                if (!UsageCounting.IsUncounted(partitionTotals, document))
+                if (await blocks.MoveNextAsync().ConfigureAwait(false))
                 {
-                    yield return document.ToRecord();
+                    next.Enqueue(blocks, (blocks.Current.Arrival, blocks.Current.PartitionKey));
                 }
+            }
+        }
+        finally
+        {
+            foreach (var blocks in open)
+            {
+                await blocks.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
     /// <remarks>
-    /// One cross-partition query for the period's totals documents (one per contract with usage in it), each
-    /// carrying its hourly sums. A document counted before hourly sums existed is summed from its events once per read.
+    /// One query across partitions for the period's layouts (one per contract with usage in it), then each shard's
+    /// totals with their hourly sums: a checkpoint read and a query for the blocks after it.
     /// </remarks>
     public async Task<IReadOnlyList<UsageHour>> ReadHoursAsync(string period, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(period);
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'totals' AND c.period = @period").WithParameter("@period", period);
-        var documents = new List<UsageTotalsDocument>();
-        using (var iterator = container.GetItemQueryIterator<UsageTotalsDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 }))
+        var layouts = await LayoutsAsync(period, cancellationToken).ConfigureAwait(false);
+        var hours = new ConcurrentBag<UsageHour>();
+        await Parallel.ForEachAsync(layouts, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (layout, ct) =>
         {
-            while (iterator.HasMoreResults)
+            var totals = await counting.TotalsAsync(layout.ContractId, period, ct).ConfigureAwait(false);
+            foreach (var (hour, sums) in totals.Hours)
             {
-                documents.AddRange(await store.Retry.ExecuteAsync("read usage hours", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+                if (sums[1] > 0)
+                {
+                    hours.Add(new UsageHour(layout.ContractId, DateTimeOffset.Parse(hour, System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal), sums[0], sums[1]));
+                }
             }
-        }
-
-        var hours = new List<UsageHour>();
-        foreach (var totals in documents)
-        {
-            var sums = totals.HoursComplete
-                ? totals.Hours ?? []
-                : (await ReadAsync(totals.ContractId, period, cancellationToken: cancellationToken).ConfigureAwait(false))
-                    .GroupBy(r => UsageTotalsDocument.HourOf(r.OccurredAt), StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => new[] { g.Sum(r => r.Units), (long)g.Count() }, StringComparer.Ordinal);
-            hours.AddRange(sums.Where(h => h.Value[1] > 0).Select(h => new UsageHour(totals.ContractId,
-                DateTimeOffset.Parse(h.Key, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), h.Value[0], h.Value[1])));
-        }
-
-        return hours;
+        }).ConfigureAwait(false);
+        return [.. hours];
     }
 
     /// <summary>Stops accepting appends and waits for the commits already running.</summary>
@@ -219,68 +255,97 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
         }
     }
 
-    private PartitionAppender Appender(string contractId, string period)
+    private async Task<List<UsageLayoutDocument>> LayoutsAsync(string period, CancellationToken cancellationToken)
     {
-        var key = UsageEventDocument.PartitionKeyFor(contractId, period);
-        if (appenders.TryGetValue(key, out var existing))
+        var container = await counting.ContainerAsync(cancellationToken).ConfigureAwait(false);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = 'layout' AND c.period = @period").WithParameter("@period", period);
+        var layouts = new List<UsageLayoutDocument>();
+        using var iterator = container.GetItemQueryIterator<UsageLayoutDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1_000 });
+        while (iterator.HasMoreResults)
         {
-            return existing;
+            layouts.AddRange(await store.Retry.ExecuteAsync("read usage layouts", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
         }
 
-        if (appenders.Count >= IdleAppendersKept)
-        {
-            foreach (var (idleKey, idle) in appenders)
-            {
-                if (idle.IsIdle)
-                {
-                    appenders.TryRemove(new KeyValuePair<string, PartitionAppender>(idleKey, idle));
-                }
-            }
-        }
-
-        return appenders.GetOrAdd(key, _ => new PartitionAppender(this, contractId, period));
+        return layouts;
     }
 
-    /// <summary>Commits one partition's batch; returns the totals as stored and, per event id, what the ledger holds.</summary>
-    private async Task<(UsageTotalsDocument Totals, IReadOnlyDictionary<string, WrittenEvent> Written, string Token)> CommitAsync(
-        string contractId, string period, UsageTotalsDocument? known, IReadOnlyList<UsageRecord> records)
+    /// <summary>The stored events among <paramref name="eventIds"/> (provider- or buyer-chosen) in one shard.</summary>
+    private async Task<List<UsageBlockMatch>> MatchShardAsync(Container container, string partitionKey, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
-        var cancellationToken = CancellationToken.None;
-        var container = await store.ContainerAsync(CosmosStore.UsageContainer, cancellationToken).ConfigureAwait(false);
-        var counting = new UsageCounting(store, container);
-        var token = Guid.NewGuid().ToString("N");
-        // The first of duplicates within the batch wins, as a later resend would be ignored.
-        UsageEventDocument[] documents = [.. records.DistinctBy(r => r.EventId, StringComparer.Ordinal).Select(r => UsageEventDocument.From(r, NextArrival(), token))];
+        var query = new QueryDefinition("SELECT c.contractId, c.period, c.at, e FROM c JOIN e IN c.ev WHERE c.kind = 'block' AND ARRAY_CONTAINS(@ids, e.i)")
+            .WithParameter("@ids", eventIds);
+        return await MatchesAsync(container, query, partitionKey, cancellationToken).ConfigureAwait(false);
+    }
 
-        var totals = await counting.UpdateAsync(contractId, period, known,
-            (current, _) => Task.FromResult(counting.Announce(current, documents.Select(d => d.Id), token)), cancellationToken).ConfigureAwait(false);
-
-        var written = new ConcurrentDictionary<string, WrittenEvent>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, store.Options.WriteConcurrency) }, async (document, ct) =>
+    /// <summary>The stored events among <paramref name="eventIds"/> in a contract's period, whatever their shard there.</summary>
+    private async Task<List<UsageBlockMatch>> MatchPeriodAsync(Container container, string contractId, string period, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0 || await counting.ShardsAsync(contractId, period, cancellationToken, UsageCounting.AbsenceRemembered).ConfigureAwait(false) is not { } shards)
         {
+            return [];
+        }
+
+        var found = await Task.WhenAll(records.GroupBy(r => UsageShards.Of(r.EventId, shards)).Select(group => MatchShardAsync(
+            container, UsageShards.PartitionKeyFor(contractId, period, group.Key), [.. group.Select(r => r.EventId)], cancellationToken))).ConfigureAwait(false);
+        return [.. found.SelectMany(f => f)];
+    }
+
+    private async Task<List<UsageBlockMatch>> MatchesAsync(Container container, QueryDefinition query, string? partitionKey, CancellationToken cancellationToken)
+    {
+        var options = partitionKey is null ? new QueryRequestOptions() : new QueryRequestOptions { PartitionKey = new PartitionKey(partitionKey), EnableOptimisticDirectExecution = true };
+        var matches = new List<UsageBlockMatch>();
+        using var iterator = container.GetItemQueryIterator<UsageBlockMatch>(query, requestOptions: options);
+        while (iterator.HasMoreResults)
+        {
+            matches.AddRange(await store.Retry.ExecuteAsync("look up usage ids", iterator.ReadNextAsync, cancellationToken).ConfigureAwait(false));
+        }
+
+        return matches;
+    }
+
+    private async Task<UsageBlockDocument?> ReadBlockAsync(Container container, string partitionKey, long sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.Retry.ExecuteAsync("read usage block", ct => container.ReadItemAsync<UsageBlockDocument>(
+                UsageBlockDocument.IdFor(sequence), new PartitionKey(partitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Resource;
+        }
+        catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes back the blocks a failed commit wrote (or may have written: a create whose answer never came): each
+    /// one still carrying the commit's token becomes an empty, void block, so none of its events is ever counted.
+    /// The chain keeps its number. Best effort: if the store cannot be reached for this either, a block that did
+    /// land stays (DESIGN.md).
+    /// </summary>
+    private async Task VoidAsync(Container container, string contractId, string period, string token, IEnumerable<(int Shard, long Sequence)> blocks)
+    {
+        foreach (var (shard, sequence) in blocks)
+        {
+            var partitionKey = UsageShards.PartitionKeyFor(contractId, period, shard);
             try
             {
-                await store.Retry.ExecuteAsync("append usage event", t => container.CreateItemAsync(
-                    document, new PartitionKey(document.PartitionKey), cancellationToken: t), ct).ConfigureAwait(false);
-                written[document.Id] = new WrittenEvent(token, document.Units, document.ToRecord());
+                if (await ReadBlockAsync(container, partitionKey, sequence, CancellationToken.None).ConfigureAwait(false) is { Void: not true } block && block.Token == token)
+                {
+                    await store.Retry.ExecuteAsync("void usage block", ct => container.ReplaceItemAsync(
+                        block.Voided(), block.Id, new PartitionKey(partitionKey), new ItemRequestOptions { IfMatchEtag = block.ETag }, ct), CancellationToken.None).ConfigureAwait(false);
+                }
             }
-            catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
+#pragma warning disable CA1031 // The commit's own failure is what its callers get; this is a best effort on top.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // Already recorded, by an earlier append or by our own attempt whose answer was lost: whichever
-                // token the stored document carries decides whether it still needs counting.
-                written[document.Id] = await counting.ReadEventAsync(document.PartitionKey, document.Id, ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Usage event '{document.EventId}' conflicted but cannot be read.", exception);
             }
-        }).ConfigureAwait(false);
-
-        var counted = await counting.UpdateAsync(contractId, period, totals,
-            (current, ct) => counting.CountAsync(current, written, ct), cancellationToken).ConfigureAwait(false);
-        return (counted, written, token);
+        }
     }
 
-    private static long NextArrival()
+    private static long NextArrival(TimeProvider time)
     {
-        var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+        var now = UsageCounting.Arrival(time.GetUtcNow());
         while (true)
         {
             var last = Interlocked.Read(ref lastArrival);
@@ -292,14 +357,67 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
         }
     }
 
-    /// <summary>The group commit of one contract and period in this process, with the totals it last wrote.</summary>
-    private sealed class PartitionAppender(CosmosUsageLedger ledger, string contractId, string period)
+    private PeriodAppender Appender(string contractId, string period)
     {
+        var key = DocumentIds.Join(contractId, period);
+        if (appenders.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        if (appenders.Count >= IdleAppendersKept)
+        {
+            foreach (var (idleKey, idle) in appenders)
+            {
+                if (idle.IsIdle)
+                {
+                    appenders.TryRemove(new KeyValuePair<string, PeriodAppender>(idleKey, idle));
+                }
+            }
+        }
+
+        return appenders.GetOrAdd(key, _ => new PeriodAppender(this, contractId, period));
+    }
+
+    /// <summary>
+    /// What one shard's chain holds as this process last saw it: the last block number and their sums, the shard's
+    /// checkpoint as last read or written, and the blocks after it (at most a few hundred: the appender moves the
+    /// checkpoint on every <see cref="CheckpointEveryBlocks"/> blocks).
+    /// </summary>
+    private sealed class ShardView(ShardTotals totals)
+    {
+        public long Head { get; private set; } = totals.Head;
+
+        public long Units { get; private set; } = totals.Units;
+
+        public long Events { get; private set; } = totals.Events;
+
+        public UsageCheckpointDocument? Checkpoint { get; set; } = totals.Checkpoint;
+
+        /// <summary>Blocks after the checkpoint, in chain order, each with whether this process's own commit wrote it.</summary>
+        public List<(UsageBlockSummary Block, bool Ours)> Uncheckpointed { get; } = [.. (totals.Tail ?? []).Select(b => (b, false))];
+
+        public void Add(UsageBlockDocument block, bool ours)
+        {
+            Head = block.Sequence;
+            Units = checked(Units + block.Units);
+            Events += block.Events;
+            Uncheckpointed.Add((UsageBlockSummary.Of(block), ours));
+        }
+    }
+
+    /// <summary>What the ledger holds for one event id after a commit, and whether this commit stored it.</summary>
+    private readonly record struct Outcome(UsageRecord Stored, bool Inserted);
+
+    /// <summary>The group commit of one contract and period in this process, with the shard chains as it last saw them.</summary>
+    private sealed class PeriodAppender(CosmosUsageLedger ledger, string contractId, string period)
+    {
+        private static readonly int[] NeighbourMonths = [-1, 1];
         private readonly Lock gate = new();
-        private List<PendingAppend> queue = [];
+        private readonly List<PendingAppend> queue = [];
         private Task running = Task.CompletedTask;
         private bool draining;
-        private UsageTotalsDocument? totals;
+        private ShardView?[]? views;
 
         public bool IsIdle
         {
@@ -355,15 +473,14 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                 UsageAppend[] answers;
                 try
                 {
-                    var (counted, written, token) = await ledger.CommitAsync(contractId, period, totals, [.. batch.SelectMany(p => p.Records)]).ConfigureAwait(false);
-                    totals = counted;
-                    answers = Answers(batch, counted, written, token);
+                    var (outcomes, totals) = await CommitAsync([.. batch.SelectMany(p => p.Records)]).ConfigureAwait(false);
+                    answers = Answers(batch, outcomes, totals);
                 }
 #pragma warning disable CA1031 // Every failure is handed to the callers whose records were in the batch.
                 catch (Exception exception)
 #pragma warning restore CA1031
                 {
-                    totals = null;
+                    views = null; // read the chains afresh next time
                     foreach (var pending in batch)
                     {
                         pending.Completion.TrySetException(exception);
@@ -376,16 +493,197 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                 {
                     batch[i].Completion.TrySetResult(answers[i]);
                 }
+
+                await CheckpointAsync().ConfigureAwait(false);
             }
         }
 
         /// <summary>
-        /// Per caller, what the ledger holds for each record sent: inserted only for the first record with an id whose
-        /// stored document carries this commit's token; every other record gets the stored one.
+        /// After the callers are answered: moves each shard's checkpoint on over the blocks that can no longer
+        /// change, so that totals reads stay short however busy the shard. This commit's own blocks are final (it
+        /// succeeded); another writer's only once older than <see cref="CosmosStoreOptions.UsageSettleAfter"/> (it
+        /// might still void them). Best effort, never needed for correctness.
         /// </summary>
-        private UsageAppend[] Answers(List<PendingAppend> batch, UsageTotalsDocument counted, IReadOnlyDictionary<string, WrittenEvent> written, string token)
+        private async Task CheckpointAsync()
         {
-            UsageTotals[] partitionTotals = [new UsageTotals(contractId, period, counted.Units, counted.Events)];
+            if (views is null)
+            {
+                return;
+            }
+
+            var settledBefore = UsageCounting.Arrival(ledger.Store.Time.GetUtcNow() - ledger.Store.Options.UsageSettleAfter);
+            for (var shard = 0; shard < views.Length; shard++)
+            {
+                if (views[shard] is not { } view || view.Uncheckpointed.Count < CheckpointEveryBlocks)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var container = await ledger.counting.ContainerAsync(CancellationToken.None).ConfigureAwait(false);
+                    var partitionKey = UsageShards.PartitionKeyFor(contractId, period, shard);
+                    var final = view.Uncheckpointed.TakeWhile(b => b.Ours || b.Block.Arrival < settledBefore).Select(b => b.Block).ToList();
+                    if (final.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var moved = await ledger.counting.TryAdvanceAsync(container, partitionKey, view.Checkpoint, final, CancellationToken.None).ConfigureAwait(false);
+                    if (moved is null)
+                    {
+                        // Someone else moved it (or it was never read): start from the stored one next time.
+                        moved = await ledger.counting.CheckpointAsync(container, partitionKey, CancellationToken.None).ConfigureAwait(false);
+                        if (moved is not null && moved.UpTo < (view.Uncheckpointed.Count > 0 ? view.Uncheckpointed[0].Block.Sequence - 1 : view.Head))
+                        {
+                            // Older than what this view holds after it: it can only be moved by a reader's full tail read.
+                            continue;
+                        }
+                    }
+
+                    view.Checkpoint = moved;
+                    view.Uncheckpointed.RemoveAll(b => b.Block.Sequence <= (moved?.UpTo ?? 0));
+                }
+#pragma warning disable CA1031 // A checkpoint is a saving; a failure to move it changes nothing the ledger answers.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
+
+        /// <summary>
+        /// Writes the batch: ids already stored (in this period's shard or the same id's shard either side) are
+        /// answered with what is stored; the rest go into one new block per shard, written in parallel. If any
+        /// block fails, the blocks written are voided and the whole commit fails: nothing of it is ever counted.
+        /// </summary>
+        private async Task<(Dictionary<string, Outcome> Outcomes, UsageTotals Totals)> CommitAsync(UsageRecord[] records)
+        {
+            var cancellationToken = CancellationToken.None;
+            var container = await ledger.counting.ContainerAsync(cancellationToken).ConfigureAwait(false);
+            var (shards, created) = await ledger.counting.EnsureShardsAsync(contractId, period, cancellationToken).ConfigureAwait(false);
+            // A layout this commit created has no blocks yet (another writer's would only be found by a 409).
+            views ??= created
+                ? [.. Enumerable.Range(0, shards).Select(_ => new ShardView(new ShardTotals(0, 0, 0, [])))]
+                : new ShardView?[shards];
+            var outcomes = new Dictionary<string, Outcome>(StringComparer.Ordinal);
+
+            // The first of duplicates within the batch wins, as a later resend would be ignored.
+            var fresh = records.DistinctBy(r => r.EventId, StringComparer.Ordinal).ToList();
+            List<UsageRecord> keyed = [.. fresh.Where(r => r.Source != UsageRecord.GeneratedSource)];
+            foreach (var months in NeighbourMonths)
+            {
+                if (keyed.Count > 0 && UsageShards.Neighbour(period, months) is { } neighbour)
+                {
+                    foreach (var match in (await ledger.MatchPeriodAsync(container, contractId, neighbour, keyed, cancellationToken).ConfigureAwait(false)).OrderBy(m => m.Arrival))
+                    {
+                        outcomes.TryAdd(match.Event.EventId, new Outcome(match.ToRecord(), Inserted: false));
+                    }
+
+                    keyed.RemoveAll(r => outcomes.ContainsKey(r.EventId));
+                }
+            }
+
+            var token = Guid.NewGuid().ToString("N");
+            var attempted = new ConcurrentQueue<(int Shard, long Sequence)>();
+            var writes = fresh.Where(r => !outcomes.ContainsKey(r.EventId))
+                .GroupBy(r => UsageShards.Of(r.EventId, shards))
+                .Select(group => WriteShardAsync(container, group.Key, [.. group], token, attempted, cancellationToken))
+                .ToArray();
+            try
+            {
+                foreach (var written in await Task.WhenAll(writes).ConfigureAwait(false))
+                {
+                    foreach (var (id, outcome) in written)
+                    {
+                        outcomes[id] = outcome;
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                // Every block write has finished (Task.WhenAll): none can land after this takes it back.
+                await ledger.VoidAsync(container, contractId, period, token, attempted).ConfigureAwait(false);
+                throw;
+            }
+
+            var (units, events) = (0L, 0L);
+            for (var shard = 0; shard < shards; shard++)
+            {
+                var view = views[shard] ??= new ShardView(await ledger.counting.ShardAsync(contractId, period, shard, cancellationToken).ConfigureAwait(false));
+                (units, events) = (checked(units + view.Units), events + view.Events);
+            }
+
+            return (outcomes, new UsageTotals(contractId, period, units, events));
+        }
+
+        /// <summary>
+        /// One shard's part of a commit: its ids already stored are looked up (one query), and the rest written as
+        /// the next block of the shard's chain. A 409 on the block means another writer took that number: its block
+        /// is read, its events taken out of ours, and ours tries the next number.
+        /// </summary>
+        private async Task<Dictionary<string, Outcome>> WriteShardAsync(
+            Container container, int shard, List<UsageRecord> records, string token, ConcurrentQueue<(int Shard, long Sequence)> attempted, CancellationToken cancellationToken)
+        {
+            var store = ledger.Store;
+            var partitionKey = UsageShards.PartitionKeyFor(contractId, period, shard);
+            var view = views![shard] ??= new ShardView(await ledger.counting.ShardAsync(contractId, period, shard, cancellationToken).ConfigureAwait(false));
+            var outcomes = new Dictionary<string, Outcome>(StringComparer.Ordinal);
+            string[] keyed = [.. records.Where(r => r.Source != UsageRecord.GeneratedSource).Select(r => r.EventId)];
+            if (keyed.Length > 0)
+            {
+                foreach (var match in (await ledger.MatchShardAsync(container, partitionKey, keyed, cancellationToken).ConfigureAwait(false)).OrderBy(m => m.Arrival))
+                {
+                    outcomes.TryAdd(match.Event.EventId, new Outcome(match.ToRecord(), Inserted: false));
+                }
+            }
+
+            var remaining = records.Where(r => !outcomes.ContainsKey(r.EventId)).ToList();
+            while (remaining.Count > 0)
+            {
+                var block = UsageBlockDocument.Create(contractId, period, shard, view.Head + 1, NextArrival(store.Time), token, remaining);
+                attempted.Enqueue((shard, block.Sequence));
+                try
+                {
+                    await store.Retry.ExecuteAsync("append usage block", ct => container.CreateItemAsync(
+                        block, new PartitionKey(partitionKey), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                }
+                catch (CosmosException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
+                {
+                    var taken = await ledger.ReadBlockAsync(container, partitionKey, block.Sequence, cancellationToken).ConfigureAwait(false)
+                        ?? throw new StoreUnavailableException($"Usage block {block.Sequence} of '{contractId}' in {period} conflicted but cannot be read yet.", TimeSpan.FromSeconds(1), exception);
+                    if (taken.Token != token)
+                    {
+                        // Another writer's block: count it into the view, and answer our ids it holds with its events.
+                        view.Add(taken, ours: false);
+                        var held = taken.Items.Where(i => i.KeyedId is not null).DistinctBy(i => i.KeyedId, StringComparer.Ordinal)
+                            .ToDictionary(i => i.KeyedId!, StringComparer.Ordinal);
+                        remaining.RemoveAll(r => r.Source != UsageRecord.GeneratedSource && held.TryGetValue(r.EventId, out var stored)
+                            && outcomes.TryAdd(r.EventId, new Outcome(stored.ToRecord(contractId, period), Inserted: false)));
+                        continue;
+                    }
+                    // Our own create, whose first answer was lost: it landed.
+                }
+
+                view.Add(block, ours: true);
+                foreach (var record in remaining)
+                {
+                    outcomes[record.EventId] = new Outcome(record, Inserted: true);
+                }
+
+                break;
+            }
+
+            return outcomes;
+        }
+
+        /// <summary>
+        /// Per caller, what the ledger holds for each record sent: inserted only for the first record with an id
+        /// that this commit stored; every other record gets the stored one.
+        /// </summary>
+        private static UsageAppend[] Answers(List<PendingAppend> batch, Dictionary<string, Outcome> outcomes, UsageTotals totals)
+        {
+            UsageTotals[] periodTotals = [totals];
             var claimed = new HashSet<string>(StringComparer.Ordinal);
             var answers = new UsageAppend[batch.Count];
             for (var p = 0; p < batch.Count; p++)
@@ -394,25 +692,29 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
                 var results = new UsageAppendResult[records.Length];
                 for (var i = 0; i < records.Length; i++)
                 {
-                    var stored = written[UsageEventDocument.IdFor(records[i].EventId)];
-                    results[i] = new UsageAppendResult(stored.Stored,
-                        Inserted: stored.AppendToken == token && claimed.Add(records[i].EventId));
+                    var outcome = outcomes[records[i].EventId];
+                    results[i] = new UsageAppendResult(outcome.Stored, Inserted: outcome.Inserted && claimed.Add(records[i].EventId));
                 }
 
-                answers[p] = new UsageAppend(results, partitionTotals);
+                answers[p] = new UsageAppend(results, periodTotals);
             }
 
             return answers;
         }
 
+        /// <summary>Appends in arrival order up to one block's worth of events (each append is at most one already).</summary>
         private List<PendingAppend> Take()
         {
-            var count = 0;
-            var taken = 0;
-            while (taken < queue.Count && (taken == 0 || count + queue[taken].Records.Length <= MaxEventsPerCommit))
+            var (count, bytes, taken) = (0, 0, 0);
+            while (taken < queue.Count)
             {
-                count += queue[taken].Records.Length;
-                taken++;
+                var next = queue[taken];
+                if (taken > 0 && (count + next.Records.Length > MaxEventsPerBlock || bytes + next.Bytes > MaxBlockBytes))
+                {
+                    break;
+                }
+
+                (count, bytes, taken) = (count + next.Records.Length, bytes + next.Bytes, taken + 1);
             }
 
             var batch = queue.GetRange(0, taken);
@@ -423,6 +725,8 @@ public sealed class CosmosUsageLedger(CosmosStore store) : IUsageLedger, IAsyncD
 
     private sealed record PendingAppend(UsageRecord[] Records)
     {
+        public int Bytes { get; } = Records.Sum(UsageBlockEvent.MaxJsonBytes);
+
         public TaskCompletionSource<UsageAppend> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
