@@ -22,8 +22,15 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// the same Idempotency-Key is answered from the stored request and revision and meters nothing; the same key with
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
+/// <remarks>
+/// A fetch costs two grain calls (Authorize, and the dataset read alongside it). Usage of a contract without a quota
+/// goes straight to the group-committing ledger, durable before the answer; the meter is needed only to weigh usage
+/// against a quota (a capped plan), or to remember Idempotency-Keys where the ledger holds ids only per period. A
+/// fetch with an Idempotency-Key from a local dataset without personal data is read and recorded without looking the
+/// key up first: recording says whether the key was used before, and a duplicate is answered as a replay.
+/// </remarks>
 public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions,
-    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages)
+    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages, IUsageLedger ledger)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -71,7 +78,8 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             Observe(reading);
             throw;
         }
-        var held = grant.Allowed;
+        // A plan without a quota holds nothing: no release is owed on failure.
+        var held = grant.Allowed && !grant.Uncapped;
         try
         {
             if (grant.AggregateOnly)
@@ -96,7 +104,11 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 : null;
             // h5 (issue 12): a relayed dataset's pages are read at the partner city; everything else here is the same.
             var relay = await relayed.RelayOfAsync(dataset.Id, cancellationToken);
-            if (key is not null && await meter.Find(eventId) is { } earlier)
+            // A key is looked up first where reading ahead would do something a replay must not (write provision
+            // records, ask the partner city) or could not (no quota left). Otherwise the page is read (from memory)
+            // and recording the event says whether the key was used before.
+            var lookedUp = key is not null && (access is not null || relay is not null || !grant.Allowed);
+            if (lookedUp && await FindAsync(meter, contractId, eventId) is { } earlier)
             {
                 return (await ReplayAsync(earlier, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
             }
@@ -113,7 +125,19 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             }
             else
             {
-                revisionId = RevisionToRead(dataset, cursor);
+                try
+                {
+                    revisionId = RevisionToRead(dataset, cursor);
+                }
+                catch (DomainException) when (key is not null && !lookedUp)
+                {
+                    // The revision read first may be gone (retired) while a replay reads the one it stored.
+                    if (await FindAsync(meter, contractId, eventId) is { } stored)
+                    {
+                        return (await ReplayAsync(stored, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
+                    }
+                    throw;
+                }
                 page = await ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cacheable: access is null, cancellationToken);
             }
             if (access is not null)
@@ -127,7 +151,10 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             var units = UnitsOf(grant.Unit, page);
             var served = new ServedPage(query, revisionId, readLimit);
             var source = key is null ? UsageSources.BrokerAssigned : UsageSources.BrokerIdempotent;
-            var receipt = await meter.Record(new UsageEvent(eventId, units, calendar.Now, source, key is null ? null : served.Encode(), holdId));
+            var usage = new UsageEvent(eventId, units, calendar.Now, source, key is null ? null : served.Encode(), holdId);
+            var receipt = grant.Uncapped && (key is null || ledger.UniqueAcrossPeriods) && units <= UsageWindow.MaxUnitsPerEvent
+                ? await AppendAsync(contractId, usage)
+                : await meter.Record(usage);
             held = false;
             if (receipt.Duplicate)
             {
@@ -149,6 +176,31 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 await meter.Release(holdId);
             }
         }
+    }
+
+    /// <summary>
+    /// Records a fetch's usage in the ledger itself, durable before it returns: for a plan without a quota the meter
+    /// adds nothing the ledger does not do (it decides duplicates whoever sends them, and keeps the totals).
+    /// </summary>
+    private async Task<UsageReceipt> AppendAsync(string contractId, UsageEvent usage)
+    {
+        var record = new UsageRecord(usage.EventId, contractId, calendar.PeriodOf(usage.OccurredAt).Id, usage.Units, usage.OccurredAt, calendar.Now,
+            usage.Source, usage.Fingerprint);
+        // Not cancelled with the request: once sent, the usage is recorded whether or not the buyer still waits.
+        var result = (await ledger.AppendAsync([record], CancellationToken.None)).Results[0];
+        return new UsageReceipt(result.Stored.EventId, Duplicate: !result.Inserted, result.Stored.Units, result.Stored.Fingerprint);
+    }
+
+    /// <summary>An earlier use of an Idempotency-Key: the ledger holds every key for good where it decides ids across periods, else the meter knows.</summary>
+    private async Task<UsageReceipt?> FindAsync(IUsageMeterGrain meter, string contractId, string eventId)
+    {
+        if (!ledger.UniqueAcrossPeriods)
+        {
+            return await meter.Find(eventId);
+        }
+        return await ledger.FindAsync(contractId, eventId) is { } stored
+            ? new UsageReceipt(stored.EventId, Duplicate: true, stored.Units, stored.Fingerprint)
+            : null;
     }
 
     /// <summary>
