@@ -14,7 +14,11 @@ namespace Marketplace.Application.Access;
 public sealed record RecordFetch(string? Cursor, string? Limit, IReadOnlyList<KeyValuePair<string, string?>> Filters, string? IdempotencyKey);
 
 /// <summary>A page as answered: the records, where to go next, the units metered and whether it was a replay.</summary>
-public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPage Page, string? NextCursor, long UnitsMetered, bool Replayed);
+public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPage Page, string? NextCursor, long UnitsMetered, bool Replayed)
+{
+    /// <summary>The page's records as a UTF-8 JSON array when the page was kept (written once per kept page); empty otherwise.</summary>
+    public ReadOnlyMemory<byte> RecordsJson { get; init; }
+}
 
 /// <summary>
 /// Brokered access, the one place it is decided: authorize (contract state, purpose, end date, quota) → read the
@@ -119,6 +123,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             var readLimit = (int)Math.Min(grant.UnitsGranted, limit);
             string revisionId;
             RecordPage page;
+            byte[]? recordsJson = null;
             if (relay is not null)
             {
                 (revisionId, page) = await relay.ReadAsync(contractId, eventId, query, readLimit, cancellationToken);
@@ -138,7 +143,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                     }
                     throw;
                 }
-                page = await ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cacheable: access is null, cancellationToken);
+                (page, recordsJson) = await ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cacheable: access is null, cancellationToken);
             }
             if (access is not null)
             {
@@ -161,7 +166,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 // A concurrent request with the same key won the race: answer exactly as it did.
                 return (await ReplayAsync(receipt, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
             }
-            return (new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false), grant.DatasetClass);
+            return (new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false) { RecordsJson = recordsJson }, grant.DatasetClass);
         }
         catch
         {
@@ -218,7 +223,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 "This Idempotency-Key was already used for a different request (other cursor, limit or filters); use a new key for a new request.");
         }
         var page = relay is null
-            ? await ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cacheable: access is null, cancellationToken)
+            ? (await ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cacheable: access is null, cancellationToken)).Page
             : (await relay.ReadAsync(contractId, eventId, first.Query, first.ReadLimit, cancellationToken)).Page;
         if (access is not null)
         {
@@ -231,20 +236,18 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     /// A page of a committed revision: from <see cref="RevisionPageCache"/> when it may be kept (no personal data, no
     /// filter), else from the store.
     /// </summary>
-    private async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, bool cacheable,
-        CancellationToken cancellationToken)
+    private async Task<(RecordPage Page, byte[]? RecordsJson)> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters,
+        bool cacheable, CancellationToken cancellationToken)
     {
         if (!cacheable || filters.Count > 0)
         {
-            return await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
+            return (await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken), null);
         }
-        if (pages.TryGet(revisionId, afterSequence, limit, out var kept))
+        if (!pages.TryGet(revisionId, afterSequence, limit, out var kept))
         {
-            return kept;
+            kept = pages.Add(revisionId, afterSequence, limit, await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken));
         }
-        var page = await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
-        pages.Add(revisionId, afterSequence, limit, page);
-        return page;
+        return (kept.Page, kept.RecordsJson);
     }
 
     private void RememberDataset(string contractId, string datasetId)
