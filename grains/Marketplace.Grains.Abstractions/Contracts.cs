@@ -47,6 +47,11 @@ public enum AccessDenial
 
 /// <summary>The answer to "may this buyer read now, and how much?".</summary>
 /// <param name="AggregateOnly">The contract's terms let only aggregates leave (<see cref="UsagePolicy.AggregateOnly"/>): no raw records.</param>
+/// <param name="Uncapped">
+/// The plan has no quota, so nothing was held: its usage needs no meter to weigh it against a quota and may go
+/// straight to the ledger. False (the safe default, also from a silo that predates the field) sends usage through
+/// the meter.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Marketplace.AccessGrant")]
 public sealed record AccessGrant(
     [property: Id(0)] bool Allowed,
@@ -58,7 +63,8 @@ public sealed record AccessGrant(
     [property: Id(6)] string Period,
     [property: Id(7)] string Purpose = "",
     [property: Id(8)] DatasetClass DatasetClass = DatasetClass.Public,
-    [property: Id(9)] bool AggregateOnly = false);
+    [property: Id(9)] bool AggregateOnly = false,
+    [property: Id(10)] bool Uncapped = false);
 
 /// <summary>A contract between a buyer and a provider (key: contract id). Authorize is the hot path.</summary>
 [Alias("Marketplace.IContractGrain")]

@@ -147,7 +147,8 @@ public sealed class ContractGrain(
             return Deny(denial, decision.Reason, period);
         }
         var granted = terms.Pricing.Unit == UsageUnit.Record ? decision.UnitsGranted : unitsWanted;
-        return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id, S.Purpose, terms.DatasetClass, AggregateOnly: terms.Policy.AggregateOnly);
+        return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id, S.Purpose, terms.DatasetClass, AggregateOnly: terms.Policy.AggregateOnly,
+            Uncapped: terms.Policy.MaxUnitsPerPeriod is null);
     }
 
     /// <summary>Kept between calls: resolving a grain reference is not free and Authorize is the hot path.</summary>

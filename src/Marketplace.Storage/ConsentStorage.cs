@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marketplace.Domain;
@@ -122,9 +123,34 @@ public static class ConsentGrantJson
         return JsonSerializer.Serialize(stored, Options);
     }
 
+    /// <summary>Bound on <see cref="Parsed"/>: about 8,192 grants of a few hundred bytes each, emptied when full.</summary>
+    public const int MaxParsed = 8_192;
+
+    /// <summary>
+    /// Grants already parsed, by the exact text stored: the same text is the same grant (a grant is immutable), so a
+    /// personal page, which reads its people's grants from the store on every fetch so that a withdrawal takes effect
+    /// at the next one, parses each stored text once. A changed grant is another text and is parsed afresh.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, ConsentGrant> Parsed = new(StringComparer.Ordinal);
+
     public static ConsentGrant Deserialize(string json)
     {
         ArgumentException.ThrowIfNullOrEmpty(json);
+        if (Parsed.TryGetValue(json, out var known))
+        {
+            return known;
+        }
+        var grant = Parse(json);
+        if (Parsed.Count >= MaxParsed)
+        {
+            Parsed.Clear();
+        }
+        Parsed.TryAdd(json, grant);
+        return grant;
+    }
+
+    private static ConsentGrant Parse(string json)
+    {
         var s = JsonSerializer.Deserialize<StoredGrant>(json, Options)
             ?? throw new InvalidDataException("A stored consent grant is empty.");
         var terms = new ConsentTerms(ParseScope(s.Scope), s.Items, s.Purposes, s.RecipientParties,

@@ -115,6 +115,24 @@ public abstract class EndToEndFlowTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_whose_cursor_revision_was_retired_since_returns_the_page_first_answered()
+    {
+        var listing = await _driver.ListedOfferingAsync(records: 30);
+        var buyer = await _driver.CreatePartyAsync("buyer");
+        var contract = await MarketplaceDriver.SubscribeAsync(buyer, listing.OfferingId, "research");
+        var start = await GetPage(buyer.Client, $"/api/v1/contracts/{contract.Id}/records?limit=10", null);
+        var url = $"/api/v1/contracts/{contract.Id}/records?limit=10&cursor={start.GetProperty("nextCursor").GetString()}";
+        var first = await GetPage(buyer.Client, url, "retry-after-retire");
+
+        await MarketplaceDriver.UploadCsvAsync(listing.Provider, listing.DatasetId, MarketplaceDriver.BusStopsCsv(5));
+        (await listing.Provider.Client.PostAsync($"/api/v1/datasets/{listing.DatasetId}/revisions/{start.GetProperty("revisionId").GetString()}/retire", null))
+            .EnsureSuccessStatusCode();
+        var retry = await GetPage(buyer.Client, url, "retry-after-retire");
+
+        Assert.Equal(first.GetRawText(), retry.GetRawText());
+    }
+
+    [Fact]
     public async Task A_retry_after_a_new_revision_was_published_returns_the_page_first_answered()
     {
         var listing = await _driver.ListedOfferingAsync(records: 30);

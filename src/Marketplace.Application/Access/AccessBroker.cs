@@ -14,7 +14,11 @@ namespace Marketplace.Application.Access;
 public sealed record RecordFetch(string? Cursor, string? Limit, IReadOnlyList<KeyValuePair<string, string?>> Filters, string? IdempotencyKey);
 
 /// <summary>A page as answered: the records, where to go next, the units metered and whether it was a replay.</summary>
-public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPage Page, string? NextCursor, long UnitsMetered, bool Replayed);
+public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPage Page, string? NextCursor, long UnitsMetered, bool Replayed)
+{
+    /// <summary>The page's records as a UTF-8 JSON array when the page was kept (written once per kept page); empty otherwise.</summary>
+    public ReadOnlyMemory<byte> RecordsJson { get; init; }
+}
 
 /// <summary>
 /// Brokered access, the one place it is decided: authorize (contract state, purpose, end date, quota) → read the
@@ -22,8 +26,15 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// the same Idempotency-Key is answered from the stored request and revision and meters nothing; the same key with
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
+/// <remarks>
+/// A fetch costs two grain calls (Authorize, and the dataset read alongside it). Usage of a contract without a quota
+/// goes straight to the group-committing ledger, durable before the answer; the meter is needed only to weigh usage
+/// against a quota (a capped plan), or to remember Idempotency-Keys where the ledger holds ids only per period. A
+/// fetch with an Idempotency-Key from a local dataset without personal data is read and recorded without looking the
+/// key up first: recording says whether the key was used before, and a duplicate is answered as a replay.
+/// </remarks>
 public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions,
-    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages)
+    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages, IUsageLedger ledger)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -71,7 +82,8 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             Observe(reading);
             throw;
         }
-        var held = grant.Allowed;
+        // A plan without a quota holds nothing: no release is owed on failure.
+        var held = grant.Allowed && !grant.Uncapped;
         try
         {
             if (grant.AggregateOnly)
@@ -96,7 +108,11 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 : null;
             // h5 (issue 12): a relayed dataset's pages are read at the partner city; everything else here is the same.
             var relay = await relayed.RelayOfAsync(dataset.Id, cancellationToken);
-            if (key is not null && await meter.Find(eventId) is { } earlier)
+            // A key is looked up first where reading ahead would do something a replay must not (write provision
+            // records, ask the partner city) or could not (no quota left). Otherwise the page is read (from memory)
+            // and recording the event says whether the key was used before.
+            var lookedUp = key is not null && (access is not null || relay is not null || !grant.Allowed);
+            if (lookedUp && await FindAsync(meter, contractId, eventId) is { } earlier)
             {
                 return (await ReplayAsync(earlier, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
             }
@@ -107,14 +123,27 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             var readLimit = (int)Math.Min(grant.UnitsGranted, limit);
             string revisionId;
             RecordPage page;
+            byte[]? recordsJson = null;
             if (relay is not null)
             {
                 (revisionId, page) = await relay.ReadAsync(contractId, eventId, query, readLimit, cancellationToken);
             }
             else
             {
-                revisionId = RevisionToRead(dataset, cursor);
-                page = await ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cacheable: access is null, cancellationToken);
+                try
+                {
+                    revisionId = RevisionToRead(dataset, cursor);
+                }
+                catch (DomainException) when (key is not null && !lookedUp)
+                {
+                    // The revision read first may be gone (retired) while a replay reads the one it stored.
+                    if (await FindAsync(meter, contractId, eventId) is { } stored)
+                    {
+                        return (await ReplayAsync(stored, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
+                    }
+                    throw;
+                }
+                (page, recordsJson) = await ReadPageAsync(revisionId, query.AfterSequence, readLimit, query.Filters, cacheable: access is null, cancellationToken);
             }
             if (access is not null)
             {
@@ -127,14 +156,17 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
             var units = UnitsOf(grant.Unit, page);
             var served = new ServedPage(query, revisionId, readLimit);
             var source = key is null ? UsageSources.BrokerAssigned : UsageSources.BrokerIdempotent;
-            var receipt = await meter.Record(new UsageEvent(eventId, units, calendar.Now, source, key is null ? null : served.Encode(), holdId));
+            var usage = new UsageEvent(eventId, units, calendar.Now, source, key is null ? null : served.Encode(), holdId);
+            var receipt = grant.Uncapped && (key is null || ledger.UniqueAcrossPeriods) && units <= UsageWindow.MaxUnitsPerEvent
+                ? await AppendAsync(contractId, usage)
+                : await meter.Record(usage);
             held = false;
             if (receipt.Duplicate)
             {
                 // A concurrent request with the same key won the race: answer exactly as it did.
                 return (await ReplayAsync(receipt, query, contractId, access, eventId, relay, cancellationToken), grant.DatasetClass);
             }
-            return (new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false), grant.DatasetClass);
+            return (new RecordAnswer(contractId, revisionId, page, NextCursor(revisionId, page), units, Replayed: false) { RecordsJson = recordsJson }, grant.DatasetClass);
         }
         catch
         {
@@ -152,6 +184,31 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     }
 
     /// <summary>
+    /// Records a fetch's usage in the ledger itself, durable before it returns: for a plan without a quota the meter
+    /// adds nothing the ledger does not do (it decides duplicates whoever sends them, and keeps the totals).
+    /// </summary>
+    private async Task<UsageReceipt> AppendAsync(string contractId, UsageEvent usage)
+    {
+        var record = new UsageRecord(usage.EventId, contractId, calendar.PeriodOf(usage.OccurredAt).Id, usage.Units, usage.OccurredAt, calendar.Now,
+            usage.Source, usage.Fingerprint);
+        // Not cancelled with the request: once sent, the usage is recorded whether or not the buyer still waits.
+        var result = (await ledger.AppendAsync([record], CancellationToken.None)).Results[0];
+        return new UsageReceipt(result.Stored.EventId, Duplicate: !result.Inserted, result.Stored.Units, result.Stored.Fingerprint);
+    }
+
+    /// <summary>An earlier use of an Idempotency-Key: the ledger holds every key for good where it decides ids across periods, else the meter knows.</summary>
+    private async Task<UsageReceipt?> FindAsync(IUsageMeterGrain meter, string contractId, string eventId)
+    {
+        if (!ledger.UniqueAcrossPeriods)
+        {
+            return await meter.Find(eventId);
+        }
+        return await ledger.FindAsync(contractId, eventId) is { } stored
+            ? new UsageReceipt(stored.EventId, Duplicate: true, stored.Units, stored.Fingerprint)
+            : null;
+    }
+
+    /// <summary>
     /// Answers a retry exactly as the first answer: read with the stored query, from the stored revision (even if
     /// a newer one was published since), the stored number of records.
     /// </summary>
@@ -166,7 +223,7 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 "This Idempotency-Key was already used for a different request (other cursor, limit or filters); use a new key for a new request.");
         }
         var page = relay is null
-            ? await ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cacheable: access is null, cancellationToken)
+            ? (await ReadPageAsync(first.RevisionId, first.Query.AfterSequence, first.ReadLimit, first.Query.Filters, cacheable: access is null, cancellationToken)).Page
             : (await relay.ReadAsync(contractId, eventId, first.Query, first.ReadLimit, cancellationToken)).Page;
         if (access is not null)
         {
@@ -179,20 +236,18 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
     /// A page of a committed revision: from <see cref="RevisionPageCache"/> when it may be kept (no personal data, no
     /// filter), else from the store.
     /// </summary>
-    private async Task<RecordPage> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters, bool cacheable,
-        CancellationToken cancellationToken)
+    private async Task<(RecordPage Page, byte[]? RecordsJson)> ReadPageAsync(string revisionId, long afterSequence, int limit, IReadOnlyList<FieldFilter> filters,
+        bool cacheable, CancellationToken cancellationToken)
     {
         if (!cacheable || filters.Count > 0)
         {
-            return await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
+            return (await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken), null);
         }
-        if (pages.TryGet(revisionId, afterSequence, limit, out var kept))
+        if (!pages.TryGet(revisionId, afterSequence, limit, out var kept))
         {
-            return kept;
+            kept = pages.Add(revisionId, afterSequence, limit, await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken));
         }
-        var page = await store.ReadPageAsync(revisionId, afterSequence, limit, filters, cancellationToken);
-        pages.Add(revisionId, afterSequence, limit, page);
-        return page;
+        return (kept.Page, kept.RecordsJson);
     }
 
     private void RememberDataset(string contractId, string datasetId)

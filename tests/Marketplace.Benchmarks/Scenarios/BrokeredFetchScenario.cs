@@ -15,7 +15,11 @@ namespace Marketplace.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class BrokeredFetchScenario : IScenario
 {
-    private const int Connections = 32;
+    /// <summary>
+    /// The load: 32 connections. MARKETPLACE_BENCH_P1_CONNECTIONS changes it for an experiment: every fetch
+    /// waits for a durable ledger commit, so at 32 connections throughput is bounded by 32 / commit latency.
+    /// </summary>
+    private static readonly int Connections = int.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_BENCH_P1_CONNECTIONS"), out var n) && n > 0 ? n : 32;
     private const string BarePath = "/bench/bare-records";
     private const string Purpose = "academic-research";
     private const string Target = "≥ 50% of bare, p99 ≤ 20 ms";

@@ -21,12 +21,21 @@ public sealed class RecordPageResult(RecordAnswer answer) : IResult
         json.WriteStartObject();
         json.WriteString("contractId", contractId);
         json.WriteString("revisionId", revisionId);
-        json.WriteStartArray("records");
-        foreach (var record in page.Records)
+        if (answer.RecordsJson.IsEmpty)
         {
-            json.WriteRawValue(record.Json, skipInputValidation: true);
+            json.WriteStartArray("records");
+            foreach (var record in page.Records)
+            {
+                json.WriteRawValue(record.Json, skipInputValidation: true);
+            }
+            json.WriteEndArray();
         }
-        json.WriteEndArray();
+        else
+        {
+            // A kept page's array, made once when it was kept.
+            json.WritePropertyName("records");
+            json.WriteRawValue(answer.RecordsJson.Span, skipInputValidation: true);
+        }
         json.WriteNumber("count", page.Records.Count);
         if (nextCursor is null)
         {
