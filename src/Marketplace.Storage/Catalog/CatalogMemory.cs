@@ -1,0 +1,582 @@
+namespace Marketplace.Storage.Catalog;
+
+/// <summary>
+/// One process's copy of the catalog, searched in memory by both stores: SQLite (loaded from its tables, then kept
+/// by the process's own writes, the one process that owns the data directory) and Cosmos (fed by the change feed).
+/// The store stays the truth; this is its index. Search semantics are the SQLite adapter's FTS5 ones, so results
+/// are the same whichever store answers: filters, visibility, whole-token phrases with the last term as a prefix,
+/// FTS5's bm25 with its column weights (title 10, description 1, keywords 4, themes 3, provider 2), the orders
+/// and their tie-breaks (title as SQLite's NOCASE, then the id), and facets over every hit.
+/// <para>
+/// Shape: a word index (token → listings holding it) finds the candidates of each term; each listing keeps its
+/// tokens as ids, per field, to confirm a phrase and count its occurrences for bm25; facet values are small ids.
+/// The three browse orders (title, newest, price) are kept as arrays, rebuilt on the first search after a change,
+/// so a search without text walks one array and a text search sorts only its own hits. Memory grows with the
+/// catalog: every listing is held once (measured: see <c>bench/results.md</c>, P3).
+/// </para>
+/// <para>Thread safety: any number of searches at once; a change waits for them, and they for it.</para>
+/// </summary>
+internal sealed class CatalogMemory
+{
+    private const int MaxPageSize = 100;
+    private const double K1 = 1.2;
+    private const double B = 0.75;
+
+    // FTS5 column order and bm25 weights of the SQLite adapter: title, description, keywords, themes, provider.
+    private static readonly double[] ColumnWeights = [10.0, 1.0, 4.0, 3.0, 2.0];
+
+    private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock orderGate = new();
+    private readonly Dictionary<string, int> slotOf = new(StringComparer.Ordinal);
+    private readonly List<Entry?> entries = [];
+    private readonly Stack<int> freeSlots = new();
+    private readonly Vocabulary words = new();
+    private readonly List<List<int>> postings = [];
+    private readonly Vocabulary[] facetValues = [new(), new(), new(), new(), new()];
+    private long totalTokens;
+    private long version;
+    private Orders? orders;
+
+    public int Count
+    {
+        get
+        {
+            gate.EnterReadLock();
+            try
+            {
+                return slotOf.Count;
+            }
+            finally
+            {
+                gate.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>Adds or replaces a listing. <paramref name="updatedOrder"/> orders "newest" (larger is newer).</summary>
+    public void Upsert(CatalogListing listing, double updatedOrder) => Apply([new CatalogChange(listing.OfferingId, listing, updatedOrder)]);
+
+    public void Remove(string offeringId) => Apply([new CatalogChange(offeringId, null, 0)]);
+
+    /// <summary>Applies the changes in order (a later change to the same listing wins; removing an unknown one does nothing).</summary>
+    public void Apply(IEnumerable<CatalogChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        // Tokenising is the costly part: done before taking the lock, so searches wait only for the bookkeeping.
+        var prepared = changes.Select(c => (c.OfferingId, Fields: c.Listing is { } l ? Tokenised.Of(l) : null, c.Listing, c.UpdatedOrder)).ToList();
+        gate.EnterWriteLock();
+        try
+        {
+            foreach (var (offeringId, fields, listing, updatedOrder) in prepared)
+            {
+                if (slotOf.TryGetValue(offeringId, out var slot))
+                {
+                    Unlink(slot);
+                    slotOf.Remove(offeringId);
+                    freeSlots.Push(slot);
+                }
+
+                if (listing is not null)
+                {
+                    Link(listing, fields!, updatedOrder);
+                }
+            }
+
+            version++;
+        }
+        finally
+        {
+            gate.ExitWriteLock();
+        }
+    }
+
+    public CatalogSearchResult Search(CatalogQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = Math.Max(1, query.Page);
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var terms = SearchTokens.Terms(query.Text, CatalogText.Fold);
+        gate.EnterReadLock();
+        try
+        {
+            var current = CurrentOrders();
+            var filter = Filter.Of(query, facetValues);
+            var matched = terms.Count == 0 ? null : Match(terms);
+            var skip = (long)(page - 1) * pageSize;
+            var items = new List<CatalogListing>(pageSize);
+            var counts = new FacetTally(facetValues);
+            if (matched is not null && (query.Sort ?? CatalogSort.Relevance) == CatalogSort.Relevance)
+            {
+                // Best bm25 first; ties in title order.
+                var hits = new List<(double Rank, int TitleRank, int Slot)>();
+                foreach (var slot in matched.Hits)
+                {
+                    var entry = entries[slot]!;
+                    if (filter.Admits(entry))
+                    {
+                        counts.Add(entry);
+                        hits.Add((matched.Rank(entry, totalTokens, slotOf.Count), current.TitleRank[slot], slot));
+                    }
+                }
+
+                hits.Sort((x, y) => x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : x.TitleRank.CompareTo(y.TitleRank));
+                for (var i = skip; i < hits.Count && items.Count < pageSize; i++)
+                {
+                    items.Add(entries[hits[(int)i].Slot]!.Listing);
+                }
+            }
+            else
+            {
+                var order = query.Sort switch
+                {
+                    CatalogSort.Newest => current.Newest,
+                    CatalogSort.Price => current.Price,
+                    _ => current.Title,
+                };
+                long seen = 0;
+                foreach (var slot in order)
+                {
+                    var entry = entries[slot]!;
+                    if ((matched is null || matched.Contains(slot)) && filter.Admits(entry))
+                    {
+                        counts.Add(entry);
+                        if (seen++ >= skip && items.Count < pageSize)
+                        {
+                            items.Add(entry.Listing);
+                        }
+                    }
+                }
+            }
+
+            return new CatalogSearchResult(items, counts.Total, page, pageSize, counts.Facets());
+        }
+        finally
+        {
+            gate.ExitReadLock();
+        }
+    }
+
+    // Under the write lock.
+    private void Link(CatalogListing listing, Tokenised fields, double updatedOrder)
+    {
+        var slot = freeSlots.Count > 0 ? freeSlots.Pop() : entries.Count;
+        var tokens = new int[fields.Tokens.Count];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var id = words.IdOf(fields.Tokens[i]);
+            if (id == postings.Count)
+            {
+                postings.Add([]);
+            }
+
+            tokens[i] = id;
+        }
+
+        foreach (var id in tokens.Distinct())
+        {
+            postings[id].Add(slot);
+        }
+
+        var themes = listing.Themes.Where(t => t is not null).Distinct(StringComparer.Ordinal).Select(facetValues[1].IdOf).ToArray();
+        var entry = new Entry(listing, tokens, fields.ColumnEnds, updatedOrder,
+            facetValues[0].IdOf(listing.DatasetClass), themes, facetValues[2].IdOf(listing.ProviderId),
+            facetValues[3].IdOf(listing.PriceModel), facetValues[4].IdOf(listing.Licence));
+        if (slot == entries.Count)
+        {
+            entries.Add(entry);
+        }
+        else
+        {
+            entries[slot] = entry;
+        }
+
+        slotOf[listing.OfferingId] = slot;
+        totalTokens += tokens.Length;
+    }
+
+    // Under the write lock.
+    private void Unlink(int slot)
+    {
+        var entry = entries[slot]!;
+        foreach (var id in entry.Tokens.Distinct())
+        {
+            postings[id].Remove(slot);
+        }
+
+        totalTokens -= entry.Tokens.Length;
+        entries[slot] = null;
+    }
+
+    // Under the read lock: the browse orders of this version, made by the first search that needs them.
+    private Orders CurrentOrders()
+    {
+        var current = orders;
+        if (current is not null && current.Version == version)
+        {
+            return current;
+        }
+
+        lock (orderGate)
+        {
+            if (orders is { } made && made.Version == version)
+            {
+                return made;
+            }
+
+            return orders = Orders.Of(entries, version);
+        }
+    }
+
+    // Each term's listings over the whole catalog (bm25's document frequencies count them all, as FTS5 does).
+    private TermMatches? Match(List<List<string>> terms)
+    {
+        var phrases = new List<Phrase>(terms.Count);
+        for (var t = 0; t < terms.Count; t++)
+        {
+            var isLast = t == terms.Count - 1;
+            var positions = new TokenSet[terms[t].Count];
+            for (var j = 0; j < positions.Length; j++)
+            {
+                positions[j] = isLast && j == positions.Length - 1
+                    ? TokenSet.Prefix(words.WithPrefix(terms[t][j]))
+                    : TokenSet.Exact(words.Find(terms[t][j]));
+            }
+
+            phrases.Add(new Phrase(positions));
+        }
+
+        var matches = new TermMatches(phrases, entries.Count);
+        for (var p = 0; p < phrases.Count; p++)
+        {
+            if (!matches.Collect(p, this))
+            {
+                return TermMatches.None(phrases, entries.Count);
+            }
+        }
+
+        return matches;
+    }
+
+    private sealed record Entry(
+        CatalogListing Listing, int[] Tokens, int[] ColumnEnds, double UpdatedOrder,
+        int ClassId, int[] ThemeIds, int ProviderId, int PriceModelId, int LicenceId);
+
+    /// <summary>A listing's searchable fields as tokens, in FTS5 column order, and where each column ends.</summary>
+    private sealed record Tokenised(List<string> Tokens, int[] ColumnEnds)
+    {
+        public static Tokenised Of(CatalogListing listing)
+        {
+            var tokens = new List<string>();
+            var ends = new int[5];
+            string[] columns =
+            [
+                listing.Title, listing.Description, string.Join(" ; ", listing.Keywords), string.Join(" ; ", listing.Themes),
+                listing.ProviderName,
+            ];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                tokens.AddRange(SearchTokens.Of(CatalogText.Fold(columns[c])));
+                ends[c] = tokens.Count;
+            }
+
+            return new Tokenised(tokens, ends);
+        }
+    }
+
+    /// <summary>Strings numbered in order of first use.</summary>
+    private sealed class Vocabulary
+    {
+        private readonly Dictionary<string, int> ids = new(StringComparer.Ordinal);
+        private readonly List<string> texts = [];
+
+        public int Count => texts.Count;
+
+        public string this[int id] => texts[id];
+
+        public int IdOf(string text)
+        {
+            if (!ids.TryGetValue(text, out var id))
+            {
+                id = texts.Count;
+                ids.Add(text, id);
+                texts.Add(text);
+            }
+
+            return id;
+        }
+
+        /// <summary>The id, or -1 for a string never seen.</summary>
+        public int Find(string? text) => text is not null && ids.TryGetValue(text, out var id) ? id : -1;
+
+        public HashSet<int> WithPrefix(string prefix)
+        {
+            var found = new HashSet<int>();
+            for (var id = 0; id < texts.Count; id++)
+            {
+                if (texts[id].StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    found.Add(id);
+                }
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>The tokens one position of a phrase accepts: one word, or (the last, typed so far) every word it begins.</summary>
+    private readonly record struct TokenSet(int Id, HashSet<int>? Ids)
+    {
+        public static TokenSet Exact(int id) => new(id, null);
+
+        public static TokenSet Prefix(HashSet<int> ids) => new(-1, ids);
+
+        public bool IsEmpty => Ids is null ? Id < 0 : Ids.Count == 0;
+
+        public bool Accepts(int token) => Ids is null ? token == Id : Ids.Contains(token);
+    }
+
+    private sealed record Phrase(TokenSet[] Positions)
+    {
+        /// <summary>bm25's phrase frequency: each occurrence inside one column adds that column's weight.</summary>
+        public double Frequency(Entry entry)
+        {
+            double frequency = 0;
+            var start = 0;
+            for (var c = 0; c < entry.ColumnEnds.Length; c++)
+            {
+                var end = entry.ColumnEnds[c];
+                for (var at = start; at + Positions.Length <= end; at++)
+                {
+                    if (OccursAt(entry.Tokens, at))
+                    {
+                        frequency += ColumnWeights[c];
+                    }
+                }
+
+                start = end;
+            }
+
+            return frequency;
+        }
+
+        public bool OccursIn(Entry entry)
+        {
+            var start = 0;
+            foreach (var end in entry.ColumnEnds)
+            {
+                for (var at = start; at + Positions.Length <= end; at++)
+                {
+                    if (OccursAt(entry.Tokens, at))
+                    {
+                        return true;
+                    }
+                }
+
+                start = end;
+            }
+
+            return false;
+        }
+
+        private bool OccursAt(int[] tokens, int at)
+        {
+            for (var j = 0; j < Positions.Length; j++)
+            {
+                if (!Positions[j].Accepts(tokens[at + j]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Which listings hold each phrase, and the phrases' bm25 inverse document frequencies.</summary>
+    private sealed class TermMatches(List<Phrase> phrases, int slots)
+    {
+        private readonly bool[][] holders = [.. phrases.Select(_ => new bool[slots])];
+        private readonly int[] documentCounts = new int[phrases.Count];
+        private List<int>? hits;
+
+        public static TermMatches None(List<Phrase> phrases, int slots) => new(phrases, slots) { hits = [] };
+
+        /// <summary>The listings holding every phrase.</summary>
+        public IEnumerable<int> Hits => hits ??= [.. Enumerable.Range(0, slots).Where(Contains)];
+
+        public bool Contains(int slot)
+        {
+            foreach (var held in holders)
+            {
+                if (!held[slot])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Marks the holders of phrase <paramref name="p"/>; false when none holds it.</summary>
+        public bool Collect(int p, CatalogMemory memory)
+        {
+            var phrase = phrases[p];
+            if (phrase.Positions.Any(position => position.IsEmpty))
+            {
+                return false;
+            }
+
+            // Candidates hold the phrase's rarest exact word (or, for a lone prefix, any word it begins); a phrase of
+            // one word needs no further check.
+            var exact = phrase.Positions.Where(position => position.Ids is null).Select(position => memory.postings[position.Id]).ToList();
+            IEnumerable<int> candidates = exact.Count > 0
+                ? exact.MinBy(list => list.Count)!
+                : phrase.Positions[0].Ids!.SelectMany(id => memory.postings[id]);
+            var confirm = phrase.Positions.Length > 1;
+            var held = holders[p];
+            var count = 0;
+            foreach (var slot in candidates)
+            {
+                if (!held[slot] && (!confirm || phrase.OccursIn(memory.entries[slot]!)))
+                {
+                    held[slot] = true;
+                    count++;
+                }
+            }
+
+            documentCounts[p] = count;
+            return count > 0;
+        }
+
+        /// <summary>FTS5's bm25() for this listing: lower is better (the negated score), computed as FTS5 computes it.</summary>
+        public double Rank(Entry entry, long catalogTokens, int catalogRows)
+        {
+            var averageLength = (double)catalogTokens / catalogRows;
+            double documentLength = entry.Tokens.Length;
+            double score = 0;
+            for (var p = 0; p < phrases.Count; p++)
+            {
+                var idf = Math.Log((catalogRows - documentCounts[p] + 0.5) / (documentCounts[p] + 0.5));
+                if (idf <= 0.0)
+                {
+                    idf = 1e-6;
+                }
+
+                var frequency = phrases[p].Frequency(entry);
+                score += idf * (frequency * (K1 + 1.0) / (frequency + K1 * (1 - B + B * documentLength / averageLength)));
+            }
+
+            return -1.0 * score;
+        }
+    }
+
+    /// <summary>A query's filters and visibility, as facet ids (a value never seen matches nothing).</summary>
+    private sealed record Filter(int? ClassId, int? ThemeId, int? ProviderId, int? PriceModelId, int? LicenceId, bool FreeOnly, string? Buyer, bool SeesAll)
+    {
+        public static Filter Of(CatalogQuery query, Vocabulary[] values) => new(
+            Id(values[0], query.DatasetClass), Id(values[1], query.Theme), Id(values[2], query.ProviderId),
+            Id(values[3], query.PriceModel), Id(values[4], query.Licence), query.FreeOnly, query.ViewerBuyerId, query.ViewerSeesAll);
+
+        private static int? Id(Vocabulary values, string? value) => value is null ? null : values.Find(value);
+
+        public bool Admits(Entry entry) =>
+            (ClassId is null || entry.ClassId == ClassId)
+            && (ThemeId is null || Array.IndexOf(entry.ThemeIds, ThemeId.Value) >= 0)
+            && (ProviderId is null || entry.ProviderId == ProviderId)
+            && (PriceModelId is null || entry.PriceModelId == PriceModelId)
+            && (LicenceId is null || entry.LicenceId == LicenceId)
+            && (!FreeOnly || entry.Listing.IsFree)
+            && (SeesAll || entry.Listing.IsPublic || (Buyer is not null && entry.Listing.VisibleToBuyers.Contains(Buyer, StringComparer.Ordinal)));
+    }
+
+    /// <summary>The total and the facet counts of every hit.</summary>
+    private sealed class FacetTally(Vocabulary[] values)
+    {
+        private readonly long[][] counts = [.. values.Select(v => new long[v.Count])];
+
+        public long Total { get; private set; }
+
+        public void Add(Entry entry)
+        {
+            Total++;
+            counts[0][entry.ClassId]++;
+            foreach (var theme in entry.ThemeIds)
+            {
+                counts[1][theme]++;
+            }
+
+            counts[2][entry.ProviderId]++;
+            counts[3][entry.PriceModelId]++;
+            counts[4][entry.LicenceId]++;
+        }
+
+        public CatalogFacets Facets() => new(Of(0), Of(1), Of(2), Of(3), Of(4));
+
+        private FacetCount[] Of(int kind) =>
+            [.. counts[kind].Select((count, id) => (count, id)).Where(c => c.count > 0)
+                .Select(c => new FacetCount(values[kind][c.id], c.count))
+                .OrderByDescending(c => c.Count)
+                .ThenBy(c => c.Value, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Every listing's slot in each browse order, for one version of the catalog.</summary>
+    private sealed record Orders(long Version, int[] Title, int[] TitleRank, int[] Newest, int[] Price)
+    {
+        public static Orders Of(List<Entry?> entries, long version)
+        {
+            var live = Enumerable.Range(0, entries.Count).Where(slot => entries[slot] is not null).ToArray();
+            var title = live.ToArray();
+            Array.Sort(title, (x, y) => SqliteOrder.Compare(entries[x]!.Listing, entries[y]!.Listing));
+            var rank = new int[entries.Count];
+            for (var i = 0; i < title.Length; i++)
+            {
+                rank[title[i]] = i;
+            }
+
+            // Stable on top of the title order: ties keep it.
+            var newest = title.OrderByDescending(slot => entries[slot]!.UpdatedOrder).ToArray();
+            var price = title.OrderBy(slot => entries[slot]!.Listing.PriceMinor is null).ThenBy(slot => entries[slot]!.Listing.PriceMinor ?? 0).ToArray();
+            return new Orders(version, title, rank, newest, price);
+        }
+    }
+}
+
+/// <summary>A listing stored (with its "newest" order key) or removed (null).</summary>
+internal sealed record CatalogChange(string OfferingId, CatalogListing? Listing, double UpdatedOrder);
+
+/// <summary>
+/// The SQLite adapter's final order: the title as <c>COLLATE NOCASE</c> (ASCII letters without case, everything
+/// else by code point, as UTF-8 bytes compare), then the offering id by code point.
+/// </summary>
+internal static class SqliteOrder
+{
+    public static int Compare(CatalogListing x, CatalogListing y)
+    {
+        var byTitle = Compare(x.Title, y.Title, foldAscii: true);
+        return byTitle != 0 ? byTitle : Compare(x.OfferingId, y.OfferingId, foldAscii: false);
+    }
+
+    private static int Compare(string x, string y, bool foldAscii)
+    {
+        var length = Math.Min(x.Length, y.Length);
+        for (var i = 0; i < length; i++)
+        {
+            var difference = Weight(x[i], foldAscii) - Weight(y[i], foldAscii);
+            if (difference != 0)
+            {
+                return difference;
+            }
+        }
+
+        return x.Length - y.Length;
+    }
+
+    // UTF-16 code units put surrogates (U+10000 and above) before U+E000..U+FFFF; code points put them after.
+    private static int Weight(char c, bool foldAscii) => c switch
+    {
+        >= 'A' and <= 'Z' when foldAscii => c + 32,
+        >= '\uE000' => c - 0x800,
+        >= '\uD800' => c + 0x2000,
+        _ => c,
+    };
+}
