@@ -33,6 +33,9 @@ internal sealed class CatalogMemory
     private readonly Vocabulary words = new();
     private readonly List<List<int>> postings = [];
     private readonly Vocabulary[] facetValues = [new(), new(), new(), new(), new()];
+    private readonly KeptCounts publicCounts = new();
+    private readonly KeptCounts allCounts = new();
+    private readonly HashSet<int> restrictedSlots = [];
     private long totalTokens;
     private long version;
     private Orders? orders;
@@ -125,6 +128,40 @@ internal sealed class CatalogMemory
                     items.Add(entries[hits[(int)i].Slot]!.Listing);
                 }
             }
+            else if (matched is null && filter.IsUnfiltered)
+            {
+                // The whole catalog (its front page, and any page of it in any order): the kept counts, plus the
+                // restricted listings offered to this buyer counted one by one; the page walks the order to itself.
+                if (query.ViewerSeesAll)
+                {
+                    allCounts.CopyTo(counts);
+                }
+                else
+                {
+                    publicCounts.CopyTo(counts);
+                    foreach (var slot in restrictedSlots)
+                    {
+                        if (filter.Admits(entries[slot]!))
+                        {
+                            counts.Add(entries[slot]!);
+                        }
+                    }
+                }
+
+                long seen = 0;
+                foreach (var slot in OrderOf(current, query.Sort))
+                {
+                    var entry = entries[slot]!;
+                    if (filter.Admits(entry) && seen++ >= skip)
+                    {
+                        items.Add(entry.Listing);
+                        if (items.Count == pageSize)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
             else
             {
                 var order = query.Sort switch
@@ -155,6 +192,13 @@ internal sealed class CatalogMemory
             gate.ExitReadLock();
         }
     }
+
+    private static int[] OrderOf(Orders current, CatalogSort? sort) => sort switch
+    {
+        CatalogSort.Newest => current.Newest,
+        CatalogSort.Price => current.Price,
+        _ => current.Title,
+    };
 
     // Under the write lock.
     private void Link(CatalogListing listing, Tokenised fields, double updatedOrder)
@@ -192,6 +236,11 @@ internal sealed class CatalogMemory
 
         slotOf[listing.OfferingId] = slot;
         totalTokens += tokens.Length;
+        Tally(entry, +1);
+        if (!listing.IsPublic)
+        {
+            restrictedSlots.Add(slot);
+        }
     }
 
     // Under the write lock.
@@ -204,7 +253,18 @@ internal sealed class CatalogMemory
         }
 
         totalTokens -= entry.Tokens.Length;
+        Tally(entry, -1);
+        restrictedSlots.Remove(slot);
         entries[slot] = null;
+    }
+
+    private void Tally(Entry entry, int change)
+    {
+        allCounts.Add(entry, change);
+        if (entry.Listing.IsPublic)
+        {
+            publicCounts.Add(entry, change);
+        }
     }
 
     // Under the read lock: the browse orders of this version, made by the first search that needs them.
@@ -479,6 +539,8 @@ internal sealed class CatalogMemory
 
         private static int? Id(Vocabulary values, string? value) => value is null ? null : values.Find(value);
 
+        public bool IsUnfiltered => ClassId is null && ThemeId is null && ProviderId is null && PriceModelId is null && LicenceId is null && !FreeOnly;
+
         public bool Admits(Entry entry) =>
             (ClassId is null || entry.ClassId == ClassId)
             && (ThemeId is null || Array.IndexOf(entry.ThemeIds, ThemeId.Value) >= 0)
@@ -512,11 +574,57 @@ internal sealed class CatalogMemory
 
         public CatalogFacets Facets() => new(Of(0), Of(1), Of(2), Of(3), Of(4));
 
+        public void AddCounts(long total, List<long>[] kept)
+        {
+            Total += total;
+            for (var kind = 0; kind < counts.Length; kind++)
+            {
+                for (var id = 0; id < kept[kind].Count; id++)
+                {
+                    counts[kind][id] += kept[kind][id];
+                }
+            }
+        }
+
         private FacetCount[] Of(int kind) =>
             [.. counts[kind].Select((count, id) => (count, id)).Where(c => c.count > 0)
                 .Select(c => new FacetCount(values[kind][c.id], c.count))
                 .OrderByDescending(c => c.Count)
                 .ThenBy(c => c.Value, StringComparer.Ordinal)];
+    }
+
+    /// <summary>How many listings carry each facet value (by id), kept by every change.</summary>
+    private sealed class KeptCounts
+    {
+        private readonly List<long>[] counts = [[], [], [], [], []];
+        private long total;
+
+        public void Add(Entry entry, int change)
+        {
+            total += change;
+            Add(0, entry.ClassId, change);
+            foreach (var theme in entry.ThemeIds)
+            {
+                Add(1, theme, change);
+            }
+
+            Add(2, entry.ProviderId, change);
+            Add(3, entry.PriceModelId, change);
+            Add(4, entry.LicenceId, change);
+        }
+
+        public void CopyTo(FacetTally tally) => tally.AddCounts(total, counts);
+
+        private void Add(int kind, int id, int change)
+        {
+            var list = counts[kind];
+            while (list.Count <= id)
+            {
+                list.Add(0);
+            }
+
+            list[id] += change;
+        }
     }
 
     /// <summary>Every listing's slot in each browse order, for one version of the catalog.</summary>
