@@ -21,6 +21,7 @@ internal sealed class CatalogMemory
     private const int MaxPageSize = 100;
     private const double K1 = 1.2;
     private const double B = 0.75;
+    private const int ParallelBatch = 1_024;
 
     // FTS5 column order and bm25 weights of the SQLite adapter: title, description, keywords, themes, provider.
     private static readonly double[] ColumnWeights = [10.0, 1.0, 4.0, 3.0, 2.0];
@@ -65,8 +66,10 @@ internal sealed class CatalogMemory
     public void Apply(IEnumerable<CatalogChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        // Tokenising is the costly part: done before taking the lock, so searches wait only for the bookkeeping.
-        var prepared = changes.Select(c => (c.OfferingId, Fields: c.Listing is { } l ? Tokenised.Of(l) : null, c.Listing, c.UpdatedOrder)).ToList();
+        // Tokenising is the costly part: done before taking the lock, so searches wait only for the bookkeeping, and
+        // on every core for a large batch (a load).
+        var list = changes as IReadOnlyList<CatalogChange> ?? [.. changes];
+        var prepared = (list.Count >= ParallelBatch ? list.AsParallel().AsOrdered().Select(Prepare) : list.Select(Prepare)).ToList();
         gate.EnterWriteLock();
         try
         {
@@ -92,6 +95,9 @@ internal sealed class CatalogMemory
             gate.ExitWriteLock();
         }
     }
+
+    private static (string OfferingId, Tokenised? Fields, CatalogListing? Listing, double UpdatedOrder) Prepare(CatalogChange change) =>
+        (change.OfferingId, change.Listing is { } listing ? Tokenised.Of(listing) : null, change.Listing, change.UpdatedOrder);
 
     public CatalogSearchResult Search(CatalogQuery query)
     {
@@ -222,9 +228,20 @@ internal sealed class CatalogMemory
         }
 
         var themes = listing.Themes.Where(t => t is not null).Distinct(StringComparer.Ordinal).Select(facetValues[1].IdOf).ToArray();
-        var entry = new Entry(listing, tokens, fields.ColumnEnds, updatedOrder,
-            facetValues[0].IdOf(listing.DatasetClass), themes, facetValues[2].IdOf(listing.ProviderId),
-            facetValues[3].IdOf(listing.PriceModel), facetValues[4].IdOf(listing.Licence));
+        var (classId, providerId, priceModelId, licenceId) = (facetValues[0].IdOf(listing.DatasetClass),
+            facetValues[2].IdOf(listing.ProviderId), facetValues[3].IdOf(listing.PriceModel), facetValues[4].IdOf(listing.Licence));
+        // A copy the caller cannot change (its lists may be mutable), holding one instance of each facet value.
+        var stored = listing with
+        {
+            DatasetClass = facetValues[0][classId],
+            ProviderId = facetValues[2][providerId],
+            PriceModel = facetValues[3][priceModelId],
+            Licence = facetValues[4][licenceId],
+            Keywords = [.. listing.Keywords],
+            Themes = [.. listing.Themes],
+            VisibleToBuyers = listing.VisibleToBuyers.Count == 0 ? [] : [.. listing.VisibleToBuyers],
+        };
+        var entry = new Entry(stored, tokens, fields.ColumnEnds, updatedOrder, classId, themes, providerId, priceModelId, licenceId);
         if (slot == entries.Count)
         {
             entries.Add(entry);
@@ -250,6 +267,11 @@ internal sealed class CatalogMemory
         foreach (var id in entry.Tokens.Distinct())
         {
             postings[id].Remove(slot);
+            if (postings[id].Count == 0)
+            {
+                // A word no listing holds any more is forgotten (its id is reused), so changes do not grow the index.
+                words.Release(id);
+            }
         }
 
         totalTokens -= entry.Tokens.Length;
@@ -343,26 +365,42 @@ internal sealed class CatalogMemory
         }
     }
 
-    /// <summary>Strings numbered in order of first use.</summary>
+    /// <summary>Strings numbered in order of first use (a released number is given to the next new string).</summary>
     private sealed class Vocabulary
     {
         private readonly Dictionary<string, int> ids = new(StringComparer.Ordinal);
-        private readonly List<string> texts = [];
+        private readonly List<string?> texts = [];
+        private readonly Stack<int> released = new();
 
         public int Count => texts.Count;
 
-        public string this[int id] => texts[id];
+        public string this[int id] => texts[id]!;
 
         public int IdOf(string text)
         {
             if (!ids.TryGetValue(text, out var id))
             {
-                id = texts.Count;
+                if (released.TryPop(out id))
+                {
+                    texts[id] = text;
+                }
+                else
+                {
+                    id = texts.Count;
+                    texts.Add(text);
+                }
+
                 ids.Add(text, id);
-                texts.Add(text);
             }
 
             return id;
+        }
+
+        public void Release(int id)
+        {
+            ids.Remove(texts[id]!);
+            texts[id] = null;
+            released.Push(id);
         }
 
         /// <summary>The id, or -1 for a string never seen.</summary>
@@ -373,7 +411,7 @@ internal sealed class CatalogMemory
             var found = new HashSet<int>();
             for (var id = 0; id < texts.Count; id++)
             {
-                if (texts[id].StartsWith(prefix, StringComparison.Ordinal))
+                if (texts[id]?.StartsWith(prefix, StringComparison.Ordinal) == true)
                 {
                     found.Add(id);
                 }

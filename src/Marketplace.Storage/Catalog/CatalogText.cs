@@ -38,6 +38,12 @@ internal static class CatalogText
     // decomposing Japanese would turn バ into ハ.
     public static string Fold(string text)
     {
+        // ASCII is its own NFKC form and has no diacritics: lower case is all there is to do.
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return text.ToLowerInvariant();
+        }
+
         var builder = new StringBuilder(text.Length);
         foreach (var rune in text.Normalize(NormalizationForm.FormKC).EnumerateRunes())
         {
@@ -47,13 +53,13 @@ internal static class CatalogText
                 {
                     if (!SearchTokens.IsMark(part))
                     {
-                        builder.Append(Rune.ToLowerInvariant(part).ToString());
+                        SearchTokens.Append(builder, Rune.ToLowerInvariant(part));
                     }
                 }
             }
             else
             {
-                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+                SearchTokens.Append(builder, Rune.ToLowerInvariant(rune));
             }
         }
 

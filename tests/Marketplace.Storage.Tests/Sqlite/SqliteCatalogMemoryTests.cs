@@ -14,14 +14,14 @@ public sealed class SqliteCatalogMemoryTests : IAsyncLifetime
     [
         "Bus", "bus", "stops", "stop", "Parking", "park", "air", "quality", "noise", "Café", "cafe", "naïve", "river", "levels",
         "traffic", "counts", "library", "loans", "water", "usage", "census", "ridership", "Zürich", "ZEBRA", "zebra", "Émile",
-        "バス停", "駐車場", "大気質", "人口統計", "市営バス停留所", "図書館", "避難所", "ｶﾀｶﾅ", "ＡＢＣ", "2024", "v2", "Ünïcode",
+        "バス停", "駐車場", "大気質", "人口統計", "市営バス停留所", "図書館", "避難所", "ｶﾀｶﾅ", "ＡＢＣ", "2024", "v2", "Ünïcode", "e\u0301cole", "\u0301",
     ];
 
     private static readonly string[] Queries =
     [
         "bus", "Bus stop", "stop bus", "park", "parki", "b", "cafe", "café", "naive", "zur", "zurich", "zebra", "emile", "バス",
         "バス停", "停留所", "駐車", "人口", "図書", "ｶﾀ", "abc", "2024", "v", "noise levels", "air q", "river level", "x-ray",
-        "bus バス", "quality air noise", "counts 2024",
+        "bus バス", "quality air noise", "counts 2024", "ecole", "école",
     ];
 
     private readonly SqliteTestFiles files = new();
