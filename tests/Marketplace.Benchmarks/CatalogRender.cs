@@ -92,10 +92,10 @@ public static class CatalogRender
 
     /// <summary>
     /// What the SQLite store's in-memory catalog costs at the size seeded: a second copy loaded from the same tables
-    /// (as a host does at start), its load time and the managed memory it holds (after a full collection either side).
+    /// (as a host does at start), its load time and the managed memory it holds (after a full collection either side), and the CPU time the process spent meanwhile (the machine may be shared).
     /// Null on other stores.
     /// </summary>
-    public static async Task<(double Seconds, long Bytes, int Listings)?> MeasureLoadAsync(IServiceProvider services)
+    public static async Task<(double Seconds, double CpuSeconds, long Bytes, int Listings)?> MeasureLoadAsync(IServiceProvider services)
     {
         if (services.GetService<SqliteDatabase>() is not { } database || services.GetService<ICatalogIndex>() is not SqliteCatalogIndex)
         {
@@ -103,14 +103,18 @@ public static class CatalogRender
         }
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var copy = new SqliteCatalogIndex(database);
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await copy.LoadAsync();
         var seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         var held = GC.GetTotalMemory(forceFullCollection: true) - before;
         var listings = (await copy.SearchAsync(new CatalogQuery(ViewerSeesAll: true, PageSize: 1))).Total;
         GC.KeepAlive(copy);
         copy.Dispose();
-        return (seconds, held, (int)listings);
+        return (seconds, cpuSeconds, held, (int)listings);
     }
 
     /// <summary>Each shape in turn, sequentially, after a short warm-up; bounded by <paramref name="budget"/> per shape.</summary>

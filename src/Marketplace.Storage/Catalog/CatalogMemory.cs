@@ -406,31 +406,34 @@ internal sealed class CatalogMemory
         /// <summary>The id, or -1 for a string never seen.</summary>
         public int Find(string? text) => text is not null && ids.TryGetValue(text, out var id) ? id : -1;
 
-        public HashSet<int> WithPrefix(string prefix)
+        /// <summary>The ids of every string that begins with <paramref name="prefix"/>, and a lookup of them by id.</summary>
+        public (List<int> Ids, bool[] Lookup) WithPrefix(string prefix)
         {
-            var found = new HashSet<int>();
+            var ids = new List<int>();
+            var lookup = new bool[texts.Count];
             for (var id = 0; id < texts.Count; id++)
             {
                 if (texts[id]?.StartsWith(prefix, StringComparison.Ordinal) == true)
                 {
-                    found.Add(id);
+                    ids.Add(id);
+                    lookup[id] = true;
                 }
             }
 
-            return found;
+            return (ids, lookup);
         }
     }
 
     /// <summary>The tokens one position of a phrase accepts: one word, or (the last, typed so far) every word it begins.</summary>
-    private readonly record struct TokenSet(int Id, HashSet<int>? Ids)
+    private readonly record struct TokenSet(int Id, List<int>? Ids, bool[]? Lookup)
     {
-        public static TokenSet Exact(int id) => new(id, null);
+        public static TokenSet Exact(int id) => new(id, null, null);
 
-        public static TokenSet Prefix(HashSet<int> ids) => new(-1, ids);
+        public static TokenSet Prefix((List<int> Ids, bool[] Lookup) found) => new(-1, found.Ids, found.Lookup);
 
         public bool IsEmpty => Ids is null ? Id < 0 : Ids.Count == 0;
 
-        public bool Accepts(int token) => Ids is null ? token == Id : Ids.Contains(token);
+        public bool Accepts(int token) => Lookup is null ? token == Id : Lookup[token];
     }
 
     private sealed record Phrase(TokenSet[] Positions)
@@ -494,13 +497,14 @@ internal sealed class CatalogMemory
     private sealed class TermMatches(List<Phrase> phrases, int slots)
     {
         private readonly bool[][] holders = [.. phrases.Select(_ => new bool[slots])];
+        private readonly List<int>[] holderLists = [.. phrases.Select(_ => new List<int>())];
         private readonly int[] documentCounts = new int[phrases.Count];
         private List<int>? hits;
 
         public static TermMatches None(List<Phrase> phrases, int slots) => new(phrases, slots) { hits = [] };
 
-        /// <summary>The listings holding every phrase.</summary>
-        public IEnumerable<int> Hits => hits ??= [.. Enumerable.Range(0, slots).Where(Contains)];
+        /// <summary>The listings holding every phrase: those of the rarest phrase that hold the others too.</summary>
+        public IEnumerable<int> Hits => hits ??= [.. holderLists.MinBy(list => list.Count)!.Where(Contains)];
 
         public bool Contains(int slot)
         {
@@ -530,6 +534,7 @@ internal sealed class CatalogMemory
             IEnumerable<int> candidates = exact.Count > 0
                 ? exact.MinBy(list => list.Count)!
                 : phrase.Positions[0].Ids!.SelectMany(id => memory.postings[id]);
+            var list = holderLists[p];
             var confirm = phrase.Positions.Length > 1;
             var held = holders[p];
             var count = 0;
@@ -538,6 +543,7 @@ internal sealed class CatalogMemory
                 if (!held[slot] && (!confirm || phrase.OccursIn(memory.entries[slot]!)))
                 {
                     held[slot] = true;
+                    list.Add(slot);
                     count++;
                 }
             }
