@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Marketplace.Storage.Catalog;
 
 /// <summary>
@@ -117,21 +119,30 @@ internal sealed class CatalogMemory
             if (matched is not null && (query.Sort ?? CatalogSort.Relevance) == CatalogSort.Relevance)
             {
                 // Best bm25 first; ties in title order.
-                var hits = new List<(double Rank, int TitleRank, int Slot)>();
-                foreach (var slot in matched.Hits)
+                // Rented: at 100,000 listings a search's hits would otherwise be a large-object allocation each time.
+                var hits = ArrayPool<RankedHit>.Shared.Rent(Math.Max(1, matched.HitCount));
+                try
                 {
-                    var entry = entries[slot]!;
-                    if (filter.Admits(entry))
+                    var count = 0;
+                    foreach (var slot in matched.Hits)
                     {
-                        counts.Add(entry);
-                        hits.Add((matched.Rank(entry, totalTokens, slotOf.Count), current.TitleRank[slot], slot));
+                        var entry = entries[slot]!;
+                        if (filter.Admits(entry))
+                        {
+                            counts.Add(entry);
+                            hits[count++] = new RankedHit(matched.Rank(entry, totalTokens, slotOf.Count), current.TitleRank[slot], slot);
+                        }
+                    }
+
+                    Array.Sort(hits, 0, count, RankedHit.Order);
+                    for (var i = skip; i < count && items.Count < pageSize; i++)
+                    {
+                        items.Add(entries[hits[(int)i].Slot]!.Listing);
                     }
                 }
-
-                hits.Sort((x, y) => x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : x.TitleRank.CompareTo(y.TitleRank));
-                for (var i = skip; i < hits.Count && items.Count < pageSize; i++)
+                finally
                 {
-                    items.Add(entries[hits[(int)i].Slot]!.Listing);
+                    ArrayPool<RankedHit>.Shared.Return(hits);
                 }
             }
             else if (matched is null && filter.IsUnfiltered)
@@ -407,16 +418,16 @@ internal sealed class CatalogMemory
         public int Find(string? text) => text is not null && ids.TryGetValue(text, out var id) ? id : -1;
 
         /// <summary>The ids of every string that begins with <paramref name="prefix"/>, and a lookup of them by id.</summary>
-        public (List<int> Ids, bool[] Lookup) WithPrefix(string prefix)
+        public (List<int> Ids, Bits Lookup) WithPrefix(string prefix)
         {
             var ids = new List<int>();
-            var lookup = new bool[texts.Count];
+            var lookup = new Bits(texts.Count);
             for (var id = 0; id < texts.Count; id++)
             {
                 if (texts[id]?.StartsWith(prefix, StringComparison.Ordinal) == true)
                 {
                     ids.Add(id);
-                    lookup[id] = true;
+                    lookup.Set(id);
                 }
             }
 
@@ -425,15 +436,15 @@ internal sealed class CatalogMemory
     }
 
     /// <summary>The tokens one position of a phrase accepts: one word, or (the last, typed so far) every word it begins.</summary>
-    private readonly record struct TokenSet(int Id, List<int>? Ids, bool[]? Lookup)
+    private readonly record struct TokenSet(int Id, List<int>? Ids, Bits? Lookup)
     {
         public static TokenSet Exact(int id) => new(id, null, null);
 
-        public static TokenSet Prefix((List<int> Ids, bool[] Lookup) found) => new(-1, found.Ids, found.Lookup);
+        public static TokenSet Prefix((List<int> Ids, Bits Lookup) found) => new(-1, found.Ids, found.Lookup);
 
         public bool IsEmpty => Ids is null ? Id < 0 : Ids.Count == 0;
 
-        public bool Accepts(int token) => Lookup is null ? token == Id : Lookup[token];
+        public bool Accepts(int token) => Lookup is null ? token == Id : Lookup.Has(token);
     }
 
     private sealed record Phrase(TokenSet[] Positions)
@@ -496,7 +507,7 @@ internal sealed class CatalogMemory
     /// <summary>Which listings hold each phrase, and the phrases' bm25 inverse document frequencies.</summary>
     private sealed class TermMatches(List<Phrase> phrases, int slots)
     {
-        private readonly bool[][] holders = [.. phrases.Select(_ => new bool[slots])];
+        private readonly Bits[] holders = [.. phrases.Select(_ => new Bits(slots))];
         private readonly List<int>[] holderLists = [.. phrases.Select(_ => new List<int>())];
         private readonly int[] documentCounts = new int[phrases.Count];
         private List<int>? hits;
@@ -506,11 +517,14 @@ internal sealed class CatalogMemory
         /// <summary>The listings holding every phrase: those of the rarest phrase that hold the others too.</summary>
         public IEnumerable<int> Hits => hits ??= [.. holderLists.MinBy(list => list.Count)!.Where(Contains)];
 
+        /// <summary>At least as many as <see cref="Hits"/>.</summary>
+        public int HitCount => hits?.Count ?? holderLists.Min(list => list.Count);
+
         public bool Contains(int slot)
         {
             foreach (var held in holders)
             {
-                if (!held[slot])
+                if (!held.Has(slot))
                 {
                     return false;
                 }
@@ -540,9 +554,9 @@ internal sealed class CatalogMemory
             var count = 0;
             foreach (var slot in candidates)
             {
-                if (!held[slot] && (!confirm || phrase.OccursIn(memory.entries[slot]!)))
+                if (!held.Has(slot) && (!confirm || phrase.OccursIn(memory.entries[slot]!)))
                 {
-                    held[slot] = true;
+                    held.Set(slot);
                     list.Add(slot);
                     count++;
                 }
@@ -691,6 +705,23 @@ internal sealed class CatalogMemory
             return new Orders(version, title, rank, newest, price);
         }
     }
+}
+
+/// <summary>A set of small numbers, a bit each (100,000 listings: 12.5 KB, below the large-object heap).</summary>
+internal sealed class Bits(int size)
+{
+    private readonly ulong[] words = new ulong[(size + 63) / 64];
+
+    public bool Has(int i) => (words[i >> 6] & (1UL << (i & 63))) != 0;
+
+    public void Set(int i) => words[i >> 6] |= 1UL << (i & 63);
+}
+
+/// <summary>A text search's hit: its bm25 rank (lower is better), then its place in the title order.</summary>
+internal readonly record struct RankedHit(double Rank, int TitleRank, int Slot)
+{
+    public static readonly IComparer<RankedHit> Order = Comparer<RankedHit>.Create((x, y) =>
+        x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : x.TitleRank.CompareTo(y.TitleRank));
 }
 
 /// <summary>A listing stored (with its "newest" order key) or removed (null).</summary>
