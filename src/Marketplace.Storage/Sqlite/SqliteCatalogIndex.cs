@@ -6,14 +6,15 @@ using Microsoft.Data.Sqlite;
 namespace Marketplace.Storage.Sqlite;
 
 /// <summary>
-/// Catalog listings in <c>catalog_listings</c>, searched in memory (<see cref="CatalogMemory"/>, shared with the Cosmos
-/// adapter): the copy is loaded from the table once (<see cref="LoadAsync"/>) and then kept by this process's own
-/// writes, each applied once it commits. That is complete because one process owns the data directory (the host's
-/// DataDirectoryLock) and every write of a listing goes through this class. The tables stay the truth, with an FTS5 table (<c>catalog_fts</c>, same rowid) for text
-/// search. Filters, visibility, facets and paging are plain SQL over the filtered set, except the facets of the
-/// unfiltered catalog (its front page), which are read from <c>catalog_facet_counts</c>: counts per facet value,
-/// apart for public and restricted listings, that every upsert and removal keeps in its own transaction. Counting
-/// 100,000 listings took about 200 ms a page; reading the counts takes well under one.
+/// Catalog listings in <c>catalog_listings</c>, searched in memory (<see cref="CatalogMemory"/>, the index the Cosmos
+/// adapter searches too). The copy is loaded from the table once (<see cref="LoadAsync"/>, at host start) and then
+/// kept by this process's own writes, each applied on the writer thread once it commits, so in commit order. That
+/// is complete because one process owns the data directory (the host's <c>DataDirectoryLock</c>) and every write of
+/// a listing goes through this class. The tables stay the truth. They keep an FTS5 table (<c>catalog_fts</c>, same
+/// rowid) and per-facet counts (<c>catalog_facet_counts</c>) for <see cref="SearchTablesAsync"/>, the search as SQL
+/// answered it, which tests hold the in-memory search to (same items, order, totals and facets).
+/// At 100,000 generated listings a text or facet search took 60–85 ms in SQLite (ranking 12,500 hits, counting
+/// facets over 22,500 rows) and takes a few ms in memory; the copy costs about 1.6 KB a listing (bench P3).
 /// </summary>
 public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex, IDisposable
 {
