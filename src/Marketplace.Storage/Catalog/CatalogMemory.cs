@@ -39,6 +39,8 @@ internal sealed class CatalogMemory
     private readonly KeptCounts publicCounts = new();
     private readonly KeptCounts allCounts = new();
     private readonly HashSet<int> restrictedSlots = [];
+    // Slots linked or unlinked since the browse orders were last made (cleared by the search that makes them).
+    private readonly HashSet<int> changedSlots = [];
     private long totalTokens;
     private long version;
     private Orders? orders;
@@ -265,6 +267,7 @@ internal sealed class CatalogMemory
         slotOf[listing.OfferingId] = slot;
         totalTokens += tokens.Length;
         Tally(entry, +1);
+        changedSlots.Add(slot);
         if (!listing.IsPublic)
         {
             restrictedSlots.Add(slot);
@@ -288,6 +291,7 @@ internal sealed class CatalogMemory
         totalTokens -= entry.Tokens.Length;
         Tally(entry, -1);
         restrictedSlots.Remove(slot);
+        changedSlots.Add(slot);
         entries[slot] = null;
     }
 
@@ -316,7 +320,14 @@ internal sealed class CatalogMemory
                 return made;
             }
 
-            return orders = Orders.Of(entries, version);
+            // A few changes since the last orders: those listings are taken out and put back in place (a merge, no
+            // full sort), so a catalog that changes now and then does not re-sort 100,000 titles each time.
+            var live = slotOf.Count;
+            orders = orders is { } previous && changedSlots.Count <= live / 4
+                ? Orders.Update(previous, entries, changedSlots, version)
+                : Orders.Of(entries, version);
+            changedSlots.Clear();
+            return orders;
         }
     }
 
@@ -699,10 +710,70 @@ internal sealed class CatalogMemory
                 rank[title[i]] = i;
             }
 
-            // Stable on top of the title order: ties keep it.
-            var newest = title.OrderByDescending(slot => entries[slot]!.UpdatedOrder).ToArray();
-            var price = title.OrderBy(slot => entries[slot]!.Listing.PriceMinor is null).ThenBy(slot => entries[slot]!.Listing.PriceMinor ?? 0).ToArray();
+            var newest = title.ToArray();
+            Array.Sort(newest, NewestFirst(entries, rank));
+            var price = title.ToArray();
+            Array.Sort(price, CheapestFirst(entries, rank));
             return new Orders(version, title, rank, newest, price);
+        }
+
+        /// <summary>The orders of <paramref name="previous"/> without the <paramref name="changed"/> slots, and with those of them now live.</summary>
+        public static Orders Update(Orders previous, List<Entry?> entries, HashSet<int> changed, long version)
+        {
+            var added = changed.Where(slot => entries[slot] is not null).ToArray();
+            var title = Merge(previous.Title, changed, added, ByTitle(entries));
+            var rank = new int[entries.Count];
+            for (var i = 0; i < title.Length; i++)
+            {
+                rank[title[i]] = i;
+            }
+
+            return new Orders(version, title, rank,
+                Merge(previous.Newest, changed, added, NewestFirst(entries, rank)),
+                Merge(previous.Price, changed, added, CheapestFirst(entries, rank)));
+        }
+
+        private static Comparison<int> ByTitle(List<Entry?> entries) =>
+            (x, y) => SqliteOrder.Compare(entries[x]!.Listing, entries[y]!.Listing);
+
+        // Ties in title order (the rank), as every SQL order ended.
+        private static Comparison<int> NewestFirst(List<Entry?> entries, int[] rank) => (x, y) =>
+        {
+            var byTime = entries[y]!.UpdatedOrder.CompareTo(entries[x]!.UpdatedOrder);
+            return byTime != 0 ? byTime : rank[x].CompareTo(rank[y]);
+        };
+
+        private static Comparison<int> CheapestFirst(List<Entry?> entries, int[] rank) => (x, y) =>
+        {
+            var (px, py) = (entries[x]!.Listing.PriceMinor, entries[y]!.Listing.PriceMinor);
+            var byPrice = px is null || py is null ? (px is null).CompareTo(py is null) : px.Value.CompareTo(py.Value);
+            return byPrice != 0 ? byPrice : rank[x].CompareTo(rank[y]);
+        };
+
+        // The kept slots in their order, merged with the added ones sorted by the same order.
+        private static int[] Merge(int[] order, HashSet<int> changed, int[] added, Comparison<int> compare)
+        {
+            var sorted = added.ToArray();
+            Array.Sort(sorted, compare);
+            var merged = new int[order.Length - order.Count(changed.Contains) + sorted.Length];
+            var (k, a, m) = (0, 0, 0);
+            while (k < order.Length || a < sorted.Length)
+            {
+                if (k < order.Length && changed.Contains(order[k]))
+                {
+                    k++;
+                }
+                else if (a == sorted.Length || (k < order.Length && compare(order[k], sorted[a]) <= 0))
+                {
+                    merged[m++] = order[k++];
+                }
+                else
+                {
+                    merged[m++] = sorted[a++];
+                }
+            }
+
+            return merged;
         }
     }
 }

@@ -32,11 +32,15 @@ public sealed class SqliteCatalogMemoryTests : IAsyncLifetime
         var index = files.Open(database => new SqliteCatalogIndex(database));
         var random = new Random(13);
         await index.UpsertBatchAsync([.. Enumerable.Range(0, 600).Select(i => Generated(i, random))]);
-        // Replaced and removed listings too, so the word index and the counts have undone entries.
+        await index.SearchAsync(new CatalogQuery());
+        // Replaced and removed listings too, so the word index and the counts have undone entries, and the browse
+        // orders are updated in place (a search after each change) rather than made again.
         await index.UpsertBatchAsync([.. Enumerable.Range(0, 60).Select(i => Generated(i * 7, random))]);
         for (var i = 0; i < 30; i++)
         {
             await index.RemoveAsync(Id(i * 11));
+            await index.UpsertAsync(Generated(600 + i, random));
+            await index.SearchAsync(new CatalogQuery(Sort: CatalogSort.Price));
         }
 
         var compared = 0;
