@@ -61,6 +61,23 @@ internal sealed class CatalogMemory
         }
     }
 
+    /// <summary>Words some listing holds (tests: a changing catalog does not grow the index).</summary>
+    internal int WordCount
+    {
+        get
+        {
+            gate.EnterReadLock();
+            try
+            {
+                return words.LiveCount;
+            }
+            finally
+            {
+                gate.ExitReadLock();
+            }
+        }
+    }
+
     /// <summary>Adds or replaces a listing. <paramref name="updatedOrder"/> orders "newest" (larger is newer).</summary>
     public void Upsert(CatalogListing listing, double updatedOrder) => Apply([new CatalogChange(listing.OfferingId, listing, updatedOrder)]);
 
@@ -395,6 +412,8 @@ internal sealed class CatalogMemory
         private readonly Stack<int> released = new();
 
         public int Count => texts.Count;
+
+        public int LiveCount => ids.Count;
 
         public string this[int id] => texts[id]!;
 
