@@ -41,6 +41,8 @@ internal sealed class CatalogMemory
     private readonly HashSet<int> restrictedSlots = [];
     // Slots linked or unlinked since the browse orders were last made (cleared by the search that makes them).
     private readonly HashSet<int> changedSlots = [];
+    // A listing's distinct words while it is linked or unlinked (under the write lock).
+    private readonly HashSet<int> distinct = [];
     private long totalTokens;
     private long version;
     private Orders? orders;
@@ -252,9 +254,13 @@ internal sealed class CatalogMemory
             tokens[i] = id;
         }
 
-        foreach (var id in tokens.Distinct())
+        distinct.Clear();
+        foreach (var id in tokens)
         {
-            postings[id].Add(slot);
+            if (distinct.Add(id))
+            {
+                postings[id].Add(slot);
+            }
         }
 
         var themes = listing.Themes.Where(t => t is not null).Distinct(StringComparer.Ordinal).Select(facetValues[1].IdOf).ToArray();
@@ -295,8 +301,14 @@ internal sealed class CatalogMemory
     private void Unlink(int slot)
     {
         var entry = entries[slot]!;
-        foreach (var id in entry.Tokens.Distinct())
+        distinct.Clear();
+        foreach (var id in entry.Tokens)
         {
+            if (!distinct.Add(id))
+            {
+                continue;
+            }
+
             postings[id].Remove(slot);
             if (postings[id].Count == 0)
             {

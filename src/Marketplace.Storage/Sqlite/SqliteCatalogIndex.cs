@@ -489,7 +489,8 @@ public sealed class SqliteCatalogIndex(SqliteDatabase database) : ICatalogIndex,
         PriceMinor: reader.IsDBNull(16) ? null : reader.GetInt64(16),
         Origin: reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Marketplace.Domain.Harvest.ListingOrigin>(reader.GetString(17)));
 
-    private static string[] ReadList(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
+    // Most lists (buyers a listing is offered to, above all) are empty: no parser for those.
+    private static string[] ReadList(string json) => json == "[]" ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
 
     public void Dispose() => loadGate.Dispose();
 }
