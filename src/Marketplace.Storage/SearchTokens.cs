@@ -19,6 +19,8 @@ public static class SearchTokens
         ArgumentNullException.ThrowIfNull(text);
         var tokens = new List<string>();
         var current = new StringBuilder();
+        // Whether the run so far holds a letter or digit: a run of marks alone is no token.
+        var holdsLetterOrDigit = false;
         foreach (var rune in text.EnumerateRunes())
         {
             if (IsCjk(rune))
@@ -26,9 +28,14 @@ public static class SearchTokens
                 Flush();
                 tokens.Add(rune.ToString());
             }
-            else if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
+            else if (Rune.IsLetterOrDigit(rune))
             {
-                current.Append(rune.ToString());
+                Append(current, rune);
+                holdsLetterOrDigit = true;
+            }
+            else if (IsMark(rune))
+            {
+                Append(current, rune);
             }
             else
             {
@@ -41,13 +48,27 @@ public static class SearchTokens
 
         void Flush()
         {
-            // A run of marks alone is no token.
-            if (current.Length > 0 && current.ToString().EnumerateRunes().Any(Rune.IsLetterOrDigit))
+            if (current.Length > 0 && holdsLetterOrDigit)
             {
                 tokens.Add(current.ToString());
             }
 
             current.Clear();
+            holdsLetterOrDigit = false;
+        }
+    }
+
+    /// <summary>Appends a rune without making a string of it (tokenising a catalog is millions of them).</summary>
+    internal static void Append(StringBuilder builder, Rune rune)
+    {
+        if (rune.IsBmp)
+        {
+            builder.Append((char)rune.Value);
+        }
+        else
+        {
+            Span<char> pair = stackalloc char[2];
+            builder.Append(pair[..rune.EncodeToUtf16(pair)]);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Marketplace.Storage.Catalog;
 
 namespace Marketplace.Storage.Cosmos.Catalog;
 

@@ -1,12 +1,14 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Marketplace.Storage.Catalog;
 using Microsoft.Azure.Cosmos;
 
 namespace Marketplace.Storage.Cosmos.Catalog;
 
 /// <summary>
 /// Catalog listings, one document per offering in the <c>catalog</c> container, and searched in memory: each
-/// process keeps a copy of every live listing (<see cref="CatalogMemory"/>), built from the container's change
+/// process keeps a copy of every live listing (<see cref="CatalogMemory"/>, the one the SQLite adapter searches too), built from the container's change
 /// feed from the beginning before its first search, then fed by the change feed, so a search sends no request
 /// (costs no request units) whatever the catalog's size. A removal is a tombstone write, because the feed
 /// (latest version) carries no deletes.
@@ -156,7 +158,7 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex, IAsyn
             // The feed from the beginning holds the latest version of every listing and tombstone.
             feed?.Dispose();
             (feed, continuation) = (null, null);
-            return memory = await ReadFeedAsync(CatalogMemory.Empty, cancellationToken).ConfigureAwait(false);
+            return memory = await ReadFeedAsync(new CatalogMemory(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -183,7 +185,7 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex, IAsyn
                     break;
                 }
 
-                current = current.With(response.Select(Change));
+                current.Apply(response.Select(Change));
                 continuation = response.ContinuationToken;
             }
 
@@ -192,14 +194,10 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex, IAsyn
         catch
         {
             // The iterator's position is unknown after a failure: start the next read from the last continuation.
-            // What was applied stays applied (the feed repeats it, and applying a change twice changes nothing).
+            // What was applied stays applied (the feed repeats it, and applying a change twice changes nothing);
+            // a copy still being built is dropped with its reader.
             feed?.Dispose();
             feed = null;
-            if (!ReferenceEquals(current, memory) && memory is not null)
-            {
-                memory = current;
-            }
-
             throw;
         }
     }
@@ -236,8 +234,16 @@ public sealed class CosmosCatalogIndex(CosmosStore store) : ICatalogIndex, IAsyn
     {
         var offeringId = item.GetProperty("offeringId").GetString() ?? "";
         return item.TryGetProperty("removed", out var removed) && removed.ValueKind == JsonValueKind.True
-            ? new CatalogChange(offeringId, null)
-            : new CatalogChange(offeringId, item.Deserialize<CatalogDocument>(CosmosStore.Json));
+            ? new CatalogChange(offeringId, null, 0)
+            : Stored(item.Deserialize<CatalogDocument>(CosmosStore.Json)!);
+    }
+
+    // "Newest" orders by the update instant to the millisecond.
+    private static CatalogChange Stored(CatalogDocument document)
+    {
+        var updated = DateTimeOffset.TryParse(document.UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? at.ToUnixTimeMilliseconds() : double.NegativeInfinity;
+        return new CatalogChange(document.OfferingId, document.ToListing(), updated);
     }
 
     private Task<Container> ContainerAsync(CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -24,6 +25,7 @@ public static class SqliteStoreRegistration
         services.TryAddSingleton<IUsageLedger>(sp => sp.GetRequiredService<SqliteUsageLedger>());
         services.TryAddSingleton<SqliteCatalogIndex>();
         services.TryAddSingleton<ICatalogIndex>(sp => sp.GetRequiredService<SqliteCatalogIndex>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteCatalogLoad>());
         services.TryAddSingleton<SqliteOutbox>();
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.TryAddSingleton<SqliteHoldingsIndex>();
@@ -70,5 +72,13 @@ public static class SqliteStoreRegistration
         }
 
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+    }
+
+    /// <summary>Loads the in-memory catalog while the host starts, so the first visitor does not wait for it.</summary>
+    private sealed class SqliteCatalogLoad(SqliteCatalogIndex index) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => index.LoadAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,9 +1,10 @@
 using System.Text;
 
-namespace Marketplace.Storage.Cosmos.Catalog;
+namespace Marketplace.Storage.Catalog;
 
 /// <summary>
-/// Word search without a full-text index, matching what the SQLite adapter's FTS5 table finds. Each
+/// Word search without a full-text index, matching what the SQLite adapter's FTS5 table finds (the in-memory
+/// <see cref="CatalogMemory"/> tokenises with <see cref="Fold"/> and <see cref="SearchTokens"/>; Cosmos documents keep these forms). Each
 /// searchable field is stored as its tokens, lower-cased, Latin diacritics removed, one space apart and with a
 /// space at either end; every CJK character is a token of its own (Japanese is written without spaces). A
 /// search term becomes the same token sequence, so "the term occurs as whole tokens" is the substring
@@ -35,8 +36,14 @@ internal static class CatalogText
 
     // NFKC (full-width and half-width forms alike), lower case, and diacritics dropped from Latin letters only:
     // decomposing Japanese would turn バ into ハ.
-    private static string Fold(string text)
+    public static string Fold(string text)
     {
+        // ASCII is its own NFKC form and has no diacritics: lower case is all there is to do.
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return text.ToLowerInvariant();
+        }
+
         var builder = new StringBuilder(text.Length);
         foreach (var rune in text.Normalize(NormalizationForm.FormKC).EnumerateRunes())
         {
@@ -46,13 +53,13 @@ internal static class CatalogText
                 {
                     if (!SearchTokens.IsMark(part))
                     {
-                        builder.Append(Rune.ToLowerInvariant(part).ToString());
+                        SearchTokens.Append(builder, Rune.ToLowerInvariant(part));
                     }
                 }
             }
             else
             {
-                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+                SearchTokens.Append(builder, Rune.ToLowerInvariant(rune));
             }
         }
 
