@@ -2,6 +2,7 @@ using System.Net;
 using Marketplace.Application.Telemetry;
 using Marketplace.Domain;
 using Marketplace.Host.Errors;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -25,6 +26,22 @@ public static class MarketplaceTelemetry
 
     public const string OrleansMeter = "Microsoft.Orleans";
 
+    /// <summary>
+    /// The meters scraped: ASP.NET Core's and HttpClient's (those the OpenTelemetry instrumentation packages would
+    /// add), Orleans' and ours.
+    /// </summary>
+    public static readonly string[] Meters =
+    [
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
+        "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
+        "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization", "Microsoft.AspNetCore.Components",
+        "Microsoft.AspNetCore.Components.Lifecycle", "Microsoft.AspNetCore.MemoryPool",
+        "System.Net.Http", "System.Net.NameResolution", OrleansMeter, MarketplaceMetrics.MeterName,
+    ];
+
+    /// <summary>The name OpenTelemetry's metrics listener registers under with <see cref="IMetricsBuilder"/>.</summary>
+    private const string OpenTelemetryListener = "OpenTelemetry";
+
     public static WebApplicationBuilder AddMarketplaceTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,15 +59,21 @@ public static class MarketplaceTelemetry
 
         // h1 (issue 13): spans leave the process only through OTLP, so without an exporter none is recorded; requests
         // still carry a trace id into every log scope and grain call (propagation only), at a fifth less CPU a fetch.
+        // Meters are enabled as rules of the host's metrics builder, not by name on the SDK (AddMeter), so that the
+        // listener takes this host's meters (created by its IMeterFactory, as ASP.NET Core, Orleans and ours are) and
+        // process-wide ones, never another host's in the same process: by name, two silos side by side would each
+        // scrape the sum of both, and lose the series when the other stops.
+        foreach (var meter in Meters)
+        {
+            builder.Metrics.EnableMetrics(meter, instrumentName: null, listenerName: OpenTelemetryListener, scopes: MeterScope.Global | MeterScope.Local);
+        }
+
         var exporting = !string.IsNullOrWhiteSpace(options.OtlpEndpoint) || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var sampleRatio = exporting ? options.TraceSampleRatio : 0;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("marketplace", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddMeter(OrleansMeter, MarketplaceMetrics.MeterName)
-                .AddPrometheusExporter())
+            // Every scrape is fresh: the endpoint answers monitoring networks only, whose scrapers come every few seconds.
+            .WithMetrics(m => m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             // Traces are always collected (the trace id then reaches every log scope, from the request through grain
             // calls to storage); they leave the process only through OTLP.
             .WithTracing(t => t
