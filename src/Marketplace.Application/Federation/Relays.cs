@@ -123,14 +123,12 @@ public sealed class Relays(GrainReferences grains, PartnerRegistry partners, IPa
         }
         while (after is not null && contracts.Count < MaxContractsReconciled);
         var ours = await statements.ForContractsAsync(contracts, billing);
-        var units = 0L;
         var charge = Money.Zero(relay.PartnerPricing.Currency);
         foreach (var item in ours.Items)
         {
-            units = checked(units + item.Units);
             charge += Money.Of(item.Charge.MinorUnits, item.Charge.Currency);
         }
-        var ledgers = RelayLedgers.Compare(relay.PartnerPricing, units, theirs.Units, theirs.Charge, charge);
+        var ledgers = RelayLedgers.Compare(relay.PartnerPricing, relay.Margin, [.. ours.Items.Select(i => i.Units)], theirs.Units, theirs.Charge, charge);
         return new RelayReconciliation(relay, partner.Name, billing.Id, contracts.Count, ledgers);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Host.Features.Billing;
 using Marketplace.Host.Features.Contracts;
 using Marketplace.Host.Features.Partners;
 using Marketplace.Application.Usage;
@@ -76,6 +77,36 @@ public sealed class RelayTests(RelayCities cities) : IClassFixture<RelayCities>
         Assert.True(reconciliation.Agreed, JsonSerializer.Serialize(reconciliation));
         Assert.Equal((30L, 30L, 60L, 90L, 30L), (reconciliation.LocalUnits, reconciliation.PartnerUnits, reconciliation.PartnerCharge.MinorUnits,
             reconciliation.LocalCharge.MinorUnits, reconciliation.Margin.MinorUnits));
+        Assert.Equal((90L, 30L), (reconciliation.ExpectedLocalCharge.MinorUnits, reconciliation.ExpectedMargin.MinorUnits));
+
+        // The month closes in both cities: B's invoice to city A, plus the configured margin (50 % of ¥2 a record on 30
+        // records), is A's invoice to its buyer.
+        var partnerInvoice = await ClosedPeriodInvoiceAsync(operatorB, relay.PartnerContractId);
+        var localInvoice = await ClosedPeriodInvoiceAsync(operatorA, contract.Id);
+        Assert.Equal((cityAtB.Id, 60L), (partnerInvoice.Buyer.Id, partnerInvoice.NetMinor));
+        Assert.Equal(reconciliation.PartnerCharge.MinorUnits, partnerInvoice.NetMinor);
+        Assert.Equal(partnerInvoice.NetMinor + reconciliation.ExpectedMargin.MinorUnits, localInvoice.NetMinor);
+        Assert.Equal((buyer.Id, reconciliation.LocalCharge.MinorUnits), (localInvoice.Buyer.Id, localInvoice.NetMinor));
+    }
+
+    /// <summary>
+    /// Moves the operator's city's clock past the end of the fixture's period and its grace window, closes the
+    /// month before it and then it (periods close in order), and answers the invoice issued on <paramref name="contractId"/>.
+    /// </summary>
+    private async Task<InvoiceResponse> ClosedPeriodInvoiceAsync(HttpClient operatorClient, string contractId)
+    {
+        var start = DateTimeOffset.ParseExact(cities.Period + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await Ok<JsonElement>(await operatorClient.PostAsJsonAsync("/api/v1/test-clock/advance", new { to = start.AddMonths(1).AddDays(2) }), HttpStatusCode.OK);
+        var previous = start.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var period in new[] { previous, cities.Period })
+        {
+            await Ok<PeriodCloseResponse>(await operatorClient.PostAsync($"/api/v1/billing/periods/{period}/close", null), HttpStatusCode.OK);
+        }
+        var invoices = await Ok<InvoiceListResponse>(
+            await operatorClient.GetAsync($"/api/v1/billing/periods/{cities.Period}/invoices?pageSize=200"), HttpStatusCode.OK);
+        var entry = Assert.Single(invoices.Items, i => i.ContractId == contractId);
+        Assert.Null(invoices.Next);
+        return await Ok<InvoiceResponse>(await operatorClient.GetAsync($"/api/v1/invoices/{entry.Id}"), HttpStatusCode.OK);
     }
 
     [Fact]

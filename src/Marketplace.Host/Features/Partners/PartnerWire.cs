@@ -48,8 +48,13 @@ public sealed record RelayListResponse(IReadOnlyList<RelayResponse> Items);
 /// <param name="PartnerCharge">The partner's charge to this marketplace.</param>
 /// <param name="ExpectedPartnerCharge">The partner's price for <paramref name="LocalUnits"/>: what its charge must be.</param>
 /// <param name="LocalCharge">This marketplace's charge to its buyers (the partner's price plus the margin).</param>
+/// <param name="ExpectedLocalCharge">The relay's price (the partner's plus the configured margin) for each buyer's units: what LocalCharge must be.</param>
 /// <param name="Margin">LocalCharge less PartnerCharge.</param>
-/// <param name="Agreed">Units equal and the partner's charge is its price for our units.</param>
+/// <param name="ExpectedMargin">What the configured margin makes of our buyers' units: ExpectedLocalCharge less ExpectedPartnerCharge.</param>
+/// <param name="Agreed">
+/// Units equal, the partner's charge is its price for our units, and our buyers' charge is that price plus the
+/// configured margin (so PartnerCharge plus ExpectedMargin is LocalCharge).
+/// </param>
 public sealed record RelayReconciliationResponse(
     string PartnerId,
     string RelayId,
@@ -60,7 +65,9 @@ public sealed record RelayReconciliationResponse(
     MoneyWire PartnerCharge,
     MoneyWire ExpectedPartnerCharge,
     MoneyWire LocalCharge,
+    MoneyWire ExpectedLocalCharge,
     MoneyWire Margin,
+    MoneyWire ExpectedMargin,
     bool Agreed);
 
 public static class PartnerMapping
@@ -97,7 +104,7 @@ public static class PartnerMapping
         ArgumentNullException.ThrowIfNull(r);
         var l = r.Ledgers;
         return new(r.Relay.PartnerId, r.Relay.Id, r.Period, r.LocalContracts, l.LocalUnits, l.PartnerUnits, MoneyOf(l.PartnerCharge),
-            MoneyOf(l.ExpectedPartnerCharge), MoneyOf(l.LocalCharge), MoneyOf(l.Margin), l.Agreed);
+            MoneyOf(l.ExpectedPartnerCharge), MoneyOf(l.LocalCharge), MoneyOf(l.ExpectedLocalCharge), MoneyOf(l.Margin), MoneyOf(l.ExpectedMargin), l.Agreed);
     }
 
     private static MoneyWire MoneyOf(Money m) => new(m.MinorUnits, m.Currency.Code, m.ToString());
