@@ -179,6 +179,23 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task A_listed_personal_offering_is_served_with_its_metadata_and_never_a_distribution()
+    {
+        var offeringId = await ListPersonalOfferingAsync();
+        var client = fixture.Factory.CreateClient();
+
+        var turtle = await client.GetStringAsync($"/datasets/{offeringId}.ttl");
+        var catalog = await client.GetStringAsync("/catalog.ttl");
+
+        Assert.Contains($"<http://localhost/catalog/datasets/{offeringId}> a dcat:Dataset", turtle, StringComparison.Ordinal);
+        Assert.Contains("dct:title \"Health checks\"", turtle, StringComparison.Ordinal);
+        Assert.Contains("access-right/NON_PUBLIC", turtle, StringComparison.Ordinal);
+        Assert.DoesNotContain("dcat:distribution", turtle, StringComparison.Ordinal);
+        Assert.Contains($"dcat:dataset <http://localhost/catalog/datasets/{offeringId}>", catalog, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<http://localhost/catalog/datasets/{offeringId}#distribution>", catalog, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_short_dataset_address_of_an_offering_not_listed_for_everyone_is_a_404_problem()
     {
         var response = await fixture.Factory.CreateClient().GetAsync("/datasets/off-never-listed.jsonld");
@@ -226,6 +243,8 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         Assert.Contains($"dct:spatial <http://localhost/catalog/datasets/{listing.OfferingId}#spatial>", turtle, StringComparison.Ordinal);
         Assert.Contains($"dcat:bbox \"{CityBox}\"^^gsp:wktLiteral", turtle, StringComparison.Ordinal);
         Assert.Contains("dct:spatial <https://sws.geonames.org/1848354/>", turtle, StringComparison.Ordinal);
+        Assert.Contains($"dct:temporal <http://localhost/catalog/datasets/{listing.OfferingId}#temporal>", turtle, StringComparison.Ordinal);
+        Assert.Contains($"<http://localhost/catalog/datasets/{listing.OfferingId}#temporal> a dct:PeriodOfTime", turtle, StringComparison.Ordinal);
         Assert.Contains("dcat:startDate \"2026-04-01T00:00:00Z\"^^xsd:dateTime", turtle, StringComparison.Ordinal);
         Assert.Contains("dcat:endDate \"2026-09-30T15:00:00Z\"^^xsd:dateTime", turtle, StringComparison.Ordinal);
         Assert.Contains("vcard:hasEmail <mailto:opendata@city.example>", turtle, StringComparison.Ordinal);
@@ -310,13 +329,29 @@ public sealed class DcatCatalogTests(MarketplaceFixture fixture)
         return new Listing(provider, datasetId, offeringId);
     }
 
-    /// <summary>Offerings of every kind the catalog describes differently: open data (with coverage and a contact), brokered, free private.</summary>
+    /// <summary>
+    /// Offerings of every kind the catalog describes differently: open data (with coverage and a contact), brokered,
+    /// free private, and personal data (metadata only).
+    /// </summary>
     private async Task ListVariedOfferingsAsync()
     {
         await ListCoveredOfferingAsync();
         await fixture.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "public");
         await fixture.Driver.ListedOfferingAsync(2, cls: "private");
         await fixture.Driver.ListedOfferingAsync(2, pricing: new { model = "free", currency = "JPY" }, cls: "private");
+        await ListPersonalOfferingAsync();
+    }
+
+    /// <summary>A personal dataset's offering as an information bank lists it; answers the offering's id.</summary>
+    private async Task<string> ListPersonalOfferingAsync()
+    {
+        var bank = await fixture.Driver.CreatePartyAsync("information-bank");
+        var datasetId = MarketplaceDriver.UniqueId("ds");
+        await fixture.Driver.CreateDatasetAsync(bank, PersonalDataTests.HealthChecks(datasetId));
+        await MarketplaceDriver.UploadCsvAsync(bank, datasetId, "resident_id,hba1c\nr-1,5.4\nr-2,6.1\n");
+        var offering = await MarketplaceDriver.CreateOfferingAsync(bank, PersonalDataTests.Offering(datasetId, "provider"));
+        await MarketplaceDriver.PublishAsync(bank, offering.Id);
+        return offering.Id;
     }
 
     private async Task<(int Exit, string Output)> ValidateAsync(string path, string extension)
