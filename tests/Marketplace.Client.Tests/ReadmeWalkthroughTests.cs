@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Marketplace.Client.Tests.Support;
@@ -13,19 +12,6 @@ namespace Marketplace.Client.Tests;
 /// </summary>
 public sealed class ReadmeWalkthroughTests : IAsyncLifetime
 {
-    private const string Prelude = """
-        echo 0 > "$WALKTHROUGH_CALLS/count"
-        curl() {
-          local n rc=0
-          n=$(( $(cat "$WALKTHROUGH_CALLS/count") + 1 )); echo "$n" > "$WALKTHROUGH_CALLS/count"
-          printf '%s\0' "$@" > "$WALKTHROUGH_CALLS/$n.args"
-          command curl -D "$WALKTHROUGH_CALLS/$n.headers" "$@" > "$WALKTHROUGH_CALLS/$n.out" || rc=$?
-          cat "$WALKTHROUGH_CALLS/$n.out"
-          return $rc
-        }
-
-        """;
-
     private readonly string work = Path.Combine(Path.GetTempPath(), "readme-walkthrough-" + Guid.NewGuid().ToString("N"));
     private HostProcess host = null!;
 
@@ -60,7 +46,7 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         Assert.EndsWith("The sample city is ready.", seeding.Output.TrimEnd(), StringComparison.Ordinal);
 
         var script = Path.Combine(work, "walkthrough.sh");
-        await File.WriteAllTextAsync(script, Prelude + WalkthroughBlocks());
+        await File.WriteAllTextAsync(script, ReadmeScript.Prelude + ReadmeScript.Blocks("walkthrough"));
         var walk = await RunAsync("bash", ["-euo", "pipefail", script]);
         var calls = ReadCalls();
         Assert.True(walk.ExitCode == 0, $"The walk-through stopped (exit {walk.ExitCode}):\n{walk.Output}\n{Describe(calls)}");
@@ -220,39 +206,9 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
     private static JsonElement UsageOf(Call call, string contract) =>
         Assert.Single(call.Items(), i => i.GetProperty("contractId").GetString() == contract);
 
-    /// <summary>The README's bash blocks between the walk-through markers, in order.</summary>
-    private static string WalkthroughBlocks()
-    {
-        var script = new StringBuilder();
-        bool inside = false, code = false;
-        foreach (var line in File.ReadAllLines(Path.Combine(ChildProcess.Repository, "README.md")))
-        {
-            if (line.Contains("<!-- walkthrough:start -->", StringComparison.Ordinal))
-            {
-                inside = true;
-            }
-            else if (line.Contains("<!-- walkthrough:end -->", StringComparison.Ordinal))
-            {
-                inside = false;
-            }
-            else if (inside && line.StartsWith("```", StringComparison.Ordinal))
-            {
-                code = !code && line == "```bash";
-            }
-            else if (inside && code)
-            {
-                script.Append(line).Append('\n');
-            }
-        }
-
-        Assert.True(script.Length > 0, "README.md has no walk-through blocks between the markers.");
-        return script.ToString();
-    }
-
     private List<Call> ReadCalls()
     {
-        var count = int.Parse(File.ReadAllText(Path.Combine(Calls, "count")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        return [.. Enumerable.Range(1, count).Select(n => Call.Read(Calls, n, host.BaseUrl))];
+        return [.. Enumerable.Range(1, ReadmeScript.CallCount(Calls)).Select(n => Call.Read(Calls, n, host.BaseUrl))];
     }
 
     private static string Describe(List<Call> calls) =>
