@@ -225,6 +225,36 @@ public sealed class HarvestSourceTests(HarvestFixture fixture) : IClassFixture<H
         await MarketplaceDriver.Problem(await fixture.Driver.Operator.GetAsync($"/api/v1/harvest-sources/{source.Id}"), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task An_hourly_source_is_a_hangfire_recurring_job_that_harvests_it_until_the_source_is_deleted()
+    {
+        var api = FakeSource.NewBase() + "/api/3/action";
+        var word = MarketplaceDriver.UniqueId("hourly");
+        _sources.Ckan(api, [Package("h1", $"Hourly A {word}"), Package("h2", $"Hourly B {word}")]);
+        var source = await MarketplaceDriver.Ok<HarvestSourceResponse>(await fixture.Driver.Operator.PostAsJsonAsync("/api/v1/harvest-sources",
+            new { name = "City B", kind = "ckan", url = api, schedule = "hourly" }), HttpStatusCode.Created);
+        var storage = fixture.Factory.Services.GetRequiredService<Hangfire.JobStorage>();
+
+        var job = Assert.Single(RecurringJobs(storage), j => j.Id == HarvestJobs.JobId(source.Id));
+        // What Hangfire runs on the hour: the job as stored, with the source id it was stored with.
+        await fixture.Factory.Services.GetRequiredService<HarvestJobs>().HarvestAsync((string)job.Job.Args[0], CancellationToken.None);
+        var harvested = await MarketplaceDriver.Ok<HarvestSourceResponse>(
+            await fixture.Driver.Operator.GetAsync($"/api/v1/harvest-sources/{source.Id}"), HttpStatusCode.OK);
+        var listed = (await SearchAsync(word)).GetProperty("total").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await fixture.Driver.Operator.DeleteAsync($"/api/v1/harvest-sources/{source.Id}")).StatusCode);
+
+        Assert.Matches(@"^\d{1,2} \* \* \* \*$", job.Cron);
+        Assert.Equal(("Asia/Tokyo", typeof(HarvestJobs), source.Id), (job.TimeZoneId, job.Job.Type, job.Job.Args[0]));
+        Assert.Equal((2, 2), (harvested.LastRun!.Created, listed));
+        Assert.DoesNotContain(RecurringJobs(storage), j => j.Id == HarvestJobs.JobId(source.Id));
+    }
+
+    private static List<Hangfire.Storage.RecurringJobDto> RecurringJobs(Hangfire.JobStorage storage)
+    {
+        using var connection = storage.GetConnection();
+        return Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
+    }
+
     [Theory]
     [InlineData("ftp", "ckan", "ftp://b.example/api")]
     [InlineData("kind", "csw", "https://b.example/csw")]
