@@ -280,4 +280,21 @@ public sealed class CkanApiTests(MarketplaceFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("Bad Request", body.GetProperty("error").GetProperty("__type").GetString());
     }
+
+    [Theory]
+    [InlineData("package_create")]
+    [InlineData("resource_show?id=x")]
+    [InlineData("help_show?name=package_show")]
+    public async Task An_action_this_api_does_not_know_answers_ckans_400_by_get_as_by_post(string request)
+    {
+        using var anonymous = fixture.Factory.CreateClient();
+
+        var response = await anonymous.GetAsync($"/api/3/action/{request}");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(body.GetProperty("success").GetBoolean());
+        Assert.Equal("Bad Request", body.GetProperty("error").GetProperty("__type").GetString());
+        Assert.StartsWith("Bad request - Action name not known: " + request.Split('?')[0], body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

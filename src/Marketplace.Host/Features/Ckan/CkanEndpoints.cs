@@ -28,6 +28,9 @@ public static class CkanEndpoints
         Declare(group.MapGet("/status_show", StatusShow), "CkanStatusShow", "CKAN status_show: the site and the CKAN API version it speaks.");
         Declare(group.MapPost("/{action}", Post).Produces<CkanEnvelope>(400), "CkanActionPost",
             "CKAN actions by POST with their parameters in a JSON object body, as CKAN accepts them.");
+        group.MapGet("/{action}", (string action, HttpContext http) => ActionNotKnown(http, action)).WithName("CkanActionNotKnown")
+            .WithSummary("Any other CKAN action: answered as CKAN answers an action it does not know (400 Bad Request).")
+            .Produces<CkanEnvelope>(400);
         return app;
     }
 
@@ -186,9 +189,7 @@ public static class CkanEndpoints
     /// </summary>
     private static async Task<IResult> Post(string action, HttpContext http, CatalogBrowsing catalog)
     {
-        var help = $"{BaseUrl(http)}/api/3/action/help_show?name={Uri.EscapeDataString(action)}";
-        IResult BadRequest(string message) =>
-            Results.Json(new CkanEnvelope(help, false, Error: new CkanErrorBody("Bad Request", $"Bad request - {message}")), statusCode: 400);
+        IResult BadRequest(string message) => CkanBadRequest(http, action, message);
 
         Dictionary<string, string> parameters;
         try
@@ -215,9 +216,17 @@ public static class CkanEndpoints
             "group_list" => await GroupList(Get("all_fields"), Get("limit"), Get("offset"), http, catalog),
             "tag_list" => await TagList(Get("query"), http, catalog),
             "status_show" => await StatusShow(http.Request),
-            _ => BadRequest($"Action name not known: {(action.Length > 100 ? action[..100] : action)}"),
+            _ => ActionNotKnown(http, action),
         };
     }
+
+    /// <summary>CKAN's answer to a request it cannot take: 400 with error type "Bad Request".</summary>
+    private static IResult CkanBadRequest(HttpContext http, string action, string message) =>
+        Results.Json(new CkanEnvelope($"{BaseUrl(http)}/api/3/action/help_show?name={Uri.EscapeDataString(action)}", false,
+            Error: new CkanErrorBody("Bad Request", $"Bad request - {message}")), statusCode: 400);
+
+    private static IResult ActionNotKnown(HttpContext http, string action) =>
+        CkanBadRequest(http, action, $"Action name not known: {(action.Length > 100 ? action[..100] : action)}");
 
     /// <summary>The body's JSON object as parameter values: strings as they are, anything else as its JSON text.</summary>
     private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request, CancellationToken cancellationToken)
