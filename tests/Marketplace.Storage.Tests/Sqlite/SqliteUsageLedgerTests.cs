@@ -18,29 +18,6 @@ public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifet
     }
 
     [Fact]
-    public async Task A_ledger_an_older_build_wrote_gains_its_hours_when_it_next_opens()
-    {
-        SqliteDatabase? database = null;
-        var ledger = files.Open(db => new SqliteUsageLedger(database = db));
-        await ledger.AppendAsync([
-            Usage("c-1", "2025-04", "e-1", 5),
-            Usage("c-1", "2025-04", "e-2", 7) with { OccurredAt = new DateTimeOffset(2025, 4, 1, 3, 59, 59, TimeSpan.Zero).AddTicks(9_999_999) },
-            Usage("c-1", "2025-04", "e-3", 11) with { OccurredAt = new DateTimeOffset(2025, 3, 31, 20, 30, 0, TimeSpan.FromHours(-7)) },
-        ]);
-        using (var connection = database!.OpenConnection())
-        using (var drop = connection.CreateCommand())
-        {
-            drop.CommandText = "DROP TABLE usage_hours";
-            drop.ExecuteNonQuery();
-        }
-
-        var reopened = await ReopenLedgerAsync(ledger);
-
-        var threeUtc = new DateTimeOffset(2025, 4, 1, 3, 0, 0, TimeSpan.Zero);
-        Assert.Equal([new UsageHour("c-1", threeUtc, 23, 3)], await reopened.ReadHoursAsync("2025-04"));
-    }
-
-    [Fact]
     public async Task The_ledger_commits_on_a_connection_that_flushes_each_commit_to_disk()
     {
         var ledger = files.Open(database => new SqliteUsageLedger(database));
