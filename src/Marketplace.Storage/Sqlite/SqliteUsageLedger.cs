@@ -207,7 +207,9 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, IDisposa
 
     /// <summary>
     /// The file an event lives in: FNV-1a (32-bit) over the UTF-16 code units of the contract id, a separator and the
-    /// event id. Fixed for good once a store holds events: never change it, nor the store's file count.
+    /// event id, mixed by MurmurHash3's 32-bit finalizer (FNV-1a alone spreads ids that differ in their last character,
+    /// such as e-1 and e-2, over a few neighbouring values) and scaled to the file count by its high bits. Fixed for
+    /// good once a store holds events: never change it, nor the store's file count.
     /// </summary>
     internal static int FileOf(string contractId, string eventId, int files)
     {
@@ -223,7 +225,12 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, IDisposa
         {
             hash = (hash ^ c) * prime;
         }
-        return (int)(hash % (uint)files);
+        hash ^= hash >> 16;
+        hash *= 0x85ebca6b;
+        hash ^= hash >> 13;
+        hash *= 0xc2b2ae35;
+        hash ^= hash >> 16;
+        return (int)((ulong)hash * (uint)files >> 32);
     }
 
     private int FileOf(string contractId, string eventId) => files.Length == 1 ? 0 : FileOf(contractId, eventId, files.Length);
