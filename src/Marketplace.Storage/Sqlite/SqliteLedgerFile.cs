@@ -64,10 +64,13 @@ internal sealed class SqliteLedgerFile : IAsyncDisposable
         return pending.Completion.Task;
     }
 
+    /// <summary>Refuses appends from now on; what is queued still commits.</summary>
+    public void StopAccepting() => queue.Writer.TryComplete();
+
     /// <summary>Stops accepting appends, lets the writer commit everything already queued, then closes the file if it owns it.</summary>
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
+        StopAccepting();
         await writer.ConfigureAwait(false);
         if (ownsDatabase)
         {

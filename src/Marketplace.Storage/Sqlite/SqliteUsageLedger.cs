@@ -196,6 +196,11 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable, IDisposa
     /// <summary>Stops accepting appends, lets every file's writer commit everything already queued, then stops them.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Every file refuses first, so an append arriving now is refused whole rather than queued in some files only.
+        foreach (var file in files)
+        {
+            file.StopAccepting();
+        }
         foreach (var file in files)
         {
             await file.DisposeAsync().ConfigureAwait(false);
