@@ -8,7 +8,7 @@ namespace Marketplace.Storage.Sqlite;
 /// <summary>
 /// The ledger's one hot statement, prepared once per writer connection and bound by position. Microsoft.Data.Sqlite
 /// looks every parameter up by name on every execution (<c>sqlite3_bind_parameter_index</c> and a UTF-8 copy of the
-/// name), which was a quarter of the group commit's time; this binds the eight values straight to their slots.
+/// name), which was a quarter of the group commit's time; this binds the nine values straight to their slots.
 /// Text is bound from one reused UTF-8 buffer (SQLite copies it at bind), not from a fresh UTF-8 array per value, and
 /// timestamps, which repeat within a batch (the recording time always, the occurrence often), are formatted once per
 /// distinct value.
@@ -16,8 +16,8 @@ namespace Marketplace.Storage.Sqlite;
 internal sealed class LedgerInsert : IDisposable
 {
     private const string Sql = """
-        INSERT OR IGNORE INTO usage_ledger (event_id, contract_id, period, units, occurred_at, recorded_at, source, fingerprint)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        INSERT OR IGNORE INTO usage_ledger (event_id, contract_id, period, units, occurred_at, recorded_at, source, fingerprint, seq)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         """;
 
     private readonly SqliteConnection connection;
@@ -32,8 +32,11 @@ internal sealed class LedgerInsert : IDisposable
         Check(raw.sqlite3_prepare_v2(connection.Handle, Sql, out statement));
     }
 
-    /// <summary>True when the record was stored; false when the unique (contract, event id) index already held its id.</summary>
-    public bool Execute(UsageRecord record)
+    /// <summary>
+    /// True when the record was stored under <paramref name="seq"/>; false when the unique (contract, event id) index
+    /// already held its id. The caller stamps seq past the file's last row, so only that index can refuse a row.
+    /// </summary>
+    public bool Execute(UsageRecord record, long seq)
     {
         try
         {
@@ -52,6 +55,7 @@ internal sealed class LedgerInsert : IDisposable
             {
                 BindText(8, record.Fingerprint);
             }
+            Check(raw.sqlite3_bind_int64(statement, 9, seq));
             var step = raw.sqlite3_step(statement);
             if (step != raw.SQLITE_DONE)
             {

@@ -26,11 +26,18 @@ public sealed class SqliteDatabase : IDisposable
     private volatile bool disposed;
 
     public SqliteDatabase(SqliteStoreOptions options)
+        : this(options, options?.FileName!, ledgerFile: false)
+    {
+    }
+
+    private SqliteDatabase(SqliteStoreOptions options, string fileName, bool ledgerFile)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.LedgerFiles, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.LedgerFiles, SqliteStoreOptions.MaxLedgerFiles, nameof(options));
         Options = options;
         Directory.CreateDirectory(options.DataDirectory);
-        FilePath = Path.GetFullPath(Path.Combine(options.DataDirectory, options.FileName));
+        FilePath = Path.GetFullPath(Path.Combine(options.DataDirectory, fileName));
         // PRAGMA takes no parameters; the only value formatted in is an integer.
         var busyMilliseconds = (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 0, int.MaxValue);
         connectionPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds};");
@@ -54,22 +61,27 @@ public sealed class SqliteDatabase : IDisposable
         // failing to upgrade a read lock.
         using var transaction = connection.BeginTransaction(deferred: false);
         command.Transaction = transaction;
-        var hadUsageHours = SqliteSchema.HasUsageHours(connection, transaction);
-        command.CommandText = SqliteSchema.Create;
-        command.ExecuteNonQuery();
-        SqliteSchema.AddMissingColumns(connection, transaction);
-        command.CommandText = SqliteSchema.CreateOnAddedColumns;
-        command.ExecuteNonQuery();
-        SqliteSchema.FillCatalogFacetCounts(connection, transaction);
-        if (!hadUsageHours)
+        if (ledgerFile)
         {
-            SqliteSchema.FillUsageHours(connection, transaction);
+            SqliteSchema.CreateUsageTables(connection, transaction);
+        }
+        else
+        {
+            var hadLedger = SqliteSchema.HasTable(connection, transaction, "usage_ledger");
+            SqliteSchema.CreateUsageTables(connection, transaction);
+            command.CommandText = SqliteSchema.Create;
+            command.ExecuteNonQuery();
+            SqliteSchema.AddMissingColumns(connection, transaction);
+            command.CommandText = SqliteSchema.CreateOnAddedColumns;
+            command.ExecuteNonQuery();
+            SqliteSchema.FillCatalogFacetCounts(connection, transaction);
+            UsageLedgerFiles = SqliteSchema.UsageLedgerFiles(connection, transaction, hadLedger, options.LedgerFiles);
         }
         transaction.Commit();
 
         // Started last, so a constructor that throws leaves no thread behind. A background thread, so a database
         // nobody disposed cannot keep the process alive.
-        writer = new Thread(RunWriter) { IsBackground = true, Name = $"SQLite writer ({options.FileName})" };
+        writer = new Thread(RunWriter) { IsBackground = true, Name = $"SQLite writer ({fileName})" };
         writer.Start();
     }
 
@@ -84,6 +96,23 @@ public sealed class SqliteDatabase : IDisposable
     public string FilePath { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// How many ledger files the usage ledger of this store spreads over, fixed when the store was created; 0 when it
+    /// lives in this database itself (a store made before ledger files). See <see cref="SqliteSchema.UsageLedgerFiles"/>.
+    /// </summary>
+    public int UsageLedgerFiles { get; }
+
+    /// <summary>
+    /// Opens ledger file <paramref name="index"/> of this store (created if missing): a database of its own next to
+    /// this one, holding only the usage ledger's tables, with its own writer thread.
+    /// </summary>
+    internal SqliteDatabase OpenLedgerFile(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, UsageLedgerFiles);
+        return new SqliteDatabase(Options, $"{Path.GetFileNameWithoutExtension(Options.FileName)}.usage-{index}.db", ledgerFile: true);
+    }
 
     /// <summary>Opens a (pooled) connection with this store's per-connection settings applied.</summary>
     public SqliteConnection OpenConnection()

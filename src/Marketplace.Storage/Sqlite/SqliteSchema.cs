@@ -5,27 +5,13 @@ namespace Marketplace.Storage.Sqlite;
 // The whole schema of the embedded store, created idempotently at start-up.
 internal static class SqliteSchema
 {
-    public const string Create = """
-        -- Record store. WITHOUT ROWID keyed (revision_id, seq): a revision's rows are appended in key order
-        -- and read back by a range scan of that one B-tree.
-        CREATE TABLE IF NOT EXISTS revisions (
-            revision_id  TEXT PRIMARY KEY,
-            dataset_id   TEXT NOT NULL,
-            status       TEXT NOT NULL CHECK (status IN ('staging', 'committed')),
-            record_count INTEGER NOT NULL DEFAULT 0,
-            created      TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS records (
-            revision_id TEXT NOT NULL REFERENCES revisions (revision_id) ON DELETE CASCADE,
-            seq         INTEGER NOT NULL,
-            subject_id  TEXT,
-            json        TEXT NOT NULL,
-            PRIMARY KEY (revision_id, seq)
-        ) WITHOUT ROWID;
-        -- A person's records, for their deletion request; only personal data names a subject.
-        CREATE INDEX IF NOT EXISTS records_by_subject ON records (revision_id, subject_id) WHERE subject_id IS NOT NULL;
-
-        -- Usage ledger. The arrival sequence is the rowid, so every insert appends at the end of the table.
+    /// <summary>
+    /// The usage ledger's tables: in the main database (where a store made before ledger files keeps its usage) and in
+    /// each ledger file.
+    /// </summary>
+    public const string UsageTables = """
+        -- Usage ledger. seq is the arrival stamp (SqliteLedgerFile: ordered across a ledger's files) and the rowid,
+        -- so every insert appends at the end of the table.
         CREATE TABLE IF NOT EXISTS usage_ledger (
             seq         INTEGER PRIMARY KEY,
             event_id    TEXT NOT NULL,
@@ -61,6 +47,27 @@ internal static class SqliteSchema
             events      INTEGER NOT NULL,
             PRIMARY KEY (period, contract_id, hour)
         ) WITHOUT ROWID;
+        """;
+
+    public const string Create = """
+        -- Record store. WITHOUT ROWID keyed (revision_id, seq): a revision's rows are appended in key order
+        -- and read back by a range scan of that one B-tree.
+        CREATE TABLE IF NOT EXISTS revisions (
+            revision_id  TEXT PRIMARY KEY,
+            dataset_id   TEXT NOT NULL,
+            status       TEXT NOT NULL CHECK (status IN ('staging', 'committed')),
+            record_count INTEGER NOT NULL DEFAULT 0,
+            created      TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS records (
+            revision_id TEXT NOT NULL REFERENCES revisions (revision_id) ON DELETE CASCADE,
+            seq         INTEGER NOT NULL,
+            subject_id  TEXT,
+            json        TEXT NOT NULL,
+            PRIMARY KEY (revision_id, seq)
+        ) WITHOUT ROWID;
+        -- A person's records, for their deletion request; only personal data names a subject.
+        CREATE INDEX IF NOT EXISTS records_by_subject ON records (revision_id, subject_id) WHERE subject_id IS NOT NULL;
 
         -- Catalog. listing_key is an explicit INTEGER PRIMARY KEY because it is the FTS row's rowid:
         -- an implicit rowid may be renumbered by VACUUM, which would silently unlink the two tables.
@@ -249,6 +256,12 @@ internal static class SqliteSchema
             PRIMARY KEY (bank_id, subject_id, period, invoice_id)
         ) WITHOUT ROWID;
 
+        -- Settings fixed when the store was created (e.g. how many files the usage ledger spreads over).
+        CREATE TABLE IF NOT EXISTS store_settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
         -- Orleans grain state.
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,
@@ -288,11 +301,55 @@ internal static class SqliteSchema
     }
 
     /// <summary>Whether the hourly usage table exists yet (false in a database made by an older build, or a new one).</summary>
-    public static bool HasUsageHours(SqliteConnection connection, SqliteTransaction transaction)
+    public static bool HasUsageHours(SqliteConnection connection, SqliteTransaction transaction) => HasTable(connection, transaction, "usage_hours");
+
+    /// <summary>
+    /// Creates the usage ledger's tables in one file (a no-op where they exist), filling the hourly sums when they are
+    /// new next to a ledger an older build wrote.
+    /// </summary>
+    public static void CreateUsageTables(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var hadUsageHours = HasUsageHours(connection, transaction);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = UsageTables;
+        command.ExecuteNonQuery();
+        if (!hadUsageHours)
+        {
+            FillUsageHours(connection, transaction);
+        }
+    }
+
+    /// <summary>
+    /// How many ledger files the usage ledger spreads over, as recorded when the store was created: 0 means in the main
+    /// database itself, where every build before ledger files wrote it, so a database such a build made keeps its rows
+    /// where they are and adds to them there. Recorded once, in the start-up transaction, and never changed after:
+    /// which file holds an event follows from this count.
+    /// </summary>
+    /// <param name="hadLedger">Whether the main database held a usage ledger before this start-up created its tables.</param>
+    public static int UsageLedgerFiles(SqliteConnection connection, SqliteTransaction transaction, bool hadLedger, int configured)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM store_settings WHERE name = 'usage_ledger_files'";
+        if (command.ExecuteScalar() is string recorded)
+        {
+            return int.Parse(recorded, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var files = hadLedger ? 0 : configured;
+        command.CommandText = "INSERT INTO store_settings (name, value) VALUES ('usage_ledger_files', $files)";
+        command.Parameters.AddWithValue("$files", files.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+        return files;
+    }
+
+    public static bool HasTable(SqliteConnection connection, SqliteTransaction transaction, string table)
     {
         using var probe = connection.CreateCommand();
         probe.Transaction = transaction;
-        probe.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'usage_hours'";
+        probe.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $table";
+        probe.Parameters.AddWithValue("$table", table);
         return (long)probe.ExecuteScalar()! > 0;
     }
 

@@ -12,6 +12,9 @@ internal sealed class SqliteTestFiles : IAsyncDisposable
     private readonly string directory = Path.Combine(Path.GetTempPath(), "marketplace-storage-tests", Guid.NewGuid().ToString("N"));
     private readonly List<(object Adapter, SqliteDatabase Database)> open = [];
 
+    /// <summary>The directory the test's database files live in.</summary>
+    public string Directory => directory;
+
     public T Open<T>(Func<SqliteDatabase, T> create, Action<SqliteStoreOptions>? configure = null)
         where T : class
     {
@@ -39,9 +42,9 @@ internal sealed class SqliteTestFiles : IAsyncDisposable
         }
 
         open.Clear();
-        if (Directory.Exists(directory))
+        if (System.IO.Directory.Exists(directory))
         {
-            Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
     }
 

@@ -18,29 +18,6 @@ public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifet
     }
 
     [Fact]
-    public async Task A_ledger_an_older_build_wrote_gains_its_hours_when_it_next_opens()
-    {
-        SqliteDatabase? database = null;
-        var ledger = files.Open(db => new SqliteUsageLedger(database = db));
-        await ledger.AppendAsync([
-            Usage("c-1", "2025-04", "e-1", 5),
-            Usage("c-1", "2025-04", "e-2", 7) with { OccurredAt = new DateTimeOffset(2025, 4, 1, 3, 59, 59, TimeSpan.Zero).AddTicks(9_999_999) },
-            Usage("c-1", "2025-04", "e-3", 11) with { OccurredAt = new DateTimeOffset(2025, 3, 31, 20, 30, 0, TimeSpan.FromHours(-7)) },
-        ]);
-        using (var connection = database!.OpenConnection())
-        using (var drop = connection.CreateCommand())
-        {
-            drop.CommandText = "DROP TABLE usage_hours";
-            drop.ExecuteNonQuery();
-        }
-
-        var reopened = await ReopenLedgerAsync(ledger);
-
-        var threeUtc = new DateTimeOffset(2025, 4, 1, 3, 0, 0, TimeSpan.Zero);
-        Assert.Equal([new UsageHour("c-1", threeUtc, 23, 3)], await reopened.ReadHoursAsync("2025-04"));
-    }
-
-    [Fact]
     public async Task The_ledger_commits_on_a_connection_that_flushes_each_commit_to_disk()
     {
         var ledger = files.Open(database => new SqliteUsageLedger(database));
@@ -66,16 +43,13 @@ public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifet
     [Fact]
     public async Task A_batch_that_cannot_commit_faults_its_callers_leaves_nothing_and_a_retry_counts_once()
     {
-        SqliteDatabase? database = null;
-        var ledger = files.Open(db => new SqliteUsageLedger(database = db), options => options.BusyTimeout = TimeSpan.FromMilliseconds(50));
+        var ledger = files.Open(db => new SqliteUsageLedger(db), options => options.BusyTimeout = TimeSpan.FromMilliseconds(50));
         UsageRecord[] records = [Usage("c-1", "2025-04", "e-1", 2), Usage("c-1", "2025-04", "e-2", 3)];
         await ledger.AppendAsync([Usage("c-1", "2025-04", "e-0", 1)]);
 
-        // Another process holds the write lock past the busy timeout.
-        using (var blocker = new SqliteConnection(database!.ConnectionString))
+        // Another process holds the write lock of every ledger file past the busy timeout.
+        using (HoldWriteLocks(ledger.Files))
         {
-            blocker.Open();
-            using var transaction = blocker.BeginTransaction(deferred: false);
             await Assert.ThrowsAsync<SqliteException>(() => ledger.AppendAsync(records));
             Assert.Equal(1, (await ledger.GetTotalsAsync("c-1", "2025-04")).Events);
         }
@@ -141,7 +115,37 @@ public sealed class SqliteUsageLedgerTests : UsageLedgerConformance, IAsyncLifet
         await Assert.ThrowsAsync<ObjectDisposedException>(() => ledger.AppendAsync([Usage("c-1", "2025-04", "e-1", 1)]));
     }
 
+    /// <summary>Holds the write lock of each database, as another process in a long transaction would.</summary>
+    private static CompositeDisposable HoldWriteLocks(IEnumerable<SqliteDatabase> databases)
+    {
+        var held = new CompositeDisposable();
+        foreach (var database in databases)
+        {
+            var blocker = new SqliteConnection(database.ConnectionString);
+            held.Add(blocker);
+            blocker.Open();
+            held.Add(blocker.BeginTransaction(deferred: false));
+        }
+        return held;
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => files.DisposeAsync().AsTask();
+}
+
+/// <summary>Disposes what it holds, last first.</summary>
+internal sealed class CompositeDisposable : IDisposable
+{
+    private readonly List<IDisposable> items = [];
+
+    public void Add(IDisposable item) => items.Add(item);
+
+    public void Dispose()
+    {
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            items[i].Dispose();
+        }
+    }
 }
