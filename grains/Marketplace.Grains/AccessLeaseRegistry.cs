@@ -18,14 +18,25 @@ internal sealed class AccessLeaseRegistry(TimeProvider time)
     private readonly long _activatedAt = time.GetTimestamp();
     private readonly Dictionary<IAccessLeaseObserver, long> _expiresAt = [];
     private bool _leasedBefore;
+    private bool _leasedStored;
 
     /// <summary>Called as the grain activates: whether its stored state says an earlier activation issued leases.</summary>
-    public void Activated(bool leasedBefore) => _leasedBefore = leasedBefore;
+    public void Activated(bool leasedBefore) => _leasedBefore = _leasedStored = leasedBefore;
 
-    /// <summary>Registers the silo's observer for <paramref name="validFor"/> from now; false when the table is full of other silos' live leases.</summary>
-    public bool TryRegister(IAccessLeaseObserver observer, TimeSpan validFor)
+    /// <summary>
+    /// Registers the silo's observer for <paramref name="validFor"/> from now; false when the table is full of other
+    /// silos' live leases. The first registration of the grain first stores, through <paramref name="storeLeased"/>,
+    /// that it leased: a later activation must know to wait out leases it cannot know.
+    /// </summary>
+    public async Task<bool> TryRegisterAsync(IAccessLeaseObserver observer, TimeSpan validFor, Func<Task> storeLeased)
     {
         ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(storeLeased);
+        if (!_leasedStored)
+        {
+            await storeLeased();
+            _leasedStored = true;
+        }
         var now = time.GetTimestamp();
         if (!_expiresAt.ContainsKey(observer) && _expiresAt.Count >= MaxSilos)
         {

@@ -179,18 +179,18 @@ public sealed class ContractGrain(
         {
             return null;
         }
-        if (!S.Leased)
-        {
-            // Stored before the first lease leaves: a later activation must know to wait leases out.
-            S.Leased = true;
-            await state.WriteStateAsync();
-        }
         var dataset = await GrainFactory.GetGrain<IDatasetGrain>(terms.DatasetId).Lease(observer, validFor);
-        if (dataset is null || !_leases.TryRegister(observer, validFor))
+        if (dataset is null || !await _leases.TryRegisterAsync(observer, validFor, StoreLeasedAsync))
         {
             return null;
         }
         return new AccessLease(Id, S.BuyerId, S.Purpose, terms, S.EndsAt, dataset, validFor);
+    }
+
+    private Task StoreLeasedAsync()
+    {
+        S.Leased = true;
+        return state.WriteStateAsync();
     }
 
     private static TimeSpan Min(TimeSpan left, TimeSpan right) => left <= right ? left : right;

@@ -86,13 +86,13 @@ public sealed class DatasetGrain(
         {
             return null;
         }
-        if (!S.Leased)
-        {
-            // Stored before the first lease leaves: a later activation must know to wait leases out.
-            S.Leased = true;
-            await state.WriteStateAsync();
-        }
-        return _leases.TryRegister(observer, validFor) ? View() : null;
+        return await _leases.TryRegisterAsync(observer, validFor, StoreLeasedAsync) ? View() : null;
+    }
+
+    private Task StoreLeasedAsync()
+    {
+        S.Leased = true;
+        return state.WriteStateAsync();
     }
 
     /// <summary>Before a change that fetches see is written: no silo reads this dataset from a lease once it is acknowledged.</summary>
