@@ -122,10 +122,12 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 : null;
             // h5 (issue 12): a relayed dataset's pages are read at the partner city; everything else here is the same.
             var relay = await relayed.RelayOfAsync(dataset.Id, cancellationToken);
-            // Only a contract decided by its policy alone is leased: no quota, records may leave, held here.
-            var leasing = leasedGrant is null && grant.Allowed && grant.Uncapped && !grant.AggregateOnly && relay is null
-                ? leases.LeaseAsync(contractId, buyer.PartyId)
-                : Task.CompletedTask;
+            // Only a contract decided by its policy alone is leased: no quota, records may leave, held here. Asked
+            // for beside this fetch, not awaited by it: the lease serves the next ones, and its grain may be busy.
+            if (leasedGrant is null && grant.Allowed && grant.Uncapped && !grant.AggregateOnly && relay is null)
+            {
+                _ = leases.LeaseAsync(contractId, buyer.PartyId);
+            }
             // A key is looked up first where reading ahead would do something a replay must not (write provision
             // records, ask the partner city) or could not (no quota left). Otherwise the page is read (from memory)
             // and recording the event says whether the key was used before.
@@ -179,7 +181,6 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 ? await AppendAsync(contractId, usage)
                 : await meter.Record(usage);
             held = false;
-            await leasing;
             if (receipt.Duplicate)
             {
                 // A concurrent request with the same key won the race: answer exactly as it did.
