@@ -195,7 +195,6 @@ public sealed class ContractGrain(
 
     private static TimeSpan Min(TimeSpan left, TimeSpan right) => left <= right ? left : right;
 
-
     /// <summary>Kept between calls: resolving a grain reference is not free and Authorize is the hot path.</summary>
     private IUsageMeterGrain Meter => _meter ??= GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id));
 
