@@ -88,6 +88,15 @@ public interface IContractGrain : IGrainWithStringKey
     [Alias("Authorize"), Orleans.Concurrency.ReadOnly]
     Task<AccessGrant> Authorize(string buyerId, long unitsWanted, string holdId);
 
+    /// <summary>
+    /// A lease for this silo's <paramref name="observer"/> to serve the buyer's fetches without asking (ACCESS-LEASE.md),
+    /// or null when the contract does not qualify (not active, a quota, aggregates only, a party suspended) or
+    /// cannot register another silo. The dataset registers the observer too before this answers. Every transition
+    /// revokes the leases first, and is acknowledged only once each silo dropped its lease or the lease expired.
+    /// </summary>
+    [Alias("Lease")]
+    Task<AccessLease?> Lease(string buyerId, IAccessLeaseObserver observer);
+
     /// <summary>Writes the contract's index entry again from its stored state (the sweep repairing an open or a transition).</summary>
     [Alias("Reconcile")]
     Task Reconcile();

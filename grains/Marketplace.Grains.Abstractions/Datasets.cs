@@ -73,6 +73,15 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<DatasetView?> Get();
 
+    /// <summary>
+    /// The dataset as it is now, with <paramref name="observer"/> registered for <paramref name="validFor"/> (at
+    /// most <see cref="AccessLeaseTerms.Lifetime"/>): publishing or retiring a revision, and attaching or detaching a
+    /// feed, revoke it first. Null when the dataset does not exist or cannot register another silo. Called by a
+    /// contract grain issuing a lease.
+    /// </summary>
+    [Alias("Lease")]
+    Task<DatasetView?> Lease(IAccessLeaseObserver observer, TimeSpan validFor);
+
     /// <summary>Appends a revision whose records are already committed to the record store.</summary>
     [Alias("PublishRevision")]
     Task<DatasetView> PublishRevision(string providerId, DatasetRevision revision);

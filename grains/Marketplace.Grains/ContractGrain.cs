@@ -14,6 +14,9 @@ public sealed class ContractState
     [Id(5)] public DateTimeOffset? ActivatedAt { get; set; }
     [Id(6)] public DateTimeOffset? EndsAt { get; set; }
     [Id(7)] public List<ContractEvent> History { get; set; } = [];
+
+    /// <summary>An activation issued access leases: a later activation, not knowing them, waits them out before a change.</summary>
+    [Id(8)] public bool Leased { get; set; }
 }
 
 [GrainType("contract")]
@@ -25,10 +28,17 @@ public sealed class ContractGrain(
 {
     private IUsageMeterGrain? _meter;
     private PartyStandingCache? _standing;
+    private readonly AccessLeaseRegistry _leases = new(calendar.Time);
 
     private ContractState S => state.State;
 
     private string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _leases.Activated(leasedBefore: S.Leased);
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<ContractView> Open(string buyerId, string purpose, ContractTerms terms)
     {
@@ -98,6 +108,8 @@ public sealed class ContractGrain(
         }
         // Refused before anything changes (not even the lazy expiry): a refusal leaves the memory as stored.
         ContractLifecycle.Apply(EffectiveStatus(), action, role, S.Terms.DatasetClass);
+        // No silo serves from this contract's lease once the transition is acknowledged.
+        await _leases.RevokeAsync(observer => observer.RevokeContract(Id));
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
         var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Contract, Id));
@@ -129,33 +141,64 @@ public sealed class ContractGrain(
                 : $"The provider '{suspended}' is suspended by the marketplace operator; its data is not served until it is reinstated.", period);
         }
 
-        var wanted = terms.Pricing.Unit == UsageUnit.Record ? unitsWanted : 1;
-        var request = new AccessRequest(S.Purpose, calendar.Now, S.EndsAt, 0, wanted, period, terms.Pricing.Unit);
+        var request = ContractAccess.RequestOf(terms, S.Purpose, S.EndsAt, unitsWanted, period, calendar.Now);
         // Only a capped plan needs the period's usage: the meter decides it against committed usage plus the
         // units that requests in flight hold, and holds what it grants until this request is metered.
         var decision = terms.Policy.MaxUnitsPerPeriod is null
             ? terms.Policy.Evaluate(request)
             : await Meter.Hold(new QuotaHold(holdId, terms.Policy, terms.Pricing, request));
-        if (!decision.Allowed)
-        {
-            var denial = decision.Denial switch
-            {
-                PolicyDenial.PurposeNotPermitted => AccessDenial.PurposeNotPermitted,
-                PolicyDenial.ContractEnded => AccessDenial.ContractEnded,
-                _ => AccessDenial.QuotaExceeded,
-            };
-            return Deny(denial, decision.Reason, period);
-        }
-        var granted = terms.Pricing.Unit == UsageUnit.Record ? decision.UnitsGranted : unitsWanted;
-        return new AccessGrant(true, AccessDenial.None, "", granted, terms.DatasetId, terms.Pricing.Unit, period.Id, S.Purpose, terms.DatasetClass, AggregateOnly: terms.Policy.AggregateOnly,
-            Uncapped: terms.Policy.MaxUnitsPerPeriod is null);
+        return ContractAccess.GrantOf(decision, terms, S.Purpose, unitsWanted, period);
     }
+
+    public async Task<AccessLease?> Lease(string buyerId, IAccessLeaseObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (S.Terms is null || S.BuyerId != buyerId)
+        {
+            throw NotFound();
+        }
+        var terms = S.Terms;
+        // Only what a silo can decide as this grain would, without asking: no quota, records may leave.
+        if (EffectiveStatus() != ContractStatus.Active || terms.Policy.MaxUnitsPerPeriod is not null || terms.Policy.AggregateOnly
+            || !terms.Policy.Evaluate(ContractAccess.RequestOf(terms, S.Purpose, S.EndsAt, 1, calendar.CurrentPeriod(), calendar.Now)).Allowed)
+        {
+            return null;
+        }
+        _standing ??= new PartyStandingCache(GrainFactory, calendar.Time, terms.ProviderId, S.BuyerId);
+        if (await _standing.SuspendedPartyAsync() is not null)
+        {
+            return null;
+        }
+        // Never past the standing check's window (a suspension takes effect as it does without a lease) nor the end date.
+        var validFor = Min(AccessLeaseTerms.Lifetime, _standing.FreshFor);
+        if (S.EndsAt is { } end)
+        {
+            validFor = Min(validFor, end - calendar.Now);
+        }
+        if (validFor <= TimeSpan.Zero)
+        {
+            return null;
+        }
+        var dataset = await GrainFactory.GetGrain<IDatasetGrain>(terms.DatasetId).Lease(observer, validFor);
+        if (dataset is null || !await _leases.TryRegisterAsync(observer, validFor, StoreLeasedAsync))
+        {
+            return null;
+        }
+        return new AccessLease(Id, S.BuyerId, S.Purpose, terms, S.EndsAt, dataset, validFor);
+    }
+
+    private Task StoreLeasedAsync()
+    {
+        S.Leased = true;
+        return state.WriteStateAsync();
+    }
+
+    private static TimeSpan Min(TimeSpan left, TimeSpan right) => left <= right ? left : right;
 
     /// <summary>Kept between calls: resolving a grain reference is not free and Authorize is the hot path.</summary>
     private IUsageMeterGrain Meter => _meter ??= GrainFactory.GetGrain<IUsageMeterGrain>(UsageMeterKey.For(Id));
 
-    private AccessGrant Deny(AccessDenial denial, string reason, BillingPeriod period) =>
-        new(false, denial, reason, 0, S.Terms!.DatasetId, S.Terms.Pricing.Unit, period.Id, S.Purpose, S.Terms.DatasetClass, AggregateOnly: S.Terms.Policy.AggregateOnly);
+    private AccessGrant Deny(AccessDenial denial, string reason, BillingPeriod period) => ContractAccess.Denied(denial, reason, S.Terms!, S.Purpose, period);
 
     private void Apply(ContractAction action, Actor actor, string actorId, string? reason)
     {

@@ -17,6 +17,9 @@ public sealed class DatasetState
 
     /// <summary>Set for a harvested dataset: only the harvest changes it.</summary>
     [Id(5)] public ListingOrigin? Origin { get; set; }
+
+    /// <summary>An activation registered access leases: a later activation, not knowing them, waits them out before a change.</summary>
+    [Id(6)] public bool Leased { get; set; }
 }
 
 [GrainType("dataset")]
@@ -26,7 +29,15 @@ public sealed class DatasetGrain(
     OperationJournal journal,
     BillingCalendar calendar) : Grain, IDatasetGrain
 {
+    private readonly AccessLeaseRegistry _leases = new(calendar.Time);
+
     private DatasetState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _leases.Activated(leasedBefore: S.Leased);
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<DatasetView> Create(string providerId, DatasetDefinition definition)
     {
@@ -68,6 +79,25 @@ public sealed class DatasetGrain(
 
     public Task<DatasetView?> Get() => Task.FromResult(S.Definition is null ? null : View());
 
+    public async Task<DatasetView?> Lease(IAccessLeaseObserver observer, TimeSpan validFor)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (S.Definition is null || validFor > AccessLeaseTerms.Lifetime)
+        {
+            return null;
+        }
+        return await _leases.TryRegisterAsync(observer, validFor, StoreLeasedAsync) ? View() : null;
+    }
+
+    private Task StoreLeasedAsync()
+    {
+        S.Leased = true;
+        return state.WriteStateAsync();
+    }
+
+    /// <summary>Before a change that fetches see is written: no silo reads this dataset from a lease once it is acknowledged.</summary>
+    private Task RevokeLeasesAsync() => _leases.RevokeAsync(observer => observer.RevokeDataset(this.GetPrimaryKeyString()));
+
     public async Task<bool> Harvest(string providerId, DatasetMetadata metadata, ListingOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(metadata);
@@ -84,6 +114,10 @@ public sealed class DatasetGrain(
         {
             // The offering keeps the harvest time; the dataset is written only when what it says changes.
             return false;
+        }
+        if (!created)
+        {
+            await RevokeLeasesAsync();
         }
         var intent = created ? await journal.BeginAsync(new Reconciliation(Reconciliation.Dataset, this.GetPrimaryKeyString())) : null;
         S.ProviderId = providerId;
@@ -113,6 +147,7 @@ public sealed class DatasetGrain(
         {
             return View();
         }
+        await RevokeLeasesAsync();
         S.Revisions.Add(revision with { Status = RevisionStatus.Published });
         await state.WriteStateAsync();
         return View();
@@ -127,6 +162,7 @@ public sealed class DatasetGrain(
         {
             throw new DomainException(ErrorCodes.RevisionNotFound, $"Dataset '{this.GetPrimaryKeyString()}' has no revision '{revisionId}'.");
         }
+        await RevokeLeasesAsync();
         S.Revisions[index] = S.Revisions[index] with { Status = RevisionStatus.Retired };
         await state.WriteStateAsync();
         return View();
@@ -141,6 +177,7 @@ public sealed class DatasetGrain(
         {
             return View();
         }
+        await RevokeLeasesAsync();
         S.Feed = feed;
         await state.WriteStateAsync();
         return View();
@@ -153,6 +190,7 @@ public sealed class DatasetGrain(
         {
             return View();
         }
+        await RevokeLeasesAsync();
         S.Feed = null;
         await state.WriteStateAsync();
         return View();

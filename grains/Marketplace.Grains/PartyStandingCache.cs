@@ -11,6 +11,11 @@ internal sealed class PartyStandingCache(IGrainFactory grains, TimeProvider time
     private bool _checkedOnce;
     private string? _suspended;
 
+    /// <summary>How long the answer last given stands before the parties are asked again (zero before the first).</summary>
+    public TimeSpan FreshFor => _checkedOnce && PartyKeys.ChangesTakeEffectWithin - time.GetElapsedTime(_checkedAt) is { } left && left > TimeSpan.Zero
+        ? left
+        : TimeSpan.Zero;
+
     /// <summary>The id of a suspended party of the contract (the provider first), or null when both may act.</summary>
     public async ValueTask<string?> SuspendedPartyAsync()
     {

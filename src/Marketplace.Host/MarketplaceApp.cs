@@ -112,6 +112,7 @@ public static class MarketplaceApp
         builder.Services.AddSingleton<GrainReferences>();
         builder.Services.AddSingleton(new UsageLimits(options.MaxUsageEventsPerReport, options.MaxUnitsPerUsageEvent));
         builder.Services.AddSingleton<AccessBroker>();
+        builder.Services.AddSingleton<AccessLeases>(); // h2 (issue 13): fetches on leased contracts make no grain call
         builder.Services.AddSingleton<RevisionPageCache>(); // h1 (issue 13): immutable pages off the hot path
         builder.Services.AddSingleton<Marketplace.Application.Aggregates.ContractAggregates>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Marketplace:Aggregates").Get<Marketplace.Application.Aggregates.AggregateLimits>()

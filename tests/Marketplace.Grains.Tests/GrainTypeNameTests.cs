@@ -40,6 +40,26 @@ public sealed class GrainTypeNameTests(ClusterFixture fixture)
         [nameof(UsageMeterGrain)] = "usagemeter",
     };
 
+    /// <summary>
+    /// Grain observers have no grain class and no state, but their interface type travels in every call to them:
+    /// a silo of another version must name it the same. Pinned per observer interface.
+    /// </summary>
+    private static readonly Dictionary<Type, string> PinnedObservers = new()
+    {
+        [typeof(IAccessLeaseObserver)] = "Marketplace.IAccessLeaseObserver",
+    };
+
+    [Fact]
+    public void Every_grain_observer_interface_resolves_in_a_running_silo_to_its_pinned_name()
+    {
+        var resolver = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<GrainInterfaceTypeResolver>();
+        var observers = typeof(IAccessLeaseObserver).Assembly.GetTypes().Where(t => t.IsInterface && typeof(IGrainObserver).IsAssignableFrom(t));
+
+        var resolved = observers.ToDictionary(t => t, t => resolver.GetGrainInterfaceType(t).ToString());
+
+        Assert.Equal(PinnedObservers.OrderBy(p => p.Key.Name), resolved.OrderBy(p => p.Key.Name));
+    }
+
     private static IEnumerable<Type> GrainClasses() =>
         typeof(UsageMeterGrain).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(Grain).IsAssignableFrom(t));
 

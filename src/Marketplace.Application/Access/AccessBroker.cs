@@ -27,14 +27,15 @@ public sealed record RecordAnswer(string ContractId, string RevisionId, RecordPa
 /// another request is refused. The API and the web pages both call this.
 /// </summary>
 /// <remarks>
-/// A fetch costs two grain calls (Authorize, and the dataset read alongside it). Usage of a contract without a quota
+/// A fetch on a leased contract (<see cref="AccessLeases"/>: active, no quota, records may leave, held here) makes no
+/// grain call; any other fetch costs two (Authorize, and the dataset read alongside it). Usage of a contract without a quota
 /// goes straight to the group-committing ledger, durable before the answer; the meter is needed only to weigh usage
 /// against a quota (a capped plan), or to remember Idempotency-Keys where the ledger holds ids only per period. A
 /// fetch with an Idempotency-Key from a local dataset without personal data is read and recorded without looking the
 /// key up first: recording says whether the key was used before, and a duplicate is answered as a replay.
 /// </remarks>
 public sealed class AccessBroker(GrainReferences grains, IRecordStore store, BillingCalendar calendar, PersonalDataAccess personal, IProvisionLog provisions,
-    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages, IUsageLedger ledger)
+    MarketplaceMetrics metrics, IRelayedRecords relayed, RevisionPageCache pages, IUsageLedger ledger, AccessLeases leases)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
@@ -68,19 +69,32 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
         var holdId = key is null ? eventId : Guid.CreateVersion7().ToString("N");
 
         var meter = grains.Get<IUsageMeterGrain>(UsageMeterKey.For(contractId));
-        // The dataset is read together with the authorization: a contract's dataset never changes (its terms are a
-        // snapshot), so once known it is read alongside; what a refused request read is dropped.
-        var authorizing = grains.Get<IContractGrain>(contractId).Authorize(buyer.PartyId, limit, holdId);
-        var reading = _datasetOfContract.TryGetValue(contractId, out var knownDataset) ? grains.Get<IDatasetGrain>(knownDataset).Get() : null;
+        // A leased contract is decided here, with no grain call (ACCESS-LEASE.md): the lease holds the contract's
+        // terms and its dataset as the grains would answer them now.
+        var lease = leases.Find(contractId, buyer.PartyId);
+        var leasedGrant = lease?.GrantAt(limit, calendar.CurrentPeriod(), calendar.Now);
+        Task<DatasetView?>? reading = null;
         AccessGrant grant;
-        try
+        if (leasedGrant is not null)
         {
-            grant = await authorizing;
+            grant = leasedGrant;
+            reading = Task.FromResult<DatasetView?>(lease!.Dataset);
         }
-        catch
+        else
         {
-            Observe(reading);
-            throw;
+            // The dataset is read together with the authorization: a contract's dataset never changes (its terms are
+            // a snapshot), so once known it is read alongside; what a refused request read is dropped.
+            var authorizing = grains.Get<IContractGrain>(contractId).Authorize(buyer.PartyId, limit, holdId);
+            reading = _datasetOfContract.TryGetValue(contractId, out var knownDataset) ? grains.Get<IDatasetGrain>(knownDataset).Get() : null;
+            try
+            {
+                grant = await authorizing;
+            }
+            catch
+            {
+                Observe(reading);
+                throw;
+            }
         }
         // A plan without a quota holds nothing: no release is owed on failure.
         var held = grant.Allowed && !grant.Uncapped;
@@ -108,6 +122,12 @@ public sealed class AccessBroker(GrainReferences grains, IRecordStore store, Bil
                 : null;
             // h5 (issue 12): a relayed dataset's pages are read at the partner city; everything else here is the same.
             var relay = await relayed.RelayOfAsync(dataset.Id, cancellationToken);
+            // Only a contract decided by its policy alone is leased: no quota, records may leave, held here. Asked
+            // for beside this fetch, not awaited by it: the lease serves the next ones, and its grain may be busy.
+            if (leasedGrant is null && grant.Allowed && grant.Uncapped && !grant.AggregateOnly && relay is null)
+            {
+                _ = leases.LeaseAsync(contractId, buyer.PartyId);
+            }
             // A key is looked up first where reading ahead would do something a replay must not (write provision
             // records, ask the partner city) or could not (no quota left). Otherwise the page is read (from memory)
             // and recording the event says whether the key was used before.

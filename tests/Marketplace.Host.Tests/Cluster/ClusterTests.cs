@@ -167,6 +167,16 @@ public sealed partial class ClusterTests(MarketplaceCluster cluster, ITestOutput
 
         var next = await world.FetchAsync(client: onC);
         Assert.Equal((1, 1L), (next.Records.Count, next.Units));
+
+        // Hosts b and c have asked for the contract's access lease (their later fetches make no grain call): a
+        // suspension through host a is in force on the very next fetch through either. (A test of its own would meter
+        // usage that the period-close test, which invoices exactly its own contracts, finds when it runs later.)
+        Assert.Single((await world.FetchAsync(client: onB)).Records);
+        Assert.Single((await world.FetchAsync(client: onC)).Records);
+        using var operatorOnA = cluster.Operator(0);
+        (await operatorOnA.PostAsync($"/api/v1/contracts/{world.Contract.Id}/suspend", null)).EnsureSuccessStatusCode();
+        await MarketplaceDriver.Problem(await onB.GetAsync($"/api/v1/contracts/{world.Contract.Id}/records"), HttpStatusCode.Forbidden);
+        await MarketplaceDriver.Problem(await onC.GetAsync($"/api/v1/contracts/{world.Contract.Id}/records"), HttpStatusCode.Forbidden);
     }
 
     [Fact]
