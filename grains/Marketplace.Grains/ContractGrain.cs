@@ -16,7 +16,8 @@ public sealed class ContractState
     [Id(7)] public List<ContractEvent> History { get; set; } = [];
 
     /// <summary>An activation issued access leases: a later activation, not knowing them, waits them out before a change.</summary>
-    [Id(8)] public bool Leased { get; set; }
+    /// <summary>The silos given access leases since the last change revoked them (<see cref="AccessLeaseRegistry"/>).</summary>
+    [Id(8)] public List<IAccessLeaseObserver>? LeasedTo { get; set; }
 }
 
 [GrainType("contract")]
@@ -36,7 +37,7 @@ public sealed class ContractGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _leases.Activated(leasedBefore: S.Leased);
+        _leases.Activated(S.LeasedTo);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -110,6 +111,7 @@ public sealed class ContractGrain(
         ContractLifecycle.Apply(EffectiveStatus(), action, role, S.Terms.DatasetClass);
         // No silo serves from this contract's lease once the transition is acknowledged.
         await _leases.RevokeAsync(observer => observer.RevokeContract(Id));
+        S.LeasedTo = null; // written with the change
         ExpireIfEnded();
         Apply(action, role, actor.PartyId, reason);
         var intent = await journal.BeginAsync(new Reconciliation(Reconciliation.Contract, Id));
@@ -187,9 +189,9 @@ public sealed class ContractGrain(
         return new AccessLease(Id, S.BuyerId, S.Purpose, terms, S.EndsAt, dataset, validFor);
     }
 
-    private Task StoreLeasedAsync()
+    private Task StoreLeasedAsync(IReadOnlyList<IAccessLeaseObserver> leasedTo)
     {
-        S.Leased = true;
+        S.LeasedTo = [.. leasedTo];
         return state.WriteStateAsync();
     }
 

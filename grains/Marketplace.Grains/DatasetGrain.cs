@@ -19,7 +19,8 @@ public sealed class DatasetState
     [Id(5)] public ListingOrigin? Origin { get; set; }
 
     /// <summary>An activation registered access leases: a later activation, not knowing them, waits them out before a change.</summary>
-    [Id(6)] public bool Leased { get; set; }
+    /// <summary>The silos given access leases since the last change revoked them (<see cref="AccessLeaseRegistry"/>).</summary>
+    [Id(6)] public List<IAccessLeaseObserver>? LeasedTo { get; set; }
 }
 
 [GrainType("dataset")]
@@ -35,7 +36,7 @@ public sealed class DatasetGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _leases.Activated(leasedBefore: S.Leased);
+        _leases.Activated(S.LeasedTo);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -89,14 +90,18 @@ public sealed class DatasetGrain(
         return await _leases.TryRegisterAsync(observer, validFor, StoreLeasedAsync) ? View() : null;
     }
 
-    private Task StoreLeasedAsync()
+    private Task StoreLeasedAsync(IReadOnlyList<IAccessLeaseObserver> leasedTo)
     {
-        S.Leased = true;
+        S.LeasedTo = [.. leasedTo];
         return state.WriteStateAsync();
     }
 
     /// <summary>Before a change that fetches see is written: no silo reads this dataset from a lease once it is acknowledged.</summary>
-    private Task RevokeLeasesAsync() => _leases.RevokeAsync(observer => observer.RevokeDataset(this.GetPrimaryKeyString()));
+    private async Task RevokeLeasesAsync()
+    {
+        await _leases.RevokeAsync(observer => observer.RevokeDataset(this.GetPrimaryKeyString()));
+        S.LeasedTo = null; // written with the change
+    }
 
     public async Task<bool> Harvest(string providerId, DatasetMetadata metadata, ListingOrigin origin)
     {
