@@ -84,16 +84,7 @@ public sealed class AccessLeaseTests(OwnClockClusterFixture fixture) : IClassFix
         var lease = await world.Contract.Lease(world.BuyerId, reference);
         Assert.NotNull(lease);
 
-        var suspending = world.Contract.Transition(ContractAction.Suspend, Operator, "a test");
-        await silent.Asked.Task.WaitAsync(CallBound);
-        fixture.Clock.Advance(lease.ValidFor - TimeSpan.FromSeconds(1));
-        var stillWaiting = !suspending.IsCompleted;
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
-        var suspended = await suspending.WaitAsync(CallBound);
-
-        Assert.True(stillWaiting, "the change waits for the silo until its lease expires");
-        Assert.Equal(ContractStatus.Suspended, suspended.Status);
-        GC.KeepAlive(silent);
+        await SuspensionWaitsForTheSilentSiloAsync(world, silent, lease.ValidFor, "the change waits for the silo until its lease expires");
     }
 
     [Fact]
@@ -119,14 +110,21 @@ public sealed class AccessLeaseTests(OwnClockClusterFixture fixture) : IClassFix
 
         await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         Assert.Equal(ContractStatus.Active, (await world.Contract.Get())!.Status); // reactivated
+        await SuspensionWaitsForTheSilentSiloAsync(world, silent, AccessLeaseTerms.Lifetime,
+            "the first change within L of activation waits for a silent silo until activation + L");
+    }
+
+    /// <summary>A suspension that asks the silent silo is still waiting 1 s before <paramref name="waitsFor"/> and done at it.</summary>
+    private async Task SuspensionWaitsForTheSilentSiloAsync(World world, SilentObserver silent, TimeSpan waitsFor, string why)
+    {
         var suspending = world.Contract.Transition(ContractAction.Suspend, Operator, "a test");
         await silent.Asked.Task.WaitAsync(CallBound);
-        fixture.Clock.Advance(AccessLeaseTerms.Lifetime - TimeSpan.FromSeconds(1));
+        fixture.Clock.Advance(waitsFor - TimeSpan.FromSeconds(1));
         var stillWaiting = !suspending.IsCompleted;
         fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         var suspended = await suspending.WaitAsync(CallBound);
 
-        Assert.True(stillWaiting, "the first change within L of activation waits for a silent silo until activation + L");
+        Assert.True(stillWaiting, why);
         Assert.Equal(ContractStatus.Suspended, suspended.Status);
         GC.KeepAlive(silent);
     }
