@@ -54,7 +54,12 @@ internal sealed class BrokeredFetchScenario : IScenario
                 var auth = new[] { KeyValuePair.Create("Authorization", $"Bearer {buyerKey}") };
                 var bareRequest = new RequestTemplate(market.Uri, BarePath, []);
                 var plainRequest = new RequestTemplate(market.Uri, path, auth);
-                var keyedRequest = new RequestTemplate(market.Uri, path, auth, "Idempotency-Key", "bench-");
+                // The keyed load gets a contract of its own: its Idempotency-Keys are looked up among the contract's
+                // stored keyed events, and the local Cosmos server answers that lookup by scanning the contract's
+                // period partition (the service answers it from the index), so the plain load's events must not be
+                // in the partition it scans.
+                var keyedContract = await NewContractAsync(market.Uri, buyerKey);
+                var keyedRequest = new RequestTemplate(market.Uri, $"/api/v1/contracts/{keyedContract}/records?limit=10", auth, "Idempotency-Key", "bench-");
                 var personalRequest = new RequestTemplate(market.Uri, $"/api/v1/contracts/{personalContract}/records?limit=10", [KeyValuePair.Create("Authorization", $"Bearer {researcherKey}")]);
 
                 var bareMain = await Load(context, useWrk, $"bare endpoint, same {bare.Body.Length:N0} bytes [{store}]", market.Uri, bareRequest);
@@ -98,6 +103,13 @@ internal sealed class BrokeredFetchScenario : IScenario
     private static string Describe(LoadResult r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.Requests:N0} requests in {r.Seconds:F1} s, {Connections} connections, measured by {r.Driver}; " +
         $"{r.CpuMicrosecondsPerRequest:N0} µs CPU per request in this process{(r.Driver == WrkLoad.DriverName ? "" : " (the driver's included)")}");
+
+    /// <summary>Another contract of the bench buyer for the bench offering (the same terms as the first).</summary>
+    private static async Task<string> NewContractAsync(Uri baseUri, string buyerKey)
+    {
+        using var buyer = Client(baseUri, buyerKey);
+        return (await Json(await buyer.PostAsJsonAsync("/api/v1/offerings/bench-offer/contracts", new { purpose = "research" }))).GetProperty("id").GetString()!;
+    }
 
     /// <summary>
     /// An information bank's personal dataset (a subject field, consent asked per person), every person consenting
