@@ -104,11 +104,14 @@ internal sealed class BrokeredFetchScenario : IScenario
         $"{r.Requests:N0} requests in {r.Seconds:F1} s, {Connections} connections, measured by {r.Driver}; " +
         $"{r.CpuMicrosecondsPerRequest:N0} µs CPU per request in this process{(r.Driver == WrkLoad.DriverName ? "" : " (the driver's included)")}");
 
-    /// <summary>Another contract of the bench buyer for the bench offering (the same terms as the first).</summary>
+    /// <summary>
+    /// Another contract of the bench buyer for the bench offering, on the same terms as the first; under another
+    /// purpose, as a buyer holds one contract per offering and purpose.
+    /// </summary>
     private static async Task<string> NewContractAsync(Uri baseUri, string buyerKey)
     {
         using var buyer = Client(baseUri, buyerKey);
-        return (await Json(await buyer.PostAsJsonAsync("/api/v1/offerings/bench-offer/contracts", new { purpose = "research" }))).GetProperty("id").GetString()!;
+        return (await Json(await buyer.PostAsJsonAsync("/api/v1/offerings/bench-offer/contracts", new { purpose = "research-keyed" }))).GetProperty("id").GetString()!;
     }
 
     /// <summary>

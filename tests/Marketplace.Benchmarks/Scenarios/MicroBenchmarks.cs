@@ -24,7 +24,9 @@ namespace Marketplace.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class MicroBenchmarksScenario : IScenario
 {
-    public string Id => "M";
+    public const string ScenarioId = "M";
+
+    public string Id => ScenarioId;
 
     public string Title => "micro-benchmarks of hot domain code (BenchmarkDotNet, in process)";
 
