@@ -37,7 +37,7 @@ public sealed class BenchReport(bool quick, TimeProvider time)
         var machine = Machine();
         // The micro-benchmarks run first (in a process whose heap the loads have not grown: BenchmarkDotNet collects
         // garbage between iterations) but are listed last, after P1..P8.
-        var rows = _rows.OrderBy(r => r.Scenario == MicroBenchmarksScenario.ScenarioId ? 1 : 0).ToList();
+        var rows = _rows.OrderBy(r => r.Scenario == Scenarios.MicroBenchmarksScenario.ScenarioId ? 1 : 0).ToList();
         var document = new Results(machine, _started, time.GetUtcNow(), Commit(), quick, rows, _failures);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(document, Json));
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), Markdown(document));
