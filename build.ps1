@@ -103,13 +103,18 @@ function Get-TrxCounts([string] $ResultsDir) {
 }
 
 function Invoke-Test {
+    # Each phase's seconds are printed, so a slow run says where its time went (the whole must stay under 20 minutes).
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    function Write-Phase([string] $Name) { Write-Host ("[test] {0}: {1:N0} s" -f $Name, $clock.Elapsed.TotalSeconds); $clock.Restart() }
     Invoke-Build
+    Write-Phase 'build'
     Install-OpenApiLint # the OpenAPI lint runs as a test (OpenApiLintTests)
     Install-NpmTool -Name 'shacl-validator' # DcatCatalogTests validates /catalog.ttl with it
     Install-NpmTool -Name 'odrl-check' # the ODRL tests expand the policies as JSON-LD with it (tests/Marketplace.Host.Tests/Odrl)
     Install-Chromium # the browser tests drive it (tests/Marketplace.Web.Tests)
     Install-Redis # the cluster tests start it (tests/Marketplace.Host.Tests/Cluster)
     Install-Promtool # the scrape test lints /metrics with it (ScrapeLintTests)
+    Write-Phase 'tools'
     $results = Join-Path $Root 'artifacts/test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -121,12 +126,14 @@ function Invoke-Test {
     # The Cosmos tests run against the local Cosmos-protocol server, started here and stopped afterwards.
     $emulator = Start-CosmosEmulator -Port 0
     $env:MARKETPLACE_COSMOS_ENDPOINT = $emulator.Endpoint
+    Write-Phase 'local Cosmos server'
     try {
         # Let the test run fail without aborting the script: the summary line must still be printed.
         $PSNativeCommandUseErrorActionPreference = $false
         $lanes = Get-TestLanes (Join-Path $Root 'tests')
         $exit = Invoke-TestLanes $lanes $testArgs
         $PSNativeCommandUseErrorActionPreference = $true
+        Write-Phase 'test lanes'
     }
     finally {
         Stop-CosmosEmulator $emulator

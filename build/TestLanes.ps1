@@ -2,17 +2,18 @@
 # the others are dealt so the lanes end together. `dotnet test` on the solution ordered the projects by itself and could
 # queue both long ones on the same core, ending minutes later than needed.
 
-# Seconds each project took in the last clean-clone run (2 cores); a project not named here counts as a minute.
+# Seconds each project took in the last clean-clone run (2 cores, both lanes busy), from its first test's start to its
+# last test's end plus a few seconds of start-up; a project not named here counts as a minute.
 $TestProjectSeconds = @{
-    'Marketplace.Host.Tests'          = 700
-    'Marketplace.Web.Tests'           = 600
-    'Marketplace.Client.Tests'        = 120
-    'Marketplace.Storage.Cosmos.Tests' = 105
-    'Marketplace.Samples.Tests'       = 75
+    'Marketplace.Web.Tests'           = 765
+    'Marketplace.Host.Tests'          = 715
+    'Marketplace.Storage.Cosmos.Tests' = 110
+    'Marketplace.Client.Tests'        = 100
     'Marketplace.Grains.Tests'        = 40
-    'Marketplace.Storage.Tests'       = 12
+    'Marketplace.Samples.Tests'       = 30
+    'Marketplace.Storage.Tests'       = 15
     'Marketplace.Billing.Tests'       = 12
-    'Marketplace.Domain.Tests'        = 6
+    'Marketplace.Domain.Tests'        = 5
 }
 
 function Get-TestLanes([string] $TestsDir, [int] $Count = 2) {
