@@ -15,7 +15,6 @@ public sealed class ContractState
     [Id(6)] public DateTimeOffset? EndsAt { get; set; }
     [Id(7)] public List<ContractEvent> History { get; set; } = [];
 
-    /// <summary>An activation issued access leases: a later activation, not knowing them, waits them out before a change.</summary>
     /// <summary>The silos given access leases since the last change revoked them (<see cref="AccessLeaseRegistry"/>).</summary>
     [Id(8)] public List<IAccessLeaseObserver>? LeasedTo { get; set; }
 }

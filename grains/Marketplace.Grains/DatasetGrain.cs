@@ -18,7 +18,6 @@ public sealed class DatasetState
     /// <summary>Set for a harvested dataset: only the harvest changes it.</summary>
     [Id(5)] public ListingOrigin? Origin { get; set; }
 
-    /// <summary>An activation registered access leases: a later activation, not knowing them, waits them out before a change.</summary>
     /// <summary>The silos given access leases since the last change revoked them (<see cref="AccessLeaseRegistry"/>).</summary>
     [Id(6)] public List<IAccessLeaseObserver>? LeasedTo { get; set; }
 }
